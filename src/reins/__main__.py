@@ -1,0 +1,3 @@
+from reins.cli import main
+
+main()

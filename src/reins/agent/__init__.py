@@ -1,0 +1,1 @@
+"""The turn loop, context building and the guards around it."""

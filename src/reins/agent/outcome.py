@@ -1,0 +1,29 @@
+"""Budgets a turn runs under and the outcome it reports (`reins run --json` prints it)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+STATUSES = ("completed", "max_steps", "budget", "aborted", "error")
+
+
+@dataclass
+class Budget:
+    max_steps: int = 40
+    max_tokens: int | None = None  # input + output tokens over the turn
+    max_wall_s: float | None = None
+
+
+@dataclass
+class RunOutcome:
+    session_id: str
+    status: str
+    steps: int
+    tool_calls: int
+    tokens_in: int
+    tokens_out: int
+    wall_s: float
+    final_message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,191 @@
+"""Session: the turn loop. Build context, call the model, run its tool calls, repeat."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from reins.agent.context import ContextBuilder
+from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict
+from reins.agent.events import SessionEvents
+from reins.agent.outcome import Budget, RunOutcome
+from reins.models.client import ModelClient, ProviderError
+from reins.models.messages import Message, ModelReply, ReasoningDelta, ReplyDone, TextDelta, Usage
+from reins.profiles import Profile
+from reins.profiles.text_protocol import parse_tool_calls
+from reins.store import SessionStore
+from reins.tools.executor import ExecutedCall, ToolExecutor, arguments_json
+
+
+@dataclass
+class TurnState:
+    started: float = field(default_factory=time.perf_counter)
+    steps: int = 0
+    tool_calls: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        model: ModelClient,
+        profile: Profile,
+        executor: ToolExecutor,
+        store: SessionStore,
+        history: list[Message],
+        tracer,
+        budget: Budget | None = None,
+        events: SessionEvents | None = None,
+    ):
+        self.id = session_id
+        self.model = model
+        self.profile = profile
+        self.executor = executor
+        self.store = store
+        self.history = history  # history[0] is the system prompt
+        self.tracer = tracer
+        self.budget = budget or Budget()
+        self.events = events or SessionEvents()
+        self.context = ContextBuilder(profile, executor.schemas())
+
+    def switch_model(self, model: ModelClient, profile: Profile, system_prompt: str) -> None:
+        """Keep the history; re-render the system prompt for the new profile."""
+        self.model, self.profile = model, profile
+        self.context = ContextBuilder(profile, self.executor.schemas())
+        self.history[0] = Message("system", system_prompt)
+        self.store.set_model(self.id, model.model, profile.name)
+
+    def _append(self, message: Message) -> None:
+        self.history.append(message)
+        self.store.add_message(self.id, message)
+
+    async def run_turn(self, request: str) -> RunOutcome:
+        """Handle one user request until the model ends its turn or a budget stops it."""
+        state = TurnState()
+        self._append(Message("user", request))
+        self.store.set_status(self.id, "running")
+        with self.tracer.start_as_current_span("invoke_agent") as span:
+            span.set_attribute("gen_ai.operation.name", "invoke_agent")
+            span.set_attribute("gen_ai.agent.name", "reins")
+            span.set_attribute("gen_ai.conversation.id", self.id)
+            status, final = await self._loop(state)
+            if status != "completed":
+                span.set_attribute("error.type", status)
+        self.store.set_status(self.id, status)
+        return RunOutcome(
+            session_id=self.id,
+            status=status,
+            steps=state.steps,
+            tool_calls=state.tool_calls,
+            tokens_in=state.usage.input_tokens,
+            tokens_out=state.usage.output_tokens,
+            wall_s=round(time.perf_counter() - state.started, 3),
+            final_message=final,
+        )
+
+    async def _loop(self, state: TurnState) -> tuple[str, str]:
+        guard = DoomLoopGuard()
+        pending: list = []
+        try:
+            while True:
+                stop = self._budget_stop(state)
+                if stop:
+                    return stop
+                state.steps += 1
+                reply = await self._call_model(state)
+                message = reply.message
+                if self.context.text_protocol and not message.tool_calls:
+                    visible, calls = parse_tool_calls(message.raw or message.content)
+                    message.content, message.tool_calls = visible, calls
+                self._append(message)
+                if not message.tool_calls:
+                    return "completed", message.content
+                pending = list(message.tool_calls)
+                for call in pending:
+                    self.events.tool_started(call)
+                executed = await self.executor.run_batch(pending)
+                pending = []
+                verdict, streak = guard.observe(executed)
+                self._record_tools(state, executed, warn_streak=streak if verdict is Verdict.WARN else 0)
+                if verdict is Verdict.STOP:
+                    text = f"stopped: the same failing tool call was repeated {streak} times"
+                    self.events.notice(text)
+                    return "error", text
+        except asyncio.CancelledError:
+            if pending:  # every call gets a result, so the history stays valid to resume
+                self._record_tools(state, self.executor.aborted_results(pending))
+            self.events.notice("aborted by the user")
+            return "aborted", "aborted by the user"
+        except ProviderError as error:
+            self.events.notice(f"model error: {error}")
+            return "error", f"model error: {error}"
+
+    def _budget_stop(self, state: TurnState) -> tuple[str, str] | None:
+        b = self.budget
+        if state.steps >= b.max_steps:
+            return "max_steps", f"stopped after {state.steps} steps (--max-steps)"
+        used = state.usage.input_tokens + state.usage.output_tokens
+        if b.max_tokens is not None and used >= b.max_tokens:
+            return "budget", f"stopped: token budget {b.max_tokens} used ({used})"
+        elapsed = time.perf_counter() - state.started
+        if b.max_wall_s is not None and elapsed >= b.max_wall_s:
+            return "budget", f"stopped: wall-time budget {b.max_wall_s:g} s used"
+        return None
+
+    async def _call_model(self, state: TurnState) -> ModelReply:
+        messages, tools = self.context.build(self.history)
+        self.events.model_started(state.steps)
+        start = time.perf_counter()
+        with self.tracer.start_as_current_span(f"chat {self.model.model}") as span:
+            span.set_attribute("gen_ai.operation.name", "chat")
+            span.set_attribute("gen_ai.request.model", self.model.model)
+            reply = None
+            try:
+                async for event in self.model.stream(messages, tools):
+                    if isinstance(event, TextDelta):
+                        self.events.text_delta(event.text)
+                    elif isinstance(event, ReasoningDelta):
+                        pass  # kept on the reply; not shown as answer text
+                    elif isinstance(event, ReplyDone):
+                        reply = event.reply
+                if reply is None:
+                    raise ProviderError("the model stream ended without a reply")
+            except ProviderError as error:
+                span.set_attribute("error.type", "ProviderError")
+                self.store.add_model_call(
+                    self.id, state.steps, self.model.model, Usage(), time.perf_counter() - start,
+                    error=str(error),
+                )  # fmt: skip
+                raise
+            latency = time.perf_counter() - start
+            span.set_attribute("gen_ai.response.model", reply.model)
+            span.set_attribute("gen_ai.usage.input_tokens", reply.usage.input_tokens)
+            span.set_attribute("gen_ai.usage.output_tokens", reply.usage.output_tokens)
+            if reply.finish_reason:
+                span.set_attribute("gen_ai.response.finish_reasons", [reply.finish_reason])
+        state.usage = state.usage + reply.usage
+        cost = 0.0 if self.model.model.startswith("local:") else None
+        self.store.add_model_call(
+            self.id, state.steps, reply.model, reply.usage, latency,
+            cost_usd=cost, finish_reason=reply.finish_reason, stats=reply.stats or None,
+        )  # fmt: skip
+        self.events.model_finished(reply)
+        return reply
+
+    def _record_tools(self, state: TurnState, executed: list[ExecutedCall], warn_streak: int = 0) -> None:
+        for index, item in enumerate(executed):
+            state.tool_calls += 1
+            output = item.result.output
+            if warn_streak and index == len(executed) - 1:
+                output += WARNING.format(n=warn_streak)
+            self._append(
+                Message("tool", output, tool_call_id=item.call.id, name=item.call.name)
+            )
+            self.store.add_tool_call(
+                self.id, state.steps, item.call.id, item.call.name, arguments_json(item.call),
+                item.result.kind.value, item.duration_s, len(item.result.output), item.result.detail,
+            )  # fmt: skip
+            self.events.tool_finished(item)

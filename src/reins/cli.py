@@ -1,0 +1,150 @@
+"""The `reins` command. Thin: parses flags and calls the packages; heavy imports are lazy
+so `reins --help` and `reins --version` start fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reins import __version__
+
+EXIT_CODES = {"completed": 0, "error": 1, "max_steps": 2, "budget": 2, "aborted": 130}
+
+MODEL_HELP = (
+    "Model spec: local:qwen2.5-coder-1.5b (default, embedded), openai:MODEL, anthropic:MODEL, "
+    "openai-compat:BASE_URL#MODEL, scripted:FILE.jsonl (tests/demos only)."
+)
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"reins: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="reins")
+def main() -> None:
+    """reins: an agent harness for coding agents.
+
+    \b
+    Quick start:
+      reins demo                      watch the embedded model fix a failing test
+      reins run "fix the failing test" --repo PATH
+      reins chat                      interactive session in the current repo
+      reins sessions list             what ran, with tokens and tool calls
+
+    Settings come from ~/.config/reins/config.toml, then REPO/.reins/config.toml
+    (the repo wins), then flags. API keys: OPENAI_API_KEY, ANTHROPIC_API_KEY.
+    """
+
+
+def _common(func):
+    func = click.option("--profile", help="Force a harness profile (default: chosen by model family).")(func)
+    func = click.option("--model", "-m", help=MODEL_HELP)(func)
+    func = click.option(
+        "--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+        show_default=True, help="Repository to work in.",
+    )(func)  # fmt: skip
+    return func
+
+
+def _config(repo: Path, **flags):
+    from reins.config import ConfigError, load_config
+
+    if not repo.is_dir():
+        fail(f"repository {repo} does not exist or is not a directory")
+    try:
+        return load_config(repo).with_flags(**flags)
+    except ConfigError as error:
+        fail(str(error))
+
+
+def _store():
+    from reins.store import SessionStore, StoreError, default_store_path
+
+    try:
+        return SessionStore(default_store_path())
+    except StoreError as error:
+        fail(str(error))
+
+
+@main.command()
+@click.argument("task")
+@_common
+@click.option("--max-steps", type=click.IntRange(1), help="Stop after N model calls (default 40).")
+@click.option("--max-tokens", type=click.IntRange(1), help="Stop when input+output tokens exceed N.")
+@click.option("--timeout", "max_wall_s", type=click.FloatRange(1), help="Stop after N seconds.")
+@click.option("--allow-network", is_flag=True, default=None, help="Let commands reach the network.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout, nothing else.")
+def run(task, repo, model, profile, max_steps, max_tokens, max_wall_s, allow_network, as_json):
+    """Run TASK headless in a repository; never prompts.
+
+    \b
+    Exit codes: 0 completed, 1 error, 2 step/token/time budget reached, 130 aborted.
+    With --json, stdout is exactly one object: session_id, status, steps,
+    tool_calls, tokens_in, tokens_out, wall_s, final_message.
+    """
+    from reins.ui.run_command import run_headless
+
+    config = _config(
+        repo, model=model, profile=profile, max_steps=max_steps, max_tokens=max_tokens,
+        max_wall_s=max_wall_s, allow_network=allow_network,
+    )  # fmt: skip
+    status = run_headless(task, repo, config, _store(), as_json=as_json)
+    sys.exit(EXIT_CODES.get(status, 1))
+
+
+@main.command()
+@_common
+@click.option("--resume", "resume_id", help="Continue a stored session (ID or unique prefix).")
+def chat(repo, model, profile, resume_id):
+    """Interactive session: type requests; /model SPEC switches models; /exit quits.
+
+    Ctrl-C stops the current step and returns to the prompt; Ctrl-D exits.
+    """
+    from reins.ui.chat import run_chat
+
+    config = _config(repo, model=model, profile=profile)
+    run_chat(repo, config, _store(), resume_id)
+
+
+@main.command()
+@click.option("--model", "-m", help=MODEL_HELP)
+@click.option("--keep", is_flag=True, help="Keep the temporary project afterwards.")
+def demo(model, keep):
+    """Copy a small sample project with a failing test to a temp dir and let the agent fix it."""
+    from reins.demo.run_demo import run_demo
+
+    sys.exit(run_demo(model, keep))
+
+
+@main.group()
+def sessions() -> None:
+    """Inspect the session log."""
+
+
+@sessions.command("list")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def sessions_list(limit, as_json):
+    """Recent sessions, newest first."""
+    from reins.ui.sessions_view import list_sessions
+
+    list_sessions(_store(), limit, as_json)
+
+
+@sessions.command("show")
+@click.argument("session_id")
+@click.option("--json", "as_json", is_flag=True)
+def sessions_show(session_id, as_json):
+    """One session: its messages, model calls and tool calls."""
+    from reins.ui.sessions_view import show_session
+
+    if not show_session(_store(), session_id, as_json):
+        fail(f"no session {session_id!r}; see `reins sessions list`")
+
+
+if __name__ == "__main__":
+    main()

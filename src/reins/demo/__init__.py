@@ -1,0 +1,1 @@
+"""`reins demo`: a bundled sample project with a failing test."""

@@ -1,0 +1,1 @@
+"""Talking to models: provider-neutral messages and the ModelClient protocol."""

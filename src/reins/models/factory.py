@@ -1,0 +1,48 @@
+"""Build a ModelClient from a spec string and the profile's generation settings."""
+
+from __future__ import annotations
+
+from reins.models.spec import ModelSpec
+
+
+def create_client(
+    spec: ModelSpec,
+    *,
+    max_output_tokens: int | None = None,
+    temperature: float | None = None,
+    n_ctx: int | None = None,
+    max_retries: int = 4,
+    stop: list[str] | None = None,
+):
+    if spec.provider == "scripted":
+        from reins.models.scripted import ScriptedClient
+
+        return ScriptedClient(spec.model)
+    if spec.provider == "local":
+        from reins.models.local_llama import LocalLlamaClient
+
+        return LocalLlamaClient(
+            spec.model,
+            n_ctx=n_ctx or 16384,
+            max_output_tokens=max_output_tokens,
+            temperature=temperature,
+            extra_stop=stop,
+        )
+    if spec.provider == "anthropic":
+        from reins.models.anthropic_client import AnthropicClient
+
+        return AnthropicClient(
+            spec.model,
+            max_retries=max_retries,
+            max_output_tokens=max_output_tokens,
+            temperature=temperature,
+        )
+    from reins.models.openai_client import OpenAIClient
+
+    return OpenAIClient(
+        spec.model,
+        base_url=spec.base_url,
+        max_retries=max_retries,
+        max_output_tokens=max_output_tokens,
+        temperature=temperature,
+    )

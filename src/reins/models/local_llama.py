@@ -1,0 +1,190 @@
+"""local:NAME — the embedded model, in-process through llama-cpp-python.
+
+The prompt is rendered with the GGUF's own chat template and passed as tokens; llama.cpp
+keeps the KV cache of the previous call and only evaluates the tokens after the longest
+common prefix, so a new turn costs its new tokens, not the whole history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from reins.models.client import ProviderError
+from reins.models.local_assets import Progress, resolve_local_model
+from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
+
+
+class LocalLlamaClient:
+    supports_native_tools = False
+
+    def __init__(
+        self,
+        name: str,
+        n_ctx: int = 16384,
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+        seed: int = 1234,
+        n_threads: int | None = None,
+        extra_stop: list[str] | None = None,
+    ):
+        self.name = name
+        self.model = f"local:{name}"
+        self.n_ctx = n_ctx
+        self.max_output_tokens = max_output_tokens or 2048
+        self.temperature = 0.2 if temperature is None else temperature
+        self.seed = seed
+        self.n_threads = n_threads or os.cpu_count() or 2
+        self.extra_stop = list(extra_stop or [])
+        self._llm: Any = None
+        self._path = None
+        self._formatter: Any = None
+        self._lock = threading.Lock()  # llama.cpp contexts are not thread-safe
+
+    def ensure_weights(self, progress: Progress | None = None):
+        """Find the GGUF, assembling it on first use (the slow part of a first run)."""
+        if self._path is None:
+            self._path = resolve_local_model(self.name, progress)
+        return self._path
+
+    def load(self) -> None:
+        """Load the weights into memory. Idempotent."""
+        if self._llm is not None:
+            return
+        path = self.ensure_weights()
+        try:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        except ImportError as error:
+            raise ProviderError(
+                "llama-cpp-python is not installed; run ./dev setup (it builds it with the "
+                "right CPU flags) or: pip install 'reins[local]'"
+            ) from error
+        llm = Llama(
+            model_path=str(path),
+            n_ctx=self.n_ctx,
+            n_threads=self.n_threads,
+            n_batch=512,
+            seed=self.seed,
+            verbose=False,
+        )
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ProviderError(f"{path.name} has no chat template in its metadata")
+        eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() != -1 else ""
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() != -1 else ""
+        self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        self._eos_text = eos
+        self._llm = llm
+
+    def render(self, messages: list[Message]) -> tuple[str, list[str]]:
+        chat = []
+        for m in messages:
+            content = m.raw if (m.role == "assistant" and m.raw is not None) else m.content
+            role = "user" if m.role == "tool" else m.role
+            chat.append({"role": role, "content": content})
+        response = self._formatter(messages=chat)
+        stops = list(response.stop or []) if isinstance(response.stop, list) else [response.stop]
+        stops = [s for s in stops if s] or [self._eos_text]
+        return response.prompt, stops + self.extra_stop
+
+    def tokenize(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
+
+    async def stream(
+        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        if self._llm is None:
+            await asyncio.to_thread(self.load)
+        prompt, stops = self.render(messages)
+        tokens = self.tokenize(prompt)
+        budget = self.n_ctx - len(tokens)
+        if budget < 64:
+            raise ProviderError(
+                f"{self.model}: the conversation ({len(tokens)} tokens) no longer fits the "
+                f"context window ({self.n_ctx}); start a new session or raise n_ctx"
+            )
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        stop_flag = threading.Event()
+        thread = threading.Thread(
+            target=self._generate,
+            args=(tokens, stops, min(self.max_output_tokens, budget), loop, queue, stop_flag),
+            daemon=True,
+        )
+        thread.start()
+        text: list[str] = []
+        try:
+            while True:
+                kind, value = await queue.get()
+                if kind == "text":
+                    text.append(value)
+                    yield TextDelta(value)
+                elif kind == "error":
+                    raise ProviderError(f"{self.model}: generation failed: {value}")
+                else:
+                    stats, finish, n_out = value
+                    break
+        finally:
+            stop_flag.set()  # a cancelled turn stops generating at the next token
+        content = "".join(text)
+        message = Message("assistant", content, raw=content)
+        cached = len(tokens) - int(stats["prompt_eval_tokens"])
+        usage = Usage(len(tokens), n_out, cached_input_tokens=max(0, cached))
+        yield ReplyDone(ModelReply(message, usage, self.model, finish, stats))
+
+    def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag) -> None:
+        def emit(kind: str, value: Any) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+
+        with self._lock:
+            try:
+                from llama_cpp import Llama
+
+                prefix = Llama.longest_token_prefix(self._llm._input_ids.tolist(), tokens)
+                evaluated = len(tokens) - min(prefix, len(tokens) - 1)
+                start = time.perf_counter()
+                first_at = None
+                n_out = 0
+                finish = None
+                chunks = self._llm.create_completion(
+                    prompt=tokens,
+                    max_tokens=max_tokens,
+                    temperature=self.temperature,
+                    stop=stops,
+                    stream=True,
+                )
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    if first_at is None:
+                        first_at = time.perf_counter()
+                    n_out += 1
+                    if choice.get("text"):
+                        emit("text", choice["text"])
+                    finish = choice.get("finish_reason") or finish
+                    if stop_flag.is_set():
+                        finish = "aborted"
+                        break
+                end = time.perf_counter()
+                first_at = first_at or end
+                stats = {
+                    "prompt_eval_tokens": float(evaluated),
+                    "prefill_s": first_at - start,
+                    "generation_s": end - first_at,
+                    "prefill_tok_s": evaluated / max(first_at - start, 1e-9),
+                    "generation_tok_s": max(n_out - 1, 0) / max(end - first_at, 1e-9),
+                    "latency_s": end - start,
+                }
+                emit("done", (stats, finish, n_out))
+            except Exception as error:  # surfaced to the loop as a ProviderError
+                emit("error", f"{type(error).__name__}: {error}")
+
+    async def close(self) -> None:
+        if self._llm is not None:
+            with self._lock:
+                self._llm.close()
+            self._llm = None

@@ -1,0 +1,178 @@
+"""openai:MODEL and openai-compat:BASE_URL#MODEL through the official SDK (Chat Completions)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from reins.models.client import ProviderError
+from reins.models.messages import (
+    Message,
+    ModelReply,
+    ReasoningDelta,
+    ReplyDone,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    Usage,
+)
+
+DEFAULT_RETRIES = 4
+
+
+def to_openai_messages(messages: list[Message]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "tool":
+            out.append({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content})
+        elif m.role == "assistant":
+            entry: dict[str, Any] = {"role": "assistant", "content": m.content or None}
+            if m.tool_calls:
+                entry["tool_calls"] = [
+                    {
+                        "id": c.id,
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": json.dumps(c.arguments)},
+                    }
+                    for c in m.tool_calls
+                ]
+            out.append(entry)
+        else:
+            out.append({"role": m.role, "content": m.content})
+    return out
+
+
+def to_openai_tools(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"type": "function", "function": t} for t in tools]
+
+
+def parse_arguments(name: str, text: str) -> tuple[dict[str, Any], str | None]:
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError as error:
+        return {}, f"arguments for {name} are not valid JSON ({error.msg} at char {error.pos})"
+    if not isinstance(value, dict):
+        return {}, f"arguments for {name} must be a JSON object"
+    return value, None
+
+
+class OpenAIClient:
+    supports_native_tools = True
+
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_RETRIES,
+        timeout_s: float = 600.0,
+        max_output_tokens: int | None = None,
+        temperature: float | None = None,
+    ):
+        import openai  # lazy: keeps `reins --help` fast
+
+        if base_url is None:
+            key = os.environ.get("OPENAI_API_KEY")
+            if not key:
+                raise ProviderError(
+                    "no OpenAI API key: set OPENAI_API_KEY (or use openai-compat:URL#MODEL "
+                    "for a local server)"
+                )
+        else:
+            key = os.environ.get("OPENAI_COMPAT_API_KEY") or os.environ.get("OPENAI_API_KEY") or "none"
+        self.model = model
+        self.display = f"openai-compat:{model}" if base_url else f"openai:{model}"
+        self.key_var = "OPENAI_COMPAT_API_KEY" if base_url else "OPENAI_API_KEY"
+        self.max_output_tokens = max_output_tokens
+        self.temperature = temperature
+        # The SDK retries 408/409/429/5xx and connection errors with backoff and honours
+        # Retry-After; we only classify what is left.
+        self._sdk = openai
+        self._client = openai.AsyncOpenAI(
+            api_key=key, base_url=base_url, max_retries=max_retries, timeout=timeout_s
+        )
+
+    async def stream(
+        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": to_openai_messages(messages),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if tools:
+            kwargs["tools"] = to_openai_tools(tools)
+            kwargs["parallel_tool_calls"] = True
+        if self.max_output_tokens:
+            kwargs["max_tokens"] = self.max_output_tokens
+        if self.temperature is not None:
+            kwargs["temperature"] = self.temperature
+        start = time.perf_counter()
+        text: list[str] = []
+        reasoning: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        usage = Usage()
+        finish: str | None = None
+        try:
+            response = await self._client.chat.completions.create(**kwargs)
+            async for chunk in response:
+                if chunk.usage:
+                    usage = self._usage(chunk.usage)
+                for choice in chunk.choices:
+                    delta = choice.delta
+                    finish = choice.finish_reason or finish
+                    thought = getattr(delta, "reasoning_content", None) or (
+                        (delta.model_extra or {}).get("reasoning") if delta.model_extra else None
+                    )
+                    if thought:
+                        reasoning.append(thought)
+                        yield ReasoningDelta(thought)
+                    if delta.content:
+                        text.append(delta.content)
+                        yield TextDelta(delta.content)
+                    for tc in delta.tool_calls or []:
+                        slot = calls.setdefault(tc.index, {"id": "", "name": "", "arguments": ""})
+                        if tc.id:
+                            slot["id"] = tc.id
+                        if tc.function and tc.function.name:
+                            slot["name"] += tc.function.name
+                        if tc.function and tc.function.arguments:
+                            slot["arguments"] += tc.function.arguments
+        except self._sdk.AuthenticationError as error:
+            raise ProviderError(
+                f"{self.display}: authentication failed ({error.status_code}); check {self.key_var}",
+                status=error.status_code,
+            ) from error
+        except self._sdk.APIStatusError as error:
+            raise ProviderError(
+                f"{self.display}: HTTP {error.status_code}: {error.message}",
+                retryable=error.status_code in (408, 409, 429) or error.status_code >= 500,
+                status=error.status_code,
+            ) from error
+        except self._sdk.APIError as error:  # connection errors, timeouts, bad streams
+            raise ProviderError(f"{self.display}: {type(error).__name__}: {error}", retryable=True) from error
+        tool_calls = []
+        for index in sorted(calls):
+            slot = calls[index]
+            args, problem = parse_arguments(slot["name"], slot["arguments"])
+            call = ToolCall(slot["name"], args, parse_error=problem)
+            if slot["id"]:
+                call.id = slot["id"]
+            tool_calls.append(call)
+        message = Message(
+            "assistant", "".join(text), tool_calls=tool_calls, reasoning="".join(reasoning) or None
+        )
+        stats = {"latency_s": time.perf_counter() - start}
+        yield ReplyDone(ModelReply(message, usage, self.display, finish, stats))
+
+    @staticmethod
+    def _usage(raw: Any) -> Usage:
+        details = getattr(raw, "prompt_tokens_details", None)
+        cached = getattr(details, "cached_tokens", 0) or 0 if details else 0
+        return Usage(raw.prompt_tokens or 0, raw.completion_tokens or 0, cached)
+
+    async def close(self) -> None:
+        await self._client.close()

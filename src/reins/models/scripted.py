@@ -1,0 +1,83 @@
+"""scripted:FILE.jsonl — replays recorded assistant turns. For tests and reproducible demos only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from reins.models.messages import (
+    Message,
+    ModelReply,
+    ReplyDone,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    Usage,
+)
+
+
+class ScriptError(ValueError):
+    pass
+
+
+def load_script(path: str | Path) -> list[Message]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ScriptError(f"cannot read scripted model file {path}: {error}") from error
+    turns = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            calls = [
+                ToolCall(name=c["name"], arguments=c.get("arguments", {}))
+                for c in data.get("tool_calls") or []
+            ]
+            turns.append(Message("assistant", str(data.get("content", "")), tool_calls=calls))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+            raise ScriptError(f"{path}:{number}: not a valid scripted turn: {error}") from error
+    return turns
+
+
+def estimate_tokens(text: str) -> int:
+    return max(1, len(text) // 4) if text else 0
+
+
+class ScriptedClient:
+    """Each stream() call returns the next recorded turn; when exhausted, an empty final turn."""
+
+    supports_native_tools = True
+
+    def __init__(self, path: str | Path):
+        self.model = f"scripted:{Path(path).name}"
+        self.turns = load_script(path)
+        self.position = 0
+
+    async def stream(
+        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        prompt_tokens = sum(estimate_tokens(m.content) for m in messages)
+        if self.position < len(self.turns):
+            turn = self.turns[self.position]
+            self.position += 1
+            finish = "tool_calls" if turn.tool_calls else "stop"
+        else:
+            turn = Message("assistant", "")
+            finish = "script_exhausted"
+        if turn.content:
+            yield TextDelta(turn.content)
+        # Fresh ids per replay so a script can be run many times in one session.
+        message = Message(
+            "assistant",
+            turn.content,
+            tool_calls=[ToolCall(c.name, dict(c.arguments)) for c in turn.tool_calls],
+        )
+        usage = Usage(prompt_tokens, estimate_tokens(turn.content) + 8 * len(turn.tool_calls))
+        yield ReplyDone(ModelReply(message, usage, self.model, finish))
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,97 @@
+"""Profiles are TOML files in profiles/data (or a user's config); chosen by model family."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from importlib import resources
+from typing import Any
+
+from reins.models.spec import ModelSpec
+
+PROTOCOLS = ("native", "text")
+
+
+class ProfileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    match: tuple[str, ...] = ()  # substrings of the model name that select this profile
+    tool_protocol: str = "native"
+    prompt: str = "system.md"
+    tools: tuple[str, ...] | None = None  # None: every core tool
+    temperature: float | None = None
+    max_output_tokens: int | None = None
+    n_ctx: int | None = None  # local models only
+    stop: tuple[str, ...] = ()  # extra stop strings (text protocol: cut invented tool results)
+    notes: str = ""
+
+    def prompt_template(self) -> str:
+        return resources.files("reins.profiles").joinpath("data", self.prompt).read_text("utf-8")
+
+
+def _from_toml(name: str, data: dict[str, Any]) -> Profile:
+    known = {f.name for f in fields(Profile)}
+    unknown = set(data) - known
+    if unknown:
+        raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
+    data = dict(data)
+    data.setdefault("name", name)
+    if data.get("tool_protocol", "native") not in PROTOCOLS:
+        raise ProfileError(f"profile {name}: tool_protocol must be one of {PROTOCOLS}")
+    for key in ("match", "tools", "stop"):
+        if data.get(key) is not None:
+            data[key] = tuple(data[key])
+    profile = Profile(**data)
+    if profile.tools is not None:
+        from reins.tools.registry import CORE_TOOLS
+
+        missing = [t for t in profile.tools if t not in CORE_TOOLS]
+        if missing:
+            raise ProfileError(f"profile {name} names unknown tool(s): {', '.join(missing)}")
+    try:
+        profile.prompt_template()
+    except (FileNotFoundError, OSError) as error:
+        raise ProfileError(f"profile {name}: prompt template {profile.prompt} not found") from error
+    return profile
+
+
+def builtin_profiles() -> dict[str, Profile]:
+    folder = resources.files("reins.profiles").joinpath("data")
+    out = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            name = entry.name[: -len(".toml")]
+            out[name] = _from_toml(name, tomllib.loads(entry.read_text("utf-8")))
+    return out
+
+
+def load_profile(name: str, overrides: dict[str, Any] | None = None) -> Profile:
+    profiles = builtin_profiles()
+    if name not in profiles:
+        raise ProfileError(f"unknown profile {name!r}; known: {', '.join(sorted(profiles))}")
+    return apply_overrides(profiles[name], overrides)
+
+
+def apply_overrides(profile: Profile, overrides: dict[str, Any] | None) -> Profile:
+    if not overrides:
+        return profile
+    merged = {f.name: getattr(profile, f.name) for f in fields(Profile)}
+    merged.update(overrides)
+    return _from_toml(profile.name, merged)
+
+
+def select_profile(
+    spec: ModelSpec, forced: str | None = None, overrides: dict[str, Any] | None = None
+) -> Profile:
+    """--profile wins; else the first profile whose `match` is in the model name; else default."""
+    if forced:
+        return load_profile(forced, overrides)
+    key = spec.family_key
+    for profile in builtin_profiles().values():
+        if any(m in key for m in profile.match):
+            return apply_overrides(profile, overrides)
+    return load_profile("default", overrides)

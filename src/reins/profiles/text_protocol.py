@@ -1,0 +1,129 @@
+"""The text tool-call protocol, for models without native tool calling.
+
+Tools are described in the system prompt; the model writes calls as JSON inside
+<tool_call>…</tool_call>; results go back as user turns inside <tool_response>.
+The parser is lenient (fenced JSON, Python-style dicts, raw newlines inside strings,
+a missing closing tag) because small models are; what it still cannot read becomes a
+call with a parse_error, which the executor answers as InvalidArguments.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from importlib import resources
+from string import Template
+from typing import Any
+
+from reins.models.messages import Message, ToolCall
+
+TAG_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
+FENCED = re.compile(r"```(?:json|tool_call)?\s*\n(.*?)\n\s*```", re.DOTALL)
+NAME_KEYS = ("name", "tool", "tool_name", "function")
+ARG_KEYS = ("arguments", "parameters", "args", "input")
+
+
+def tools_section(schemas: list[dict[str, Any]]) -> str:
+    template = resources.files("reins.profiles").joinpath("data", "text_tools.md").read_text("utf-8")
+    lines = "\n".join(json.dumps(s, ensure_ascii=False) for s in schemas)
+    return Template(template).substitute(tool_lines=lines)
+
+
+def render_call(call: ToolCall) -> str:
+    payload = json.dumps({"name": call.name, "arguments": call.arguments}, ensure_ascii=False)
+    return f"<tool_call>\n{payload}\n</tool_call>"
+
+
+def to_text_messages(history: list[Message]) -> list[Message]:
+    """Native-shaped history → plain system/user/assistant turns for a text-protocol model."""
+    out: list[Message] = []
+    for m in history:
+        if m.role == "assistant":
+            if m.raw is not None:
+                out.append(Message("assistant", m.raw, raw=m.raw))
+            else:
+                parts = [m.content] if m.content else []
+                parts += [render_call(c) for c in m.tool_calls]
+                out.append(Message("assistant", "\n".join(parts)))
+        elif m.role == "tool":
+            block = f"<tool_response>\n{m.content}\n</tool_response>"
+            if out and out[-1].role == "user" and out[-1].content.startswith("<tool_response>"):
+                out[-1] = Message("user", out[-1].content + "\n" + block)
+            else:
+                out.append(Message("user", block))
+        else:
+            out.append(Message(m.role, m.content))
+    return out
+
+
+def _loads_lenient(text: str) -> Any:
+    text = text.strip()
+    try:
+        return json.loads(text, strict=False)  # strict=False: raw newlines inside strings
+    except json.JSONDecodeError:
+        pass
+    try:
+        decoded, _ = json.JSONDecoder(strict=False).raw_decode(text)  # trailing junk
+        return decoded
+    except json.JSONDecodeError:
+        pass
+    cleaned = re.sub(r",\s*([}\]])", r"\1", text)  # trailing commas
+    try:
+        return json.loads(cleaned, strict=False)
+    except json.JSONDecodeError:
+        pass
+    try:
+        return ast.literal_eval(text)  # Python dict syntax: single quotes, True/None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        raise ValueError("not valid JSON") from None
+
+
+def _to_call(payload: Any) -> ToolCall:
+    if not isinstance(payload, dict):
+        raise ValueError("a tool call must be a JSON object with 'name' and 'arguments'")
+    if isinstance(payload.get("function"), dict):  # OpenAI-shaped {"function": {...}}
+        payload = payload["function"]
+    name = next((payload[k] for k in NAME_KEYS if isinstance(payload.get(k), str)), None)
+    if not name:
+        raise ValueError("the tool call has no 'name'")
+    args = next((payload[k] for k in ARG_KEYS if k in payload), {})
+    if isinstance(args, str):
+        args = _loads_lenient(args) if args.strip() else {}
+    if not isinstance(args, dict):
+        raise ValueError(f"'arguments' of {name} must be a JSON object")
+    return ToolCall(name, args)
+
+
+def _bad_call(problem: str, snippet: str) -> ToolCall:
+    shown = snippet if len(snippet) < 300 else snippet[:300] + "…"
+    message = (
+        f"could not read your tool call: {problem}. Write exactly one JSON object "
+        '{"name": ..., "arguments": {...}} inside <tool_call></tool_call>. You wrote: ' + shown
+    )
+    return ToolCall("invalid_tool_call", {}, parse_error=message)
+
+
+def parse_tool_calls(text: str) -> tuple[str, list[ToolCall]]:
+    """Split a reply into its visible text and the tool calls it contains."""
+    text = text.split("<tool_response>", 1)[0]  # anything after is the model inventing results
+    blocks = [m.group(1) for m in TAG_BLOCK.finditer(text)]
+    visible = TAG_BLOCK.sub("", text)
+    if not blocks:
+        fenced = [b for b in FENCED.findall(text) if re.search(r'["\']name["\']\s*:', b)]
+        if fenced:
+            blocks = fenced
+            visible = FENCED.sub("", text)
+        elif re.match(r'\s*\{\s*["\']name["\']', text):  # the whole reply is a bare call
+            blocks, visible = [text], ""
+    calls = []
+    for block in blocks:
+        if not block.strip():
+            continue
+        try:
+            payload = _loads_lenient(block)
+            items = payload if isinstance(payload, list) else [payload]
+            calls.extend(_to_call(item) for item in items)
+        except ValueError as error:
+            calls.append(_bad_call(str(error), block))
+    return visible.strip(), calls

@@ -1,0 +1,86 @@
+"""The Sandbox protocol and the process runner both implementations share."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+from dataclasses import dataclass
+from typing import Protocol
+
+from reins.sandbox.capture import OutputCapture
+
+# Secrets stay out of commands the model writes (same idea as Codex's env policy).
+SECRET_ENV = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD)", re.IGNORECASE)
+
+
+@dataclass
+class ExecResult:
+    exit_code: int | None  # None when killed on timeout
+    output: str
+    timed_out: bool
+    truncated: bool
+    sandboxed: bool
+
+
+class Sandbox(Protocol):
+    name: str
+
+    async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult: ...
+
+    async def close(self) -> None: ...
+
+
+def command_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not SECRET_ENV.search(k)}
+    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    env["PAGER"] = "cat"
+    env["GIT_PAGER"] = "cat"
+    return env
+
+
+async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bool) -> ExecResult:
+    """Run argv in its own process group; on timeout or cancel kill the whole group."""
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=command_env(),
+        start_new_session=True,
+    )
+    capture = OutputCapture()
+    assert proc.stdout is not None
+
+    async def pump() -> None:
+        while chunk := await proc.stdout.read(65536):
+            capture.feed(chunk)
+        await proc.wait()
+
+    timed_out = False
+    try:
+        await asyncio.wait_for(pump(), timeout=timeout_s)
+    except TimeoutError:
+        timed_out = True
+        kill_group(proc)
+        await proc.wait()
+    except asyncio.CancelledError:
+        kill_group(proc)
+        await asyncio.shield(proc.wait())
+        raise
+    return ExecResult(
+        exit_code=None if timed_out else proc.returncode,
+        output=capture.text(),
+        timed_out=timed_out,
+        truncated=capture.truncated,
+        sandboxed=sandboxed,
+    )
+
+
+def kill_group(proc: asyncio.subprocess.Process) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,15 @@
+"""Plain subprocess: no isolation, used when bubblewrap is missing or full access is asked."""
+
+from __future__ import annotations
+
+from reins.sandbox.base import ExecResult, run_process
+
+
+class SubprocessSandbox:
+    name = "subprocess"
+
+    async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
+        return await run_process(["bash", "-c", command], cwd, timeout_s, sandboxed=False)
+
+    async def close(self) -> None:
+        return None

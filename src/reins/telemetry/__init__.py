@@ -1,0 +1,1 @@
+"""OpenTelemetry spans (GenAI semantic conventions); exported only when OTLP is configured."""

@@ -1,0 +1,58 @@
+"""The Tool contract: a pydantic argument model, an async body, one result kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from reins.tools.errors import ErrorKind
+from reins.tools.workspace import Workspace
+
+
+@dataclass
+class ToolResult:
+    """What a tool call produced. `output` goes back to the model verbatim."""
+
+    kind: ErrorKind
+    output: str
+    detail: str | None = None  # for the log only (e.g. a traceback), never sent to the model
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is ErrorKind.OK
+
+
+@dataclass
+class ToolContext:
+    """Everything a tool may touch: the workspace and the sandbox to run commands in."""
+
+    workspace: Workspace
+    sandbox: Any  # reins.sandbox.Sandbox; typed loosely to keep tools/ free of a cycle
+    command_timeout_s: float = 120.0
+
+
+class Tool:
+    """Subclasses set name, description, Args and read_only, and implement run()."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Args: ClassVar[type[BaseModel]]
+    read_only: ClassVar[bool] = True
+
+    def schema(self) -> dict[str, Any]:
+        params = self.Args.model_json_schema()
+        params.pop("title", None)
+        for prop in params.get("properties", {}).values():
+            prop.pop("title", None)
+        return {"name": self.name, "description": self.description, "parameters": params}
+
+    def paths(self, args: BaseModel) -> list[str]:
+        """Paths this call touches, for per-path ordering in the executor."""
+        path = getattr(args, "path", None)
+        return [path] if isinstance(path, str) else []
+
+    async def run(self, args: BaseModel, ctx: ToolContext) -> str:  # pragma: no cover
+        raise NotImplementedError

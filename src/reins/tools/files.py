@@ -1,0 +1,186 @@
+"""File tools: read_file, list_dir, glob, write_file."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from reins.tools.base import Tool, ToolContext
+from reins.tools.errors import invalid, unexpected
+from reins.tools.workspace import Workspace
+
+MAX_READ_LINES = 2000
+MAX_READ_BYTES = 100_000
+MAX_LINE_CHARS = 2000
+MAX_LISTING = 500
+SKIP_DIRS = {".git", "__pycache__", "node_modules", ".venv", ".mypy_cache", ".pytest_cache"}
+
+
+def looks_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def missing_file_error(ws: Workspace, path: str, target: Path):
+    """A missing path, with the nearest existing names as a hint."""
+    parent = target.parent
+    hint = None
+    if parent.is_dir():
+        names = [p.name for p in parent.iterdir()]
+        close = difflib.get_close_matches(target.name, names, n=3, cutoff=0.5)
+        if close:
+            hint = "did you mean: " + ", ".join(ws.relative(parent / n) for n in close)
+    return unexpected(f"{path} does not exist", hint=hint or "use list_dir or glob to find it")
+
+
+class ReadFileArgs(BaseModel):
+    path: str = Field(description="File path, relative to the workspace root")
+    start_line: int | None = Field(None, ge=1, description="First line to show (1-based)")
+    end_line: int | None = Field(None, ge=1, description="Last line to show (inclusive)")
+
+
+class ReadFile(Tool):
+    name = "read_file"
+    description = (
+        "Read a text file. Lines are numbered (N| text). Use start_line/end_line for large files."
+    )
+    Args = ReadFileArgs
+
+    async def run(self, args: ReadFileArgs, ctx: ToolContext) -> str:
+        return await asyncio.to_thread(self._read, args, ctx.workspace)
+
+    def _read(self, args: ReadFileArgs, ws: Workspace) -> str:
+        target = ws.resolve(args.path)
+        if not target.exists():
+            raise missing_file_error(ws, args.path, target)
+        if target.is_dir():
+            raise invalid(f"{args.path} is a directory", hint="use list_dir for directories")
+        with open(target, "rb") as fh:
+            data = fh.read(50_000_000)
+        if looks_binary(data):
+            raise invalid(f"{args.path} is a binary file ({target.stat().st_size} bytes)")
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        total = len(lines)
+        start = args.start_line or 1
+        end = min(args.end_line or total, total)
+        if total == 0:
+            return f"{args.path} is empty"
+        if start > total:
+            raise invalid(f"start_line {start} is past the end of {args.path} ({total} lines)")
+        if end < start:
+            raise invalid(f"end_line {end} is before start_line {start}")
+        out: list[str] = []
+        size = 0
+        shown_end = start - 1
+        for number in range(start, end + 1):
+            text = lines[number - 1]
+            if len(text) > MAX_LINE_CHARS:
+                text = text[:MAX_LINE_CHARS] + " …[line truncated]"
+            entry = f"{number}| {text}"
+            if len(out) >= MAX_READ_LINES or size + len(entry) > MAX_READ_BYTES:
+                break
+            out.append(entry)
+            size += len(entry) + 1
+            shown_end = number
+        body = "\n".join(out)
+        if shown_end < end or (args.end_line is None and shown_end < total):
+            body += (
+                f"\n[truncated: showed lines {start}-{shown_end} of {total}; "
+                f"call read_file with start_line={shown_end + 1} to continue]"
+            )
+        return body
+
+
+class ListDirArgs(BaseModel):
+    path: str = Field(".", description="Directory, relative to the workspace root")
+
+
+class ListDir(Tool):
+    name = "list_dir"
+    description = "List a directory: subdirectories end with '/', files show their size."
+    Args = ListDirArgs
+
+    async def run(self, args: ListDirArgs, ctx: ToolContext) -> str:
+        ws = ctx.workspace
+        target = ws.resolve(args.path)
+        if not target.exists():
+            raise missing_file_error(ws, args.path, target)
+        if not target.is_dir():
+            raise invalid(f"{args.path} is a file", hint="use read_file for files")
+        entries = sorted(target.iterdir(), key=lambda p: (not p.is_dir(), p.name))
+        lines = []
+        for entry in entries[:MAX_LISTING]:
+            if entry.is_dir():
+                lines.append(entry.name + "/")
+            else:
+                try:
+                    lines.append(f"{entry.name} ({entry.stat().st_size} B)")
+                except OSError:
+                    lines.append(entry.name + " (unreadable)")
+        if len(entries) > MAX_LISTING:
+            lines.append(f"[truncated: {len(entries) - MAX_LISTING} more entries]")
+        return "\n".join(lines) if lines else f"{args.path} is empty"
+
+
+class GlobArgs(BaseModel):
+    pattern: str = Field(description="Glob pattern relative to the workspace, e.g. 'src/**/*.py'")
+
+
+class Glob(Tool):
+    name = "glob"
+    description = "Find files by glob pattern ('**' matches any depth). Returns matching paths."
+    Args = GlobArgs
+
+    async def run(self, args: GlobArgs, ctx: ToolContext) -> str:
+        return await asyncio.to_thread(self._glob, args.pattern, ctx.workspace)
+
+    def _glob(self, pattern: str, ws: Workspace) -> str:
+        if not pattern or os.path.isabs(pattern) or ".." in Path(pattern).parts:
+            raise invalid(
+                f"pattern {pattern!r} must be relative to the workspace and must not contain '..'"
+            )
+        matches: list[str] = []
+        more = 0
+        for path in ws.root.glob(pattern):
+            rel = path.relative_to(ws.root)
+            if any(part in SKIP_DIRS for part in rel.parts):
+                continue
+            if len(matches) >= MAX_LISTING:
+                more += 1
+                continue
+            matches.append(str(rel) + ("/" if path.is_dir() else ""))
+        matches.sort()
+        if not matches:
+            return f"no files match {pattern!r}"
+        if more:
+            matches.append(f"[truncated: {more} more matches; narrow the pattern]")
+        return "\n".join(matches)
+
+
+class WriteFileArgs(BaseModel):
+    path: str = Field(description="File path, relative to the workspace root")
+    content: str = Field(description="The complete new content of the file")
+
+
+class WriteFile(Tool):
+    name = "write_file"
+    description = "Create a file or replace its whole content. Parent directories are created."
+    Args = WriteFileArgs
+    read_only = False
+
+    async def run(self, args: WriteFileArgs, ctx: ToolContext) -> str:
+        target = ctx.workspace.resolve(args.path)
+        if target.is_dir():
+            raise invalid(f"{args.path} is a directory")
+        existed = target.exists()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a sibling temp file then rename: a crash never leaves half a file.
+        tmp = target.with_name(f".{target.name}.reins-tmp")
+        tmp.write_text(args.content, encoding="utf-8")
+        os.replace(tmp, target)
+        lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
+        verb = "overwrote" if existed else "created"
+        return f"{verb} {args.path} ({lines} lines, {len(args.content.encode())} bytes)"

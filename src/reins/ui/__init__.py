@@ -1,0 +1,1 @@
+"""Terminal front ends: rendering a live turn, the interactive chat."""

@@ -1,0 +1,87 @@
+"""Rich rendering of a live turn: streamed text, each tool call and its result."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+
+from reins.agent.events import SessionEvents
+from reins.models.messages import ModelReply, ToolCall
+from reins.tools.executor import ExecutedCall
+
+TAG = "<tool_call>"
+
+
+def short_args(call: ToolCall, limit: int = 100) -> str:
+    parts = []
+    for key, value in call.arguments.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        text = text.replace("\n", "⏎")
+        parts.append(f"{key}={text[:60]}{'…' if len(text) > 60 else ''}")
+    joined = " ".join(parts)
+    return joined[:limit] + ("…" if len(joined) > limit else "")
+
+
+class ConsoleEvents(SessionEvents):
+    """Streams assistant text, hiding text-protocol tool-call markup (shown as tool lines)."""
+
+    def __init__(self, console: Console, show_stats: bool = False):
+        self.console = console
+        self.show_stats = show_stats
+        self._buffer = ""
+        self._printed = 0
+        self._hidden = False
+
+    def model_started(self, step: int) -> None:
+        self._buffer, self._printed, self._hidden = "", 0, False
+        self.console.print(f"[dim]── step {step} ──[/dim]")
+
+    def text_delta(self, text: str) -> None:
+        if self._hidden:
+            return
+        self._buffer += text
+        cut = self._buffer.find(TAG)
+        if cut != -1:
+            self._hidden = True
+            safe_end = cut
+        else:  # hold back a possible partial tag at the end
+            safe_end = max(self._printed, len(self._buffer) - len(TAG))
+        chunk = self._buffer[self._printed : safe_end]
+        if chunk:
+            self.console.print(chunk, end="", markup=False, highlight=False)
+            self._printed = safe_end
+
+    def model_finished(self, reply: ModelReply) -> None:
+        if not self._hidden:
+            rest = self._buffer[self._printed :]
+            if rest:
+                self.console.print(rest, end="", markup=False, highlight=False)
+        if self._buffer.strip():
+            self.console.print()
+        if self.show_stats and reply.stats.get("prompt_eval_tokens") is not None:
+            s = reply.stats
+            self.console.print(
+                f"[dim]  model: {int(s['prompt_eval_tokens'])} new prompt tokens "
+                f"({s['prefill_tok_s']:.0f} tok/s), {reply.usage.output_tokens} generated "
+                f"({s['generation_tok_s']:.1f} tok/s)[/dim]"
+            )
+
+    def tool_started(self, call: ToolCall) -> None:
+        self.console.print(f"[cyan]▸ {escape(call.name)}[/cyan] [dim]{escape(short_args(call))}[/dim]")
+
+    def tool_finished(self, item: ExecutedCall) -> None:
+        result = item.result
+        first = result.output.strip().splitlines()[0] if result.output.strip() else ""
+        first = first[:120]
+        if result.ok:
+            lines = result.output.count("\n") + 1
+            self.console.print(
+                f"  [green]✓[/green] [dim]{escape(first)} ({lines} lines, {item.duration_s:.2f}s)[/dim]"
+            )
+        else:
+            self.console.print(f"  [red]✗ {result.kind.value}[/red] [dim]{escape(first)}[/dim]")
+
+    def notice(self, text: str) -> None:
+        self.console.print(f"[yellow]{escape(text)}[/yellow]")

@@ -1,0 +1,54 @@
+"""`reins run`: one headless turn; human rendering or exactly one JSON object."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from reins.agent.builder import open_session
+from reins.agent.events import SessionEvents
+from reins.agent.outcome import RunOutcome
+from reins.config import Config
+from reins.store import SessionStore
+from reins.ui.errors import SETUP_ERRORS
+from reins.ui.model_loading import prepare_model
+from reins.ui.render import ConsoleEvents
+
+
+def setup_failure(message: str) -> RunOutcome:
+    return RunOutcome("", "error", 0, 0, 0, 0, 0.0, message)
+
+
+async def _run(task: str, repo: Path, config: Config, store: SessionStore, as_json: bool) -> RunOutcome:
+    err = Console(stderr=True)
+    events = SessionEvents() if as_json else ConsoleEvents(Console(), show_stats=True)
+    try:
+        runtime = open_session(repo, config, store, title=task, events=events)
+        await asyncio.to_thread(prepare_model, runtime.session.model, err)
+    except SETUP_ERRORS as error:
+        return setup_failure(str(error))
+    try:
+        return await runtime.session.run_turn(task)
+    finally:
+        await runtime.close()
+
+
+def run_headless(task: str, repo: Path, config: Config, store: SessionStore, as_json: bool) -> str:
+    outcome = asyncio.run(_run(task, repo, config, store, as_json))
+    if as_json:
+        print(json.dumps(outcome.to_dict(), ensure_ascii=False))
+    else:
+        console = Console()
+        style = "green" if outcome.status == "completed" else "yellow"
+        if outcome.status == "error" and not outcome.session_id:
+            Console(stderr=True).print(f"[red]reins: error:[/red] {outcome.final_message}")
+        else:
+            console.print(
+                f"[{style}]{outcome.status}[/{style}] · {outcome.steps} steps · "
+                f"{outcome.tool_calls} tool calls · {outcome.tokens_in} tokens in / "
+                f"{outcome.tokens_out} out · {outcome.wall_s:.1f}s · session {outcome.session_id}"
+            )
+    return outcome.status

@@ -1,0 +1,71 @@
+"""`reins sessions list|show`: the log, as tables or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from reins.store import SessionStore
+
+
+def _when(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def list_sessions(store: SessionStore, limit: int, as_json: bool) -> None:
+    rows = store.list_sessions(limit)
+    if as_json:
+        print(json.dumps([asdict(r) for r in rows]))
+        return
+    table = Table("id", "started", "status", "model", "task")
+    for r in rows:
+        table.add_row(r.id, _when(r.created_at), r.status, r.model, escape(r.title[:60]))
+    Console().print(table if rows else "no sessions yet")
+
+
+def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
+    row = store.get_session(session_id)
+    if row is None:
+        return False
+    messages = store.messages(row.id)
+    model_calls = store.model_calls(row.id)
+    tool_calls = store.tool_calls(row.id)
+    if as_json:
+        print(json.dumps({
+            "session": asdict(row),
+            "messages": [m.to_dict() for m in messages],
+            "model_calls": model_calls,
+            "tool_calls": tool_calls,
+        }))  # fmt: skip
+        return True
+    console = Console()
+    tokens_in = sum(c["tokens_in"] for c in model_calls)
+    tokens_out = sum(c["tokens_out"] for c in model_calls)
+    console.print(
+        f"[bold]{row.id}[/bold] · {row.status} · {row.model} ({row.profile}) · {row.repo}\n"
+        f"{len(model_calls)} model calls · {tokens_in} tokens in / {tokens_out} out · "
+        f"{len(tool_calls)} tool calls"
+    )
+    for m in messages:
+        if m.role == "system":
+            continue
+        text = m.content if len(m.content) < 600 else m.content[:600] + " …"
+        label = {"user": "green", "assistant": "cyan", "tool": "dim"}[m.role]
+        header = f"[{label}]{m.role}[/{label}]" + (f" ({m.name})" if m.name else "")
+        console.print(header)
+        if text:
+            console.print(escape(text))
+        for call in m.tool_calls:
+            console.print(f"  [cyan]▸ {escape(call.name)}[/cyan] {escape(json.dumps(call.arguments)[:200])}")
+    failed = [t for t in tool_calls if t["kind"] != "ok"]
+    if failed:
+        table = Table("tool", "kind", "arguments")
+        for t in failed:
+            table.add_row(t["tool"], t["kind"], escape(t["arguments"][:80]))
+        console.print("[bold]failed tool calls[/bold]", table)
+    return True
