@@ -41,7 +41,9 @@ def main() -> None:
 
 
 def _common(func):
-    func = click.option("--profile", help="Force a harness profile (default: chosen by model family).")(func)
+    func = click.option(
+        "--profile", help="Force a harness profile (default: chosen by model family)."
+    )(func)
     func = click.option("--model", "-m", help=MODEL_HELP)(func)
     func = click.option(
         "--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -74,10 +76,14 @@ def _store():
 @click.argument("task")
 @_common
 @click.option("--max-steps", type=click.IntRange(1), help="Stop after N model calls (default 40).")
-@click.option("--max-tokens", type=click.IntRange(1), help="Stop when input+output tokens exceed N.")
+@click.option(
+    "--max-tokens", type=click.IntRange(1), help="Stop when input+output tokens exceed N."
+)
 @click.option("--timeout", "max_wall_s", type=click.FloatRange(1), help="Stop after N seconds.")
 @click.option("--allow-network", is_flag=True, default=None, help="Let commands reach the network.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout, nothing else.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object on stdout, nothing else."
+)
 def run(task, repo, model, profile, max_steps, max_tokens, max_wall_s, allow_network, as_json):
     """Run TASK headless in a repository; never prompts.
 

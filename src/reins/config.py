@@ -56,7 +56,9 @@ def load_config(repo: Path) -> Config:
         known = {f.name for f in fields(Config)}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise ConfigError(
+                f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
         profiles = {**merged.get("profiles", {}), **data.pop("profiles", {})}
         merged.update(data)
         merged["profiles"] = profiles

@@ -12,9 +12,11 @@ from reins.profiles.text_protocol import to_text_messages, tools_section
 
 def system_prompt(profile: Profile, schemas: list[dict[str, Any]], cwd: str, static: str) -> str:
     section = tools_section(schemas) if profile.tool_protocol == "text" else ""
-    return Template(profile.prompt_template()).safe_substitute(
-        cwd=cwd, tools_section=section, context=static
-    ).strip()
+    return (
+        Template(profile.prompt_template())
+        .safe_substitute(cwd=cwd, tools_section=section, context=static)
+        .strip()
+    )
 
 
 class ContextBuilder:

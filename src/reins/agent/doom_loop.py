@@ -1,16 +1,27 @@
-"""The same failing call again and again: warn the model at 3, stop the turn at 4."""
+"""The same failing call again and again: warn the model at 3, stop the turn at 4.
+
+Repeats are counted over a sliding window of recent calls, not only back to back, because
+models often alternate a failing call with a harmless one (edit, run tests, same edit…).
+"""
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from enum import Enum
 
 from reins.tools.executor import ExecutedCall
 
 WARN_AT = 3
 STOP_AT = 4
+WINDOW = 10
+FAILURE_STREAK_WARN = 5
+STREAK_WARNING = (
+    "\n[reins: your last {n} tool calls all failed. Step back: read the relevant files "
+    "with read_file, then try a different approach.]"
+)
 WARNING = (
-    "\n[reins: you have made this exact failing call {n} times in a row. Do not repeat it: "
+    "\n[reins: you have made this exact failing call {n} times. Do not repeat it: "
     "read the error above, change the arguments, or try a different approach.]"
 )
 
@@ -21,27 +32,39 @@ class Verdict(Enum):
     STOP = "stop"
 
 
+def signature(item: ExecutedCall) -> str:
+    if item.call.parse_error:
+        return "parse_error"
+    return item.call.name + json.dumps(item.call.arguments, sort_keys=True, default=str)
+
+
 class DoomLoopGuard:
     def __init__(self) -> None:
-        self.last: str | None = None
-        self.count = 0
+        self.recent: deque[str | None] = deque(maxlen=WINDOW)  # None marks a success
+        self.failure_streak = 0
 
     def observe(self, executed: list[ExecutedCall]) -> tuple[Verdict, int]:
-        """Feed one step's calls in order; returns the worst verdict and the streak length."""
-        verdict = Verdict.FINE
+        """Feed one step's calls in order; returns the worst verdict and the repeat count."""
+        verdict, worst = Verdict.FINE, 0
         for item in executed:
             if item.result.ok:
-                self.last, self.count = None, 0
+                self.recent.append(None)
+                self.failure_streak = 0
                 continue
-            signature = item.call.name + json.dumps(item.call.arguments, sort_keys=True, default=str)
-            if item.call.parse_error:
-                signature = "parse_error"
-            if signature == self.last:
-                self.count += 1
-            else:
-                self.last, self.count = signature, 1
-            if self.count >= STOP_AT:
+            self.failure_streak += 1
+            sig = signature(item)
+            self.recent.append(sig)
+            count = sum(1 for s in self.recent if s == sig)
+            worst = max(worst, count)
+            if count >= STOP_AT:
                 verdict = Verdict.STOP
-            elif self.count >= WARN_AT and verdict is not Verdict.STOP:
+            elif count >= WARN_AT and verdict is not Verdict.STOP:
                 verdict = Verdict.WARN
-        return verdict, self.count
+        return verdict, worst
+
+    def streak_warning(self) -> str:
+        """A nudge after a run of failures of any kind (every FAILURE_STREAK_WARN calls)."""
+        n = self.failure_streak
+        if n and n % FAILURE_STREAK_WARN == 0:
+            return STREAK_WARNING.format(n=n)
+        return ""

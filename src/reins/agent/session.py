@@ -17,6 +17,11 @@ from reins.profiles.text_protocol import parse_tool_calls
 from reins.store import SessionStore
 from reins.tools.executor import ExecutedCall, ToolExecutor, arguments_json
 
+NO_TOOL_NUDGE = (
+    "You have not called any tool yet, so nothing has been checked or changed. "
+    "Do the task now by calling tools, one <tool_call> at a time."
+)
+
 
 @dataclass
 class TurnState:
@@ -89,6 +94,7 @@ class Session:
     async def _loop(self, state: TurnState) -> tuple[str, str]:
         guard = DoomLoopGuard()
         pending: list = []
+        nudged = False
         try:
             while True:
                 stop = self._budget_stop(state)
@@ -102,6 +108,11 @@ class Session:
                     message.content, message.tool_calls = visible, calls
                 self._append(message)
                 if not message.tool_calls:
+                    if self.profile.require_tool_use and state.tool_calls == 0 and not nudged:
+                        nudged = True
+                        self.events.notice("the model answered without using a tool; asking it to")
+                        self._append(Message("user", NO_TOOL_NUDGE))
+                        continue
                     return "completed", message.content
                 pending = list(message.tool_calls)
                 for call in pending:
@@ -109,7 +120,10 @@ class Session:
                 executed = await self.executor.run_batch(pending)
                 pending = []
                 verdict, streak = guard.observe(executed)
-                self._record_tools(state, executed, warn_streak=streak if verdict is Verdict.WARN else 0)
+                note = (
+                    WARNING.format(n=streak) if verdict is Verdict.WARN else guard.streak_warning()
+                )
+                self._record_tools(state, executed, note=note)
                 if verdict is Verdict.STOP:
                     text = f"stopped: the same failing tool call was repeated {streak} times"
                     self.events.notice(text)
@@ -175,15 +189,14 @@ class Session:
         self.events.model_finished(reply)
         return reply
 
-    def _record_tools(self, state: TurnState, executed: list[ExecutedCall], warn_streak: int = 0) -> None:
+    def _record_tools(self, state: TurnState, executed: list[ExecutedCall], note: str = "") -> None:
+        """Append each result as a tool message and log it; `note` goes on the last one."""
         for index, item in enumerate(executed):
             state.tool_calls += 1
             output = item.result.output
-            if warn_streak and index == len(executed) - 1:
-                output += WARNING.format(n=warn_streak)
-            self._append(
-                Message("tool", output, tool_call_id=item.call.id, name=item.call.name)
-            )
+            if note and index == len(executed) - 1:
+                output += note
+            self._append(Message("tool", output, tool_call_id=item.call.id, name=item.call.name))
             self.store.add_tool_call(
                 self.id, state.steps, item.call.id, item.call.name, arguments_json(item.call),
                 item.result.kind.value, item.duration_s, len(item.result.output), item.result.detail,

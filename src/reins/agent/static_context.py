@@ -11,13 +11,12 @@ from pathlib import Path
 AGENTS_FILE = "AGENTS.md"
 AGENTS_MAX_CHARS = 8000
 STATUS_MAX_LINES = 30
+FILES_MAX = 60
 
 
 def _git(repo: Path, *args: str) -> str | None:
     try:
-        proc = subprocess.run(
-            ["git", *args], cwd=repo, capture_output=True, text=True, timeout=5
-        )
+        proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -41,8 +40,14 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
             lines.append("Git status:\n" + "\n".join(shown))
         else:
             lines.append("Git status: clean")
+        files = (_git(repo, "ls-files") or "").splitlines()
     else:
         lines.append("Git: not a git repository")
+        files = sorted(p.name for p in repo.iterdir() if not p.name.startswith("."))
+    if files:
+        shown = files[:FILES_MAX]
+        more = f"\n… {len(files) - FILES_MAX} more" if len(files) > FILES_MAX else ""
+        lines.append("Files:\n" + "\n".join(shown) + more)
     agents = repo / AGENTS_FILE
     if agents.is_file():
         text = agents.read_text("utf-8", errors="replace")

@@ -65,7 +65,9 @@ def run_demo(model: str | None, keep: bool) -> int:
         console.print(Panel(diff.strip() or "(no changes)", title="the agent's change"))
         passed, output = run_tests(project)
         style = "green" if passed else "red"
-        console.print(Panel(output[-800:], title=f"[{style}]tests after ({'pass' if passed else 'FAIL'})"))
+        console.print(
+            Panel(output[-800:], title=f"[{style}]tests after ({'pass' if passed else 'FAIL'})")
+        )
         console.print(
             f"{outcome.status} · {outcome.steps} steps · {outcome.tool_calls} tool calls · "
             f"{outcome.wall_s:.0f}s · session {outcome.session_id}"
@@ -80,7 +82,13 @@ def run_demo(model: str | None, keep: bool) -> int:
 
 async def _agent(project: Path, config, store, console: Console):
     try:
-        runtime = open_session(project, config, store, title="demo: " + TASK, events=ConsoleEvents(console, show_stats=True))
+        runtime = open_session(
+            project,
+            config,
+            store,
+            title="demo: " + TASK,
+            events=ConsoleEvents(console, show_stats=True),
+        )
         await asyncio.to_thread(prepare_model, runtime.session.model, console)
     except SETUP_ERRORS as error:
         console.print(f"[red]reins: error:[/red] {error}")

@@ -42,7 +42,9 @@ def to_anthropic(messages: list[Message]) -> tuple[list[dict[str, Any]], list[di
         if m.content:
             blocks.append({"type": "text", "text": m.content})
         for call in m.tool_calls:
-            blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments})
+            blocks.append(
+                {"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments}
+            )
         if not blocks:
             blocks.append({"type": "text", "text": "(empty)"})
         if out and out[-1]["role"] == m.role:  # the API wants roles to alternate
@@ -158,13 +160,17 @@ class AnthropicClient:
                 status=error.status_code,
             ) from error
         except self._sdk.APIError as error:
-            raise ProviderError(f"{self.display}: {type(error).__name__}: {error}", retryable=True) from error
+            raise ProviderError(
+                f"{self.display}: {type(error).__name__}: {error}", retryable=True
+            ) from error
         calls = []
         for index in sorted(blocks):
             block = blocks[index]
             args, problem = parse_arguments(block["name"], block["json"])
             calls.append(ToolCall(block["name"], args, id=block["id"], parse_error=problem))
-        message = Message("assistant", "".join(text), tool_calls=calls, reasoning="".join(reasoning) or None)
+        message = Message(
+            "assistant", "".join(text), tool_calls=calls, reasoning="".join(reasoning) or None
+        )
         stats = {"latency_s": time.perf_counter() - start}
         yield ReplyDone(ModelReply(message, usage, self.display, finish, stats))
 

@@ -81,7 +81,11 @@ class OpenAIClient:
                     "for a local server)"
                 )
         else:
-            key = os.environ.get("OPENAI_COMPAT_API_KEY") or os.environ.get("OPENAI_API_KEY") or "none"
+            key = (
+                os.environ.get("OPENAI_COMPAT_API_KEY")
+                or os.environ.get("OPENAI_API_KEY")
+                or "none"
+            )
         self.model = model
         self.display = f"openai-compat:{model}" if base_url else f"openai:{model}"
         self.key_var = "OPENAI_COMPAT_API_KEY" if base_url else "OPENAI_API_KEY"
@@ -153,7 +157,9 @@ class OpenAIClient:
                 status=error.status_code,
             ) from error
         except self._sdk.APIError as error:  # connection errors, timeouts, bad streams
-            raise ProviderError(f"{self.display}: {type(error).__name__}: {error}", retryable=True) from error
+            raise ProviderError(
+                f"{self.display}: {type(error).__name__}: {error}", retryable=True
+            ) from error
         tool_calls = []
         for index in sorted(calls):
             slot = calls[index]

@@ -27,6 +27,8 @@ class Profile:
     max_output_tokens: int | None = None
     n_ctx: int | None = None  # local models only
     stop: tuple[str, ...] = ()  # extra stop strings (text protocol: cut invented tool results)
+    # Small models often "finish" a task without touching a tool; push back once when they do.
+    require_tool_use: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:

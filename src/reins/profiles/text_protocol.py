@@ -25,8 +25,12 @@ ARG_KEYS = ("arguments", "parameters", "args", "input")
 
 
 def tools_section(schemas: list[dict[str, Any]]) -> str:
-    template = resources.files("reins.profiles").joinpath("data", "text_tools.md").read_text("utf-8")
-    lines = "\n".join(json.dumps(s, ensure_ascii=False) for s in schemas)
+    template = (
+        resources.files("reins.profiles").joinpath("data", "text_tools.md").read_text("utf-8")
+    )
+    lines = "\n".join(
+        json.dumps({"type": "function", "function": s}, ensure_ascii=False) for s in schemas
+    )
     return Template(template).substitute(tool_lines=lines)
 
 

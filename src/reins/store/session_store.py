@@ -175,7 +175,9 @@ class SessionStore:
         return SessionRow(*rows[0])
 
     def messages(self, session_id: str) -> list[Message]:
-        rows = self._read("SELECT data FROM messages WHERE session_id = ? ORDER BY id", (session_id,))
+        rows = self._read(
+            "SELECT data FROM messages WHERE session_id = ? ORDER BY id", (session_id,)
+        )
         return [Message.from_dict(json.loads(r[0])) for r in rows]
 
     def model_calls(self, session_id: str) -> list[dict[str, Any]]:

@@ -27,12 +27,30 @@ def closest_candidates(text: str, needle: str, limit: int = 2) -> list[tuple[int
     scored: list[tuple[float, int, str]] = []
     for start in range(0, max(1, len(lines) - width + 1)):
         window = "\n".join(lines[start : start + width])
-        matcher = difflib.SequenceMatcher(None, needle_norm, " ".join(window.split()), autojunk=False)
+        matcher = difflib.SequenceMatcher(
+            None, needle_norm, " ".join(window.split()), autojunk=False
+        )
         if matcher.real_quick_ratio() < 0.3:
             continue
         scored.append((matcher.ratio(), start + 1, window))
     scored.sort(key=lambda item: -item[0])
     return [(line, window) for ratio, line, window in scored[:limit] if ratio >= 0.4]
+
+
+SHOW_WHOLE_FILE_LINES = 120
+
+
+def not_found_message(path: str, text: str, needle: str) -> str:
+    """Closest candidates; for a small file, the whole file (the model often never read it)."""
+    message = f"old_string was not found in {path}."
+    lines = text.splitlines()
+    if len(lines) <= SHOW_WHOLE_FILE_LINES:
+        numbered = "\n".join(f"{i}| {line}" for i, line in enumerate(lines, 1))
+        return f"{message} The file currently reads:\n{numbered}"
+    candidates = closest_candidates(text, needle)
+    if candidates:
+        return f"{message} Closest match:\n{format_candidates(candidates)}"
+    return f"{message} Nothing similar was found; read the file to find the right text."
 
 
 def format_candidates(candidates: list[tuple[int, str]]) -> str:
@@ -68,12 +86,10 @@ class EditFile(Tool):
         text = raw.decode("utf-8", errors="surrogateescape")
         count = text.count(args.old_string)
         if count == 0:
-            candidates = closest_candidates(text, args.old_string)
-            hint = "read the file again and copy the exact text"
-            message = f"old_string was not found in {args.path}."
-            if candidates:
-                message += " Closest match:\n" + format_candidates(candidates)
-            raise invalid(message, hint=hint)
+            raise invalid(
+                not_found_message(args.path, text, args.old_string),
+                hint="copy old_string exactly from the lines above, without the 'N| ' prefix",
+            )
         if count > 1 and not args.replace_all:
             lines = [text.count("\n", 0, i) + 1 for i in _find_all(text, args.old_string)]
             raise invalid(

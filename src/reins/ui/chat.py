@@ -91,7 +91,9 @@ async def _chat(repo: Path, config: Config, store: SessionStore, resume_id: str 
                 await _turn(runtime, text, console)
     finally:
         await runtime.close()
-        console.print(f"[dim]session {runtime.session.id} saved; resume with reins chat --resume {runtime.session.id}[/dim]")
+        console.print(
+            f"[dim]session {runtime.session.id} saved; resume with reins chat --resume {runtime.session.id}[/dim]"
+        )
 
 
 def run_chat(repo: Path, config: Config, store: SessionStore, resume_id: str | None) -> None:

@@ -69,7 +69,9 @@ class ConsoleEvents(SessionEvents):
             )
 
     def tool_started(self, call: ToolCall) -> None:
-        self.console.print(f"[cyan]▸ {escape(call.name)}[/cyan] [dim]{escape(short_args(call))}[/dim]")
+        self.console.print(
+            f"[cyan]▸ {escape(call.name)}[/cyan] [dim]{escape(short_args(call))}[/dim]"
+        )
 
     def tool_finished(self, item: ExecutedCall) -> None:
         result = item.result

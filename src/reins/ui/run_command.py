@@ -22,7 +22,9 @@ def setup_failure(message: str) -> RunOutcome:
     return RunOutcome("", "error", 0, 0, 0, 0, 0.0, message)
 
 
-async def _run(task: str, repo: Path, config: Config, store: SessionStore, as_json: bool) -> RunOutcome:
+async def _run(
+    task: str, repo: Path, config: Config, store: SessionStore, as_json: bool
+) -> RunOutcome:
     err = Console(stderr=True)
     events = SessionEvents() if as_json else ConsoleEvents(Console(), show_stats=True)
     try:

@@ -22,9 +22,10 @@ def list_sessions(store: SessionStore, limit: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps([asdict(r) for r in rows]))
         return
-    table = Table("id", "started", "status", "model", "task")
+    table = Table("started", "status", "model", "task")
+    table.add_column("id", no_wrap=True)
     for r in rows:
-        table.add_row(r.id, _when(r.created_at), r.status, r.model, escape(r.title[:60]))
+        table.add_row(_when(r.created_at), r.status, r.model, escape(r.title[:50]), r.id)
     Console().print(table if rows else "no sessions yet")
 
 
@@ -61,7 +62,9 @@ def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
         if text:
             console.print(escape(text))
         for call in m.tool_calls:
-            console.print(f"  [cyan]▸ {escape(call.name)}[/cyan] {escape(json.dumps(call.arguments)[:200])}")
+            console.print(
+                f"  [cyan]▸ {escape(call.name)}[/cyan] {escape(json.dumps(call.arguments)[:200])}"
+            )
     failed = [t for t in tool_calls if t["kind"] != "ok"]
     if failed:
         table = Table("tool", "kind", "arguments")
