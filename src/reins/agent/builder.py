@@ -72,7 +72,7 @@ def open_session(
 ) -> Runtime:
     repo = repo.resolve()
     spec, profile, client = resolve_model(config)
-    tools = build_tools(list(profile.tools) if profile.tools else None)
+    tools = build_tools(list(profile.tools) if profile.tools else None, profile.finish_tool)
     sandbox = make_sandbox(str(repo), config.sandbox, config.allow_network)
     shutdown = lambda: None  # noqa: E731
     if tracer is None:

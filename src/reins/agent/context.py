@@ -11,7 +11,7 @@ from reins.profiles.text_protocol import to_text_messages, tools_section
 
 
 def system_prompt(profile: Profile, schemas: list[dict[str, Any]], cwd: str, static: str) -> str:
-    section = tools_section(schemas) if profile.tool_protocol == "text" else ""
+    section = tools_section(schemas, profile.call_style) if profile.tool_protocol == "text" else ""
     return (
         Template(profile.prompt_template())
         .safe_substitute(cwd=cwd, tools_section=section, context=static)
@@ -28,5 +28,5 @@ class ContextBuilder:
     def build(self, history: list[Message]) -> tuple[list[Message], list[dict[str, Any]] | None]:
         """Messages to send and the native tool specs (None for the text protocol)."""
         if self.text_protocol:
-            return to_text_messages(history), None
+            return to_text_messages(history, self.profile.call_style), None
         return history, self.schemas

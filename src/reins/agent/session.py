@@ -13,10 +13,14 @@ from reins.agent.outcome import Budget, RunOutcome
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReasoningDelta, ReplyDone, TextDelta, Usage
 from reins.profiles import Profile
-from reins.profiles.text_protocol import parse_tool_calls
+from reins.profiles.text_protocol import PREFILL, close_open_call, parse_tool_calls
 from reins.store import SessionStore
+from reins.tools.base import ToolResult
+from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall, ToolExecutor, arguments_json
 
+FINISH_NUDGE = "Reply with a tool call. When the task is done, call finish with a summary."
+NOT_RUN = "not run: make one tool call per reply and wait for its result before the next"
 NO_TOOL_NUDGE = (
     "You have not called any tool yet, so nothing has been checked or changed. "
     "Do the task now by calling tools, one <tool_call> at a time."
@@ -101,13 +105,20 @@ class Session:
                 if stop:
                     return stop
                 state.steps += 1
-                reply = await self._call_model(state)
+                reply = await self._call_model(state, require_tool=self._must_call_tool(state))
                 message = reply.message
                 if self.context.text_protocol and not message.tool_calls:
-                    visible, calls = parse_tool_calls(message.raw or message.content)
-                    message.content, message.tool_calls = visible, calls
+                    message.raw = close_open_call(message.raw or message.content)
+                    message.content, message.tool_calls = parse_tool_calls(message.raw)
                 self._append(message)
+                finish = next((c for c in message.tool_calls if c.name == "finish"), None)
+                if finish is not None:
+                    self._record_tools(state, [self._finished(finish)])
+                    return "completed", str(finish.arguments.get("summary") or message.content)
                 if not message.tool_calls:
+                    if self.profile.finish_tool:
+                        self._append(Message("user", FINISH_NUDGE))
+                        continue
                     if self.profile.require_tool_use and state.tool_calls == 0 and not nudged:
                         nudged = True
                         self.events.notice("the model answered without using a tool; asking it to")
@@ -115,9 +126,16 @@ class Session:
                         continue
                     return "completed", message.content
                 pending = list(message.tool_calls)
+                skipped = []
+                if self.profile.one_call_per_turn and len(pending) > 1:
+                    pending, skipped = pending[:1], pending[1:]
                 for call in pending:
                     self.events.tool_started(call)
                 executed = await self.executor.run_batch(pending)
+                executed += [
+                    ExecutedCall(c, ToolResult(ErrorKind.INVALID_ARGUMENTS, NOT_RUN), 0.0)
+                    for c in skipped
+                ]
                 pending = []
                 verdict, streak = guard.observe(executed)
                 note = (
@@ -137,6 +155,18 @@ class Session:
             self.events.notice(f"model error: {error}")
             return "error", f"model error: {error}"
 
+    @staticmethod
+    def _finished(call) -> ExecutedCall:
+        return ExecutedCall(call, ToolResult(ErrorKind.OK, "turn finished"), 0.0)
+
+    def _must_call_tool(self, state: TurnState) -> bool:
+        """Profiles that ask for it get tool_choice required (native) or a reply prefilled
+        with the call opener (text protocol): on every step with a finish tool, else until
+        the model has used a tool this turn."""
+        if self.profile.finish_tool:
+            return True
+        return self.profile.require_tool_use and state.tool_calls == 0
+
     def _budget_stop(self, state: TurnState) -> tuple[str, str] | None:
         b = self.budget
         if state.steps >= b.max_steps:
@@ -149,8 +179,11 @@ class Session:
             return "budget", f"stopped: wall-time budget {b.max_wall_s:g} s used"
         return None
 
-    async def _call_model(self, state: TurnState) -> ModelReply:
+    async def _call_model(self, state: TurnState, require_tool: bool = False) -> ModelReply:
         messages, tools = self.context.build(self.history)
+        prefill = None
+        if require_tool and self.context.text_protocol and self.model.supports_prefill:
+            prefill = PREFILL[self.profile.call_style]
         self.events.model_started(state.steps)
         start = time.perf_counter()
         with self.tracer.start_as_current_span(f"chat {self.model.model}") as span:
@@ -158,7 +191,10 @@ class Session:
             span.set_attribute("gen_ai.request.model", self.model.model)
             reply = None
             try:
-                async for event in self.model.stream(messages, tools):
+                stream = self.model.stream(
+                    messages, tools, require_tool=require_tool, prefill=prefill
+                )
+                async for event in stream:
                     if isinstance(event, TextDelta):
                         self.events.text_delta(event.text)
                     elif isinstance(event, ReasoningDelta):

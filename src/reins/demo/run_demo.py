@@ -23,8 +23,8 @@ from reins.ui.model_loading import prepare_model
 from reins.ui.render import ConsoleEvents
 
 TASK = (
-    "The unit tests of this project fail. Run them with `python -m unittest -q`, "
-    "find the bug in the code (not in the tests), fix it, and run the tests again."
+    "The test suite fails (run it with `python -m unittest -q`). The tests are correct: "
+    "find the bug in the code, fix it, and run the tests again."
 )
 TEST_COMMAND = [sys.executable, "-m", "unittest", "-q"]
 GIT_ENV = {

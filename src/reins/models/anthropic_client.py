@@ -69,6 +69,7 @@ def add_cache_breakpoints(
 
 class AnthropicClient:
     supports_native_tools = True
+    supports_prefill = False
 
     def __init__(
         self,
@@ -90,7 +91,12 @@ class AnthropicClient:
         self._client = anthropic.AsyncAnthropic(max_retries=max_retries, timeout=timeout_s)
 
     async def stream(
-        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
     ) -> AsyncIterator[StreamEvent]:
         system, converted = to_anthropic(messages)
         tool_specs = [
@@ -108,6 +114,8 @@ class AnthropicClient:
             kwargs["system"] = system
         if tool_specs:
             kwargs["tools"] = tool_specs
+            if require_tool:
+                kwargs["tool_choice"] = {"type": "any"}
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
         start = time.perf_counter()

@@ -26,13 +26,21 @@ class ProviderError(Exception):
 
 class ModelClient(Protocol):
     """Streams one assistant turn. `tools` are JSON-schema tool specs for native calling;
-    clients whose profile uses the text protocol receive none."""
+    clients whose profile uses the text protocol receive none. `require_tool` asks for a
+    tool call (native: tool_choice; text protocol: `prefill` starts the reply, where the
+    client can continue a partial assistant message)."""
 
     model: str
     supports_native_tools: bool
+    supports_prefill: bool
 
     def stream(
-        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
     ) -> AsyncIterator[StreamEvent]: ...
 
     async def close(self) -> None: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from reins.models.spec import ModelSpec
 
 
@@ -23,6 +25,7 @@ def create_client(
 
         return LocalLlamaClient(
             spec.model,
+            seed=int(os.environ.get("REINS_LOCAL_SEED", "1234")),
             n_ctx=n_ctx or 16384,
             max_output_tokens=max_output_tokens,
             temperature=temperature,

@@ -21,6 +21,7 @@ from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, T
 
 class LocalLlamaClient:
     supports_native_tools = False
+    supports_prefill = True
 
     def __init__(
         self,
@@ -96,11 +97,18 @@ class LocalLlamaClient:
         return self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True)
 
     async def stream(
-        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
     ) -> AsyncIterator[StreamEvent]:
         if self._llm is None:
             await asyncio.to_thread(self.load)
         prompt, stops = self.render(messages)
+        prefill = prefill or ""
+        prompt += prefill  # the reply starts here; the model continues it
         tokens = self.tokenize(prompt)
         budget = self.n_ctx - len(tokens)
         if budget < 64:
@@ -117,7 +125,7 @@ class LocalLlamaClient:
             daemon=True,
         )
         thread.start()
-        text: list[str] = []
+        text: list[str] = [prefill] if prefill else []
         try:
             while True:
                 kind, value = await queue.get()

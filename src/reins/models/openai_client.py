@@ -61,6 +61,7 @@ def parse_arguments(name: str, text: str) -> tuple[dict[str, Any], str | None]:
 
 class OpenAIClient:
     supports_native_tools = True
+    supports_prefill = False
 
     def __init__(
         self,
@@ -99,7 +100,12 @@ class OpenAIClient:
         )
 
     async def stream(
-        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
     ) -> AsyncIterator[StreamEvent]:
         kwargs: dict[str, Any] = {
             "model": self.model,
@@ -110,6 +116,8 @@ class OpenAIClient:
         if tools:
             kwargs["tools"] = to_openai_tools(tools)
             kwargs["parallel_tool_calls"] = True
+            if require_tool:
+                kwargs["tool_choice"] = "required"
         if self.max_output_tokens:
             kwargs["max_tokens"] = self.max_output_tokens
         if self.temperature is not None:

@@ -51,6 +51,7 @@ class ScriptedClient:
     """Each stream() call returns the next recorded turn; when exhausted, an empty final turn."""
 
     supports_native_tools = True
+    supports_prefill = False
 
     def __init__(self, path: str | Path):
         self.model = f"scripted:{Path(path).name}"
@@ -58,7 +59,12 @@ class ScriptedClient:
         self.position = 0
 
     async def stream(
-        self, messages: list[Message], tools: list[dict[str, Any]] | None = None
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
     ) -> AsyncIterator[StreamEvent]:
         prompt_tokens = sum(estimate_tokens(m.content) for m in messages)
         if self.position < len(self.turns):

@@ -21,6 +21,7 @@ class Profile:
     name: str
     match: tuple[str, ...] = ()  # substrings of the model name that select this profile
     tool_protocol: str = "native"
+    call_style: str = "tags"  # text protocol: <tool_call> tags, or ```json fences
     prompt: str = "system.md"
     tools: tuple[str, ...] | None = None  # None: every core tool
     temperature: float | None = None
@@ -29,6 +30,10 @@ class Profile:
     stop: tuple[str, ...] = ()  # extra stop strings (text protocol: cut invented tool results)
     # Small models often "finish" a task without touching a tool; push back once when they do.
     require_tool_use: bool = False
+    # Run only the first call of a reply: small models chain calls on results they never saw.
+    one_call_per_turn: bool = False
+    # Every reply must call a tool; the turn ends with finish(summary) (mini-swe-agent style).
+    finish_tool: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:
@@ -44,6 +49,8 @@ def _from_toml(name: str, data: dict[str, Any]) -> Profile:
     data.setdefault("name", name)
     if data.get("tool_protocol", "native") not in PROTOCOLS:
         raise ProfileError(f"profile {name}: tool_protocol must be one of {PROTOCOLS}")
+    if data.get("call_style", "tags") not in ("tags", "fenced"):
+        raise ProfileError(f"profile {name}: call_style must be 'tags' or 'fenced'")
     for key in ("match", "tools", "stop"):
         if data.get(key) is not None:
             data[key] = tuple(data[key])

@@ -19,27 +19,46 @@ from typing import Any
 from reins.models.messages import Message, ToolCall
 
 TAG_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
+# Small models mix up the tags and write a call as <tool_response>{"name": …}</tool_response>.
+MISTAGGED = re.compile(r"<(tool_response|function_call|tool)>\s*(\{.*?\})\s*(?:</\1>|$)", re.DOTALL)
 FENCED = re.compile(r"```(?:json|tool_call)?\s*\n(.*?)\n\s*```", re.DOTALL)
+NAME_HINT = re.compile(r'["\']name["\']\s*:')
 NAME_KEYS = ("name", "tool", "tool_name", "function")
 ARG_KEYS = ("arguments", "parameters", "args", "input")
 
 
-def tools_section(schemas: list[dict[str, Any]]) -> str:
-    template = (
-        resources.files("reins.profiles").joinpath("data", "text_tools.md").read_text("utf-8")
-    )
+CALL_STYLES = ("tags", "fenced")
+# What a reply starts with when a call is required; each ends on a token boundary.
+PREFILL = {"tags": "<tool_call>", "fenced": "```json\n"}
+EXAMPLE_CALL = ToolCall("run_command", {"command": "ls"})
+INSTRUCTIONS = {
+    "tags": "For each function call, write a JSON object with the function name and its "
+    "arguments inside <tool_call></tool_call> tags, like this:\n$example",
+    "fenced": "For each function call, write a JSON object with the function name and its "
+    "arguments in a ```json code block, like this:\n$example",
+}
+
+
+def tools_section(schemas: list[dict[str, Any]], style: str = "tags") -> str:
+    data = resources.files("reins.profiles").joinpath("data", "text_tools.md")
     lines = "\n".join(
         json.dumps({"type": "function", "function": s}, ensure_ascii=False) for s in schemas
     )
-    return Template(template).substitute(tool_lines=lines)
+    example = render_call(EXAMPLE_CALL, style)
+    instructions = Template(INSTRUCTIONS[style]).substitute(example=example)
+    return Template(data.read_text("utf-8")).substitute(
+        tool_lines=lines, call_instructions=instructions
+    )
 
 
-def render_call(call: ToolCall) -> str:
+def render_call(call: ToolCall, style: str = "tags") -> str:
     payload = json.dumps({"name": call.name, "arguments": call.arguments}, ensure_ascii=False)
+    if style == "fenced":
+        return f"```json\n{payload}\n```"
     return f"<tool_call>\n{payload}\n</tool_call>"
 
 
-def to_text_messages(history: list[Message]) -> list[Message]:
+def to_text_messages(history: list[Message], style: str = "tags") -> list[Message]:
     """Native-shaped history → plain system/user/assistant turns for a text-protocol model."""
     out: list[Message] = []
     for m in history:
@@ -48,7 +67,7 @@ def to_text_messages(history: list[Message]) -> list[Message]:
                 out.append(Message("assistant", m.raw, raw=m.raw))
             else:
                 parts = [m.content] if m.content else []
-                parts += [render_call(c) for c in m.tool_calls]
+                parts += [render_call(c, style) for c in m.tool_calls]
                 out.append(Message("assistant", "\n".join(parts)))
         elif m.role == "tool":
             block = f"<tool_response>\n{m.content}\n</tool_response>"
@@ -108,13 +127,29 @@ def _bad_call(problem: str, snippet: str) -> ToolCall:
     return ToolCall("invalid_tool_call", {}, parse_error=message)
 
 
+def close_open_call(raw: str) -> str:
+    """Generation stopped at the closing tag or fence leaves the call open; close it so the
+    history shows the model well-formed calls to imitate."""
+    if raw.count("<tool_call>") > raw.count("</tool_call>"):
+        return raw.rstrip() + "\n</tool_call>"
+    if raw.count("```") % 2 == 1:
+        return raw.rstrip() + "\n```"
+    return raw
+
+
 def parse_tool_calls(text: str) -> tuple[str, list[ToolCall]]:
     """Split a reply into its visible text and the tool calls it contains."""
-    text = text.split("<tool_response>", 1)[0]  # anything after is the model inventing results
+    if "<tool_call>" in text:  # anything after a result tag is the model inventing results
+        head, _, _ = text.partition("<tool_response>")
+        text = head if "<tool_call>" in head else text
     blocks = [m.group(1) for m in TAG_BLOCK.finditer(text)]
     visible = TAG_BLOCK.sub("", text)
     if not blocks:
-        fenced = [b for b in FENCED.findall(text) if re.search(r'["\']name["\']\s*:', b)]
+        mistagged = [m.group(2) for m in MISTAGGED.finditer(text) if NAME_HINT.search(m.group(2))]
+        if mistagged:
+            blocks, visible = mistagged[:1], MISTAGGED.sub("", text)
+    if not blocks:
+        fenced = [b for b in FENCED.findall(text) if NAME_HINT.search(b)]
         if fenced:
             blocks = fenced
             visible = FENCED.sub("", text)

@@ -34,6 +34,18 @@ class ToolContext:
     command_timeout_s: float = 120.0
 
 
+def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:
+    """`X | None = None` → plain X, not required: models copy `anyOf …null` as explicit nulls."""
+    prop = {k: v for k, v in prop.items() if k != "title"}
+    options = prop.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        other = next(o for o in options if o != {"type": "null"})
+        prop = {**{k: v for k, v in prop.items() if k != "anyOf"}, **other}
+        if prop.get("default", 0) is None:
+            del prop["default"]
+    return prop
+
+
 class Tool:
     """Subclasses set name, description, Args and read_only, and implement run()."""
 
@@ -45,8 +57,9 @@ class Tool:
     def schema(self) -> dict[str, Any]:
         params = self.Args.model_json_schema()
         params.pop("title", None)
-        for prop in params.get("properties", {}).values():
-            prop.pop("title", None)
+        params["properties"] = {
+            key: simplify_optional(prop) for key, prop in params.get("properties", {}).items()
+        }
         return {"name": self.name, "description": self.description, "parameters": params}
 
     def paths(self, args: BaseModel) -> list[str]:

@@ -6,18 +6,21 @@ from reins.tools.base import Tool
 from reins.tools.command import RunCommand
 from reins.tools.edit import EditFile
 from reins.tools.files import Glob, ListDir, ReadFile, WriteFile
+from reins.tools.finish import Finish
 from reins.tools.search import Grep
 
 CORE_TOOLS: dict[str, type[Tool]] = {
     tool.name: tool for tool in (ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, RunCommand)
 }
+OPTIONAL_TOOLS: dict[str, type[Tool]] = {Finish.name: Finish}
 
 
-def build_tools(names: list[str] | None = None) -> list[Tool]:
-    selected = names or list(CORE_TOOLS)
+def build_tools(names: list[str] | None = None, finish: bool = False) -> list[Tool]:
+    selected = list(names or CORE_TOOLS)
     unknown = [n for n in selected if n not in CORE_TOOLS]
     if unknown:
         raise ValueError(
             f"unknown tool(s) {', '.join(unknown)}; known: {', '.join(sorted(CORE_TOOLS))}"
         )
-    return [CORE_TOOLS[name]() for name in selected]
+    tools = [CORE_TOOLS[name]() for name in selected]
+    return tools + [Finish()] if finish else tools

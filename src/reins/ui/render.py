@@ -11,7 +11,8 @@ from reins.agent.events import SessionEvents
 from reins.models.messages import ModelReply, ToolCall
 from reins.tools.executor import ExecutedCall
 
-TAG = "<tool_call>"
+CALL_OPENERS = ("<tool_call>", "```json")  # text-protocol calls are shown as tool lines
+HOLD_BACK = max(len(o) for o in CALL_OPENERS)
 
 
 def short_args(call: ToolCall, limit: int = 100) -> str:
@@ -42,12 +43,12 @@ class ConsoleEvents(SessionEvents):
         if self._hidden:
             return
         self._buffer += text
-        cut = self._buffer.find(TAG)
-        if cut != -1:
+        cuts = [i for i in (self._buffer.find(o) for o in CALL_OPENERS) if i != -1]
+        if cuts:
             self._hidden = True
-            safe_end = cut
-        else:  # hold back a possible partial tag at the end
-            safe_end = max(self._printed, len(self._buffer) - len(TAG))
+            safe_end = max(self._printed, min(cuts))
+        else:  # hold back a possible partial opener at the end
+            safe_end = max(self._printed, len(self._buffer) - HOLD_BACK)
         chunk = self._buffer[self._printed : safe_end]
         if chunk:
             self.console.print(chunk, end="", markup=False, highlight=False)

@@ -21,7 +21,7 @@ class Cart:
         return sum(quantity for _, quantity in self.items.values())
 
     def total(self):
-        return sum(price for price, quantity in self.items.values())
+        return sum(price * qty for price, quantity in self.items.values())
 
 
 def apply_discount(amount, percent):
