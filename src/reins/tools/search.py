@@ -51,7 +51,9 @@ class Grep(Tool):
             argv.append("-i")
         if args.glob:
             argv += ["--glob", args.glob]
-        argv += ["-e", args.pattern, "--", ws.relative(target)]
+        argv += ["-e", args.pattern]
+        if target != ws.root:  # searching "." would print every path as ./path
+            argv += ["--", ws.relative(target)]
         proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=ws.root,

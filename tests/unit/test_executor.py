@@ -1,0 +1,98 @@
+"""Parallel execution: read-only calls share, mutating calls are exclusive, order is kept."""
+
+import asyncio
+import time
+
+import pytest
+from pydantic import BaseModel
+
+from reins.models.messages import ToolCall
+from reins.tools.base import Tool
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ToolExecutor
+from reins.tools.rwlock import RWLock
+
+
+class SlowArgs(BaseModel):
+    tag: str
+    delay: float = 0.1
+
+
+def recorder():
+    log: list[tuple[str, str, float]] = []
+
+    class SlowRead(Tool):
+        name = "slow_read"
+        description = "sleeps, read-only"
+        Args = SlowArgs
+        read_only = True
+
+        async def run(self, args, ctx):
+            log.append(("start", args.tag, time.perf_counter()))
+            await asyncio.sleep(args.delay)
+            log.append(("end", args.tag, time.perf_counter()))
+            return args.tag
+
+    class SlowWrite(SlowRead):
+        name = "slow_write"
+        read_only = False
+
+    return log, [SlowRead(), SlowWrite()]
+
+
+async def test_eight_reads_run_concurrently(ctx):
+    log, tools = recorder()
+    executor = ToolExecutor(tools, ctx)
+    calls = [ToolCall("slow_read", {"tag": str(i)}) for i in range(8)]
+    start = time.perf_counter()
+    done = await executor.run_batch(calls)
+    elapsed = time.perf_counter() - start
+    assert [d.result.output for d in done] == [str(i) for i in range(8)]
+    assert elapsed < 0.1 * 1.5, f"8 parallel 100 ms reads took {elapsed:.3f}s"
+
+
+async def test_writes_are_exclusive_and_keep_submission_order(ctx):
+    log, tools = recorder()
+    executor = ToolExecutor(tools, ctx)
+    calls = [
+        ToolCall("slow_read", {"tag": "r1", "delay": 0.05}),
+        ToolCall("slow_read", {"tag": "r2", "delay": 0.05}),
+        ToolCall("slow_write", {"tag": "w1", "delay": 0.05}),
+        ToolCall("slow_read", {"tag": "r3", "delay": 0.05}),
+        ToolCall("slow_write", {"tag": "w2", "delay": 0.05}),
+    ]
+    await executor.run_batch(calls)
+    events = [(kind, tag) for kind, tag, _ in log]
+    # r1 and r2 overlap; w1 starts only after both end; r3 after w1; w2 after r3.
+    assert events.index(("start", "r2")) < events.index(("end", "r1"))
+    assert events.index(("start", "w1")) > max(events.index(("end", "r1")), events.index(("end", "r2")))
+    assert events.index(("start", "r3")) > events.index(("end", "w1"))
+    assert events.index(("start", "w2")) > events.index(("end", "r3"))
+
+
+async def test_cancelling_a_batch_releases_the_lock(ctx):
+    log, tools = recorder()
+    executor = ToolExecutor(tools, ctx)
+    task = asyncio.create_task(executor.run_batch([ToolCall("slow_write", {"tag": "w", "delay": 5})]))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    done = await asyncio.wait_for(executor.run_batch([ToolCall("slow_write", {"tag": "after", "delay": 0})]), 1)
+    assert done[0].result.kind is ErrorKind.OK
+
+
+async def test_rwlock_fifo_grants():
+    lock = RWLock()
+    order = []
+
+    async def hold(ticket, name, delay):
+        async with ticket:
+            order.append(name)
+            await asyncio.sleep(delay)
+
+    tickets = [lock.reserve(False), lock.reserve(True), lock.reserve(False)]
+    await asyncio.gather(
+        hold(tickets[0], "read1", 0.02), hold(tickets[1], "write", 0.02), hold(tickets[2], "read2", 0.0)
+    )
+    assert order == ["read1", "write", "read2"]

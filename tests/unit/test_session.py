@@ -1,0 +1,195 @@
+"""The turn loop on the scripted model: completion, budgets, doom loop, abort, protocols."""
+
+import asyncio
+
+import pytest
+
+from reins.agent.builder import open_session
+from reins.config import Config
+from reins.tools.errors import ErrorKind
+from tests.conftest import write_script
+
+
+def open_scripted(repo, store, tmp_path, turns, **config):
+    script = write_script(tmp_path / "script.jsonl", turns)
+    cfg = Config(model=f"scripted:{script}", **config)
+    return open_session(repo, cfg, store, title="test")
+
+
+async def test_loop_runs_tools_and_completes(repo, store, tmp_path):
+    runtime = open_scripted(repo, store, tmp_path, [
+        {"content": "reading", "tool_calls": [{"name": "read_file", "arguments": {"path": "src/util.py"}}]},
+        {"content": "", "tool_calls": [{"name": "edit_file", "arguments": {"path": "src/util.py", "old_string": "1", "new_string": "2"}}]},
+        {"content": "Changed VALUE to 2."},
+    ])  # fmt: skip
+    outcome = await runtime.session.run_turn("set VALUE to 2")
+    assert outcome.status == "completed"
+    assert (outcome.steps, outcome.tool_calls) == (3, 2)
+    assert outcome.final_message == "Changed VALUE to 2."
+    assert (repo / "src/util.py").read_text() == "VALUE = 2\n"
+    assert set(outcome.to_dict()) == {
+        "session_id", "status", "steps", "tool_calls", "tokens_in", "tokens_out", "wall_s", "final_message",
+    }  # fmt: skip
+    roles = [m.role for m in store.messages(outcome.session_id)]
+    assert roles == ["system", "user", "assistant", "tool", "assistant", "tool", "assistant"]
+    kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
+    assert kinds == ["ok", "ok"]
+
+
+async def test_exhausted_script_completes(repo, store, tmp_path):
+    runtime = open_scripted(repo, store, tmp_path, [])
+    outcome = await runtime.session.run_turn("anything")
+    assert outcome.status == "completed" and outcome.steps == 1
+
+
+async def test_max_steps_budget(repo, store, tmp_path):
+    turn = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
+    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_steps=3)
+    outcome = await runtime.session.run_turn("loop")
+    assert outcome.status == "max_steps" and outcome.steps == 3
+
+
+async def test_token_budget(repo, store, tmp_path):
+    turn = {"content": "x" * 4000, "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
+    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_tokens=1500)
+    outcome = await runtime.session.run_turn("loop")
+    assert outcome.status == "budget" and outcome.steps < 10
+
+
+async def test_wall_time_budget(repo, store, tmp_path):
+    turn = {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 0.4"}}]}
+    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_wall_s=1.0)
+    outcome = await runtime.session.run_turn("loop")
+    assert outcome.status == "budget" and outcome.steps <= 4
+
+
+async def test_doom_loop_warns_then_stops(repo, store, tmp_path):
+    bad = {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}]}
+    runtime = open_scripted(repo, store, tmp_path, [bad] * 10)
+    outcome = await runtime.session.run_turn("read it")
+    assert outcome.status == "error" and "repeated 4 times" in outcome.final_message
+    tool_msgs = [m.content for m in store.messages(outcome.session_id) if m.role == "tool"]
+    assert "made this exact failing call 3 times" in tool_msgs[2]
+    assert len(tool_msgs) == 4
+
+
+async def test_doom_loop_catches_alternating_repeats(repo, store, tmp_path):
+    bad = {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}]}
+    good = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
+    runtime = open_scripted(repo, store, tmp_path, [bad, good] * 6)
+    outcome = await runtime.session.run_turn("read it")
+    assert outcome.status == "error" and outcome.steps == 7
+
+
+async def test_abort_mid_tool_keeps_session_and_records_user_aborted(repo, store, tmp_path):
+    slow = {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 30"}}]}
+    runtime = open_scripted(repo, store, tmp_path, [slow, {"content": "after"}])
+    task = asyncio.create_task(runtime.session.run_turn("wait"))
+    await asyncio.sleep(0.5)
+    task.cancel()
+    outcome = await task
+    assert outcome.status == "aborted"
+    tools = store.tool_calls(outcome.session_id)
+    assert [t["kind"] for t in tools] == [ErrorKind.USER_ABORTED.value]
+    # the session goes on after an abort
+    second = await runtime.session.run_turn("continue")
+    assert second.status == "completed" and second.final_message == "after"
+
+
+async def test_text_protocol_calls_parsed_from_content(repo, store, tmp_path):
+    turns = [
+        {"content": '<tool_call>\n{"name": "read_file", "arguments": {"path": "src/util.py"}}\n</tool_call>'},
+        {"content": "```json\n{\"name\": \"finish\", \"arguments\": {\"summary\": \"VALUE is 1\"}}\n```"},
+    ]
+    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await runtime.session.run_turn("what is VALUE?")
+    assert outcome.status == "completed" and outcome.final_message == "VALUE is 1"
+    tool_msgs = [m for m in store.messages(outcome.session_id) if m.role == "tool"]
+    assert "VALUE = 1" in tool_msgs[0].content
+
+
+async def test_text_protocol_malformed_call_gets_invalid_arguments_and_recovers(repo, store, tmp_path):
+    turns = [
+        {"content": "<tool_call>{not json at all</tool_call>"},
+        {"content": '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>'},
+    ]
+    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await runtime.session.run_turn("go")
+    assert outcome.status == "completed"
+    kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
+    assert kinds[0] == "InvalidArguments"
+
+
+async def test_one_call_per_turn_runs_only_the_first(repo, store, tmp_path):
+    turns = [
+        {"content": "", "tool_calls": [
+            {"name": "write_file", "arguments": {"path": "a.txt", "content": "1"}},
+            {"name": "write_file", "arguments": {"path": "b.txt", "content": "2"}},
+        ]},
+        {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "done"}}]},
+    ]  # fmt: skip
+    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await runtime.session.run_turn("write")
+    assert outcome.status == "completed"
+    assert (repo / "a.txt").exists() and not (repo / "b.txt").exists()
+    tool_msgs = [m.content for m in store.messages(outcome.session_id) if m.role == "tool"]
+    assert tool_msgs[1].startswith("not run")
+
+
+async def test_finish_profile_pushes_back_on_a_reply_without_a_call(repo, store, tmp_path):
+    turns = [
+        {"content": "I think it is fine."},
+        {"content": '<tool_call>{"name": "finish", "arguments": {"summary": "checked"}}</tool_call>'},
+    ]
+    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await runtime.session.run_turn("check")
+    assert outcome.status == "completed" and outcome.steps == 2
+    users = [m.content for m in store.messages(outcome.session_id) if m.role == "user"]
+    assert "call finish" in users[-1]
+
+
+async def test_require_tool_use_nudges_once(repo, store, tmp_path):
+    runtime = open_scripted(
+        repo, store, tmp_path, [{"content": "done!"}, {"content": "really done"}],
+        profiles={"default": {"require_tool_use": True}},
+    )  # fmt: skip
+    outcome = await runtime.session.run_turn("fix it")
+    assert outcome.status == "completed" and outcome.final_message == "really done"
+    assert outcome.steps == 2
+
+
+async def test_provider_error_ends_the_turn_with_error(repo, store, tmp_path, monkeypatch):
+    from reins.models.client import ProviderError
+
+    runtime = open_scripted(repo, store, tmp_path, [])
+
+    async def failing(*args, **kwargs):
+        raise ProviderError("HTTP 503: overloaded")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(runtime.session.model, "stream", failing)
+    outcome = await runtime.session.run_turn("hi")
+    assert outcome.status == "error" and "503" in outcome.final_message
+    calls = store.model_calls(outcome.session_id)
+    assert calls[0]["error"] and "overloaded" in calls[0]["error"]
+
+
+async def test_resume_continues_the_stored_history(repo, store, tmp_path):
+    first = open_scripted(repo, store, tmp_path, [{"content": "first answer"}])
+    out = await first.session.run_turn("one")
+    script = write_script(tmp_path / "s2.jsonl", [{"content": "second answer"}])
+    resumed = open_session(repo, Config(model=f"scripted:{script}"), store, title="x", resume_id=out.session_id)
+    assert [m.content for m in resumed.session.history[1:]] == ["one", "first answer"]
+    await resumed.session.run_turn("two")
+    assert [m.content for m in store.messages(out.session_id)][-2:] == ["two", "second answer"]
+
+
+def test_scripted_turn_file_format_errors_are_clear(tmp_path):
+    from reins.models.scripted import ScriptError, load_script
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"content": "ok"}\n{not json\n')
+    with pytest.raises(ScriptError, match="bad.jsonl:2"):
+        load_script(bad)
+    with pytest.raises(ScriptError, match="cannot read"):
+        load_script(tmp_path / "missing.jsonl")

@@ -1,0 +1,115 @@
+from reins.models.messages import Message, ToolCall
+from reins.profiles.text_protocol import (
+    close_open_call,
+    parse_tool_calls,
+    render_call,
+    to_text_messages,
+    tools_section,
+)
+
+
+def test_tagged_call_is_parsed_and_removed_from_visible_text():
+    text = 'Let me look.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.py"}}\n</tool_call>'
+    visible, calls = parse_tool_calls(text)
+    assert visible == "Let me look."
+    assert [(c.name, c.arguments) for c in calls] == [("read_file", {"path": "a.py"})]
+    assert calls[0].parse_error is None
+
+
+def test_several_calls_and_unclosed_last_tag():
+    text = (
+        '<tool_call>{"name": "a", "arguments": {}}</tool_call>\n'
+        '<tool_call>{"name": "b", "arguments": {"x": 1}}'
+    )
+    _, calls = parse_tool_calls(text)
+    assert [c.name for c in calls] == ["a", "b"]
+    assert calls[1].arguments == {"x": 1}
+
+
+def test_fenced_json_call():
+    text = 'I will run it.\n```json\n{"name": "run_command", "arguments": {"command": "ls"}}\n```'
+    visible, calls = parse_tool_calls(text)
+    assert visible == "I will run it."
+    assert calls[0].name == "run_command" and calls[0].arguments == {"command": "ls"}
+
+
+def test_fenced_code_that_is_not_a_call_is_left_alone():
+    text = "Here is code:\n```json\n{\"a\": 1}\n```"
+    visible, calls = parse_tool_calls(text)
+    assert calls == [] and "Here is code" in visible
+
+
+def test_lenient_json_raw_newlines_single_quotes_trailing_commas():
+    raw_newline = '<tool_call>{"name": "write_file", "arguments": {"path": "x", "content": "a\nb"}}</tool_call>'
+    assert parse_tool_calls(raw_newline)[1][0].arguments["content"] == "a\nb"
+    python_dict = "<tool_call>{'name': 'list_dir', 'arguments': {'path': '.'}}</tool_call>"
+    assert parse_tool_calls(python_dict)[1][0].arguments == {"path": "."}
+    trailing = '<tool_call>{"name": "glob", "arguments": {"pattern": "*.py",},}</tool_call>'
+    assert parse_tool_calls(trailing)[1][0].arguments == {"pattern": "*.py"}
+
+
+def test_arguments_given_as_a_json_string_and_openai_shape():
+    text = '<tool_call>{"function": {"name": "grep", "arguments": "{\\"pattern\\": \\"x\\"}"}}</tool_call>'
+    call = parse_tool_calls(text)[1][0]
+    assert (call.name, call.arguments) == ("grep", {"pattern": "x"})
+
+
+def test_mistagged_call_in_tool_response_tags_is_accepted():
+    text = '<tool_response>\n{"name": "read_file", "arguments": {"path": "a"}}\n</tool_response>'
+    _, calls = parse_tool_calls(text)
+    assert [c.name for c in calls] == ["read_file"]
+
+
+def test_invented_tool_results_after_a_call_are_ignored():
+    text = (
+        '<tool_call>{"name": "read_file", "arguments": {"path": "a"}}</tool_call>\n'
+        '<tool_response>fake</tool_response>\n<tool_call>{"name": "x", "arguments": {}}</tool_call>'
+    )
+    _, calls = parse_tool_calls(text)
+    assert [c.name for c in calls] == ["read_file"]
+
+
+def test_malformed_call_becomes_parse_error_not_exception():
+    _, calls = parse_tool_calls("<tool_call>{name: read_file, args</tool_call>")
+    assert len(calls) == 1
+    assert calls[0].parse_error and "could not read your tool call" in calls[0].parse_error
+
+
+def test_call_without_name_is_parse_error():
+    _, calls = parse_tool_calls('<tool_call>{"arguments": {}}</tool_call>')
+    assert "no 'name'" in calls[0].parse_error
+
+
+def test_plain_answer_has_no_calls():
+    visible, calls = parse_tool_calls("All done: the tests pass.")
+    assert calls == [] and visible == "All done: the tests pass."
+
+
+def test_history_rendering_keeps_raw_text_and_merges_tool_results():
+    history = [
+        Message("system", "sys"),
+        Message("user", "do it"),
+        Message("assistant", "x", tool_calls=[ToolCall("a", {})], raw="RAW TEXT"),
+        Message("tool", "r1", tool_call_id="1", name="a"),
+        Message("tool", "r2", tool_call_id="2", name="b"),
+        Message("assistant", "", tool_calls=[ToolCall("c", {"k": 1})]),
+    ]
+    out = to_text_messages(history, "fenced")
+    assert [m.role for m in out] == ["system", "user", "assistant", "user", "assistant"]
+    assert out[2].content == "RAW TEXT"
+    assert out[3].content.count("<tool_response>") == 2
+    assert out[4].content == render_call(ToolCall("c", {"k": 1}), "fenced")
+
+
+def test_close_open_call_for_both_styles():
+    assert close_open_call('<tool_call>\n{"name": "a"}').endswith("</tool_call>")
+    assert close_open_call('```json\n{"name": "a"}').endswith("\n```")
+    assert close_open_call("no call") == "no call"
+
+
+def test_tools_section_lists_every_schema_and_shows_the_style():
+    schemas = [{"name": "t1", "description": "d", "parameters": {}}]
+    tags = tools_section(schemas, "tags")
+    fenced = tools_section(schemas, "fenced")
+    assert '"name": "t1"' in tags and "<tool_call>" in tags
+    assert "```json" in fenced

@@ -1,0 +1,200 @@
+"""Every core tool, its success path and its error kinds, on a real temporary git repo."""
+
+import os
+
+import pytest
+
+from reins.models.messages import ToolCall
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ToolExecutor
+from reins.tools.files import MAX_READ_LINES
+from reins.tools.registry import build_tools
+
+
+@pytest.fixture
+def run(ctx):
+    executor = ToolExecutor(build_tools(), ctx)
+
+    async def call(name, **arguments):
+        (done,) = await executor.run_batch([ToolCall(name, arguments)])
+        return done.result
+
+    return call
+
+
+async def test_read_file_numbers_lines_and_honours_ranges(run):
+    result = await run("read_file", path="src/app.py", start_line=2, end_line=2)
+    assert result.kind is ErrorKind.OK
+    assert result.output == "2|     return 'hello ' + name"
+
+
+async def test_read_file_truncates_with_a_note(run, repo):
+    (repo / "big.txt").write_text("".join(f"line {i}\n" for i in range(MAX_READ_LINES + 50)))
+    result = await run("read_file", path="big.txt")
+    assert result.ok
+    assert f"call read_file with start_line={MAX_READ_LINES + 1}" in result.output
+    assert result.output.count("\n") == MAX_READ_LINES  # lines + the note
+
+
+async def test_read_missing_file_is_unexpected_environment_with_suggestion(run):
+    result = await run("read_file", path="src/ap.py")
+    assert result.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+    assert "src/app.py" in result.output  # did you mean
+
+
+async def test_read_directory_and_binary_are_invalid_arguments(run, repo):
+    (repo / "blob.bin").write_bytes(b"\x00\x01\x02" * 10)
+    assert (await run("read_file", path="src")).kind is ErrorKind.INVALID_ARGUMENTS
+    assert (await run("read_file", path="blob.bin")).kind is ErrorKind.INVALID_ARGUMENTS
+
+
+async def test_read_past_end_is_invalid(run):
+    result = await run("read_file", path="src/util.py", start_line=10)
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+
+
+async def test_non_utf8_file_is_read_with_replacement(run, repo):
+    (repo / "latin.txt").write_bytes("café\n".encode("latin-1"))
+    result = await run("read_file", path="latin.txt")
+    assert result.ok and "caf" in result.output
+
+
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/passwd", "src/../../x"])
+async def test_paths_outside_the_workspace_are_refused(run, path):
+    result = await run("read_file", path=path)
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "outside the workspace" in result.output
+
+
+async def test_symlink_escape_is_refused_for_read_and_write(run, repo, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    os.symlink(secret, repo / "link.txt")
+    os.symlink(tmp_path, repo / "linkdir")
+    assert (await run("read_file", path="link.txt")).kind is ErrorKind.INVALID_ARGUMENTS
+    result = await run("write_file", path="linkdir/new.txt", content="x")
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert not (tmp_path / "new.txt").exists()
+    assert secret.read_text() == "top secret"
+
+
+async def test_list_dir_and_glob(run):
+    listing = await run("list_dir", path="src")
+    assert listing.ok and "app.py (" in listing.output
+    found = await run("glob", pattern="**/*.py")
+    assert found.output.splitlines() == ["src/app.py", "src/util.py"]
+    assert (await run("glob", pattern="../*")).kind is ErrorKind.INVALID_ARGUMENTS
+    assert "no files match" in (await run("glob", pattern="*.rs")).output
+
+
+async def test_write_file_creates_parents_and_reports(run, repo):
+    result = await run("write_file", path="new/dir/f.txt", content="a\nb\n")
+    assert result.ok and result.output.startswith("created new/dir/f.txt (2 lines")
+    assert (repo / "new/dir/f.txt").read_text() == "a\nb\n"
+    again = await run("write_file", path="new/dir/f.txt", content="c")
+    assert again.output.startswith("overwrote")
+
+
+async def test_edit_file_replaces_a_unique_match(run, repo):
+    result = await run("edit_file", path="src/app.py", old_string="'hello '", new_string="'hi '")
+    assert result.ok and "line 2" in result.output
+    assert "'hi ' + name" in (repo / "src/app.py").read_text()
+
+
+async def test_edit_file_ambiguous_needs_replace_all(run, repo):
+    (repo / "dup.txt").write_text("x = 1\nx = 1\n")
+    ambiguous = await run("edit_file", path="dup.txt", old_string="x = 1", new_string="x = 2")
+    assert ambiguous.kind is ErrorKind.INVALID_ARGUMENTS and "lines 1, 2" in ambiguous.output
+    assert (repo / "dup.txt").read_text() == "x = 1\nx = 1\n"
+    done = await run("edit_file", path="dup.txt", old_string="x = 1", new_string="x = 2", replace_all=True)
+    assert done.ok and (repo / "dup.txt").read_text() == "x = 2\nx = 2\n"
+
+
+async def test_edit_file_no_match_shows_the_file_and_changes_nothing(run, repo):
+    before = (repo / "src/app.py").read_text()
+    result = await run("edit_file", path="src/app.py", old_string="return 'hello' + name", new_string="x")
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "2|     return 'hello ' + name" in result.output
+    assert (repo / "src/app.py").read_text() == before
+
+
+async def test_edit_file_no_match_in_a_big_file_shows_closest_lines(run, repo):
+    body = "".join(f"def func_{i}(a, b):\n    return a + {i}\n" for i in range(200))
+    (repo / "big.py").write_text(body)
+    result = await run("edit_file", path="big.py", old_string="def func_77(a, b):\n    return a - 77", new_string="x")
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "Closest match" in result.output and "155| def func_77(a, b):" in result.output
+
+
+async def test_edit_file_identical_or_empty_old_string_is_invalid(run):
+    same = await run("edit_file", path="src/app.py", old_string="name", new_string="name")
+    empty = await run("edit_file", path="src/app.py", old_string="", new_string="x")
+    assert same.kind is empty.kind is ErrorKind.INVALID_ARGUMENTS
+
+
+async def test_grep_finds_matches_with_context_and_globs(run):
+    result = await run("grep", pattern="def greet", context=1)
+    assert result.ok and result.output.startswith("src/app.py:1:def greet(name):")
+    only_md = await run("grep", pattern="demo", glob="*.md")
+    assert only_md.output.startswith("README.md:1:")
+    assert "no matches" in (await run("grep", pattern="nothing_like_this")).output
+
+
+async def test_grep_bad_regex_is_invalid_arguments(run):
+    result = await run("grep", pattern="(unclosed")
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS and "regex" in result.output
+
+
+async def test_run_command_reports_exit_code_and_output(run):
+    result = await run("run_command", command="echo out; echo err >&2; exit 3")
+    assert result.ok
+    assert result.output.splitlines()[0] == "exit code: 3"
+    assert "out" in result.output and "err" in result.output
+
+
+async def test_run_command_timeout_kills_the_whole_process_group(run, repo):
+    marker = repo / "survived"
+    result = await run(
+        "run_command",
+        command=f"(sleep 3; touch {marker}) & sleep 30",
+        timeout_s=1,
+    )
+    assert result.kind is ErrorKind.TIMEOUT
+    import asyncio
+
+    await asyncio.sleep(3.5)
+    assert not marker.exists(), "a background child outlived the timeout"
+
+
+async def test_run_command_output_is_capped_head_and_tail(run):
+    result = await run("run_command", command="seq 1 200000")
+    assert result.ok
+    assert "bytes of output omitted" in result.output
+    assert len(result.output) < 20_000
+    assert result.output.rstrip().endswith("200000")
+
+
+async def test_validation_errors_are_invalid_arguments(run):
+    missing = await run("read_file")
+    wrong_type = await run("read_file", path="a", start_line="ten")
+    assert missing.kind is wrong_type.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "path" in missing.output
+
+
+async def test_unknown_tool_lists_the_known_ones(run):
+    result = await run("delete_everything")
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS and "read_file" in result.output
+
+
+async def test_a_bug_in_a_tool_becomes_unknown_with_traceback(ctx, monkeypatch):
+    from reins.tools.files import ListDir
+
+    async def broken(self, args, ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ListDir, "run", broken)
+    executor = ToolExecutor(build_tools(), ctx)
+    (done,) = await executor.run_batch([ToolCall("list_dir", {"path": "."})])
+    assert done.result.kind is ErrorKind.UNKNOWN
+    assert "bug in reins" in done.result.output
+    assert "RuntimeError: boom" in done.result.detail
