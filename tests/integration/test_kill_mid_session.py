@@ -1,0 +1,46 @@
+"""A run killed with SIGKILL mid-session leaves a readable log with every finished step."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from reins.store import SessionStore, default_store_path
+from tests.conftest import write_script
+
+
+def test_sigkill_keeps_the_log_intact(repo, tmp_path):
+    script = write_script(tmp_path / "s.jsonl", [
+        {"content": "first", "tool_calls": [{"name": "write_file", "arguments": {"path": "done.txt", "content": "1"}}]},
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 60"}}]},
+        {"content": "never"},
+    ])  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reins", "run", "work", "--repo", str(repo), "-m", f"scripted:{script}", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+    )  # fmt: skip
+    deadline = time.time() + 30
+    store_path = default_store_path()
+    while time.time() < deadline:
+        time.sleep(0.2)
+        if store_path.exists():
+            store = SessionStore(store_path)
+            sessions = store.list_sessions()
+            if sessions and len(store.messages(sessions[0].id)) >= 5:
+                break
+            store.close()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    store = SessionStore(store_path)
+    (session,) = store.list_sessions()
+    messages = store.messages(session.id)
+    assert [m.role for m in messages][:5] == ["system", "user", "assistant", "tool", "assistant"]
+    assert messages[4].tool_calls[0].arguments == {"command": "sleep 60"}
+    assert store.tool_calls(session.id)[0]["tool"] == "write_file"
+    assert session.status == "running"  # it never finished, and the log says so
+    show = subprocess.run([sys.executable, "-m", "reins", "sessions", "show", session.id, "--json"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert json.loads(show.stdout)["session"]["id"] == session.id
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

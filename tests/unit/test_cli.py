@@ -1,0 +1,85 @@
+"""The `reins` command as a script sees it: a subprocess, stdout, exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from tests.conftest import write_script
+
+REINS = [sys.executable, "-m", "reins"]
+
+
+def reins(*args, cwd=None, env=None, timeout=60):
+    return subprocess.run(
+        [*REINS, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def test_version_and_help_start_fast():
+    for args in (["--version"], ["--help"]):
+        best = min(_timed(args) for _ in range(3))
+        assert best < 0.3, f"reins {' '.join(args)} took {best:.3f}s"
+    assert "reins demo" in reins("--help").stdout
+
+
+def _timed(args):
+    start = time.perf_counter()
+    assert reins(*args).returncode == 0
+    return time.perf_counter() - start
+
+
+def test_run_json_prints_exactly_one_object(repo, tmp_path):
+    script = write_script(tmp_path / "s.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "echo hi"}}]},
+        {"content": "all good"},
+    ])  # fmt: skip
+    proc = reins("run", "say hi", "--repo", str(repo), "--model", f"scripted:{script}", "--json")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1
+    out = json.loads(lines[0])
+    assert out["status"] == "completed" and out["final_message"] == "all good"
+    assert (out["steps"], out["tool_calls"]) == (2, 1)
+    assert set(out) == {"session_id", "status", "steps", "tool_calls", "tokens_in", "tokens_out", "wall_s", "final_message"}
+
+    listed = json.loads(reins("sessions", "list", "--json").stdout)
+    assert listed[0]["id"] == out["session_id"] and listed[0]["status"] == "completed"
+    shown = json.loads(reins("sessions", "show", out["session_id"], "--json").stdout)
+    assert [t["tool"] for t in shown["tool_calls"]] == ["run_command"]
+    human = reins("sessions", "show", out["session_id"]).stdout
+    assert "say hi" in human and "run_command" in human
+
+
+def test_run_exit_code_for_max_steps(repo, tmp_path):
+    turn = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
+    script = write_script(tmp_path / "s.jsonl", [turn] * 5)
+    proc = reins("run", "x", "--repo", str(repo), "-m", f"scripted:{script}", "--max-steps", "2", "--json")
+    assert proc.returncode == 2 and json.loads(proc.stdout)["status"] == "max_steps"
+
+
+def test_bad_model_spec_is_a_clear_error_with_json(repo):
+    proc = reins("run", "x", "--repo", str(repo), "-m", "gpt5", "--json")
+    assert proc.returncode == 1
+    out = json.loads(proc.stdout)
+    assert out["status"] == "error" and "bad model spec" in out["final_message"]
+    human = reins("run", "x", "--repo", str(repo), "-m", "gpt5")
+    assert "bad model spec" in human.stderr and "Traceback" not in human.stderr
+
+
+def test_missing_repo_and_missing_session(tmp_path):
+    proc = reins("run", "x", "--repo", str(tmp_path / "nope"))
+    assert proc.returncode == 1 and "does not exist" in proc.stderr
+    missing = reins("sessions", "show", "nope")
+    assert missing.returncode == 1 and "no session" in missing.stderr
+
+
+def test_corrupt_store_is_reported_not_replaced(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sessions.db").write_bytes(b"garbage" * 1000)
+    proc = reins("sessions", "list", env={"REINS_DATA_DIR": str(data)})
+    assert proc.returncode == 1 and "unreadable" in proc.stderr
+    assert (data / "sessions.db").read_bytes() == b"garbage" * 1000
