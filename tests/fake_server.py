@@ -35,13 +35,17 @@ class FakeServer:
                     for event in spec["sse"]:
                         if isinstance(event, tuple):
                             name, data = event
-                            self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+                            self.wfile.write(
+                                f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+                            )
                         else:
                             payload = event if isinstance(event, str) else json.dumps(event)
                             self.wfile.write(f"data: {payload}\n\n".encode())
                         self.wfile.flush()
                 else:
-                    body = json.dumps(spec.get("json", {"error": {"message": "fake error"}})).encode()
+                    body = json.dumps(
+                        spec.get("json", {"error": {"message": "fake error"}})
+                    ).encode()
                     self.send_header("content-type", "application/json")
                     self.send_header("content-length", str(len(body)))
                     self.end_headers()

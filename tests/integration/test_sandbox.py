@@ -37,8 +37,8 @@ async def test_no_network_unless_allowed(repo):
     server.listen()
     port = server.getsockname()[1]
     probe = (
-        "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", %d), timeout=2); "
-        "print(\"connected\")' 2>&1 | tail -1" % port
+        'python3 -c \'import socket; socket.create_connection(("127.0.0.1", %d), timeout=2); '
+        'print("connected")\' 2>&1 | tail -1' % port
     )
     try:
         closed = await make_sandbox(str(repo)).exec(probe, str(repo), 10)

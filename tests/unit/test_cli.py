@@ -43,7 +43,16 @@ def test_run_json_prints_exactly_one_object(repo, tmp_path):
     out = json.loads(lines[0])
     assert out["status"] == "completed" and out["final_message"] == "all good"
     assert (out["steps"], out["tool_calls"]) == (2, 1)
-    assert set(out) == {"session_id", "status", "steps", "tool_calls", "tokens_in", "tokens_out", "wall_s", "final_message"}
+    assert set(out) == {
+        "session_id",
+        "status",
+        "steps",
+        "tool_calls",
+        "tokens_in",
+        "tokens_out",
+        "wall_s",
+        "final_message",
+    }
 
     listed = json.loads(reins("sessions", "list", "--json").stdout)
     assert listed[0]["id"] == out["session_id"] and listed[0]["status"] == "completed"
@@ -56,7 +65,9 @@ def test_run_json_prints_exactly_one_object(repo, tmp_path):
 def test_run_exit_code_for_max_steps(repo, tmp_path):
     turn = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
     script = write_script(tmp_path / "s.jsonl", [turn] * 5)
-    proc = reins("run", "x", "--repo", str(repo), "-m", f"scripted:{script}", "--max-steps", "2", "--json")
+    proc = reins(
+        "run", "x", "--repo", str(repo), "-m", f"scripted:{script}", "--max-steps", "2", "--json"
+    )
     assert proc.returncode == 2 and json.loads(proc.stdout)["status"] == "max_steps"
 
 

@@ -65,7 +65,9 @@ async def test_writes_are_exclusive_and_keep_submission_order(ctx):
     events = [(kind, tag) for kind, tag, _ in log]
     # r1 and r2 overlap; w1 starts only after both end; r3 after w1; w2 after r3.
     assert events.index(("start", "r2")) < events.index(("end", "r1"))
-    assert events.index(("start", "w1")) > max(events.index(("end", "r1")), events.index(("end", "r2")))
+    assert events.index(("start", "w1")) > max(
+        events.index(("end", "r1")), events.index(("end", "r2"))
+    )
     assert events.index(("start", "r3")) > events.index(("end", "w1"))
     assert events.index(("start", "w2")) > events.index(("end", "r3"))
 
@@ -73,12 +75,16 @@ async def test_writes_are_exclusive_and_keep_submission_order(ctx):
 async def test_cancelling_a_batch_releases_the_lock(ctx):
     log, tools = recorder()
     executor = ToolExecutor(tools, ctx)
-    task = asyncio.create_task(executor.run_batch([ToolCall("slow_write", {"tag": "w", "delay": 5})]))
+    task = asyncio.create_task(
+        executor.run_batch([ToolCall("slow_write", {"tag": "w", "delay": 5})])
+    )
     await asyncio.sleep(0.05)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    done = await asyncio.wait_for(executor.run_batch([ToolCall("slow_write", {"tag": "after", "delay": 0})]), 1)
+    done = await asyncio.wait_for(
+        executor.run_batch([ToolCall("slow_write", {"tag": "after", "delay": 0})]), 1
+    )
     assert done[0].result.kind is ErrorKind.OK
 
 
@@ -93,6 +99,8 @@ async def test_rwlock_fifo_grants():
 
     tickets = [lock.reserve(False), lock.reserve(True), lock.reserve(False)]
     await asyncio.gather(
-        hold(tickets[0], "read1", 0.02), hold(tickets[1], "write", 0.02), hold(tickets[2], "read2", 0.0)
+        hold(tickets[0], "read1", 0.02),
+        hold(tickets[1], "write", 0.02),
+        hold(tickets[2], "read2", 0.0),
     )
     assert order == ["read1", "write", "read2"]

@@ -51,7 +51,9 @@ def test_model_spec_parsing():
 def test_repo_config_wins_over_user_config(tmp_path, monkeypatch):
     user = tmp_path / "cfg" / "reins"
     user.mkdir(parents=True)
-    (user / "config.toml").write_text('model = "openai:gpt-5"\nmax_steps = 7\n[profiles.qwen]\ntemperature = 0.5\n')
+    (user / "config.toml").write_text(
+        'model = "openai:gpt-5"\nmax_steps = 7\n[profiles.qwen]\ntemperature = 0.5\n'
+    )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     repo = tmp_path / "repo"
     (repo / ".reins").mkdir(parents=True)

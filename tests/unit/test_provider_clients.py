@@ -1,7 +1,5 @@
 """OpenAI and Anthropic clients against a local fake server (real SDKs, real HTTP)."""
 
-
-
 import pytest
 
 from reins.models.anthropic_client import AnthropicClient
@@ -10,12 +8,24 @@ from reins.models.messages import Message, ToolCall
 from reins.models.openai_client import OpenAIClient
 from tests.fake_server import FakeServer
 
-TOOLS = [{"name": "read_file", "description": "read", "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}]
+TOOLS = [
+    {
+        "name": "read_file",
+        "description": "read",
+        "parameters": {"type": "object", "properties": {"path": {"type": "string"}}},
+    }
+]
 
 
 def chunk(delta=None, finish=None, usage=None):
     choices = [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish}]
-    data = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m", "choices": choices}
+    data = {
+        "id": "c",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "m",
+        "choices": choices,
+    }
     if usage:
         data["usage"] = usage
     return data
@@ -24,11 +34,40 @@ def chunk(delta=None, finish=None, usage=None):
 OPENAI_STREAM = [
     chunk({"role": "assistant", "content": "Reading "}),
     chunk({"content": "both."}),
-    chunk({"tool_calls": [{"index": 0, "id": "call_a", "type": "function", "function": {"name": "read_file", "arguments": '{"pa'}}]}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 0,
+                    "id": "call_a",
+                    "type": "function",
+                    "function": {"name": "read_file", "arguments": '{"pa'},
+                }
+            ]
+        }
+    ),
     chunk({"tool_calls": [{"index": 0, "function": {"arguments": 'th": "a.py"}'}}]}),
-    chunk({"tool_calls": [{"index": 1, "id": "call_b", "type": "function", "function": {"name": "read_file", "arguments": '{"path": "b.py"'}}]}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 1,
+                    "id": "call_b",
+                    "type": "function",
+                    "function": {"name": "read_file", "arguments": '{"path": "b.py"'},
+                }
+            ]
+        }
+    ),
     chunk({}, finish="tool_calls"),
-    chunk(usage={"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120, "prompt_tokens_details": {"cached_tokens": 64}}),
+    chunk(
+        usage={
+            "prompt_tokens": 100,
+            "completion_tokens": 20,
+            "total_tokens": 120,
+            "prompt_tokens_details": {"cached_tokens": 64},
+        }
+    ),
     "[DONE]",
 ]
 
@@ -45,7 +84,11 @@ async def test_openai_compat_streams_text_parallel_tool_calls_and_cached_usage()
     calls = reply.message.tool_calls
     assert [(c.id, c.arguments) for c in calls[:1]] == [("call_a", {"path": "a.py"})]
     assert calls[1].parse_error and "not valid JSON" in calls[1].parse_error  # truncated JSON
-    assert (reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cached_input_tokens) == (100, 20, 64)
+    assert (
+        reply.usage.input_tokens,
+        reply.usage.output_tokens,
+        reply.usage.cached_input_tokens,
+    ) == (100, 20, 64)
     sent = server.requests[0]
     assert sent["tools"][0]["function"]["name"] == "read_file" and sent["stream"] is True
     assert sent["messages"][1]["tool_calls"][0]["id"] == "old"
@@ -118,7 +161,9 @@ async def test_anthropic_tool_use_cache_breakpoints_and_cache_usage(monkeypatch)
         reply = await collect(client.stream(history, TOOLS, require_tool=True))
         await client.close()
     assert reply.message.content == "Let me read."
-    assert [(c.id, c.arguments) for c in reply.message.tool_calls] == [("toolu_1", {"path": "a.py"})]
+    assert [(c.id, c.arguments) for c in reply.message.tool_calls] == [
+        ("toolu_1", {"path": "a.py"})
+    ]
     assert (reply.usage.cached_input_tokens, reply.usage.cache_write_tokens) == (900, 50)
     assert reply.usage.input_tokens == 960 and reply.usage.output_tokens == 30
     sent = server.requests[0]

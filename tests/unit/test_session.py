@@ -57,14 +57,20 @@ async def test_token_budget(repo, store, tmp_path):
 
 
 async def test_wall_time_budget(repo, store, tmp_path):
-    turn = {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 0.4"}}]}
+    turn = {
+        "content": "",
+        "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 0.4"}}],
+    }
     runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_wall_s=1.0)
     outcome = await runtime.session.run_turn("loop")
     assert outcome.status == "budget" and outcome.steps <= 4
 
 
 async def test_doom_loop_warns_then_stops(repo, store, tmp_path):
-    bad = {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}]}
+    bad = {
+        "content": "",
+        "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}],
+    }
     runtime = open_scripted(repo, store, tmp_path, [bad] * 10)
     outcome = await runtime.session.run_turn("read it")
     assert outcome.status == "error" and "repeated 4 times" in outcome.final_message
@@ -74,7 +80,10 @@ async def test_doom_loop_warns_then_stops(repo, store, tmp_path):
 
 
 async def test_doom_loop_catches_alternating_repeats(repo, store, tmp_path):
-    bad = {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}]}
+    bad = {
+        "content": "",
+        "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}],
+    }
     good = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
     runtime = open_scripted(repo, store, tmp_path, [bad, good] * 6)
     outcome = await runtime.session.run_turn("read it")
@@ -82,7 +91,10 @@ async def test_doom_loop_catches_alternating_repeats(repo, store, tmp_path):
 
 
 async def test_abort_mid_tool_keeps_session_and_records_user_aborted(repo, store, tmp_path):
-    slow = {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 30"}}]}
+    slow = {
+        "content": "",
+        "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 30"}}],
+    }
     runtime = open_scripted(repo, store, tmp_path, [slow, {"content": "after"}])
     task = asyncio.create_task(runtime.session.run_turn("wait"))
     await asyncio.sleep(0.5)
@@ -98,8 +110,10 @@ async def test_abort_mid_tool_keeps_session_and_records_user_aborted(repo, store
 
 async def test_text_protocol_calls_parsed_from_content(repo, store, tmp_path):
     turns = [
-        {"content": '<tool_call>\n{"name": "read_file", "arguments": {"path": "src/util.py"}}\n</tool_call>'},
-        {"content": "```json\n{\"name\": \"finish\", \"arguments\": {\"summary\": \"VALUE is 1\"}}\n```"},
+        {
+            "content": '<tool_call>\n{"name": "read_file", "arguments": {"path": "src/util.py"}}\n</tool_call>'
+        },
+        {"content": '```json\n{"name": "finish", "arguments": {"summary": "VALUE is 1"}}\n```'},
     ]
     runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
     outcome = await runtime.session.run_turn("what is VALUE?")
@@ -108,7 +122,9 @@ async def test_text_protocol_calls_parsed_from_content(repo, store, tmp_path):
     assert "VALUE = 1" in tool_msgs[0].content
 
 
-async def test_text_protocol_malformed_call_gets_invalid_arguments_and_recovers(repo, store, tmp_path):
+async def test_text_protocol_malformed_call_gets_invalid_arguments_and_recovers(
+    repo, store, tmp_path
+):
     turns = [
         {"content": "<tool_call>{not json at all</tool_call>"},
         {"content": '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>'},
@@ -139,7 +155,9 @@ async def test_one_call_per_turn_runs_only_the_first(repo, store, tmp_path):
 async def test_finish_profile_pushes_back_on_a_reply_without_a_call(repo, store, tmp_path):
     turns = [
         {"content": "I think it is fine."},
-        {"content": '<tool_call>{"name": "finish", "arguments": {"summary": "checked"}}</tool_call>'},
+        {
+            "content": '<tool_call>{"name": "finish", "arguments": {"summary": "checked"}}</tool_call>'
+        },
     ]
     runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
     outcome = await runtime.session.run_turn("check")
@@ -178,7 +196,9 @@ async def test_resume_continues_the_stored_history(repo, store, tmp_path):
     first = open_scripted(repo, store, tmp_path, [{"content": "first answer"}])
     out = await first.session.run_turn("one")
     script = write_script(tmp_path / "s2.jsonl", [{"content": "second answer"}])
-    resumed = open_session(repo, Config(model=f"scripted:{script}"), store, title="x", resume_id=out.session_id)
+    resumed = open_session(
+        repo, Config(model=f"scripted:{script}"), store, title="x", resume_id=out.session_id
+    )
     assert [m.content for m in resumed.session.history[1:]] == ["one", "first answer"]
     await resumed.session.run_turn("two")
     assert [m.content for m in store.messages(out.session_id)][-2:] == ["two", "second answer"]

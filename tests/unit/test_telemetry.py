@@ -31,7 +31,10 @@ async def test_spans_for_agent_chat_and_tools(repo, store, tmp_path):
     agent = spans["invoke_agent"]
     assert agent.attributes["gen_ai.operation.name"] == "invoke_agent"
     tool_spans = [s for s in exporter.get_finished_spans() if s.name.startswith("execute_tool")]
-    assert sorted(s.attributes.get("error.type", "ok") for s in tool_spans) == ["UnexpectedEnvironment", "ok"]
+    assert sorted(s.attributes.get("error.type", "ok") for s in tool_spans) == [
+        "UnexpectedEnvironment",
+        "ok",
+    ]
     chat = next(s for s in exporter.get_finished_spans() if s.name.startswith("chat"))
     assert chat.parent.span_id == agent.context.span_id
     assert chat.attributes["gen_ai.usage.input_tokens"] > 0

@@ -34,7 +34,7 @@ def test_fenced_json_call():
 
 
 def test_fenced_code_that_is_not_a_call_is_left_alone():
-    text = "Here is code:\n```json\n{\"a\": 1}\n```"
+    text = 'Here is code:\n```json\n{"a": 1}\n```'
     visible, calls = parse_tool_calls(text)
     assert calls == [] and "Here is code" in visible
 

@@ -106,13 +106,17 @@ async def test_edit_file_ambiguous_needs_replace_all(run, repo):
     ambiguous = await run("edit_file", path="dup.txt", old_string="x = 1", new_string="x = 2")
     assert ambiguous.kind is ErrorKind.INVALID_ARGUMENTS and "lines 1, 2" in ambiguous.output
     assert (repo / "dup.txt").read_text() == "x = 1\nx = 1\n"
-    done = await run("edit_file", path="dup.txt", old_string="x = 1", new_string="x = 2", replace_all=True)
+    done = await run(
+        "edit_file", path="dup.txt", old_string="x = 1", new_string="x = 2", replace_all=True
+    )
     assert done.ok and (repo / "dup.txt").read_text() == "x = 2\nx = 2\n"
 
 
 async def test_edit_file_no_match_shows_the_file_and_changes_nothing(run, repo):
     before = (repo / "src/app.py").read_text()
-    result = await run("edit_file", path="src/app.py", old_string="return 'hello' + name", new_string="x")
+    result = await run(
+        "edit_file", path="src/app.py", old_string="return 'hello' + name", new_string="x"
+    )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert "2|     return 'hello ' + name" in result.output
     assert (repo / "src/app.py").read_text() == before
@@ -121,7 +125,12 @@ async def test_edit_file_no_match_shows_the_file_and_changes_nothing(run, repo):
 async def test_edit_file_no_match_in_a_big_file_shows_closest_lines(run, repo):
     body = "".join(f"def func_{i}(a, b):\n    return a + {i}\n" for i in range(200))
     (repo / "big.py").write_text(body)
-    result = await run("edit_file", path="big.py", old_string="def func_77(a, b):\n    return a - 77", new_string="x")
+    result = await run(
+        "edit_file",
+        path="big.py",
+        old_string="def func_77(a, b):\n    return a - 77",
+        new_string="x",
+    )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert "Closest match" in result.output and "155| def func_77(a, b):" in result.output
 

@@ -168,12 +168,14 @@ class LocalLlamaClient:
                 )
                 for chunk in chunks:
                     choice = chunk["choices"][0]
+                    finish = choice.get("finish_reason") or finish
+                    if not choice.get("text") and finish is not None:
+                        continue  # the closing chunk carries only the finish reason
                     if first_at is None:
                         first_at = time.perf_counter()
                     n_out += 1
                     if choice.get("text"):
                         emit("text", choice["text"])
-                    finish = choice.get("finish_reason") or finish
                     if stop_flag.is_set():
                         finish = "aborted"
                         break

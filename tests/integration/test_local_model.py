@@ -1,0 +1,104 @@
+"""The embedded models for real: llama.cpp in-process, KV reuse, the text protocol end to end."""
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from reins.agent.builder import open_session
+from reins.config import Config
+from reins.models.client import collect
+from reins.models.local_llama import LocalLlamaClient
+from reins.models.messages import Message
+from tests.conftest import make_repo
+
+pytest.importorskip("llama_cpp")
+
+
+@pytest.fixture(scope="module")
+def smollm():
+    client = LocalLlamaClient("smollm2-135m", n_ctx=2048, max_output_tokens=24, temperature=0.0)
+    client.load()
+    yield client
+    asyncio.run(client.close())
+
+
+async def test_streaming_and_kv_cache_reuse_across_turns(smollm):
+    history = [Message("system", "You are terse."), Message("user", "Name a colour.")]
+    deltas = []
+    first = await collect(smollm.stream(history), on_text=deltas.append)
+    assert first.message.content and "".join(deltas) == first.message.content
+    assert first.usage.output_tokens > 0
+    history += [first.message, Message("user", "Name another colour, please.")]
+    second = await collect(smollm.stream(history))
+    new_tokens = second.usage.input_tokens - first.usage.input_tokens
+    evaluated = second.stats["prompt_eval_tokens"]
+    assert evaluated <= new_tokens + 64, (evaluated, new_tokens)
+    assert second.usage.cached_input_tokens >= first.usage.input_tokens - 8
+    assert second.stats["prefill_tok_s"] > 0 and second.stats["generation_tok_s"] > 0
+
+
+async def test_cancelling_generation_stops_quickly_and_frees_the_model(smollm):
+    smollm.max_output_tokens = 1500
+    history = [Message("user", "Count from 1 to 500, one number per line.")]
+    streaming = asyncio.Event()
+    task = asyncio.create_task(collect(smollm.stream(history), on_text=lambda _: streaming.set()))
+    await asyncio.wait_for(streaming.wait(), 30)
+    start = time.perf_counter()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    smollm.max_output_tokens = 8
+    reply = await asyncio.wait_for(collect(smollm.stream([Message("user", "Hi")])), 30)
+    assert time.perf_counter() - start < 10 and reply.usage.output_tokens <= 8
+
+
+def test_context_overflow_is_a_clear_provider_error(smollm):
+    from reins.models.client import ProviderError
+
+    huge = [Message("user", "word " * 5000)]
+    with pytest.raises(ProviderError, match="no longer fits the context window"):
+        asyncio.run(collect(smollm.stream(huge)))
+
+
+def test_qwen_reads_a_file_through_the_text_protocol(tmp_path):
+    """`reins run --json` on the embedded Qwen: it must call read_file to learn the answer."""
+    repo = make_repo(
+        tmp_path / "r", {"config.py": "SECRET_CODE = 'violet-42'\n", "README.md": "# r\n"}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "reins", "run",
+         "What is the value of SECRET_CODE in config.py? Read the file, then finish with the value.",
+         "--repo", str(repo), "--json", "--max-steps", "6"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["status"] == "completed" and out["tool_calls"] >= 1
+    assert "violet-42" in out["final_message"]
+
+
+def test_demo_fixes_the_bundled_bug():
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "reins", "demo"], capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "tests after (pass)" in proc.stdout
+    assert time.perf_counter() - start < 300
+
+
+async def test_qwen_session_abort_keeps_history_consistent(tmp_path, store):
+    repo = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    runtime = open_session(repo, Config(), store, title="abort")
+    task = asyncio.create_task(runtime.session.run_turn("Explain this repository in detail."))
+    await asyncio.sleep(4)
+    task.cancel()
+    outcome = await task
+    assert outcome.status == "aborted"
+    roles = [m.role for m in store.messages(outcome.session_id)]
+    assert roles[:2] == ["system", "user"]
+    await runtime.close()
