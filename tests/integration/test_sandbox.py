@@ -36,10 +36,8 @@ async def test_no_network_unless_allowed(repo):
     server.bind(("127.0.0.1", 0))
     server.listen()
     port = server.getsockname()[1]
-    probe = (
-        'python3 -c \'import socket; socket.create_connection(("127.0.0.1", %d), timeout=2); '
-        'print("connected")\' 2>&1 | tail -1' % port
-    )
+    code = f'import socket; socket.create_connection(("127.0.0.1", {port}), timeout=2); print("connected")'
+    probe = f"python3 -c '{code}' 2>&1 | tail -1"
     try:
         closed = await make_sandbox(str(repo)).exec(probe, str(repo), 10)
         opened = await make_sandbox(str(repo), allow_network=True).exec(probe, str(repo), 10)
