@@ -132,7 +132,7 @@ async def test_edit_file_no_match_in_a_big_file_shows_closest_lines(run, repo):
         new_string="x",
     )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
-    assert "Closest match" in result.output and "155| def func_77(a, b):" in result.output
+    assert "matches 2 places" in result.output and "155| def func_77(a, b):" in result.output
 
 
 async def test_edit_file_identical_or_empty_old_string_is_invalid(run):

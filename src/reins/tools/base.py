@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from reins.tools.errors import ErrorKind
+from reins.tools.tracker import FileTracker
 from reins.tools.workspace import Workspace
 
 
@@ -32,6 +33,7 @@ class ToolContext:
     workspace: Workspace
     sandbox: Any  # reins.sandbox.Sandbox; typed loosely to keep tools/ free of a cycle
     command_timeout_s: float = 120.0
+    tracker: FileTracker = field(default_factory=FileTracker)
 
 
 def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import os
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -22,6 +23,36 @@ SKIP_DIRS = {".git", "__pycache__", "node_modules", ".venv", ".mypy_cache", ".py
 
 def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write a sibling temp file then rename: a crash never leaves half a file."""
+    tmp = target.with_name(f".{target.name}.reins-tmp")
+    try:
+        tmp.write_bytes(data)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# Weak models write "# ... rest of the code unchanged ..." instead of the code: that would
+# silently truncate the file.
+PLACEHOLDER = re.compile(
+    r"^\s*(#|//|/\*|\*|<!--|--|;)?\s*(\.{3}|…)?\s*\(?\s*"
+    r"(rest of (the )?(code|file|function|class|module|implementation)|existing code|"
+    r"remaining (code|methods|functions)|(code|everything) (above|below)|unchanged( code)?|"
+    r"same as (before|above))\b.*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def placeholder_lines(new: str, old: str) -> list[str]:
+    old_hits = {m.group(0).strip() for m in PLACEHOLDER.finditer(old)}
+    return [
+        m.group(0).strip() for m in PLACEHOLDER.finditer(new) if m.group(0).strip() not in old_hits
+    ]
 
 
 def missing_file_error(ws: Workspace, path: str, target: Path):
@@ -50,9 +81,10 @@ class ReadFile(Tool):
     Args = ReadFileArgs
 
     async def run(self, args: ReadFileArgs, ctx: ToolContext) -> str:
-        return await asyncio.to_thread(self._read, args, ctx.workspace)
+        return await asyncio.to_thread(self._read, args, ctx)
 
-    def _read(self, args: ReadFileArgs, ws: Workspace) -> str:
+    def _read(self, args: ReadFileArgs, ctx: ToolContext) -> str:
+        ws = ctx.workspace
         target = ws.resolve(args.path)
         if not target.exists():
             raise missing_file_error(ws, args.path, target)
@@ -62,6 +94,7 @@ class ReadFile(Tool):
             data = fh.read(50_000_000)
         if looks_binary(data):
             raise invalid(f"{args.path} is a binary file ({target.stat().st_size} bytes)")
+        ctx.tracker.saw(target, data)
         lines = data.decode("utf-8", errors="replace").splitlines()
         total = len(lines)
         start = args.start_line or 1
@@ -167,7 +200,10 @@ class WriteFileArgs(BaseModel):
 
 class WriteFile(Tool):
     name = "write_file"
-    description = "Create a file or replace its whole content. Parent directories are created."
+    description = (
+        "Create a file or replace its whole content. Parent directories are created. "
+        "Write the complete file: placeholders like '# ... rest of the code' are refused."
+    )
     Args = WriteFileArgs
     read_only = False
 
@@ -176,11 +212,26 @@ class WriteFile(Tool):
         if target.is_dir():
             raise invalid(f"{args.path} is a directory")
         existed = target.exists()
+        old_lines = 0
+        if existed:
+            raw = target.read_bytes()
+            ctx.tracker.ensure_fresh(target, raw, args.path)
+            old = raw.decode("utf-8", errors="replace")
+            lazy = placeholder_lines(args.content, old)
+            if lazy:
+                raise invalid(
+                    f"content contains a placeholder instead of code ({lazy[0][:80]!r}); "
+                    f"writing it would delete part of {args.path}",
+                    hint="write the complete file, or change only part of it with edit_file",
+                )
+            old_lines = old.count("\n") + (0 if old.endswith("\n") or not old else 1)
+            if "\r\n" in old and "\r\n" not in args.content:
+                args.content = args.content.replace("\n", "\r\n")  # keep the file's line endings
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Write to a sibling temp file then rename: a crash never leaves half a file.
-        tmp = target.with_name(f".{target.name}.reins-tmp")
-        tmp.write_text(args.content, encoding="utf-8")
-        os.replace(tmp, target)
+        data = args.content.encode("utf-8")
+        atomic_write(target, data)
+        ctx.tracker.saw(target, data)
         lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
-        verb = "overwrote" if existed else "created"
-        return f"{verb} {args.path} ({lines} lines, {len(args.content.encode())} bytes)"
+        if existed:
+            return f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"
+        return f"created {args.path} ({lines} lines, {len(data)} bytes)"

@@ -7,10 +7,12 @@ from reins.tools.command import RunCommand
 from reins.tools.edit import EditFile
 from reins.tools.files import Glob, ListDir, ReadFile, WriteFile
 from reins.tools.finish import Finish
+from reins.tools.patch_tool import ApplyPatch
 from reins.tools.search import Grep
 
 CORE_TOOLS: dict[str, type[Tool]] = {
-    tool.name: tool for tool in (ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, RunCommand)
+    tool.name: tool
+    for tool in (ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, ApplyPatch, RunCommand)
 }
 OPTIONAL_TOOLS: dict[str, type[Tool]] = {Finish.name: Finish}
 

@@ -1,0 +1,126 @@
+"""The edit engine: apply hunks or string replacements to a file's text, or refuse clearly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reins.tools.edits.hunk import Hunk, hunk_from_strings, split_lines
+from reins.tools.edits.locate import locate
+from reins.tools.edits.merge import MergeRefused, merge
+
+SHOW_WHOLE_FILE_LINES = 120
+
+
+class EditFailure(Exception):
+    """An edit that cannot be applied safely; the message is for the model."""
+
+
+@dataclass
+class FileText:
+    """A file's lines with its newline style remembered, so edits keep CRLF and final newline."""
+
+    lines: list[str]
+    crlf: bool
+    final_newline: bool
+
+    @classmethod
+    def parse(cls, text: str) -> FileText:
+        crlf = "\r\n" in text
+        normal = text.replace("\r\n", "\n")
+        return cls(split_lines(normal), crlf, normal.endswith("\n") or normal == "")
+
+    def render(self) -> str:
+        text = "\n".join(self.lines) + ("\n" if self.final_newline and self.lines else "")
+        return text.replace("\n", "\r\n") if self.crlf else text
+
+
+def numbered(lines: list[str], first: int, last: int) -> str:
+    first, last = max(1, first), min(len(lines), last)
+    return "\n".join(f"{n}| {lines[n - 1]}" for n in range(first, last + 1))
+
+
+def not_found(lines: list[str], old: list[str], what: str) -> EditFailure:
+    from reins.tools.edits.candidates import closest_candidates
+
+    message = f"{what} was not found."
+    if len(lines) <= SHOW_WHOLE_FILE_LINES:
+        return EditFailure(f"{message} The file currently reads:\n{numbered(lines, 1, len(lines))}")
+    found = closest_candidates(lines, old)
+    if found:
+        blocks = "\n---\n".join(numbered(lines, s + 1, e) for s, e in found)
+        return EditFailure(f"{message} Closest match:\n{blocks}")
+    return EditFailure(
+        f"{message} Nothing similar was found; read the file to find the right text."
+    )
+
+
+def _find_anchor(lines: list[str], anchor: str, start: int) -> int:
+    key = " ".join(anchor.split())
+    for i in range(start, len(lines)):
+        if key and key in " ".join(lines[i].split()):
+            return i
+    raise EditFailure(f"@@ anchor {anchor.strip()!r} was not found")
+
+
+def apply_hunk(
+    lines: list[str], hunk: Hunk, start: int = 0, what: str = "the hunk"
+) -> tuple[list[str], int, str]:
+    """Returns (new lines, index just after the edit, matcher used)."""
+    if hunk.anchor:
+        start = _find_anchor(lines, hunk.anchor, start)
+    old = hunk.old
+    if not old:  # pure insertion: after the anchor, at end of file, or at the start
+        at = len(lines) if hunk.at_eof or not hunk.anchor else start + 1
+        return lines[:at] + hunk.new + lines[at:], at + len(hunk.new), "insert"
+    if hunk.at_eof and len(lines) >= len(old):
+        located_start = len(lines) - len(old)
+        tail = lines[located_start:]
+        if [" ".join(t.split()) for t in tail] == [" ".join(t.split()) for t in old]:
+            merged = merge(tail, hunk, exact=tail == old)
+            return lines[:located_start] + merged, located_start + len(merged), "end-of-file"
+    located = locate(lines, old, start)
+    if located is None:
+        raise not_found(lines, old, what)
+    if len(located.matches) > 1:
+        where = ", ".join(str(s + 1) for s, _ in located.matches[:10])
+        shown = "\n---\n".join(numbered(lines, s + 1, e) for s, e in located.matches[:3])
+        raise EditFailure(
+            f"{what} matches {len(located.matches)} places (lines {where}); "
+            f"add more surrounding lines to make it unique:\n{shown}"
+        )
+    s, e = located.matches[0]
+    try:
+        merged = merge(lines[s:e], hunk, exact=located.strategy == "exact")
+    except MergeRefused as refused:
+        raise EditFailure(
+            f"{what} matched lines {s + 1}-{e} only loosely and {refused}:\n{numbered(lines, s + 1, e)}"
+        ) from None
+    return lines[:s] + merged + lines[e:], s + len(merged), located.strategy
+
+
+def replace_string(text: str, old: str, new: str, replace_all: bool) -> tuple[str, str, int]:
+    """edit_file semantics. Returns (new text, matcher used, first changed line)."""
+    file = FileText.parse(text)
+    normal = "\n".join(file.lines) + ("\n" if file.final_newline and file.lines else "")
+    old_n, new_n = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
+    count = normal.count(old_n)
+    if count > 1 and not replace_all:
+        positions, at = [], normal.find(old_n)
+        while at != -1 and len(positions) < 10:
+            positions.append(normal.count("\n", 0, at) + 1)
+            at = normal.find(old_n, at + len(old_n))
+        raise EditFailure(
+            f"old_string occurs {count} times (lines {', '.join(map(str, positions))}); "
+            "add surrounding lines to make it unique, or set replace_all=true"
+        )
+    if count >= 1:
+        first = normal.count("\n", 0, normal.find(old_n)) + 1
+        result = normal.replace(old_n, new_n)
+        return (result.replace("\n", "\r\n") if file.crlf else result), "exact", first
+    hunk = hunk_from_strings(old_n, new_n)
+    lines, _, strategy = apply_hunk(file.lines, hunk, what="old_string")
+    first_changed = (
+        next((i for i, (a, b) in enumerate(zip(lines, file.lines, strict=False)) if a != b), 0) + 1
+    )
+    file.lines = lines
+    return file.render(), strategy, first_changed

@@ -1,0 +1,47 @@
+"""Stale-read protection: remember what each file looked like when the model last saw it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from reins.tools.errors import ErrorKind, ToolError
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class FileTracker:
+    def __init__(self) -> None:
+        self.seen: dict[Path, str] = {}
+
+    def saw(self, path: Path, data: bytes) -> None:
+        """The model read this content, or one of our tools wrote it."""
+        self.seen[path] = digest(data)
+
+    def forget(self, path: Path) -> None:
+        self.seen.pop(path, None)
+
+    def ensure_fresh(self, path: Path, data: bytes, rel: str, focus: str | None = None) -> None:
+        """Refuse to edit a file that changed on disk since the model last saw it."""
+        known = self.seen.get(path)
+        if known is None or known == digest(data):
+            return
+        self.saw(path, data)  # the fresh lines below count as read
+        raise ToolError(
+            ErrorKind.UNEXPECTED_ENVIRONMENT,
+            f"{rel} changed on disk since you last read it (another process or command edited it). "
+            f"Current content:\n{fresh_excerpt(data, focus)}",
+            hint="re-do your edit against the current content",
+        )
+
+
+def fresh_excerpt(data: bytes, focus: str | None, radius: int = 15) -> str:
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    center = 0
+    if focus:
+        first = next((ln for ln in focus.splitlines() if ln.strip()), "").strip()
+        center = next((i for i, ln in enumerate(lines) if first and first in ln), 0)
+    lo, hi = max(0, center - radius), min(len(lines), center + radius + 1)
+    return "\n".join(f"{n + 1}| {lines[n]}" for n in range(lo, hi))

@@ -1,0 +1,169 @@
+"""The edit engine: each matcher of the cascade, the merge, refusals, patches, stale reads."""
+
+import pytest
+
+from reins.models.messages import ToolCall
+from reins.tools.edits.engine import EditFailure, replace_string
+from reins.tools.edits.patch import PatchSyntaxError, parse_patch
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ToolExecutor
+from reins.tools.registry import build_tools
+
+SOURCE = """class Greeter:
+    def __init__(self, name):
+        self.name = name
+
+    def greet(self):
+        message = "hello " + self.name
+        return message
+
+    def shout(self):
+        return self.greet().upper()
+"""
+
+
+def test_exact_replacement():
+    text, strategy, line = replace_string(SOURCE, '"hello "', '"hi "', False)
+    assert strategy == "exact" and line == 6 and '"hi " + self.name' in text
+
+
+def test_trailing_whitespace_in_old_string():
+    old = '        message = "hello " + self.name   \n        return message  '
+    new = '        message = "hi " + self.name\n        return message'
+    text, strategy, _ = replace_string(SOURCE, old, new, False)
+    assert strategy == "trailing-whitespace"
+    assert text == SOURCE.replace('"hello "', '"hi "')
+
+
+def test_lost_indentation_is_restored_in_the_file_style():
+    old = 'def greet(self):\n    message = "hello " + self.name\n    return message'
+    new = 'def greet(self):\n    message = "hello, " + self.name\n    if not self.name:\n        return "hello"\n    return message'
+    text, strategy, _ = replace_string(SOURCE, old, new, False)
+    assert strategy == "indentation"
+    assert '        message = "hello, " + self.name\n        if not self.name:\n            return "hello"\n' in text
+
+
+def test_tabs_for_spaces_are_converted():
+    old = '\tdef shout(self):\n\t\treturn self.greet().upper()'
+    new = '\tdef shout(self):\n\t\treturn self.greet().upper() + "!"'
+    text, strategy, _ = replace_string(SOURCE, old, new, False)
+    assert text.endswith('    def shout(self):\n        return self.greet().upper() + "!"\n')
+
+
+def test_missing_context_line_is_kept_when_unambiguous():
+    # The model left out the `message = …` line; the file's line survives.
+    old = "    def greet(self):\n        return message\n\n    def shout(self):"
+    new = "    def greet(self):\n        return message\n\n    def shout(self) -> str:"
+    text, strategy, _ = replace_string(SOURCE, old, new, False)
+    assert strategy == "anchors"
+    assert text == SOURCE.replace("def shout(self):", "def shout(self) -> str:")
+
+
+def test_crlf_files_keep_crlf():
+    crlf = SOURCE.replace("\n", "\r\n")
+    text, _, _ = replace_string(crlf, 'message = "hello "', 'message = "hey "', False)
+    assert text == SOURCE.replace('"hello "', '"hey "').replace("\n", "\r\n")
+
+
+def test_ambiguous_or_missing_is_refused_with_candidates():
+    with pytest.raises(EditFailure, match="occurs 2 times"):
+        replace_string("a = 1\nb = 2\na = 1\n", "a = 1", "a = 3", False)
+    with pytest.raises(EditFailure, match="not found.*currently reads"):
+        replace_string(SOURCE, "def farewell(self):\n    pass", "x", False)
+
+
+def test_removing_a_line_the_file_does_not_have_is_refused():
+    old = "    def shout(self):\n        print('x')\n        return self.greet().upper()"
+    with pytest.raises(EditFailure):
+        replace_string(SOURCE, old, "    def shout(self):\n        return 1", False)
+
+
+PATCH = """*** Begin Patch
+*** Update File: app.py
+@@ class Greeter:
+     def greet(self):
+-        message = "hello " + self.name
++        message = "hi " + self.name
+         return message
+*** Add File: docs/notes.md
++# Notes
++hello
+*** Delete File: old.txt
+*** End Patch"""
+
+
+def test_parse_patch_operations():
+    ops = parse_patch(PATCH)
+    assert [(o.kind, o.path) for o in ops] == [("update", "app.py"), ("add", "docs/notes.md"), ("delete", "old.txt")]
+    assert ops[0].hunks[0].anchor == "class Greeter:" and ops[1].content == ["# Notes", "hello"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["no header", "*** Begin Patch\n*** Update File: a\n*** End", "*** Begin Patch\nrubbish\n*** End Patch",
+     "*** Begin Patch\n*** Add File: a\nno plus\n*** End Patch", "*** Begin Patch\n*** End Patch"],
+)
+def test_bad_patch_grammar(bad):
+    with pytest.raises(PatchSyntaxError):
+        parse_patch(bad)
+
+
+@pytest.fixture
+def run(ctx):
+    executor = ToolExecutor(build_tools(), ctx)
+
+    async def call(name, **arguments):
+        (done,) = await executor.run_batch([ToolCall(name, arguments)])
+        return done.result
+
+    return call
+
+
+async def test_apply_patch_is_atomic(run, repo):
+    (repo / "app.py").write_text(SOURCE)
+    (repo / "old.txt").write_text("bye\n")
+    result = await run("apply_patch", patch=PATCH)
+    assert result.ok, result.output
+    assert '"hi " + self.name' in (repo / "app.py").read_text()
+    assert (repo / "docs/notes.md").read_text() == "# Notes\nhello\n" and not (repo / "old.txt").exists()
+
+    before = (repo / "app.py").read_text()
+    broken = PATCH.replace('-        message = "hello " + self.name', "-        nothing like this").replace("*** Delete File: old.txt\n", "")
+    broken = broken.replace("*** Add File: docs/notes.md", "*** Add File: docs/other.md")
+    failed = await run("apply_patch", patch=broken)
+    assert failed.kind is ErrorKind.INVALID_ARGUMENTS and "NOT applied" in failed.output
+    assert "hunk 1 FAILED" in failed.output
+    assert (repo / "app.py").read_text() == before and not (repo / "docs/other.md").exists()
+
+
+async def test_apply_patch_move_and_end_of_file(run, repo):
+    (repo / "a.py").write_text("x = 1\ny = 2\n")
+    patch = "*** Begin Patch\n*** Update File: a.py\n*** Move to: b.py\n@@\n y = 2\n+z = 3\n*** End of File\n*** End Patch"
+    result = await run("apply_patch", patch=patch)
+    assert result.ok, result.output
+    assert not (repo / "a.py").exists() and (repo / "b.py").read_text() == "x = 1\ny = 2\nz = 3\n"
+
+
+async def test_stale_read_is_unexpected_environment_with_fresh_lines(run, repo):
+    assert (await run("read_file", path="src/app.py")).ok
+    (repo / "src/app.py").write_text("def greet(name):\n    return 'howdy ' + name\n")
+    stale = await run("edit_file", path="src/app.py", old_string="'hello '", new_string="'hi '")
+    assert stale.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+    assert "changed on disk" in stale.output and "'howdy '" in stale.output
+    retry = await run("edit_file", path="src/app.py", old_string="'howdy '", new_string="'hi '")
+    assert retry.ok
+
+
+async def test_own_edits_do_not_count_as_stale(run, repo):
+    assert (await run("read_file", path="src/app.py")).ok
+    assert (await run("edit_file", path="src/app.py", old_string="'hello '", new_string="'hi '")).ok
+    assert (await run("edit_file", path="src/app.py", old_string="'hi '", new_string="'hey '")).ok
+
+
+async def test_write_file_refuses_lazy_placeholders(run, repo):
+    (repo / "m.py").write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n")
+    lazy = await run("write_file", path="m.py", content="def a():\n    return 10\n\n# ... rest of the code unchanged ...\n")
+    assert lazy.kind is ErrorKind.INVALID_ARGUMENTS and "placeholder" in lazy.output
+    assert "def b()" in (repo / "m.py").read_text()
+    full = await run("write_file", path="m.py", content="def a():\n    return 10\n")
+    assert full.ok and "6 → 2 lines" in full.output
