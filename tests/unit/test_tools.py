@@ -115,7 +115,7 @@ async def test_edit_file_ambiguous_needs_replace_all(run, repo):
 async def test_edit_file_no_match_shows_the_file_and_changes_nothing(run, repo):
     before = (repo / "src/app.py").read_text()
     result = await run(
-        "edit_file", path="src/app.py", old_string="return 'hello' + name", new_string="x"
+        "edit_file", path="src/app.py", old_string="return 'goodbye'", new_string="x"
     )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert "2|     return 'hello ' + name" in result.output
