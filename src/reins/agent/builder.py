@@ -22,6 +22,7 @@ from reins.store import SessionStore
 from reins.telemetry.tracing import make_tracer
 from reins.tools.base import ToolContext
 from reins.tools.executor import ToolExecutor
+from reins.tools.lints import close_lsp
 from reins.tools.registry import build_tools
 from reins.tools.workspace import Workspace
 
@@ -39,6 +40,8 @@ class Runtime:
     shutdown_tracing: Callable[[], None]
 
     async def close(self) -> None:
+        await self.session.executor.ctx.terminals.close()
+        await close_lsp(self.session.executor.ctx)
         await self.session.model.close()
         await self.session.executor.ctx.sandbox.close()
         self.shutdown_tracing()

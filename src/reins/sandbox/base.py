@@ -27,6 +27,8 @@ class ExecResult:
 class Sandbox(Protocol):
     name: str
 
+    def argv(self, command: str, cwd: str) -> list[str]: ...
+
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult: ...
 
     async def close(self) -> None: ...
@@ -40,9 +42,9 @@ def command_env() -> dict[str, str]:
     return env
 
 
-async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bool) -> ExecResult:
-    """Run argv in its own process group; on timeout or cancel kill the whole group."""
-    proc = await asyncio.create_subprocess_exec(
+async def spawn(argv: list[str], cwd: str) -> asyncio.subprocess.Process:
+    """Start argv in its own process group (so the whole tree can be killed), output piped."""
+    return await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL,
@@ -51,6 +53,11 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bo
         env=command_env(),
         start_new_session=True,
     )
+
+
+async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bool) -> ExecResult:
+    """Run argv in its own process group; on timeout or cancel kill the whole group."""
+    proc = await spawn(argv, cwd)
     capture = OutputCapture()
     assert proc.stdout is not None
 

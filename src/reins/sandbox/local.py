@@ -8,8 +8,11 @@ from reins.sandbox.base import ExecResult, run_process
 class SubprocessSandbox:
     name = "subprocess"
 
+    def argv(self, command: str, cwd: str) -> list[str]:
+        return ["bash", "-c", command]
+
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
-        return await run_process(["bash", "-c", command], cwd, timeout_s, sandboxed=False)
+        return await run_process(self.argv(command, cwd), cwd, timeout_s, sandboxed=False)
 
     async def close(self) -> None:
         return None

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 
 from reins.tools.errors import ErrorKind
+from reins.tools.terminals import TerminalManager
 from reins.tools.tracker import FileTracker
 from reins.tools.workspace import Workspace
 
@@ -34,6 +35,9 @@ class ToolContext:
     sandbox: Any  # reins.sandbox.Sandbox; typed loosely to keep tools/ free of a cycle
     command_timeout_s: float = 120.0
     tracker: FileTracker = field(default_factory=FileTracker)
+    terminals: TerminalManager = field(default_factory=TerminalManager)
+    todos: list[dict[str, str]] = field(default_factory=list)
+    lsp: Any = None  # reins.lsp.manager.LspManager, started by the first read_lints
 
 
 def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:

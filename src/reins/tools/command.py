@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError
 
 MAX_TIMEOUT_S = 1800.0
+STARTUP_WAIT_S = 1.0
 
 
 class RunCommandArgs(BaseModel):
     command: str = Field(description="A bash command line, run from the workspace root")
     timeout_s: float | None = Field(None, gt=0, description="Kill it after this many seconds")
+    background: bool = Field(
+        False, description="Start it in a background terminal (servers, watchers); returns its id"
+    )
 
 
 class RunCommand(Tool):
@@ -30,6 +36,8 @@ class RunCommand(Tool):
     async def run(self, args: RunCommandArgs, ctx: ToolContext) -> str:
         if not args.command.strip():
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command is empty")
+        if args.background:
+            return await self._background(args, ctx)
         timeout = min(args.timeout_s or ctx.command_timeout_s, MAX_TIMEOUT_S)
         result = await ctx.sandbox.exec(args.command, str(ctx.workspace.root), timeout)
         if result.timed_out:
@@ -39,3 +47,15 @@ class RunCommand(Tool):
                 hint="pass a larger timeout_s, or run something shorter",
             )
         return f"exit code: {result.exit_code}\n{result.output}".rstrip()
+
+    async def _background(self, args: RunCommandArgs, ctx: ToolContext) -> str:
+        try:
+            terminal = await ctx.terminals.start(ctx.sandbox, args.command, str(ctx.workspace.root))
+        except RuntimeError as error:
+            raise ToolError(ErrorKind.INVALID_ARGUMENTS, str(error)) from None
+        await asyncio.sleep(STARTUP_WAIT_S)  # catch immediate failures and the first lines
+        first = ctx.terminals.read_new(terminal)
+        return (
+            f"started terminal {terminal.id}: {terminal.status()}\n{first}".rstrip()
+            + f"\n(read more with read_terminal(id={terminal.id!r}); stop it with kill_terminal)"
+        )

@@ -9,7 +9,6 @@ from reins.tools.edits.engine import EditFailure, replace_string
 from reins.tools.errors import invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
 
-
 MATCH_NOTES = {
     "trailing-whitespace": " (old_string matched ignoring trailing whitespace)",
     "indentation": " (old_string matched ignoring indentation; new lines re-indented)",
@@ -60,5 +59,5 @@ class EditFile(Tool):
             ) from None
         data = new_text.encode("utf-8", errors="surrogateescape")
         atomic_write(target, data)
-        ctx.tracker.saw(target, data)
+        ctx.tracker.wrote(target, data)
         return f"edited {args.path} at line {line}{MATCH_NOTES.get(strategy, '')}"

@@ -230,7 +230,7 @@ class WriteFile(Tool):
         target.parent.mkdir(parents=True, exist_ok=True)
         data = args.content.encode("utf-8")
         atomic_write(target, data)
-        ctx.tracker.saw(target, data)
+        ctx.tracker.wrote(target, data)
         lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
         if existed:
             return f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"

@@ -106,7 +106,7 @@ def commit(writes: dict[Path, bytes | None], ctx: ToolContext) -> None:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, data)
-                ctx.tracker.saw(path, data)
+                ctx.tracker.wrote(path, data)
             done.append(path)
     except OSError as error:
         for path in done:

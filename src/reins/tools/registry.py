@@ -7,13 +7,19 @@ from reins.tools.command import RunCommand
 from reins.tools.edit import EditFile
 from reins.tools.files import Glob, ListDir, ReadFile, WriteFile
 from reins.tools.finish import Finish
+from reins.tools.lints import ReadLints
+from reins.tools.notes import Think, TodoWrite
 from reins.tools.patch_tool import ApplyPatch
 from reins.tools.search import Grep
+from reins.tools.terminal_tools import KillTerminal, ReadTerminal
 
 CORE_TOOLS: dict[str, type[Tool]] = {
     tool.name: tool
-    for tool in (ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, ApplyPatch, RunCommand)
-}
+    for tool in (
+        ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, ApplyPatch, RunCommand,
+        ReadTerminal, KillTerminal, ReadLints, TodoWrite, Think,
+    )
+}  # fmt: skip
 OPTIONAL_TOOLS: dict[str, type[Tool]] = {Finish.name: Finish}
 
 

@@ -15,13 +15,20 @@ def digest(data: bytes) -> str:
 class FileTracker:
     def __init__(self) -> None:
         self.seen: dict[Path, str] = {}
+        self.written: set[Path] = set()  # what read_lints checks by default
 
     def saw(self, path: Path, data: bytes) -> None:
-        """The model read this content, or one of our tools wrote it."""
+        """The model read this content."""
         self.seen[path] = digest(data)
+
+    def wrote(self, path: Path, data: bytes) -> None:
+        """One of our tools wrote this content."""
+        self.seen[path] = digest(data)
+        self.written.add(path)
 
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
+        self.written.discard(path)
 
     def ensure_fresh(self, path: Path, data: bytes, rel: str, focus: str | None = None) -> None:
         """Refuse to edit a file that changed on disk since the model last saw it."""

@@ -1,0 +1,1 @@
+"""A Language Server Protocol client for diagnostics (read_lints)."""
