@@ -52,6 +52,18 @@ def _common(func):
     return func
 
 
+def _sandbox_options(func):
+    func = click.option(
+        "--allow-network", is_flag=True, default=None, help="Let commands reach the network."
+    )(func)
+    func = click.option(
+        "--sandbox", type=click.Choice(["read-only", "workspace-write", "full-access"]),
+        help="read-only: nothing changes without approval; workspace-write (default): commands "
+        "in bubblewrap, repo writable, no network; full-access: no isolation.",
+    )(func)  # fmt: skip
+    return func
+
+
 def _config(repo: Path, **flags):
     from reins.config import ConfigError, load_config
 
@@ -80,11 +92,13 @@ def _store():
     "--max-tokens", type=click.IntRange(1), help="Stop when input+output tokens exceed N."
 )
 @click.option("--timeout", "max_wall_s", type=click.FloatRange(1), help="Stop after N seconds.")
-@click.option("--allow-network", is_flag=True, default=None, help="Let commands reach the network.")
+@_sandbox_options
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object on stdout, nothing else."
 )
-def run(task, repo, model, profile, max_steps, max_tokens, max_wall_s, allow_network, as_json):
+def run(
+    task, repo, model, profile, max_steps, max_tokens, max_wall_s, sandbox, allow_network, as_json
+):
     """Run TASK headless in a repository; never prompts.
 
     \b
@@ -96,7 +110,7 @@ def run(task, repo, model, profile, max_steps, max_tokens, max_wall_s, allow_net
 
     config = _config(
         repo, model=model, profile=profile, max_steps=max_steps, max_tokens=max_tokens,
-        max_wall_s=max_wall_s, allow_network=allow_network,
+        max_wall_s=max_wall_s, sandbox=sandbox, allow_network=allow_network,
     )  # fmt: skip
     status = run_headless(task, repo, config, _store(), as_json=as_json)
     sys.exit(EXIT_CODES.get(status, 1))
@@ -104,15 +118,19 @@ def run(task, repo, model, profile, max_steps, max_tokens, max_wall_s, allow_net
 
 @main.command()
 @_common
+@_sandbox_options
 @click.option("--resume", "resume_id", help="Continue a stored session (ID or unique prefix).")
-def chat(repo, model, profile, resume_id):
+def chat(repo, model, profile, sandbox, allow_network, resume_id):
     """Interactive session: type requests; /model SPEC switches models; /exit quits.
 
     Ctrl-C stops the current step and returns to the prompt; Ctrl-D exits.
+    Actions outside the sandbox policy ask for your approval.
     """
     from reins.ui.chat import run_chat
 
-    config = _config(repo, model=model, profile=profile)
+    config = _config(
+        repo, model=model, profile=profile, sandbox=sandbox, allow_network=allow_network
+    )
     run_chat(repo, config, _store(), resume_id)
 
 

@@ -22,7 +22,7 @@ class Config:
     max_steps: int = 40
     max_tokens: int | None = None
     max_wall_s: float | None = None
-    sandbox: str = "workspace-write"  # read-only / full-access arrive with the approval policy
+    sandbox: str = "workspace-write"  # read-only | workspace-write | full-access
     allow_network: bool = False
     command_timeout_s: float = 120.0
     max_retries: int = 4

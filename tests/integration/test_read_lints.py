@@ -25,7 +25,11 @@ async def test_diagnostics_for_touched_files_from_both_servers(ctx, repo):
     try:
         nothing = await call("read_lints")
         assert "no files changed" in nothing.output
-        await call("write_file", path="bad.py", content="import os\n\n\ndef f() -> int:\n    return undefined_name\n")
+        await call(
+            "write_file",
+            path="bad.py",
+            content="import os\n\n\ndef f() -> int:\n    return undefined_name\n",
+        )
         result = await call("read_lints")
         assert result.ok, result.output
         assert "bad.py:1:8: " in result.output and "F401" in result.output  # ruff: unused import

@@ -40,11 +40,14 @@ def test_lost_indentation_is_restored_in_the_file_style():
     new = 'def greet(self):\n    message = "hello, " + self.name\n    if not self.name:\n        return "hello"\n    return message'
     text, strategy, _ = replace_string(SOURCE, old, new, False)
     assert strategy == "indentation"
-    assert '        message = "hello, " + self.name\n        if not self.name:\n            return "hello"\n' in text
+    assert (
+        '        message = "hello, " + self.name\n        if not self.name:\n            return "hello"\n'
+        in text
+    )
 
 
 def test_tabs_for_spaces_are_converted():
-    old = '\tdef shout(self):\n\t\treturn self.greet().upper()'
+    old = "\tdef shout(self):\n\t\treturn self.greet().upper()"
     new = '\tdef shout(self):\n\t\treturn self.greet().upper() + "!"'
     text, strategy, _ = replace_string(SOURCE, old, new, False)
     assert text.endswith('    def shout(self):\n        return self.greet().upper() + "!"\n')
@@ -94,14 +97,23 @@ PATCH = """*** Begin Patch
 
 def test_parse_patch_operations():
     ops = parse_patch(PATCH)
-    assert [(o.kind, o.path) for o in ops] == [("update", "app.py"), ("add", "docs/notes.md"), ("delete", "old.txt")]
+    assert [(o.kind, o.path) for o in ops] == [
+        ("update", "app.py"),
+        ("add", "docs/notes.md"),
+        ("delete", "old.txt"),
+    ]
     assert ops[0].hunks[0].anchor == "class Greeter:" and ops[1].content == ["# Notes", "hello"]
 
 
 @pytest.mark.parametrize(
     "bad",
-    ["no header", "*** Begin Patch\n*** Update File: a\n*** End", "*** Begin Patch\nrubbish\n*** End Patch",
-     "*** Begin Patch\n*** Add File: a\nno plus\n*** End Patch", "*** Begin Patch\n*** End Patch"],
+    [
+        "no header",
+        "*** Begin Patch\n*** Update File: a\n*** End",
+        "*** Begin Patch\nrubbish\n*** End Patch",
+        "*** Begin Patch\n*** Add File: a\nno plus\n*** End Patch",
+        "*** Begin Patch\n*** End Patch",
+    ],
 )
 def test_bad_patch_grammar(bad):
     with pytest.raises(PatchSyntaxError):
@@ -125,10 +137,14 @@ async def test_apply_patch_is_atomic(run, repo):
     result = await run("apply_patch", patch=PATCH)
     assert result.ok, result.output
     assert '"hi " + self.name' in (repo / "app.py").read_text()
-    assert (repo / "docs/notes.md").read_text() == "# Notes\nhello\n" and not (repo / "old.txt").exists()
+    assert (repo / "docs/notes.md").read_text() == "# Notes\nhello\n" and not (
+        repo / "old.txt"
+    ).exists()
 
     before = (repo / "app.py").read_text()
-    broken = PATCH.replace('-        message = "hello " + self.name', "-        nothing like this").replace("*** Delete File: old.txt\n", "")
+    broken = PATCH.replace(
+        '-        message = "hello " + self.name', "-        nothing like this"
+    ).replace("*** Delete File: old.txt\n", "")
     broken = broken.replace("*** Add File: docs/notes.md", "*** Add File: docs/other.md")
     failed = await run("apply_patch", patch=broken)
     assert failed.kind is ErrorKind.INVALID_ARGUMENTS and "NOT applied" in failed.output
@@ -162,7 +178,11 @@ async def test_own_edits_do_not_count_as_stale(run, repo):
 
 async def test_write_file_refuses_lazy_placeholders(run, repo):
     (repo / "m.py").write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n")
-    lazy = await run("write_file", path="m.py", content="def a():\n    return 10\n\n# ... rest of the code unchanged ...\n")
+    lazy = await run(
+        "write_file",
+        path="m.py",
+        content="def a():\n    return 10\n\n# ... rest of the code unchanged ...\n",
+    )
     assert lazy.kind is ErrorKind.INVALID_ARGUMENTS and "placeholder" in lazy.output
     assert "def b()" in (repo / "m.py").read_text()
     full = await run("write_file", path="m.py", content="def a():\n    return 10\n")

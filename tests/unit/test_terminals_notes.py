@@ -58,7 +58,10 @@ async def test_closing_the_session_kills_background_processes(run, ctx, repo):
 async def test_todo_write_keeps_the_list_and_think_changes_nothing(run, ctx):
     result = await run(
         "todo_write",
-        items=[{"content": "read code", "status": "completed"}, {"content": "fix bug", "status": "in_progress"}],
+        items=[
+            {"content": "read code", "status": "completed"},
+            {"content": "fix bug", "status": "in_progress"},
+        ],
     )
     assert result.ok and "(1/2 done)" in result.output and "[~] fix bug" in result.output
     assert ctx.todos[1] == {"content": "fix bug", "status": "in_progress"}

@@ -72,6 +72,7 @@ def open_session(
     events: SessionEvents | None = None,
     resume_id: str | None = None,
     tracer=None,
+    approver=None,
 ) -> Runtime:
     repo = repo.resolve()
     spec, profile, client = resolve_model(config)
@@ -80,7 +81,10 @@ def open_session(
     shutdown = lambda: None  # noqa: E731
     if tracer is None:
         tracer, shutdown = make_tracer()
-    ctx = ToolContext(Workspace(repo), sandbox, config.command_timeout_s)
+    ctx = ToolContext(
+        Workspace(repo), sandbox, config.command_timeout_s,
+        mode=config.sandbox, allow_network=config.allow_network, approver=approver,
+    )  # fmt: skip
     executor = ToolExecutor(tools, ctx, tracer)
     if resume_id:
         row = store.get_session(resume_id)

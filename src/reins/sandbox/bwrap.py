@@ -14,9 +14,10 @@ def bwrap_available() -> bool:
 class BubblewrapSandbox:
     name = "bubblewrap"
 
-    def __init__(self, workspace: str, allow_network: bool = False):
+    def __init__(self, workspace: str, allow_network: bool = False, writable: bool = True):
         self.workspace = workspace
         self.allow_network = allow_network
+        self.writable = writable
 
     def argv(self, command: str, cwd: str) -> list[str]:
         argv = [
@@ -25,7 +26,7 @@ class BubblewrapSandbox:
             "--dev", "/dev",
             "--proc", "/proc",
             "--tmpfs", "/tmp",
-            "--bind", self.workspace, self.workspace,
+            "--bind" if self.writable else "--ro-bind", self.workspace, self.workspace,
             "--chdir", cwd,
             "--unshare-pid",
             "--die-with-parent",

@@ -8,6 +8,7 @@ from functools import cache
 
 from reins.sandbox.bwrap import BubblewrapSandbox, bwrap_available
 from reins.sandbox.local import SubprocessSandbox
+from reins.sandbox.policy import MODES
 
 
 @cache
@@ -23,10 +24,12 @@ def bwrap_works() -> bool:
 
 
 def make_sandbox(workspace: str, mode: str = "workspace-write", allow_network: bool = False):
+    if mode not in MODES:
+        raise ValueError(f"unknown sandbox mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == "full-access":
         return SubprocessSandbox()
     if bwrap_works():
-        return BubblewrapSandbox(workspace, allow_network=allow_network)
+        return BubblewrapSandbox(workspace, allow_network, writable=mode == "workspace-write")
     warn_unsandboxed()
     return SubprocessSandbox()
 

@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from reins.tools.errors import ErrorKind
+from reins.sandbox.policy import Approver
+from reins.tools.errors import ErrorKind, ToolError
 from reins.tools.terminals import TerminalManager
 from reins.tools.tracker import FileTracker
 from reins.tools.workspace import Workspace
@@ -38,6 +39,22 @@ class ToolContext:
     terminals: TerminalManager = field(default_factory=TerminalManager)
     todos: list[dict[str, str]] = field(default_factory=list)
     lsp: Any = None  # reins.lsp.manager.LspManager, started by the first read_lints
+    mode: str = "workspace-write"  # the sandbox policy (reins.sandbox.policy.MODES)
+    allow_network: bool = False
+    approver: Approver | None = None  # asks the person (chat); None: never ask (run)
+
+    async def authorize_write(self, what: str) -> None:
+        """File-changing tools call this; read-only mode needs the person's yes."""
+        if self.mode != "read-only":
+            return
+        if self.approver is not None and await self.approver(f"write {what}"):
+            return
+        reason = "denied by the person" if self.approver else "the sandbox policy is read-only"
+        raise ToolError(
+            ErrorKind.USER_ABORTED,
+            f"not allowed to change {what}: {reason}",
+            hint="report what you would change instead",
+        )
 
 
 def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:

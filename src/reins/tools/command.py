@@ -6,6 +6,8 @@ import asyncio
 
 from pydantic import BaseModel, Field
 
+from reins.sandbox.factory import make_sandbox
+from reins.sandbox.policy import escalated_mode, looks_sandbox_denied
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError
 
@@ -40,6 +42,8 @@ class RunCommand(Tool):
             return await self._background(args, ctx)
         timeout = min(args.timeout_s or ctx.command_timeout_s, MAX_TIMEOUT_S)
         result = await ctx.sandbox.exec(args.command, str(ctx.workspace.root), timeout)
+        if not result.timed_out and result.exit_code != 0 and looks_sandbox_denied(result.output):
+            result = await self._escalate(args.command, result, timeout, ctx)
         if result.timed_out:
             raise ToolError(
                 ErrorKind.TIMEOUT,
@@ -47,6 +51,23 @@ class RunCommand(Tool):
                 hint="pass a larger timeout_s, or run something shorter",
             )
         return f"exit code: {result.exit_code}\n{result.output}".rstrip()
+
+    async def _escalate(self, command: str, result, timeout: float, ctx: ToolContext):
+        """The sandbox blocked the command: offer a looser mode (chat), else explain."""
+        looser = escalated_mode(ctx.mode)
+        if looser is None:
+            return result
+        if ctx.approver is None or not await ctx.approver(
+            f"re-run `{command}` with {looser} access"
+        ):
+            result.output += (
+                f"\n[reins: this looks blocked by the {ctx.mode} sandbox "
+                f"(no network{'' if ctx.mode == 'workspace-write' else ', read-only files'}); "
+                "work around it or ask the person to allow it]"
+            )
+            return result
+        looser_sandbox = make_sandbox(str(ctx.workspace.root), looser, allow_network=True)
+        return await looser_sandbox.exec(command, str(ctx.workspace.root), timeout)
 
     async def _background(self, args: RunCommandArgs, ctx: ToolContext) -> str:
         try:

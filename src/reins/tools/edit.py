@@ -47,6 +47,7 @@ class EditFile(Tool):
         if looks_binary(raw):
             raise invalid(f"{args.path} is a binary file")
         ctx.tracker.ensure_fresh(target, raw, args.path, focus=args.old_string)
+        await ctx.authorize_write(args.path)
         text = raw.decode("utf-8", errors="surrogateescape")
         try:
             new_text, strategy, line = replace_string(

@@ -212,6 +212,7 @@ class WriteFile(Tool):
         if target.is_dir():
             raise invalid(f"{args.path} is a directory")
         existed = target.exists()
+        await ctx.authorize_write(args.path)
         old_lines = 0
         if existed:
             raw = target.read_bytes()

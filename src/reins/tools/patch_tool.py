@@ -88,6 +88,7 @@ class ApplyPatch(Tool):
                 + "\n".join(report + ["", *failures]),
                 hint="fix the failed hunks (copy context lines exactly) and send the whole patch again",
             )
+        await ctx.authorize_write(", ".join(ws.relative(p) for p in writes))
         commit(writes, ctx)
         return "\n".join(report)
 

@@ -21,6 +21,30 @@ HELP = """commands:
   /exit         quit (Ctrl-D too). Ctrl-C stops the current step."""
 
 
+def make_approver(console: Console):
+    """Ask before an action outside the sandbox policy; 'always' covers that kind of action."""
+    always: set[str] = set()
+
+    async def approve(action: str) -> bool:
+        from prompt_toolkit import PromptSession
+
+        kind = action.split()[0]
+        if kind in always:
+            return True
+        console.print(f"[yellow]reins wants to {action}[/yellow]")
+        try:
+            answer = await PromptSession().prompt_async("allow? [y]es / [n]o / [a]lways: ")
+        except (KeyboardInterrupt, EOFError):
+            return False
+        answer = answer.strip().lower()
+        if answer in ("a", "always"):
+            always.add(kind)
+            return True
+        return answer in ("y", "yes")
+
+    return approve
+
+
 async def _switch_model(runtime: Runtime, config: Config, spec_text: str, console: Console) -> None:
     session = runtime.session
     _, profile, client = resolve_model(config, spec_text)
@@ -51,8 +75,9 @@ async def _chat(repo: Path, config: Config, store: SessionStore, resume_id: str 
 
     console = Console()
     runtime = open_session(
-        repo, config, store, title="chat", events=ConsoleEvents(console), resume_id=resume_id
-    )
+        repo, config, store, title="chat", events=ConsoleEvents(console), resume_id=resume_id,
+        approver=make_approver(console),
+    )  # fmt: skip
     await asyncio.to_thread(prepare_model, runtime.session.model, console)
     history_file = default_store_path().parent / "chat_history"
     prompt = PromptSession(history=FileHistory(str(history_file)))

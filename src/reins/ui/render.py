@@ -78,7 +78,9 @@ class ConsoleEvents(SessionEvents):
         result = item.result
         first = result.output.strip().splitlines()[0] if result.output.strip() else ""
         first = first[:120]
-        if result.ok:
+        if result.ok and item.call.name == "todo_write":
+            self.console.print(escape(result.output))
+        elif result.ok:
             lines = result.output.count("\n") + 1
             self.console.print(
                 f"  [green]✓[/green] [dim]{escape(first)} ({lines} lines, {item.duration_s:.2f}s)[/dim]"
