@@ -35,6 +35,8 @@ class ToolContext:
     workspace: Workspace
     sandbox: Any  # reins.sandbox.Sandbox; typed loosely to keep tools/ free of a cycle
     command_timeout_s: float = 120.0
+    max_command_timeout_s: float = 1800.0  # the ceiling for a model-chosen timeout_s
+    background_startup_s: float = 1.0  # how long run_command(background) waits for first output
     tracker: FileTracker = field(default_factory=FileTracker)
     terminals: TerminalManager = field(default_factory=TerminalManager)
     todos: list[dict[str, str]] = field(default_factory=list)

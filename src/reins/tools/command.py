@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel, Field
 
 from reins.sandbox.factory import make_sandbox
 from reins.sandbox.policy import escalated_mode, looks_sandbox_denied
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError
-
-MAX_TIMEOUT_S = 1800.0
-STARTUP_WAIT_S = 1.0
 
 
 class RunCommandArgs(BaseModel):
@@ -40,7 +35,7 @@ class RunCommand(Tool):
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command is empty")
         if args.background:
             return await self._background(args, ctx)
-        timeout = min(args.timeout_s or ctx.command_timeout_s, MAX_TIMEOUT_S)
+        timeout = min(args.timeout_s or ctx.command_timeout_s, ctx.max_command_timeout_s)
         result = await ctx.sandbox.exec(args.command, str(ctx.workspace.root), timeout)
         if not result.timed_out and result.exit_code != 0 and looks_sandbox_denied(result.output):
             result = await self._escalate(args.command, result, timeout, ctx)
@@ -74,7 +69,7 @@ class RunCommand(Tool):
             terminal = await ctx.terminals.start(ctx.sandbox, args.command, str(ctx.workspace.root))
         except RuntimeError as error:
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, str(error)) from None
-        await asyncio.sleep(STARTUP_WAIT_S)  # catch immediate failures and the first lines
+        await ctx.terminals.wait_for_output(terminal, ctx.background_startup_s)
         first = ctx.terminals.read_new(terminal)
         return (
             f"started terminal {terminal.id}: {terminal.status()}\n{first}".rstrip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import time
@@ -24,6 +25,25 @@ class ExecutedCall:
     call: ToolCall
     result: ToolResult
     duration_s: float
+
+
+MAX_RESULT_CHARS = 110_000  # no tool result may flood the context, whatever it echoes
+
+
+def cap_result(text: str) -> str:
+    if len(text) <= MAX_RESULT_CHARS:
+        return text
+    half = MAX_RESULT_CHARS // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters omitted ...]\n{text[-half:]}"
+
+
+def classify_os_error(error: OSError) -> tuple[ErrorKind, str]:
+    """The filesystem refused: a name the model made too long is its mistake; anything else
+    (permissions, symlink loops, a full disk) is the environment contradicting the context."""
+    text = f"{type(error).__name__}: {error.strerror or error}"
+    if error.errno in (errno.ENAMETOOLONG, errno.EINVAL):
+        return ErrorKind.INVALID_ARGUMENTS, text
+    return ErrorKind.UNEXPECTED_ENVIRONMENT, text
 
 
 def format_validation_error(tool: Tool, error: ValidationError) -> str:
@@ -88,6 +108,11 @@ class ToolExecutor:
             return ExecutedCall(call, result, time.perf_counter() - start)
 
     async def _execute(self, call: ToolCall) -> ToolResult:
+        result = await self._execute_uncapped(call)
+        result.output = cap_result(result.output)
+        return result
+
+    async def _execute_uncapped(self, call: ToolCall) -> ToolResult:
         if call.parse_error:
             return ToolResult(ErrorKind.INVALID_ARGUMENTS, call.parse_error)
         tool = self.tools.get(call.name)
@@ -108,9 +133,8 @@ class ToolExecutor:
             return ToolResult(error.kind, text)
         except asyncio.CancelledError:
             raise
-        except (PermissionError, IsADirectoryError, NotADirectoryError, FileNotFoundError) as error:
-            # The filesystem contradicted what the model assumed.
-            return ToolResult(ErrorKind.UNEXPECTED_ENVIRONMENT, f"{type(error).__name__}: {error}")
+        except OSError as error:
+            return ToolResult(*classify_os_error(error))
         except Exception as error:  # a bug in reins: keep the session alive, log loudly
             detail = traceback.format_exc()
             log.error("tool %s failed unexpectedly: %s", call.name, detail)

@@ -38,21 +38,30 @@ def atomic_write(target: Path, data: bytes) -> None:
 
 
 # Weak models write "# ... rest of the code unchanged ..." instead of the code: that would
-# silently truncate the file.
+# silently truncate the file. Checked line by line (a multi-line regex over a huge file
+# would backtrack quadratically).
 PLACEHOLDER = re.compile(
-    r"^\s*(#|//|/\*|\*|<!--|--|;)?\s*(\.{3}|…)?\s*\(?\s*"
+    r"(#|//|/\*|\*|<!--|--|;)?[ \t]*(\.{3}|…)?[ \t]*\(?[ \t]*"
     r"(rest of (the )?(code|file|function|class|module|implementation)|existing code|"
     r"remaining (code|methods|functions)|(code|everything) (above|below)|unchanged( code)?|"
-    r"same as (before|above))\b.*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"same as (before|above))\b",
+    re.IGNORECASE,
 )
 
 
+def _placeholders(text: str) -> list[str]:
+    found = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if 3 < len(stripped) < 160 and PLACEHOLDER.match(stripped):
+            found.append(stripped)
+    return found
+
+
 def placeholder_lines(new: str, old: str) -> list[str]:
-    old_hits = {m.group(0).strip() for m in PLACEHOLDER.finditer(old)}
-    return [
-        m.group(0).strip() for m in PLACEHOLDER.finditer(new) if m.group(0).strip() not in old_hits
-    ]
+    """Placeholder comments in the new content that the old content did not have."""
+    before = set(_placeholders(old))
+    return [line for line in _placeholders(new) if line not in before]
 
 
 def missing_file_error(ws: Workspace, path: str, target: Path):

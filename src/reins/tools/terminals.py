@@ -62,6 +62,15 @@ class TerminalManager:
                 terminal.dropped += excess
         await terminal.process.wait()
 
+    async def wait_for_output(self, terminal: Terminal, timeout_s: float) -> None:
+        """Wait until the terminal prints something or exits (catches instant failures)."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while asyncio.get_running_loop().time() < deadline:
+            if len(terminal.buffer) + terminal.dropped > terminal.read_upto or not terminal.running:
+                await asyncio.sleep(0.05)  # let the first burst of lines arrive together
+                return
+            await asyncio.sleep(0.02)
+
     def read_new(self, terminal: Terminal) -> str:
         start = max(terminal.read_upto, terminal.dropped)
         missed = start - terminal.read_upto

@@ -63,7 +63,7 @@ def _find_anchor(lines: list[str], anchor: str, start: int) -> int:
 
 
 def apply_hunk(
-    lines: list[str], hunk: Hunk, start: int = 0, what: str = "the hunk"
+    lines: list[str], hunk: Hunk, start: int = 0, what: str = "the hunk", derived: bool = False
 ) -> tuple[list[str], int, str]:
     """Returns (new lines, index just after the edit, matcher used)."""
     if hunk.anchor:
@@ -90,7 +90,7 @@ def apply_hunk(
         )
     s, e = located.matches[0]
     try:
-        merged = merge(lines[s:e], hunk, exact=located.strategy == "exact")
+        merged = merge(lines[s:e], hunk, exact=located.strategy == "exact", derived=derived)
     except MergeRefused as refused:
         raise EditFailure(
             f"{what} matched lines {s + 1}-{e} only loosely and {refused}:\n{numbered(lines, s + 1, e)}"
@@ -118,7 +118,7 @@ def replace_string(text: str, old: str, new: str, replace_all: bool) -> tuple[st
         result = normal.replace(old_n, new_n)
         return (result.replace("\n", "\r\n") if file.crlf else result), "exact", first
     hunk = hunk_from_strings(old_n, new_n)
-    lines, _, strategy = apply_hunk(file.lines, hunk, what="old_string")
+    lines, _, strategy = apply_hunk(file.lines, hunk, what="old_string", derived=True)
     first_changed = (
         next((i for i, (a, b) in enumerate(zip(lines, file.lines, strict=False)) if a != b), 0) + 1
     )

@@ -62,7 +62,9 @@ class Reindenter:
         return rendered + line[len(indent) :]
 
 
-def merge(window: list[str], hunk: Hunk, exact: bool) -> list[str]:
+def merge(window: list[str], hunk: Hunk, exact: bool, derived: bool = False) -> list[str]:
+    """`derived`: the hunk's tags were re-derived by diffing old/new strings (edit_file), so
+    where a change sits among identical lines (blank lines) is uncertain: be stricter."""
     if exact:
         return hunk.new
     old_tags = [tag for tag, _ in hunk.lines if tag != "+"]
@@ -98,8 +100,7 @@ def merge(window: list[str], hunk: Hunk, exact: bool) -> list[str]:
             added_since_old = True
             continue
         if extra_before.get(oi):
-            previous_tag = old_tags[oi - 1] if oi > 0 else None
-            if added_since_old or (previous_tag == "-" and tag == "-"):
+            if not _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk, oi):
                 raise MergeRefused(
                     "the file has lines here that old_string does not mention; "
                     "include them so the edit is unambiguous"
@@ -111,3 +112,29 @@ def merge(window: list[str], hunk: Hunk, exact: bool) -> list[str]:
         added_since_old = False
     out.extend(extra_before.get(len(old), []))
     return out
+
+
+def _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk, _oi) -> bool:
+    """File lines the hunk skipped, just before old line `oi`: keep them only where their
+    place is certain, i.e. not next to added lines (they could go before or after them, or
+    between two change blocks) and not between two removed lines."""
+    previous = old_tags[oi - 1] if oi > 0 else None
+    if previous == "-" and tag == "-" and not added_since_old:
+        return False  # between two removals: maybe the model meant to remove these too
+    if added_since_old:
+        return False  # next to added lines: before them, after them, or between two changes?
+    if derived and (previous != " " or tag != " " or not _anchored(hunk, oi)):
+        return False
+    return True
+
+
+def _anchored(hunk: Hunk, oi: int) -> bool:
+    """For hunks re-derived by diffing old/new strings: the two unchanged lines around the
+    gap must be distinctive (non-blank, once in old and once in new), else the diff may
+    have aligned them differently from what the model meant."""
+    old, new = hunk.old, hunk.new
+    for index in (oi - 1, oi):
+        line = old[index]
+        if not line.strip() or old.count(line) != 1 or new.count(line) != 1:
+            return False
+    return True
