@@ -68,26 +68,50 @@ FIELD_VALUES = {
     "items": st.one_of(st.lists(st.fixed_dictionaries({"content": strings, "status": st.sampled_from(["pending", "completed", "bogus"])}), max_size=3), wrong_types),
     "thought": strings, "replace_all": st.one_of(st.booleans(), wrong_types), "ignore_case": st.booleans(),
 }  # fmt: skip
+REAL_PATHS = st.sampled_from(
+    ["src/app.py", "README.md", "crlf.txt", "latin1.txt", "empty.txt", "src", ".", "new.py"]
+)
+WELL_TYPED = {
+    **FIELD_VALUES,
+    "path": st.one_of(REAL_PATHS, REAL_PATHS, paths),  # mostly real files: reach the tools' code
+    "command": st.one_of(st.sampled_from(COMMANDS), st.sampled_from(COMMANDS), st.text(max_size=40)),
+    "old_string": st.one_of(st.sampled_from(["'hello '", "def greet(name):", "return", "a\r\n"]), strings),
+    "pattern": st.one_of(st.sampled_from(["greet", "hello", "^def", "(unclosed", "x+", "\\d"]), strings),
+    "start_line": st.one_of(st.none(), st.integers(1, 10**9)),
+    "end_line": st.one_of(st.none(), st.integers(1, 10**9)),
+    "context": st.integers(0, 10),
+    "timeout_s": st.one_of(st.none(), st.floats(0.1, 3)),
+    "background": st.booleans(),
+    "replace_all": st.booleans(),
+    "glob": st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["*.py", "**/*", "[", "!*"])),
+    "paths": st.one_of(st.none(), st.lists(st.sampled_from(PATHS), max_size=3)),
+    "items": st.lists(st.fixed_dictionaries({"content": strings, "status": st.sampled_from(["pending", "in_progress", "completed"])}), max_size=3),
+    "id": st.sampled_from(["t1", "t2", "t3", "x"]),
+}  # fmt: skip
 FUZZED_TOOLS = sorted(set(CORE_TOOLS) - {"read_lints"})  # read_lints: covered by its own test
 
 
 @st.composite
 def tool_call(draw) -> tuple[str, dict]:
+    """One call: three in four are well-typed (adversarial values reach the tool's code),
+    one in four has wrong types, missing fields or unknown keys (validation paths)."""
     name = draw(
         st.one_of(st.sampled_from(FUZZED_TOOLS), st.sampled_from(["", "nope", "read_file "]))
     )
     tool = CORE_TOOLS.get(name)
     fields = list(tool.Args.model_fields) if tool else ["path"]
+    typed_ok = draw(st.integers(0, 3)) > 0
     args = {}
     for field in fields:
-        if draw(st.integers(0, 9)) == 0:
-            continue  # sometimes leave a field out
-        args[field] = draw(
-            st.one_of(FIELD_VALUES.get(field, strings), wrong_types)
-            if draw(st.integers(0, 5)) == 0
-            else FIELD_VALUES.get(field, strings)
+        values = (
+            WELL_TYPED.get(field, strings)
+            if typed_ok
+            else st.one_of(FIELD_VALUES.get(field, strings), wrong_types)
         )
-    if draw(st.integers(0, 15)) == 0:
+        if not typed_ok and draw(st.integers(0, 5)) == 0:
+            continue  # leave a field out
+        args[field] = draw(values)
+    if not typed_ok and draw(st.integers(0, 3)) == 0:
         args[draw(st.text(max_size=8))] = draw(wrong_types)
     return name, args
 

@@ -207,3 +207,18 @@ async def test_a_bug_in_a_tool_becomes_unknown_with_traceback(ctx, monkeypatch):
     assert done.result.kind is ErrorKind.UNKNOWN
     assert "bug in reins" in done.result.output
     assert "RuntimeError: boom" in done.result.detail
+
+
+async def test_flooding_output_cannot_starve_the_timeout(run):
+    import time
+
+    start = time.perf_counter()
+    result = await run("run_command", command="yes", timeout_s=1)
+    assert result.kind is ErrorKind.TIMEOUT and time.perf_counter() - start < 10
+    assert len(result.output) < 20_000
+
+
+async def test_nul_bytes_and_lone_surrogates_are_invalid(run):
+    assert (await run("run_command", command="echo a\x00b")).kind is ErrorKind.INVALID_ARGUMENTS
+    bad = await run("write_file", path="x.txt", content="\ud800")
+    assert bad.kind is ErrorKind.INVALID_ARGUMENTS and "invalid Unicode" in bad.output

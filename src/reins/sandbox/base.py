@@ -64,6 +64,9 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bo
     async def pump() -> None:
         while chunk := await proc.stdout.read(65536):
             capture.feed(chunk)
+            # read() returns without yielding while data is buffered: a flood (`yes`)
+            # would starve the loop, timeout included.
+            await asyncio.sleep(0)
         await proc.wait()
 
     timed_out = False
@@ -72,10 +75,10 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bo
     except TimeoutError:
         timed_out = True
         kill_group(proc)
-        await proc.wait()
+        await reap(proc)
     except asyncio.CancelledError:
         kill_group(proc)
-        await asyncio.shield(proc.wait())
+        await asyncio.shield(reap(proc))
         raise
     return ExecResult(
         exit_code=None if timed_out else proc.returncode,
@@ -84,6 +87,26 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bo
         truncated=capture.truncated,
         sandboxed=sandboxed,
     )
+
+
+async def reap(proc: asyncio.subprocess.Process, grace_s: float = 5.0) -> None:
+    """Wait for a killed process. asyncio's wait() returns only once the output pipe is
+    disconnected, and a full, unread pipe never reports EOF: drain it, and if something
+    still holds it open after the grace period, close the transport."""
+
+    async def drain() -> None:
+        if proc.stdout is not None:
+            while await proc.stdout.read(65536):
+                await asyncio.sleep(0)
+        await proc.wait()
+
+    try:
+        await asyncio.wait_for(drain(), grace_s)
+    except TimeoutError:
+        transport = getattr(proc, "_transport", None)
+        if transport is not None:
+            transport.close()  # kills what is left and closes the pipes
+        await asyncio.wait_for(proc.wait(), grace_s)
 
 
 def kill_group(proc: asyncio.subprocess.Process) -> None:

@@ -33,6 +33,8 @@ class RunCommand(Tool):
     async def run(self, args: RunCommandArgs, ctx: ToolContext) -> str:
         if not args.command.strip():
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command is empty")
+        if "\x00" in args.command:
+            raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command contains a NUL byte")
         if args.background:
             return await self._background(args, ctx)
         timeout = min(args.timeout_s or ctx.command_timeout_s, ctx.max_command_timeout_s)

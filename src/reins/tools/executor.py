@@ -27,6 +27,26 @@ class ExecutedCall:
     duration_s: float
 
 
+def invalid_unicode(value, where: str = "arguments") -> str | None:
+    """JSON may carry lone surrogates ("\\ud800"); no file or process can take them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"{where} contains invalid Unicode ({error.reason} at position {error.start})"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = invalid_unicode(key, where) or invalid_unicode(item, f"{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = invalid_unicode(item, where)
+            if found:
+                return found
+    return None
+
+
 MAX_RESULT_CHARS = 110_000  # no tool result may flood the context, whatever it echoes
 
 
@@ -120,6 +140,11 @@ class ToolExecutor:
             known = ", ".join(sorted(self.tools))
             return ToolResult(
                 ErrorKind.INVALID_ARGUMENTS, f"unknown tool {call.name!r}; available: {known}"
+            )
+        problem = invalid_unicode(call.arguments)
+        if problem:
+            return ToolResult(
+                ErrorKind.INVALID_ARGUMENTS, f"invalid arguments for {tool.name}: {problem}"
             )
         try:
             args = tool.Args.model_validate(call.arguments)

@@ -34,6 +34,8 @@ class Grep(Tool):
     async def run(self, args: GrepArgs, ctx: ToolContext) -> str:
         if not args.pattern:
             raise invalid("pattern is empty")
+        if "\x00" in args.pattern or "\x00" in (args.glob or ""):
+            raise invalid("pattern and glob must not contain NUL bytes")
         rg = shutil.which("rg")
         if rg is None:
             raise unexpected("ripgrep (rg) is not installed", hint="use glob and read_file instead")

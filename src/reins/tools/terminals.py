@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from reins.sandbox.base import kill_group, spawn
+from reins.sandbox.base import kill_group, reap, spawn
 from reins.sandbox.capture import OutputCapture
 
 MAX_TERMINALS = 8
@@ -60,6 +60,9 @@ class TerminalManager:
             if excess > 0:
                 del terminal.buffer[:excess]
                 terminal.dropped += excess
+                await asyncio.sleep(0.05)  # a flood: slow down, let the pipe push back
+            else:
+                await asyncio.sleep(0)  # never starve the loop
         await terminal.process.wait()
 
     async def wait_for_output(self, terminal: Terminal, timeout_s: float) -> None:
@@ -86,12 +89,12 @@ class TerminalManager:
     async def kill(self, terminal: Terminal) -> None:
         if terminal.running:
             kill_group(terminal.process)
-        try:
-            await asyncio.wait_for(terminal.process.wait(), 5)
+        try:  # the pump reads to EOF, which lets wait() return
+            await asyncio.wait_for(asyncio.gather(terminal.pump, return_exceptions=True), 5)
         except TimeoutError:
-            pass
-        if terminal.pump:
-            await asyncio.gather(terminal.pump, return_exceptions=True)
+            if terminal.pump:
+                terminal.pump.cancel()
+            await reap(terminal.process)
 
     async def close(self) -> None:
         for terminal in list(self.terminals.values()):
