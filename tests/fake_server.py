@@ -9,9 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeServer:
-    def __init__(self, responses: list[dict]):
+    def __init__(self, responses: list[dict], default_status: int = 500):
         self.responses = list(responses)
-        self.requests: list[dict] = []
+        self.default_status = default_status
+        self.requests: list[dict | None] = []
+        self.raw: list[tuple[str, bytes]] = []
         self.times: list[float] = []
         server = self
 
@@ -23,9 +25,18 @@ class FakeServer:
                 import time
 
                 length = int(self.headers.get("content-length", 0))
-                server.requests.append(json.loads(self.rfile.read(length) or b"{}"))
+                body = self.rfile.read(length)
+                server.raw.append((self.path, body))
+                try:
+                    server.requests.append(json.loads(body or b"{}"))
+                except ValueError:
+                    server.requests.append(None)  # not JSON (e.g. OTLP protobuf): see .raw
                 server.times.append(time.monotonic())
-                spec = server.responses.pop(0) if server.responses else {"status": 500}
+                spec = (
+                    server.responses.pop(0)
+                    if server.responses
+                    else {"status": server.default_status}
+                )
                 self.send_response(spec.get("status", 200))
                 for key, value in spec.get("headers", {}).items():
                     self.send_header(key, value)

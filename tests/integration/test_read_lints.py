@@ -49,3 +49,23 @@ async def test_diagnostics_for_touched_files_from_both_servers(ctx, repo):
         assert missing.kind is ErrorKind.INVALID_ARGUMENTS
     finally:
         await close_lsp(ctx)
+
+
+async def test_a_server_that_never_answers_times_out_cleanly(ctx, repo, tmp_path, monkeypatch):
+    """A language server that hangs gives Timeout, not a stuck session."""
+    from reins.lsp import servers
+    from reins.lsp.manager import LspManager
+    from reins.lsp.servers import ServerSpec
+
+    hang = tmp_path / "hanging-server"
+    hang.write_text("#!/bin/sh\nexec sleep 60\n")
+    hang.chmod(0o755)
+    spec = ServerSpec("hanging", (str(hang),), "n/a")
+    monkeypatch.setitem(servers.LANGUAGES, ".py", ("python", (spec,)))
+    ctx.lsp = LspManager(repo, start_timeout_s=1.0, diagnostics_timeout_s=1.0)
+    executor = ToolExecutor(build_tools(), ctx)
+    try:
+        (done,) = await executor.run_batch([ToolCall("read_lints", {"paths": ["src/app.py"]})])
+        assert done.result.kind is ErrorKind.TIMEOUT and "timed out" in done.result.output
+    finally:
+        await close_lsp(ctx)

@@ -50,3 +50,29 @@ def test_no_endpoint_means_no_exporter(monkeypatch):
     tracer, shutdown = make_tracer()
     assert isinstance(tracer, NoOpTracer)
     shutdown()
+
+
+def test_otlp_export_when_the_endpoint_is_set(repo, tmp_path):
+    """A real `reins run` sends its spans to an OTLP/HTTP collector (here a local fake)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.fake_server import FakeServer
+
+    script = write_script(tmp_path / "s.jsonl", [
+        {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]},
+        {"content": "done"},
+    ])  # fmt: skip
+    with FakeServer([], default_status=200) as collector:
+        env = {**os.environ, "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url}
+        proc = subprocess.run(
+            [sys.executable, "-m", "reins", "run", "x", "--repo", str(repo), "-m", f"scripted:{script}", "--json"],
+            capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    traces = [body for path, body in collector.raw if path == "/v1/traces"]
+    assert traces, collector.raw
+    payload = b"".join(traces)
+    for name in (b"invoke_agent", b"execute_tool list_dir", b"chat scripted:"):
+        assert name in payload

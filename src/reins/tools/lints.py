@@ -11,7 +11,6 @@ from reins.lsp.manager import LspManager
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError, invalid
 
-DIAGNOSTICS_TIMEOUT_S = 30.0
 MAX_DIAGNOSTICS = 100
 SEVERITY = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -69,13 +68,15 @@ class ReadLints(Tool):
             language_id, specs = language
             served = False
             for spec in specs:
+                if ctx.lsp.installed(spec) is None:
+                    continue
+                served = True
+                attempted += 1
                 try:
                     client = await ctx.lsp.client(spec)
-                    if client is None:
-                        continue
-                    served = True
-                    attempted += 1
-                    found = await client.diagnostics(path, language_id, DIAGNOSTICS_TIMEOUT_S)
+                    found = await client.diagnostics(
+                        path, language_id, ctx.lsp.diagnostics_timeout_s
+                    )
                     lines.extend(format_diagnostic(rel, spec.name, d) for d in found)
                 except TimeoutError:
                     timed_out += 1
