@@ -60,6 +60,22 @@ def ctx(repo) -> ToolContext:
 
 
 @pytest.fixture
+def run(ctx):
+    """Call one tool through the real executor: `await run("read_file", path="x")`."""
+    from reins.models.messages import ToolCall
+    from reins.tools.executor import ToolExecutor
+    from reins.tools.registry import build_tools
+
+    executor = ToolExecutor(build_tools(), ctx)
+
+    async def call(name, **arguments):
+        (done,) = await executor.run_batch([ToolCall(name, arguments)])
+        return done.result
+
+    return call
+
+
+@pytest.fixture
 def store(tmp_path) -> SessionStore:
     s = SessionStore(tmp_path / "store" / "sessions.db")
     yield s

@@ -2,12 +2,9 @@
 
 import pytest
 
-from reins.models.messages import ToolCall
 from reins.tools.edits.engine import EditFailure, replace_string
 from reins.tools.edits.patch import PatchSyntaxError, parse_patch
 from reins.tools.errors import ErrorKind
-from reins.tools.executor import ToolExecutor
-from reins.tools.registry import build_tools
 
 SOURCE = """class Greeter:
     def __init__(self, name):
@@ -118,17 +115,6 @@ def test_parse_patch_operations():
 def test_bad_patch_grammar(bad):
     with pytest.raises(PatchSyntaxError):
         parse_patch(bad)
-
-
-@pytest.fixture
-def run(ctx):
-    executor = ToolExecutor(build_tools(), ctx)
-
-    async def call(name, **arguments):
-        (done,) = await executor.run_batch([ToolCall(name, arguments)])
-        return done.result
-
-    return call
 
 
 async def test_apply_patch_is_atomic(run, repo):

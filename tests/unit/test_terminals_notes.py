@@ -2,23 +2,7 @@
 
 import asyncio
 
-import pytest
-
-from reins.models.messages import ToolCall
 from reins.tools.errors import ErrorKind
-from reins.tools.executor import ToolExecutor
-from reins.tools.registry import build_tools
-
-
-@pytest.fixture
-def run(ctx):
-    executor = ToolExecutor(build_tools(), ctx)
-
-    async def call(name, **arguments):
-        (done,) = await executor.run_batch([ToolCall(name, arguments)])
-        return done.result
-
-    return call
 
 
 async def test_background_server_is_polled_and_killed(run, ctx):

@@ -11,17 +11,6 @@ from reins.tools.files import MAX_READ_LINES
 from reins.tools.registry import build_tools
 
 
-@pytest.fixture
-def run(ctx):
-    executor = ToolExecutor(build_tools(), ctx)
-
-    async def call(name, **arguments):
-        (done,) = await executor.run_batch([ToolCall(name, arguments)])
-        return done.result
-
-    return call
-
-
 async def test_read_file_numbers_lines_and_honours_ranges(run):
     result = await run("read_file", path="src/app.py", start_line=2, end_line=2)
     assert result.kind is ErrorKind.OK
