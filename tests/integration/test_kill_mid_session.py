@@ -44,3 +44,26 @@ def test_sigkill_keeps_the_log_intact(repo, tmp_path):
                           capture_output=True, text=True)  # fmt: skip
     assert json.loads(show.stdout)["session"]["id"] == session.id
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sigterm_and_sigint_abort_the_step_and_report(repo, tmp_path):
+    script = write_script(tmp_path / "s.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 30"}}]},
+        {"content": "never"},
+    ])  # fmt: skip
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reins", "run", "wait", "--repo", str(repo), "-m", f"scripted:{script}", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(2.5)
+        start = time.time()
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=20)
+        assert time.time() - start < 10
+        assert proc.returncode == 130, err
+        result = json.loads(out)
+        assert result["status"] == "aborted" and result["tool_calls"] == 1
+        store = SessionStore(default_store_path())
+        assert store.tool_calls(result["session_id"])[0]["kind"] == "UserAborted"
+        store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from pathlib import Path
 
 from rich.console import Console
@@ -32,9 +33,17 @@ async def _run(
         await asyncio.to_thread(prepare_model, runtime.session.model, err)
     except SETUP_ERRORS as error:
         return setup_failure(str(error))
+    # SIGINT/SIGTERM abort the step (recorded as UserAborted) and still print the outcome.
+    # Installed explicitly: a process started in the background inherits SIGINT ignored.
+    loop = asyncio.get_running_loop()
+    turn = asyncio.create_task(runtime.session.run_turn(task))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, turn.cancel)
     try:
-        return await runtime.session.run_turn(task)
+        return await turn
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
         await runtime.close()
 
 
