@@ -21,7 +21,6 @@ class ToolResult:
     kind: ErrorKind
     output: str
     detail: str | None = None  # for the log only (e.g. a traceback), never sent to the model
-    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -86,11 +85,6 @@ class Tool:
             key: simplify_optional(prop) for key, prop in params.get("properties", {}).items()
         }
         return {"name": self.name, "description": self.description, "parameters": params}
-
-    def paths(self, args: BaseModel) -> list[str]:
-        """Paths this call touches, for per-path ordering in the executor."""
-        path = getattr(args, "path", None)
-        return [path] if isinstance(path, str) else []
 
     async def run(self, args: BaseModel, ctx: ToolContext) -> str:  # pragma: no cover
         raise NotImplementedError

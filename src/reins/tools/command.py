@@ -27,9 +27,6 @@ class RunCommand(Tool):
     Args = RunCommandArgs
     read_only = False
 
-    def paths(self, args: RunCommandArgs) -> list[str]:
-        return []
-
     async def run(self, args: RunCommandArgs, ctx: ToolContext) -> str:
         if not args.command.strip():
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command is empty")

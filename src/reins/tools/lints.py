@@ -39,9 +39,6 @@ class ReadLints(Tool):
     Args = ReadLintsArgs
     read_only = True
 
-    def paths(self, args):
-        return []
-
     async def run(self, args: ReadLintsArgs, ctx: ToolContext) -> str:
         ws = ctx.workspace
         if args.paths:

@@ -29,9 +29,6 @@ class TodoWrite(Tool):
     Args = TodoWriteArgs
     read_only = True  # touches no file; the list lives in the session
 
-    def paths(self, args):
-        return []
-
     async def run(self, args: TodoWriteArgs, ctx: ToolContext) -> str:
         ctx.todos = [item.model_dump() for item in args.items]
         done = sum(item.status == "completed" for item in args.items)
@@ -51,9 +48,6 @@ class Think(Tool):
     )
     Args = ThinkArgs
     read_only = True
-
-    def paths(self, args):
-        return []
 
     async def run(self, args: ThinkArgs, ctx: ToolContext) -> str:
         return "ok"

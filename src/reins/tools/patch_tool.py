@@ -28,9 +28,6 @@ class ApplyPatch(Tool):
     Args = ApplyPatchArgs
     read_only = False
 
-    def paths(self, args: ApplyPatchArgs) -> list[str]:
-        return []
-
     async def run(self, args: ApplyPatchArgs, ctx: ToolContext) -> str:
         try:
             ops = parse_patch(args.patch)

@@ -28,9 +28,6 @@ class ReadTerminal(Tool):
     Args = TerminalArgs
     read_only = True
 
-    def paths(self, args):
-        return []
-
     async def run(self, args: TerminalArgs, ctx: ToolContext) -> str:
         terminal = _terminal(ctx, args.id)
         await asyncio.sleep(0)  # let the pump take what is already in the pipe
@@ -43,9 +40,6 @@ class KillTerminal(Tool):
     description = "Stop a background terminal and every process it started."
     Args = TerminalArgs
     read_only = False
-
-    def paths(self, args):
-        return []
 
     async def run(self, args: TerminalArgs, ctx: ToolContext) -> str:
         terminal = _terminal(ctx, args.id)
