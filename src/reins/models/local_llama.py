@@ -126,6 +126,8 @@ class LocalLlamaClient:
         )
         thread.start()
         text: list[str] = [prefill] if prefill else []
+        if prefill:
+            yield TextDelta(prefill)  # the reply starts with it, as far as anyone can tell
         try:
             while True:
                 kind, value = await queue.get()

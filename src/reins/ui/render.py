@@ -59,7 +59,8 @@ class ConsoleEvents(SessionEvents):
             rest = self._buffer[self._printed :]
             if rest:
                 self.console.print(rest, end="", markup=False, highlight=False)
-        if self._buffer.strip():
+                self._printed = len(self._buffer)
+        if self._buffer[: self._printed].strip():
             self.console.print()
         if self.show_stats and reply.stats.get("prompt_eval_tokens") is not None:
             s = reply.stats
