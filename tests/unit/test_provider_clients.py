@@ -74,7 +74,9 @@ OPENAI_STREAM = [
 
 async def test_openai_compat_streams_text_parallel_tool_calls_and_cached_usage():
     with FakeServer([{"sse": OPENAI_STREAM}]) as server:
-        client = OpenAIClient("qwen", base_url=server.url + "/v1", max_retries=0)
+        client = OpenAIClient(
+            "qwen", base_url=server.url + "/v1", max_retries=0, max_output_tokens=77
+        )
         deltas = []
         history = [Message("user", "hi"), Message("assistant", "", tool_calls=[ToolCall("x", {}, id="old")]),
                    Message("tool", "res", tool_call_id="old", name="x")]  # fmt: skip
@@ -91,6 +93,7 @@ async def test_openai_compat_streams_text_parallel_tool_calls_and_cached_usage()
     ) == (100, 20, 64)
     sent = server.requests[0]
     assert sent["tools"][0]["function"]["name"] == "read_file" and sent["stream"] is True
+    assert sent["max_tokens"] == 77
     assert sent["messages"][1]["tool_calls"][0]["id"] == "old"
     assert sent["messages"][2] == {"role": "tool", "tool_call_id": "old", "content": "res"}
 

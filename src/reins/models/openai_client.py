@@ -88,6 +88,7 @@ class OpenAIClient:
                 or "none"
             )
         self.model = model
+        self.base_url = base_url
         self.display = f"openai-compat:{model}" if base_url else f"openai:{model}"
         self.key_var = "OPENAI_COMPAT_API_KEY" if base_url else "OPENAI_API_KEY"
         self.max_output_tokens = max_output_tokens
@@ -119,7 +120,10 @@ class OpenAIClient:
             if require_tool:
                 kwargs["tool_choice"] = "required"
         if self.max_output_tokens:
-            kwargs["max_tokens"] = self.max_output_tokens
+            # OpenAI's reasoning models only take max_completion_tokens; compatible servers
+            # (vLLM, llama.cpp, Ollama) know max_tokens.
+            key = "max_tokens" if self.base_url else "max_completion_tokens"
+            kwargs[key] = self.max_output_tokens
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
         start = time.perf_counter()
