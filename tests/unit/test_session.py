@@ -213,3 +213,29 @@ def test_scripted_turn_file_format_errors_are_clear(tmp_path):
         load_script(bad)
     with pytest.raises(ScriptError, match="cannot read"):
         load_script(tmp_path / "missing.jsonl")
+
+
+async def test_finish_next_to_other_calls_runs_them_first(repo, store, tmp_path):
+    turns = [
+        {"content": "", "tool_calls": [
+            {"name": "write_file", "arguments": {"path": "a.txt", "content": "1"}},
+            {"name": "finish", "arguments": {"summary": "too early"}},
+        ]},
+        {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "done"}}]},
+    ]  # fmt: skip
+    runtime = open_scripted(
+        repo,
+        store,
+        tmp_path,
+        turns,
+        profile="qwen",
+        profiles={"qwen": {"one_call_per_turn": False}},
+    )
+    outcome = await runtime.session.run_turn("write")
+    assert outcome.status == "completed" and outcome.final_message == "done"
+    assert (repo / "a.txt").read_text() == "1"
+    messages = store.messages(outcome.session_id)
+    answered = {m.tool_call_id for m in messages if m.role == "tool"}
+    asked = {c.id for m in messages for c in m.tool_calls}
+    assert asked == answered  # every call has a result: the history is valid to resume
+    assert any("call finish alone" in m.content for m in messages if m.role == "tool")

@@ -20,6 +20,7 @@ from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall, ToolExecutor, arguments_json
 
 FINISH_NUDGE = "Reply with a tool call. When the task is done, call finish with a summary."
+FINISH_ALONE = "not run: call finish alone, after you have seen the results of your other calls"
 NOT_RUN = "not run: make one tool call per reply and wait for its result before the next"
 NO_TOOL_NUDGE = (
     "You have not called any tool yet, so nothing has been checked or changed. "
@@ -97,7 +98,7 @@ class Session:
 
     async def _loop(self, state: TurnState) -> tuple[str, str]:
         guard = DoomLoopGuard()
-        pending: list = []
+        unanswered: list = []  # calls of the current reply that have no result yet
         nudged = False
         try:
             while True:
@@ -111,9 +112,16 @@ class Session:
                     message.raw = close_open_call(message.raw or message.content)
                     message.content, message.tool_calls = parse_tool_calls(message.raw)
                 self._append(message)
-                finish = next((c for c in message.tool_calls if c.name == "finish"), None)
-                if finish is not None:
-                    self._record_tools(state, [self._finished(finish)])
+                calls = message.tool_calls
+                if (
+                    calls
+                    and calls[0].name == "finish"
+                    and (len(calls) == 1 or self.profile.one_call_per_turn)
+                ):
+                    finish = calls[0]
+                    self._record_tools(
+                        state, [self._finished(finish)] + [self._not_run(c) for c in calls[1:]]
+                    )
                     return "completed", str(finish.arguments.get("summary") or message.content)
                 if not message.tool_calls:
                     if self.profile.finish_tool:
@@ -125,18 +133,16 @@ class Session:
                         self._append(Message("user", NO_TOOL_NUDGE))
                         continue
                     return "completed", message.content
-                pending = list(message.tool_calls)
-                skipped = []
+                unanswered = list(calls)
+                pending = [c for c in calls if c.name != "finish"]  # finish must come alone
+                skipped = [c for c in calls if c.name == "finish"]
                 if self.profile.one_call_per_turn and len(pending) > 1:
-                    pending, skipped = pending[:1], pending[1:]
+                    pending, skipped = pending[:1], pending[1:] + skipped
                 for call in pending:
                     self.events.tool_started(call)
                 executed = await self.executor.run_batch(pending)
-                executed += [
-                    ExecutedCall(c, ToolResult(ErrorKind.INVALID_ARGUMENTS, NOT_RUN), 0.0)
-                    for c in skipped
-                ]
-                pending = []
+                executed += [self._not_run(c) for c in skipped]
+                unanswered = []
                 verdict, streak = guard.observe(executed)
                 note = (
                     WARNING.format(n=streak) if verdict is Verdict.WARN else guard.streak_warning()
@@ -147,13 +153,18 @@ class Session:
                     self.events.notice(text)
                     return "error", text
         except asyncio.CancelledError:
-            if pending:  # every call gets a result, so the history stays valid to resume
-                self._record_tools(state, self.executor.aborted_results(pending))
+            if unanswered:  # every call gets a result, so the history stays valid to resume
+                self._record_tools(state, self.executor.aborted_results(unanswered))
             self.events.notice("aborted by the user")
             return "aborted", "aborted by the user"
         except ProviderError as error:
             self.events.notice(f"model error: {error}")
             return "error", f"model error: {error}"
+
+    @staticmethod
+    def _not_run(call) -> ExecutedCall:
+        text = FINISH_ALONE if call.name == "finish" else NOT_RUN
+        return ExecutedCall(call, ToolResult(ErrorKind.INVALID_ARGUMENTS, text), 0.0)
 
     @staticmethod
     def _finished(call) -> ExecutedCall:
