@@ -14,13 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 
-from reins.agent.builder import open_session
 from reins.config import load_config
 from reins.models.spec import DEFAULT_MODEL
 from reins.store import SessionStore, default_store_path
-from reins.ui.errors import SETUP_ERRORS
-from reins.ui.model_loading import prepare_model
 from reins.ui.render import ConsoleEvents
+from reins.ui.run_command import run_one_turn
 
 TASK = (
     "The test suite fails (run it with `python -m unittest -q`). The tests are correct: "
@@ -58,8 +56,15 @@ def run_demo(model: str | None, keep: bool) -> int:
         console.print(Panel(output[-800:], title=f"tests before ({'pass' if passed else 'FAIL'})"))
         config = load_config(project).with_flags(model=model or DEFAULT_MODEL, max_steps=15)
         store = SessionStore(default_store_path())
-        outcome = asyncio.run(_agent(project, config, store, console))
-        if outcome is None:
+        console.print(f"[bold]task:[/bold] {TASK}")
+        events = ConsoleEvents(console, show_stats=True)
+        outcome = asyncio.run(
+            run_one_turn(
+                TASK, project, config, store, events, title="demo: " + TASK, progress=console
+            )
+        )
+        if outcome.status == "error" and not outcome.session_id:
+            console.print(f"[red]reins: error:[/red] {outcome.final_message}")
             return 1
         diff = subprocess.run(["git", "diff"], cwd=project, capture_output=True, text=True).stdout
         console.print(Panel(diff.strip() or "(no changes)", title="the agent's change"))
@@ -78,23 +83,3 @@ def run_demo(model: str | None, keep: bool) -> int:
             console.print(f"project kept at {workdir / 'shopcart'}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-
-
-async def _agent(project: Path, config, store, console: Console):
-    try:
-        runtime = open_session(
-            project,
-            config,
-            store,
-            title="demo: " + TASK,
-            events=ConsoleEvents(console, show_stats=True),
-        )
-        await asyncio.to_thread(prepare_model, runtime.session.model, console)
-    except SETUP_ERRORS as error:
-        console.print(f"[red]reins: error:[/red] {error}")
-        return None
-    console.print(f"[bold]task:[/bold] {TASK}")
-    try:
-        return await runtime.session.run_turn(TASK)
-    finally:
-        await runtime.close()

@@ -18,10 +18,8 @@ SECRET_ENV = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD)", re.IGNORECASE)
 @dataclass
 class ExecResult:
     exit_code: int | None  # None when killed on timeout
-    output: str
+    output: str  # head and tail kept; the middle of long output is marked as omitted
     timed_out: bool
-    truncated: bool
-    sandboxed: bool
 
 
 class Sandbox(Protocol):
@@ -55,7 +53,7 @@ async def spawn(argv: list[str], cwd: str) -> asyncio.subprocess.Process:
     )
 
 
-async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bool) -> ExecResult:
+async def run_process(argv: list[str], cwd: str, timeout_s: float) -> ExecResult:
     """Run argv in its own process group; on timeout or cancel kill the whole group."""
     proc = await spawn(argv, cwd)
     capture = OutputCapture()
@@ -84,8 +82,6 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float, sandboxed: bo
         exit_code=None if timed_out else proc.returncode,
         output=capture.text(),
         timed_out=timed_out,
-        truncated=capture.truncated,
-        sandboxed=sandboxed,
     )
 
 

@@ -37,7 +37,7 @@ class BubblewrapSandbox:
         return [*argv, "--", "bash", "-c", command]
 
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
-        return await run_process(self.argv(command, cwd), cwd, timeout_s, sandboxed=True)
+        return await run_process(self.argv(command, cwd), cwd, timeout_s)
 
     async def close(self) -> None:
         return None

@@ -37,10 +37,6 @@ class OutputCapture:
                 self.dropped += len(first)
                 self._tail_size -= len(first)
 
-    @property
-    def truncated(self) -> bool:
-        return self.dropped > 0
-
     def text(self) -> str:
         head = bytes(self._head).decode("utf-8", errors="replace")
         tail = b"".join(self._tail).decode("utf-8", errors="replace")

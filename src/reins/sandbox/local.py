@@ -12,7 +12,7 @@ class SubprocessSandbox:
         return ["bash", "-c", command]
 
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
-        return await run_process(self.argv(command, cwd), cwd, timeout_s, sandboxed=False)
+        return await run_process(self.argv(command, cwd), cwd, timeout_s)
 
     async def close(self) -> None:
         return None

@@ -23,14 +23,17 @@ def setup_failure(message: str) -> RunOutcome:
     return RunOutcome("", "error", 0, 0, 0, 0, 0.0, message)
 
 
-async def _run(
-    task: str, repo: Path, config: Config, store: SessionStore, as_json: bool
-) -> RunOutcome:
-    err = Console(stderr=True)
-    events = SessionEvents() if as_json else ConsoleEvents(Console(), show_stats=True)
+async def run_one_turn(
+    task: str, repo: Path, config: Config, store: SessionStore, events: SessionEvents,
+    title: str | None = None, progress: Console | None = None,
+) -> RunOutcome:  # fmt: skip
+    """Open a session, load the model, run one turn, close. Setup failures come back as an
+    outcome with status "error" and no session id."""
     try:
-        runtime = open_session(repo, config, store, title=task, events=events)
-        await asyncio.to_thread(prepare_model, runtime.session.model, err)
+        runtime = open_session(repo, config, store, title=title or task, events=events)
+        await asyncio.to_thread(
+            prepare_model, runtime.session.model, progress or Console(stderr=True)
+        )
     except SETUP_ERRORS as error:
         return setup_failure(str(error))
     # SIGINT/SIGTERM abort the step (recorded as UserAborted) and still print the outcome.
@@ -48,7 +51,8 @@ async def _run(
 
 
 def run_headless(task: str, repo: Path, config: Config, store: SessionStore, as_json: bool) -> str:
-    outcome = asyncio.run(_run(task, repo, config, store, as_json))
+    events = SessionEvents() if as_json else ConsoleEvents(Console(), show_stats=True)
+    outcome = asyncio.run(run_one_turn(task, repo, config, store, events))
     if as_json:
         print(json.dumps(outcome.to_dict(), ensure_ascii=False))
     else:

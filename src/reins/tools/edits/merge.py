@@ -100,7 +100,7 @@ def merge(window: list[str], hunk: Hunk, exact: bool, derived: bool = False) -> 
             added_since_old = True
             continue
         if extra_before.get(oi):
-            if not _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk, oi):
+            if not _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk):
                 raise MergeRefused(
                     "the file has lines here that old_string does not mention; "
                     "include them so the edit is unambiguous"
@@ -114,7 +114,7 @@ def merge(window: list[str], hunk: Hunk, exact: bool, derived: bool = False) -> 
     return out
 
 
-def _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk, _oi) -> bool:
+def _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk) -> bool:
     """File lines the hunk skipped, just before old line `oi`: keep them only where their
     place is certain, i.e. not next to added lines (they could go before or after them, or
     between two change blocks) and not between two removed lines."""
