@@ -21,7 +21,6 @@ import difflib
 import json
 import random
 import statistics
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
+from _sdists import fetch  # noqa: E402
 
 from reins.models.messages import ToolCall  # noqa: E402
 from reins.sandbox.local import SubprocessSandbox  # noqa: E402
@@ -46,7 +46,6 @@ PAIRS = [
     ("attrs", "23.2.0", "24.1.0"),
     ("jinja2", "3.1.4", "3.1.5"),
 ]
-CACHE = Path(__file__).parent / "results" / "sdists"
 MAX_HUNKS_PER_PACKAGE = 250
 DEBUG = "--debug" in sys.argv  # write every failure to results/edit_failures.json
 PERTURBATIONS = [
@@ -57,19 +56,6 @@ PERTURBATIONS = [
     "crlf",
     "tabs",
 ]
-
-
-def fetch(name: str, version: str) -> Path:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    found = [p for p in CACHE.glob("*") if p.name.lower().startswith(f"{name}-{version}.")]
-    if not found:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-             f"{name}=={version}", "-d", str(CACHE)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        found = [p for p in CACHE.glob("*") if p.name.lower().startswith(f"{name}-{version}.")]
-    return found[0]
 
 
 def python_files(archive: Path) -> dict[str, str]:

@@ -26,6 +26,7 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("REINS_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("REINS_INDEX_DIR", str(home / "index"))
     if "REINS_CACHE_DIR" not in os.environ:
         monkeypatch.setenv("REINS_CACHE_DIR", str(Path.home() / ".cache" / "reins"))
 

@@ -34,6 +34,7 @@ def main() -> None:
       reins run "fix the failing test" --repo PATH
       reins chat                      interactive session in the current repo
       reins sessions list             what ran, with tokens and tool calls
+      reins search "where is X done"  find code by meaning or name (reins index builds ahead)
 
     Settings come from ~/.config/reins/config.toml, then REPO/.reins/config.toml
     (the repo wins), then flags. API keys: OPENAI_API_KEY, ANTHROPIC_API_KEY.
@@ -142,6 +143,55 @@ def demo(model, keep):
     from reins.demo.run_demo import run_demo
 
     sys.exit(run_demo(model, keep))
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--rebuild", is_flag=True, help="Drop the stored index and build it from scratch.")
+def index(path, rebuild):
+    """Build or update the codebase index used by `reins search` and codebase_search.
+
+    \b
+    The index lives in the user cache dir, one per repo. Only files whose content hash
+    changed are re-chunked and re-embedded; searches update it by themselves, so running
+    this is optional (it just moves the first-time cost up front).
+    """
+    from reins.ui.index_view import run_index
+
+    _run_index_job(lambda: run_index(path, _config(path), rebuild))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Repository to search.")  # fmt: skip
+@click.option("--limit", "-n", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--glob", "path_glob", help="Only paths matching this glob, e.g. 'src/**/*.py'.")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON array of {path, start_line, end_line, score, symbol}.")  # fmt: skip
+def search(query, repo, limit, path_glob, as_json):
+    """Find code by meaning or by name: hybrid keyword + semantic search.
+
+    \b
+    Examples:
+      reins search "where do we retry failed uploads"
+      reins search SessionStore --json
+      reins search "parse headers" --glob 'src/**/*.py' -n 5
+    """
+    from reins.ui.index_view import run_search
+
+    _run_index_job(lambda: run_search(repo, _config(repo), query, limit, as_json, path_glob))
+
+
+def _run_index_job(job) -> None:
+    from reins.index.embed.minilm import EmbeddingModelMissing
+
+    try:
+        job()
+    except KeyboardInterrupt:
+        fail("interrupted; the index keeps what was finished", 130)
+    except (EmbeddingModelMissing, ValueError, FileNotFoundError) as error:
+        fail(str(error))
 
 
 @main.group()

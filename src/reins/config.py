@@ -28,6 +28,8 @@ class Config:
     max_retries: int = 4
     # Per-profile overrides, e.g. [profiles.qwen] temperature = 0.0
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Codebase search, e.g. [index] embeddings = "openai-compat" (see reins.index.embed.factory)
+    index: dict[str, Any] = field(default_factory=dict)
 
     def with_flags(self, **flags: Any) -> Config:
         values = {f.name: getattr(self, f.name) for f in fields(self)}

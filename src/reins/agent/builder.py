@@ -42,6 +42,8 @@ class Runtime:
     async def close(self) -> None:
         await self.session.executor.ctx.terminals.close()
         await close_lsp(self.session.executor.ctx)
+        if self.session.executor.ctx.codebase is not None:
+            self.session.executor.ctx.codebase.close()
         await self.session.model.close()
         await self.session.executor.ctx.sandbox.close()
         self.shutdown_tracing()
@@ -84,6 +86,7 @@ def open_session(
     ctx = ToolContext(
         Workspace(repo), sandbox, config.command_timeout_s,
         mode=config.sandbox, allow_network=config.allow_network, approver=approver,
+        index_settings=config.index,
     )  # fmt: skip
     executor = ToolExecutor(tools, ctx, tracer)
     if resume_id:

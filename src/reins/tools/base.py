@@ -43,6 +43,9 @@ class ToolContext:
     mode: str = "workspace-write"  # the sandbox policy (reins.sandbox.policy.MODES)
     allow_network: bool = False
     approver: Approver | None = None  # asks the person (chat); None: never ask (run)
+    codebase: Any = None  # reins.index.CodebaseIndex, opened by the first codebase_search
+    index_settings: dict[str, Any] = field(default_factory=dict)  # config [index]
+    codebase_embedder: Any = None  # the thread building its vectors, if one runs
 
     async def authorize_write(self, what: str) -> None:
         """File-changing tools call this; read-only mode needs the person's yes."""

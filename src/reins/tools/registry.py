@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reins.tools.base import Tool
+from reins.tools.codebase_search import CodebaseSearch
 from reins.tools.command import RunCommand
 from reins.tools.edit import EditFile
 from reins.tools.files import Glob, ListDir, ReadFile, WriteFile
@@ -17,7 +18,7 @@ CORE_TOOLS: dict[str, type[Tool]] = {
     tool.name: tool
     for tool in (
         ReadFile, ListDir, Glob, Grep, WriteFile, EditFile, ApplyPatch, RunCommand,
-        ReadTerminal, KillTerminal, ReadLints, TodoWrite, Think,
+        ReadTerminal, KillTerminal, ReadLints, TodoWrite, Think, CodebaseSearch,
     )
 }  # fmt: skip
 OPTIONAL_TOOLS: dict[str, type[Tool]] = {Finish.name: Finish}

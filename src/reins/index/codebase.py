@@ -1,0 +1,290 @@
+"""CodebaseIndex: keeps a repo's chunks, BM25 and vectors current and answers hybrid queries."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reins.index.bm25 import BM25
+from reins.index.chunker import Chunk, chunk_file
+from reins.index.embed import Embedder
+from reins.index.files import list_files
+from reins.index.merkle import FileEntry, dir_hashes, diff_trees, hash_files
+from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
+from reins.index.store import IndexCorrupt, IndexStore, index_path
+from reins.index.tokens import code_tokens
+
+Notify = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class Hit:
+    path: str
+    start_line: int
+    end_line: int
+    score: float
+    symbol: str | None
+    text: str
+    language: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "start_line": self.start_line, "end_line": self.end_line,
+                "score": round(self.score, 6), "symbol": self.symbol}  # fmt: skip
+
+
+@dataclass
+class UpdateStats:
+    files: int = 0
+    chunks: int = 0
+    changed: int = 0
+    removed: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+
+# Names count twice for BM25: a definition's name is its best summary (+0.01 NDCG@10, measured).
+SYMBOL_REPEAT = 2
+
+
+def index_text(chunk: Chunk) -> str:
+    """What the rankers see: where the code lives and what encloses it, then the code."""
+    names = " ".join(chunk.symbols)
+    return f"{chunk.path}\n{(names + chr(10)) * SYMBOL_REPEAT}{chunk.context}\n{chunk.text}"
+
+
+def default_embedder() -> Embedder:
+    from reins.index.embed.static import StaticEmbedder
+
+    return StaticEmbedder()
+
+
+class CodebaseIndex:
+    def __init__(self, repo: Path, store: IndexStore, embedder: Callable[[], Embedder]):
+        self.repo = repo
+        self.store = store
+        self._make_embedder = embedder
+        self._embedder: Embedder | None = None
+        self.lock = threading.RLock()
+        self.chunks: list[Chunk | None] = []
+        self.chunk_ids: list[int] = []
+        self.alive = np.zeros(0, dtype=bool)
+        self.has_vector = np.zeros(0, dtype=bool)
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.bm25 = BM25()
+        self.path_slots: dict[str, list[int]] = {}
+        self.symbol_slots: dict[str, list[int]] = {}
+        self._files: dict[str, FileEntry] = store.files()
+        self._dirs: dict[str, str] = store.dirs()
+        for cid, chunk in store.all_chunks():
+            self._add_slot(cid, chunk)
+        self.space = store.space  # whose vectors the matrix holds
+        if self.space:
+            stored = store.all_vectors(self.space)
+            for slot, chunk in enumerate(self.chunks):
+                vec = stored.get(chunk.hash) if chunk is not None else None
+                if vec is not None:
+                    self._install_vector(slot, chunk, vec)
+
+    @classmethod
+    def open(cls, repo: Path, embedder: Callable[[], Embedder] | None = None,
+             notify: Notify | None = None) -> CodebaseIndex:  # fmt: skip
+        repo = repo.resolve()
+        if not repo.is_dir():
+            raise FileNotFoundError(f"not a directory: {repo}")
+        path = index_path(repo)
+        try:
+            store = IndexStore(path, repo)
+        except IndexCorrupt as error:
+            if notify:
+                notify(f"the index at {path} is unusable ({error}); rebuilding it")
+            for leftover in (path, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):  # fmt: skip
+                leftover.unlink(missing_ok=True)
+            store = IndexStore(path, repo)
+        return cls(repo, store, embedder or default_embedder)
+
+    def close(self) -> None:
+        with self.lock:
+            self.store.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = self._make_embedder()
+        return self._embedder
+
+    # -- keeping current --
+    def refresh(self, progress: Progress | None = None) -> UpdateStats:
+        """Bring chunks and BM25 up to date with the files on disk (vectors: embed_pending)."""
+        started = time.perf_counter()
+        with self.lock:
+            stats = list_files(self.repo)
+            files = hash_files(self.repo, stats, self._files)
+            dirs = dir_hashes(files)
+            diff = diff_trees(self._files, self._dirs, files, dirs)
+            result = UpdateStats(changed=len(diff.changed), removed=len(diff.removed))
+            if not diff.empty:
+                new_chunks: list[Chunk] = []
+                for n, rel in enumerate(diff.changed):
+                    new_chunks.extend(self._chunk(rel))
+                    if progress and (n % 50 == 0 or n + 1 == len(diff.changed)):
+                        progress("chunking", n + 1, len(diff.changed))
+                touched = diff.changed + diff.removed
+                for rel in touched:
+                    self._remove_path(rel)
+                ids = self.store.replace_chunks(touched, new_chunks)
+                for cid, chunk in zip(ids, new_chunks, strict=True):
+                    self._add_slot(cid, chunk)
+            if files != self._files or dirs != self._dirs:
+                self.store.save_tree(files, dirs)
+                self._files, self._dirs = files, dirs
+            result.files = sum(1 for e in files.values() if e.hash)
+            result.chunks = int(self.alive.sum())
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def pending_vectors(self) -> int:
+        with self.lock:
+            return int((self.alive & ~self.has_vector).sum())
+
+    def embed_pending(self, progress: Progress | None = None, batch: int = 512) -> int:
+        """Vectors for chunks that lack one: from the cache by content hash, else the model."""
+        embedder = self.embedder
+        with self.lock:
+            self._use_space(embedder.name)
+            slots = [int(s) for s in np.flatnonzero(self.alive & ~self.has_vector)]
+            work = [(s, self.chunks[s]) for s in slots]
+        todo = [(s, c) for s, c in work if c is not None]
+        with self.lock:  # one SQLite connection: every use goes through the lock
+            cached = self.store.vectors([c.hash for _, c in todo], embedder.name)
+        done = 0
+        fresh: list[tuple[int, Chunk]] = []
+        with self.lock:
+            for slot, chunk in todo:
+                vec = cached.get(chunk.hash)
+                if vec is not None and self._install_vector(slot, chunk, vec):
+                    done += 1
+                elif vec is None:
+                    fresh.append((slot, chunk))
+        for i in range(0, len(fresh), batch):
+            part = fresh[i : i + batch]
+            vectors = embedder.embed([index_text(c) for _, c in part])
+            pairs = [(c.hash, v) for (_, c), v in zip(part, vectors, strict=True)]
+            with self.lock:
+                self.store.save_vectors(embedder.name, pairs)
+                for (slot, chunk), vec in zip(part, vectors, strict=True):
+                    done += self._install_vector(slot, chunk, vec)
+            if progress:
+                progress("embedding", min(i + batch, len(fresh)), len(fresh))
+        return done
+
+    def _use_space(self, name: str) -> None:
+        """Vectors from another embedding model cannot be compared with this one's: drop them."""
+        if self.space != name:
+            self.has_vector[:] = False
+            self.space = self.store.space = name
+
+    def _install_vector(self, slot: int, chunk: Chunk, vec: np.ndarray) -> bool:
+        if slot >= len(self.chunks) or self.chunks[slot] is not chunk:
+            return False  # the chunk was replaced while we embedded
+        if self.matrix.shape[1] != vec.shape[0]:
+            self.matrix = np.zeros((max(len(self.chunks), 1), vec.shape[0]), dtype=np.float32)
+            self.has_vector[:] = False
+        if slot >= len(self.matrix):
+            grown = np.zeros((max(2 * len(self.matrix), slot + 1), self.matrix.shape[1]), np.float32)
+            grown[: len(self.matrix)] = self.matrix
+            self.matrix = grown
+        self.matrix[slot] = vec
+        self.has_vector[slot] = True
+        return True
+
+    def _chunk(self, rel: str) -> list[Chunk]:
+        try:
+            text = (self.repo / rel).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return []
+        return chunk_file(rel, text)
+
+    def _add_slot(self, cid: int, chunk: Chunk) -> None:
+        slot = len(self.chunks)
+        self.chunks.append(chunk)
+        self.chunk_ids.append(cid)
+        if slot >= len(self.alive):
+            size = max(64, 2 * len(self.alive))
+            self.alive = np.resize(self.alive, size)
+            self.alive[slot:] = False
+            self.has_vector = np.resize(self.has_vector, size)
+            self.has_vector[slot:] = False
+        self.alive[slot] = True
+        self.bm25.add(slot, code_tokens(index_text(chunk)))
+        self.path_slots.setdefault(chunk.path, []).append(slot)
+        for symbol in chunk.symbols:
+            self.symbol_slots.setdefault(symbol.rsplit(".", 1)[-1].lower(), []).append(slot)
+
+    def _remove_path(self, rel: str) -> None:
+        for slot in self.path_slots.pop(rel, []):
+            chunk = self.chunks[slot]
+            if chunk is None:
+                continue
+            self.bm25.remove(slot, code_tokens(index_text(chunk)))
+            for symbol in chunk.symbols:
+                key = symbol.rsplit(".", 1)[-1].lower()
+                slots = self.symbol_slots.get(key, [])
+                if slot in slots:
+                    slots.remove(slot)
+            self.chunks[slot] = None
+            self.alive[slot] = False
+            self.has_vector[slot] = False
+
+    # -- querying --
+    def search(self, query: str, path_glob: str | None = None, limit: int = 10,
+               signals: Signals = Signals()) -> list[Hit]:  # fmt: skip
+        query = query.strip()
+        if not query:
+            return []
+        with self.lock:
+            size = len(self.chunks)
+            valid = self.alive[:size].copy()
+            if path_glob:
+                valid &= self._glob_mask(path_glob, size)
+            lexical: list[int] = []
+            if signals.lexical or not signals.dense:
+                lexical = top_k(self.bm25.scores(code_tokens(query), size), CANDIDATES, valid)
+            dense: list[int] = []
+            if signals.dense and self.has_vector[:size].any():
+                self._use_space(self.embedder.name)
+                vectors = valid & self.has_vector[:size]
+                if vectors.any():
+                    q = self.embedder.embed([query])[0]
+                    dense = top_k(self.matrix[:size] @ q, CANDIDATES, vectors)
+            fused = fuse(lexical, dense, self.chunks, query, self.symbol_slots, signals)
+            fused = {s: v for s, v in fused.items() if valid[s]}
+            ranked = sorted(fused.items(), key=lambda item: -item[1])[:limit]
+            hits = []
+            names = {n.rsplit(".", 1)[-1] for n in query_identifiers(query)}
+            for slot, score in ranked:
+                chunk = self.chunks[slot]
+                assert chunk is not None
+                # a merged chunk names the definition the query asked for, not its first one
+                symbol = next((s for s in chunk.symbols if s.rsplit(".", 1)[-1] in names),
+                              chunk.symbol)  # fmt: skip
+                hits.append(Hit(chunk.path, chunk.start_line, chunk.end_line, score,
+                                symbol, chunk.text, chunk.language))  # fmt: skip
+            return hits
+
+    def _glob_mask(self, glob: str, size: int) -> np.ndarray:
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines([glob])
+        mask = np.zeros(size, dtype=bool)
+        for path, slots in self.path_slots.items():
+            if spec.match_file(path):
+                mask[[s for s in slots if s < size]] = True
+        return mask

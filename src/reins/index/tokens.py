@@ -1,0 +1,56 @@
+"""Code-aware tokens for BM25: identifiers split on snake_case / camelCase / paths, whole kept too."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
+# camelCase / PascalCase / ACRONYMWord boundaries inside one identifier.
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_STOP = frozenset(
+    "a an and are as at be by for from if in into is it of on or that the this to was were "
+    "will with self cls def return none true false import".split()
+)
+
+
+def split_identifier(word: str) -> list[str]:
+    """`parseHTTPResponse_v2` → ['parse', 'http', 'response', 'v2'-ish parts], lower-cased."""
+    parts: list[str] = []
+    for piece in word.split("_"):
+        if piece:
+            parts.extend(p.lower() for p in _CAMEL.findall(piece))
+    return parts
+
+
+def code_tokens(text: str) -> list[str]:
+    """Index terms: each identifier whole (lower-cased) plus its stemmed parts; stop words out.
+
+    `pushContexts` → pushcontexts, push, context: the whole name for exact lookups, the stems so
+    "pushes a new context" finds it.
+    """
+    out: list[str] = []
+    parts_out: list[str] = []
+    for word in _WORD.findall(text):
+        whole = word.lower().strip("_")
+        if not whole or whole in _STOP:
+            continue
+        out.append(whole)
+        parts_out.extend(p for p in split_identifier(word) if len(p) > 1 and p not in _STOP)
+    return out + _stem(parts_out)
+
+
+def _stem(words: list[str]) -> list[str]:
+    global _stemmer
+    if _stemmer is None:
+        import Stemmer
+
+        _stemmer = Stemmer.Stemmer("english")
+    return _stemmer.stemWords(words)
+
+
+_stemmer = None
+
+
+def plain_words(text: str) -> str:
+    """Identifiers spelled as words, for the embedding model: `getUserName` → `get user name`."""
+    return " ".join(" ".join(split_identifier(w)) or w for w in _WORD.findall(text))

@@ -1,0 +1,103 @@
+"""`reins index` and `reins search`: progress on stderr, results (or one JSON array) on stdout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+INLINE_EMBED_LIMIT = 2000  # fewer pending vectors than this are built before answering
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)  # fmt: skip
+
+
+def open_index(repo: Path, config, console: Console, rebuild: bool = False):
+    from reins.index.codebase import CodebaseIndex
+    from reins.index.embed.factory import make_embedder
+    from reins.index.store import index_path
+
+    if rebuild:
+        path = index_path(repo)
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
+
+    def embedder():
+        with _progress(console) as bar:
+            task = bar.add_task("preparing the embedding model (first use only)", total=None)
+            return make_embedder(config.index, lambda done, total: bar.update(task, completed=done, total=total))
+
+    return CodebaseIndex.open(repo, embedder=embedder, notify=lambda m: console.print(f"[yellow]{m}"))
+
+
+def refresh(index, console: Console):
+    with _progress(console) as bar:
+        task = bar.add_task("indexing", total=None)
+        return index.refresh(lambda phase, done, total: bar.update(task, description=phase,
+                                                                   completed=done, total=total))  # fmt: skip
+
+
+def embed(index, console: Console) -> int:
+    with _progress(console) as bar:
+        task = bar.add_task("embedding", total=None)
+        return index.embed_pending(lambda phase, done, total: bar.update(task, completed=done,
+                                                                         total=total))  # fmt: skip
+
+
+def run_index(repo: Path, config, rebuild: bool) -> None:
+    import time
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    index = open_index(repo, config, console, rebuild)
+    try:
+        stats = refresh(index, console)
+        lexical_s = time.perf_counter() - started
+        embedded = embed(index, console)
+    finally:
+        index.close()
+    total_s = time.perf_counter() - started
+    Console().print(
+        f"indexed {repo.resolve()}: {stats.files} files, {stats.chunks} chunks "
+        f"({stats.changed} files changed, {stats.removed} removed, {embedded} chunks embedded) "
+        f"in {total_s:.1f}s (keyword search ready after {lexical_s:.1f}s)"
+    )
+
+
+def run_search(repo: Path, config, query: str, limit: int, as_json: bool, path_glob: str | None) -> None:
+    console = Console(stderr=True)
+    index = open_index(repo, config, console)
+    try:
+        refresh(index, console)
+        pending = index.pending_vectors()
+        if pending and pending <= INLINE_EMBED_LIMIT:
+            embed(index, console)
+            pending = 0
+        hits = index.search(query, path_glob=path_glob, limit=limit)
+        if as_json:
+            print(json.dumps([hit.to_json() for hit in hits]))
+        else:
+            _print_hits(hits, query)
+        if pending:  # answered from the lexical side; build the rest for the next query
+            console.print(f"[dim]keyword results; building the semantic index ({pending} chunks)…")
+            embed(index, console)
+    finally:
+        index.close()
+
+
+def _print_hits(hits, query: str) -> None:
+    out = Console()
+    if not hits:
+        out.print(f"no code matches {query!r}")
+        return
+    for rank, hit in enumerate(hits, 1):
+        symbol = f"  [cyan]{hit.symbol}[/]" if hit.symbol else ""
+        out.print(f"[bold]{rank:>2}. {hit.path}:{hit.start_line}-{hit.end_line}[/]{symbol}"
+                  f"  [dim]{hit.score:.4f}[/]", highlight=False)  # fmt: skip
+        first = next((line for line in hit.text.splitlines() if line.strip()), "")
+        out.print(f"      {first.strip()[:100]}", highlight=False, markup=False)

@@ -1,0 +1,188 @@
+"""The codebase index: change detection, incremental updates, hybrid search, corruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reins.index.codebase import CodebaseIndex
+from reins.index.files import list_files
+from reins.index.merkle import diff_trees, dir_hashes, hash_files
+from reins.index.store import index_path
+from tests.conftest import make_repo
+
+FILES = {
+    "src/storage/uploads.py": (
+        "import time\n\n\n"
+        "def upload_with_retry(client, blob, attempts=3):\n"
+        "    for attempt in range(attempts):\n"
+        "        try:\n"
+        "            return client.put(blob)\n"
+        "        except ConnectionError:\n"
+        "            time.sleep(2 ** attempt)\n"
+        "    raise RuntimeError('upload failed')\n"
+    ),
+    "src/auth/session.py": (
+        "class SessionStore:\n"
+        "    def __init__(self):\n"
+        "        self.sessions = {}\n\n"
+        "    def create(self, user):\n"
+        "        token = user.id + 'x'\n"
+        "        self.sessions[token] = user\n"
+        "        return token\n\n"
+        "    def expire(self, token):\n"
+        "        self.sessions.pop(token, None)\n"
+    ),
+    "src/mathutil.py": "def add(a, b):\n    return a + b\n\n\ndef mean(values):\n    return sum(values) / len(values)\n",
+    "tests/test_uploads.py": "from storage.uploads import upload_with_retry\n\n\ndef test_retry():\n    assert upload_with_retry\n",
+    "docs/guide.md": "# Guide\n\nUploads are retried with exponential backoff.\n",
+    "logo.png": "\x89PNG\r\n\x1a\n\0\0binary",
+    ".gitignore": "build/\n",
+}
+
+
+@pytest.fixture
+def code_repo(tmp_path) -> Path:
+    repo = make_repo(tmp_path / "code", FILES)
+    (repo / "build").mkdir()
+    (repo / "build" / "generated.py").write_text("def upload_with_retry():\n    pass\n")
+    return repo
+
+
+@pytest.fixture
+def index(code_repo):
+    idx = CodebaseIndex.open(code_repo)
+    idx.refresh()
+    idx.embed_pending()
+    yield idx
+    idx.close()
+
+
+def test_file_selection_respects_gitignore_and_skips_binary(code_repo):
+    files = hash_files(code_repo, list_files(code_repo), {})
+    indexed = {p for p, e in files.items() if e.hash}
+    assert "src/storage/uploads.py" in indexed
+    assert not any(p.startswith("build/") for p in files)  # .gitignore
+    assert "logo.png" not in indexed  # binary
+    # without git the walk honours .gitignore the same way
+    subprocess.run(["rm", "-rf", str(code_repo / ".git")], check=True)
+    assert not any(p.startswith("build/") for p in list_files(code_repo))
+
+
+def test_merkle_diff_walks_only_changed_subtrees(code_repo):
+    old = hash_files(code_repo, list_files(code_repo), {})
+    old_dirs = dir_hashes(old)
+    assert diff_trees(old, old_dirs, old, old_dirs).empty
+    (code_repo / "src/auth/session.py").write_text("class SessionStore:\n    pass\n")
+    new = hash_files(code_repo, list_files(code_repo), old)
+    new_dirs = dir_hashes(new)
+    diff = diff_trees(old, old_dirs, new, new_dirs)
+    assert diff.changed == ["src/auth/session.py"] and diff.removed == []
+    assert diff.dirs_walked == 3  # root, src/, src/auth/ — not src/storage/, tests/, docs/
+    assert new_dirs["src/storage/"] == old_dirs["src/storage/"]
+
+
+def test_natural_language_and_symbol_queries_find_the_definition(index):
+    hits = index.search("retry a failed upload with backoff")
+    assert hits[0].path == "src/storage/uploads.py"
+    assert (hits[0].start_line, hits[0].end_line) == (4, 10)
+    top = index.search("SessionStore")[0]
+    assert (top.path, top.symbol, top.start_line) == ("src/auth/session.py", "SessionStore", 1)
+    # definitions outrank tests that only use the name
+    ranked = [h.path for h in index.search("upload_with_retry")]
+    assert ranked.index("src/storage/uploads.py") < ranked.index("tests/test_uploads.py")
+
+
+def test_path_glob_limits_results(index):
+    hits = index.search("upload", path_glob="tests/**")
+    assert hits and all(h.path.startswith("tests/") for h in hits)
+    assert index.search("upload", path_glob="*.md")[0].path == "docs/guide.md"
+
+
+def test_updates_are_incremental_and_deleted_code_is_never_returned(index, code_repo):
+    (code_repo / "src/mathutil.py").write_text("def median(values):\n    return sorted(values)[len(values) // 2]\n")
+    stats = index.refresh()
+    assert (stats.changed, stats.removed) == (1, 0)
+    assert index.pending_vectors() == 1  # only the new chunk needs a vector
+    assert index.embed_pending() == 1
+    assert index.search("median")[0].symbol == "median"
+    assert all(h.symbol not in ("add", "mean") for h in index.search("mean of values add"))
+    (code_repo / "src/auth/session.py").unlink()
+    assert index.refresh().removed == 1
+    assert all(h.path != "src/auth/session.py" for h in index.search("SessionStore expire token"))
+
+
+def test_index_persists_and_vectors_are_reused_by_content_hash(index, code_repo):
+    index.close()
+    reopened = CodebaseIndex.open(code_repo)
+    assert reopened.refresh().changed == 0
+    assert reopened.pending_vectors() == 0
+    # a "branch switch": content goes away and comes back; nothing is embedded again
+    original = (code_repo / "src/mathutil.py").read_text()
+    (code_repo / "src/mathutil.py").write_text("X = 1\n")
+    reopened.refresh()
+    reopened.embed_pending()
+    (code_repo / "src/mathutil.py").write_text(original)
+    reopened.refresh()
+    calls = []
+    embedder = reopened.embedder
+    real = embedder.embed
+    embedder.embed = lambda texts: calls.append(len(texts)) or real(texts)
+    reopened.embed_pending()
+    assert calls == []
+    reopened.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "old-version"])
+def test_corrupt_or_mismatched_index_is_rebuilt_with_a_message(code_repo, damage):
+    first = CodebaseIndex.open(code_repo)
+    first.refresh()
+    first.close()
+    path = index_path(code_repo)
+    if damage == "garbage":
+        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            extra.unlink(missing_ok=True)
+        path.write_bytes(b"not a database" * 100)
+    else:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE meta SET value='0' WHERE key='schema'")
+    messages = []
+    again = CodebaseIndex.open(code_repo, notify=messages.append)
+    assert messages and "rebuilding" in messages[0]
+    assert again.refresh().changed >= 5
+    assert again.search("SessionStore")[0].path == "src/auth/session.py"
+    again.close()
+
+
+def _reins(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reins", *args], cwd=cwd, capture_output=True,
+                          text=True, env=os.environ.copy(), timeout=300)  # fmt: skip
+
+
+def test_cli_search_json_answers_without_a_prior_index(code_repo, tmp_path):
+    proc = _reins("search", "retry failed upload", "--repo", str(code_repo), "--json", "-n", "3",
+                  cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(proc.stdout)
+    assert isinstance(hits, list) and 1 <= len(hits) <= 3
+    assert set(hits[0]) == {"path", "start_line", "end_line", "score", "symbol"}
+    assert hits[0]["path"] == "src/storage/uploads.py"
+    assert hits[0]["symbol"] == "upload_with_retry"
+
+
+def test_cli_index_prints_a_summary_and_rebuild_starts_over(code_repo, tmp_path):
+    proc = _reins("index", str(code_repo), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "files" in proc.stdout and "chunks" in proc.stdout
+    again = _reins("index", str(code_repo), cwd=tmp_path)
+    assert "0 files changed" in again.stdout
+    rebuilt = _reins("index", str(code_repo), "--rebuild", cwd=tmp_path)
+    assert "0 files changed" not in rebuilt.stdout
+    missing = _reins("search", "x", "--repo", str(tmp_path / "nope"), cwd=tmp_path)
+    assert missing.returncode != 0 and "nope" in missing.stderr
