@@ -13,7 +13,9 @@ def fetch(name: str, version: str) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
 
     def found() -> list[Path]:
-        return [p for p in CACHE.glob("*") if p.name.lower().startswith(f"{name.lower()}-{version}.")]
+        return [
+            p for p in CACHE.glob("*") if p.name.lower().startswith(f"{name.lower()}-{version}.")
+        ]
 
     if not found():
         subprocess.run(

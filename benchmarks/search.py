@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import json
 import math
-import os
 import random
 import re
 import resource
@@ -29,7 +28,7 @@ import sys
 import tarfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -37,7 +36,7 @@ from _report import report  # noqa: E402
 from _sdists import fetch  # noqa: E402
 
 from reins.index.bm25 import BM25  # noqa: E402
-from reins.index.codebase import CodebaseIndex  # noqa: E402
+from reins.index.codebase import CodeIndex  # noqa: E402
 from reins.index.ranking import Signals  # noqa: E402
 
 PACKAGES = [
@@ -250,7 +249,6 @@ ABLATIONS = {
     "  - dense": Signals(dense=False),
     "  - lexical": Signals(lexical=False),
     "  - symbol": Signals(symbol=False),
-    "  - path": Signals(path=False),
     "  - definition": Signals(definition=False),
     "  - test demotion": Signals(demote_tests=False),
     "  - prose demotion": Signals(demote_prose=False),
@@ -263,7 +261,7 @@ def evaluate(repos: list[tuple[str, Path, list[Query], list[Query]]]) -> list[di
     for name, repo, doc_q, sym_q in repos:
         print(f"[search] evaluating {name}: {len(doc_q)} docstring, {len(sym_q)} symbol queries",
               file=sys.stderr)  # fmt: skip
-        index = CodebaseIndex.open(repo)
+        index = CodeIndex.open(repo)
         index.refresh()
         index.embed_pending()
         files = FileBM25(repo, sorted({c.path for c in index.chunks if c is not None}))
@@ -295,7 +293,7 @@ def perf_child(repo: Path) -> None:
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     started = time.perf_counter()
-    index = CodebaseIndex.open(repo)
+    index = CodeIndex.open(repo)
     stats = index.refresh()
     lexical_s = time.perf_counter() - started
     index.embed_pending()
@@ -338,8 +336,16 @@ def perf_child(repo: Path) -> None:
         "query_p50_ms": latencies[len(latencies) // 2] * 1000,
         "query_p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
         "refresh_and_query_p50_ms": fresh[len(fresh) // 2] * 1000,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": peak_rss_mib(),
     }))  # fmt: skip
+
+
+def peak_rss_mib() -> float:
+    """VmHWM: this process's own peak (ru_maxrss would carry the parent's over exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def perf(name: str, repo: Path) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reins.index.chunker import OVERLAP, WINDOW, chunk_file
 from reins.index.tokens import code_tokens, plain_words, split_identifier
 
-PY = '''import os
+PY = """import os
 
 
 class Uploader:
@@ -23,7 +23,7 @@ class Uploader:
 
 def helper():
     return 1
-'''
+"""
 
 
 def test_identifiers_split_and_stemmed_but_kept_whole():
@@ -52,7 +52,7 @@ def test_long_function_is_split_into_overlapping_windows_that_keep_the_signature
     chunks = [c for c in chunk_file("big.py", source) if c.symbol == "Big.run"]
     assert len(chunks) >= 3
     assert all("def run(self):" in c.context and "class Big:" in c.context for c in chunks)
-    for first, second in zip(chunks, chunks[1:]):
+    for first, second in zip(chunks, chunks[1:], strict=False):
         assert first.end_line - second.start_line + 1 == OVERLAP  # no line falls between
     assert chunks[-1].end_line == source.count("\n")
 
@@ -67,8 +67,10 @@ def test_unknown_languages_fall_back_to_line_windows():
 
 
 def test_other_grammars_give_named_definitions():
-    js = "export function parseConfig(text) {\n  return JSON.parse(text);\n}\n\n" \
-         "class Store {\n  get(key) {\n    return this.data[key];\n  }\n}\n"
+    js = (
+        "export function parseConfig(text) {\n  return JSON.parse(text);\n}\n\n"
+        "class Store {\n  get(key) {\n    return this.data[key];\n  }\n}\n"
+    )
     names = {n for c in chunk_file("a.js", js) for n in c.symbols}
     assert {"parseConfig", "Store"} <= names
     go = "package main\n\nfunc Add(a int, b int) int {\n\treturn a + b\n}\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reins.index.codebase import CodebaseIndex
+from reins.index.codebase import CodeIndex
 from reins.index.files import list_files
 from reins.index.merkle import diff_trees, dir_hashes, hash_files
 from reins.index.store import index_path
@@ -57,7 +57,7 @@ def code_repo(tmp_path) -> Path:
 
 @pytest.fixture
 def index(code_repo):
-    idx = CodebaseIndex.open(code_repo)
+    idx = CodeIndex.open(code_repo)
     idx.refresh()
     idx.embed_pending()
     yield idx
@@ -106,7 +106,9 @@ def test_path_glob_limits_results(index):
 
 
 def test_updates_are_incremental_and_deleted_code_is_never_returned(index, code_repo):
-    (code_repo / "src/mathutil.py").write_text("def median(values):\n    return sorted(values)[len(values) // 2]\n")
+    (code_repo / "src/mathutil.py").write_text(
+        "def median(values):\n    return sorted(values)[len(values) // 2]\n"
+    )
     stats = index.refresh()
     assert (stats.changed, stats.removed) == (1, 0)
     assert index.pending_vectors() == 1  # only the new chunk needs a vector
@@ -120,7 +122,7 @@ def test_updates_are_incremental_and_deleted_code_is_never_returned(index, code_
 
 def test_index_persists_and_vectors_are_reused_by_content_hash(index, code_repo):
     index.close()
-    reopened = CodebaseIndex.open(code_repo)
+    reopened = CodeIndex.open(code_repo)
     assert reopened.refresh().changed == 0
     assert reopened.pending_vectors() == 0
     # a "branch switch": content goes away and comes back; nothing is embedded again
@@ -141,7 +143,7 @@ def test_index_persists_and_vectors_are_reused_by_content_hash(index, code_repo)
 
 @pytest.mark.parametrize("damage", ["garbage", "old-version"])
 def test_corrupt_or_mismatched_index_is_rebuilt_with_a_message(code_repo, damage):
-    first = CodebaseIndex.open(code_repo)
+    first = CodeIndex.open(code_repo)
     first.refresh()
     first.close()
     path = index_path(code_repo)
@@ -153,7 +155,7 @@ def test_corrupt_or_mismatched_index_is_rebuilt_with_a_message(code_repo, damage
         with sqlite3.connect(path) as db:
             db.execute("UPDATE meta SET value='0' WHERE key='schema'")
     messages = []
-    again = CodebaseIndex.open(code_repo, notify=messages.append)
+    again = CodeIndex.open(code_repo, notify=messages.append)
     assert messages and "rebuilding" in messages[0]
     assert again.refresh().changed >= 5
     assert again.search("SessionStore")[0].path == "src/auth/session.py"

@@ -26,9 +26,16 @@ class BM25:
         if slot in self.lengths:
             self.remove(slot)
         counts = Counter(tokens)
+        postings = self.postings
         for term, tf in counts.items():
-            self.postings.setdefault(term, {})[slot] = tf
-            self._arrays.pop(term, None)
+            docs = postings.get(term)
+            if docs is None:
+                postings[term] = {slot: tf}
+            else:
+                docs[slot] = tf
+        if self._arrays:  # cached numpy postings of these terms are stale now
+            for term in counts:
+                self._arrays.pop(term, None)
         self.lengths[slot] = len(tokens)
         self.total_length += len(tokens)
         self._length_array = np.zeros(0, dtype=np.float32)

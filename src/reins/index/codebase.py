@@ -1,4 +1,4 @@
-"""CodebaseIndex: keeps a repo's chunks, BM25 and vectors current and answers hybrid queries."""
+"""CodeIndex: keeps a repo's chunks, BM25 and vectors current and answers hybrid queries."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from reins.index.bm25 import BM25
 from reins.index.chunker import Chunk, chunk_file
 from reins.index.embed import Embedder
 from reins.index.files import list_files
-from reins.index.merkle import FileEntry, dir_hashes, diff_trees, hash_files
+from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
 from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
 from reins.index.store import IndexCorrupt, IndexStore, index_path
 from reins.index.tokens import code_tokens
 
+DEFAULT = Signals()
 Notify = Callable[[str], None]
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -65,7 +66,7 @@ def default_embedder() -> Embedder:
     return StaticEmbedder()
 
 
-class CodebaseIndex:
+class CodeIndex:
     def __init__(self, repo: Path, store: IndexStore, embedder: Callable[[], Embedder]):
         self.repo = repo
         self.store = store
@@ -94,7 +95,7 @@ class CodebaseIndex:
 
     @classmethod
     def open(cls, repo: Path, embedder: Callable[[], Embedder] | None = None,
-             notify: Notify | None = None) -> CodebaseIndex:  # fmt: skip
+             notify: Notify | None = None) -> CodeIndex:  # fmt: skip
         repo = repo.resolve()
         if not repo.is_dir():
             raise FileNotFoundError(f"not a directory: {repo}")
@@ -198,7 +199,9 @@ class CodebaseIndex:
             self.matrix = np.zeros((max(len(self.chunks), 1), vec.shape[0]), dtype=np.float32)
             self.has_vector[:] = False
         if slot >= len(self.matrix):
-            grown = np.zeros((max(2 * len(self.matrix), slot + 1), self.matrix.shape[1]), np.float32)
+            grown = np.zeros(
+                (max(2 * len(self.matrix), slot + 1), self.matrix.shape[1]), np.float32
+            )
             grown[: len(self.matrix)] = self.matrix
             self.matrix = grown
         self.matrix[slot] = vec
@@ -244,8 +247,9 @@ class CodebaseIndex:
             self.has_vector[slot] = False
 
     # -- querying --
-    def search(self, query: str, path_glob: str | None = None, limit: int = 10,
-               signals: Signals = Signals()) -> list[Hit]:  # fmt: skip
+    def search(
+        self, query: str, path_glob: str | None = None, limit: int = 10, signals: Signals = DEFAULT
+    ) -> list[Hit]:
         query = query.strip()
         if not query:
             return []

@@ -21,6 +21,7 @@ SKIP_SUFFIXES = frozenset(
     ".tsv .parquet .npy .npz .pkl .db .sqlite .sqlite3 .lock .map .min.js .min.css .mp3 .mp4 "
     ".wav .ogg .mov".split()
 )
+_SKIP_SUFFIX_TUPLE = tuple(SKIP_SUFFIXES)  # str.endswith takes a tuple: one call per name
 SKIP_NAMES = frozenset({"package-lock.json", "yarn.lock", "poetry.lock", "Cargo.lock", "uv.lock"})
 
 
@@ -34,8 +35,7 @@ def skipped_by_name(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     if name in SKIP_NAMES or name.endswith(("_pb2.py", "_pb2_grpc.py")):
         return True
-    lower = name.lower()
-    return any(lower.endswith(suffix) for suffix in SKIP_SUFFIXES)
+    return name.lower().endswith(_SKIP_SUFFIX_TUPLE)
 
 
 def looks_indexable(data: bytes) -> bool:

@@ -19,7 +19,7 @@ from reins.index.chunker import Chunk
 from reins.index.merkle import FileEntry
 
 # Bump when the schema, the chunker or the tokens change: old indexes are then rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash TEXT);
@@ -63,7 +63,9 @@ class IndexStore:
                 self._set_meta("schema", SCHEMA_VERSION)
                 self._set_meta("repo", str(repo.resolve()))
             elif found != SCHEMA_VERSION:
-                raise IndexCorrupt(f"it is schema version {found}, this reins uses {SCHEMA_VERSION}")
+                raise IndexCorrupt(
+                    f"it is schema version {found}, this reins uses {SCHEMA_VERSION}"
+                )
             if self.db.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
                 raise IndexCorrupt("SQLite's integrity check failed")
         except sqlite3.DatabaseError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
@@ -29,26 +30,37 @@ def code_tokens(text: str) -> list[str]:
     "pushes a new context" finds it.
     """
     out: list[str] = []
-    parts_out: list[str] = []
+    parts: list[str] = []
+    cache = _WORD_CACHE
     for word in _WORD.findall(text):
-        whole = word.lower().strip("_")
-        if not whole or whole in _STOP:
-            continue
-        out.append(whole)
-        parts_out.extend(p for p in split_identifier(word) if len(p) > 1 and p not in _STOP)
-    return out + _stem(parts_out)
+        terms = cache.get(word, _MISSING)
+        if terms is _MISSING:
+            terms = cache[word] = _word_terms(word)
+            if len(cache) > 500_000:  # identifiers repeat; bound the memo on huge corpora
+                cache.clear()
+        if terms:
+            out.append(terms[0])
+            parts.extend(terms[1])
+    return out + parts
 
 
-def _stem(words: list[str]) -> list[str]:
-    global _stemmer
-    if _stemmer is None:
-        import Stemmer
+def _word_terms(word: str) -> tuple[str, tuple[str, ...]] | None:
+    whole = word.lower().strip("_")
+    if not whole or whole in _STOP:
+        return None
+    split = [p for p in split_identifier(word) if len(p) > 1 and p not in _STOP]
+    return whole, tuple(_stemmer().stemWords(split)) if split else ()
 
-        _stemmer = Stemmer.Stemmer("english")
-    return _stemmer.stemWords(words)
+
+_WORD_CACHE: dict[str, tuple[str, tuple[str, ...]] | None] = {}  # None: a stop word
+_MISSING = object()
 
 
-_stemmer = None
+@functools.cache
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def plain_words(text: str) -> str:

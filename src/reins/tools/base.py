@@ -43,7 +43,7 @@ class ToolContext:
     mode: str = "workspace-write"  # the sandbox policy (reins.sandbox.policy.MODES)
     allow_network: bool = False
     approver: Approver | None = None  # asks the person (chat); None: never ask (run)
-    codebase: Any = None  # reins.index.CodebaseIndex, opened by the first codebase_search
+    codebase: Any = None  # reins.index.CodeIndex, opened by the first codebase_search
     index_settings: dict[str, Any] = field(default_factory=dict)  # config [index]
     codebase_embedder: Any = None  # the thread building its vectors, if one runs
 

@@ -17,7 +17,9 @@ MAX_LINES_PER_HIT = 60
 class CodebaseSearchArgs(BaseModel):
     query: str = Field(description="What you are looking for, in words or by name, e.g. "
                        "'where do we retry failed uploads' or 'SessionStore'")  # fmt: skip
-    path_glob: str | None = Field(None, description="Only paths matching this glob, e.g. 'src/**/*.py'")
+    path_glob: str | None = Field(
+        None, description="Only paths matching this glob, e.g. 'src/**/*.py'"
+    )
     limit: int = Field(10, ge=1, le=50, description="Most results to return")
 
 
@@ -43,12 +45,12 @@ class CodebaseSearch(Tool):
 
 def _current_index(ctx: ToolContext):
     """Open (once per session) and refresh; vectors for new chunks are built in the background."""
-    from reins.index.codebase import CodebaseIndex
+    from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
 
     if ctx.codebase is None:
         settings = ctx.index_settings
-        ctx.codebase = CodebaseIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
+        ctx.codebase = CodeIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
     index = ctx.codebase
     index.refresh()
     if index.pending_vectors() and not _embedding(ctx):
@@ -81,7 +83,9 @@ def render_hits(query: str, hits, pending: int) -> str:
     parts.append(f"{len(hits)} results for {query!r}{note}")
     listed_only = []
     for hit in hits:
-        header = f"{hit.path}:{hit.start_line}-{hit.end_line}" + (f"  {hit.symbol}" if hit.symbol else "")
+        header = f"{hit.path}:{hit.start_line}-{hit.end_line}" + (
+            f"  {hit.symbol}" if hit.symbol else ""
+        )
         lines = hit.text.splitlines()[:MAX_LINES_PER_HIT]
         more = hit.end_line - hit.start_line + 1 - len(lines)
         body = "\n".join(f"{hit.start_line + i:>5}  {line}" for i, line in enumerate(lines))
@@ -94,5 +98,7 @@ def render_hits(query: str, hits, pending: int) -> str:
         budget -= len(block)
         parts.append(block)
     if listed_only:
-        parts.append("\nmore hits (over the output budget; read_file them):\n" + "\n".join(listed_only))
+        parts.append(
+            "\nmore hits (over the output budget; read_file them):\n" + "\n".join(listed_only)
+        )
     return "\n".join(parts)

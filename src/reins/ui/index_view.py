@@ -18,7 +18,7 @@ def _progress(console: Console) -> Progress:
 
 
 def open_index(repo: Path, config, console: Console, rebuild: bool = False):
-    from reins.index.codebase import CodebaseIndex
+    from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
     from reins.index.store import index_path
 
@@ -30,9 +30,11 @@ def open_index(repo: Path, config, console: Console, rebuild: bool = False):
     def embedder():
         with _progress(console) as bar:
             task = bar.add_task("preparing the embedding model (first use only)", total=None)
-            return make_embedder(config.index, lambda done, total: bar.update(task, completed=done, total=total))
+            return make_embedder(
+                config.index, lambda done, total: bar.update(task, completed=done, total=total)
+            )
 
-    return CodebaseIndex.open(repo, embedder=embedder, notify=lambda m: console.print(f"[yellow]{m}"))
+    return CodeIndex.open(repo, embedder=embedder, notify=lambda m: console.print(f"[yellow]{m}"))
 
 
 def refresh(index, console: Console):
@@ -69,7 +71,9 @@ def run_index(repo: Path, config, rebuild: bool) -> None:
     )
 
 
-def run_search(repo: Path, config, query: str, limit: int, as_json: bool, path_glob: str | None) -> None:
+def run_search(
+    repo: Path, config, query: str, limit: int, as_json: bool, path_glob: str | None
+) -> None:
     console = Console(stderr=True)
     index = open_index(repo, config, console)
     try:

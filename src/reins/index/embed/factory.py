@@ -1,10 +1,10 @@
 """Choose the embedding model from config: the local static model, or an OpenAI-compatible API.
 
-    [index]
-    embeddings = "openai-compat"          # default "local"
-    embedding_model = "text-embedding-3-small"
-    embedding_base_url = "http://localhost:8080/v1"   # omit for api.openai.com
-    embedding_api_key_env = "OPENAI_API_KEY"
+[index]
+embeddings = "openai-compat"          # default "local"
+embedding_model = "text-embedding-3-small"
+embedding_base_url = "http://localhost:8080/v1"   # omit for api.openai.com
+embedding_api_key_env = "OPENAI_API_KEY"
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ from reins.index.embed import Embedder
 KNOWN_KEYS = {"embeddings", "embedding_model", "embedding_base_url", "embedding_api_key_env"}
 
 
-def make_embedder(settings: dict[str, Any], progress: Callable[[int, int], None] | None = None) -> Embedder:
+def make_embedder(
+    settings: dict[str, Any], progress: Callable[[int, int], None] | None = None
+) -> Embedder:
     unknown = set(settings) - KNOWN_KEYS
     if unknown:
-        raise ValueError(f"[index]: unknown setting(s) {sorted(unknown)}; known: {sorted(KNOWN_KEYS)}")
+        raise ValueError(
+            f"[index]: unknown setting(s) {sorted(unknown)}; known: {sorted(KNOWN_KEYS)}"
+        )
     kind = settings.get("embeddings", "local")
     if kind == "local":
         from reins.index.embed.static import StaticEmbedder

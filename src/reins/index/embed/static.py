@@ -32,7 +32,9 @@ def distill(progress: Progress | None = None, batch: int = 512) -> np.ndarray:
     raw = np.zeros((vocab, 384), dtype=np.float32)
     for start in range(0, len(wanted), batch):
         ids_range = wanted[start : start + batch]
-        ids = np.stack([np.full_like(ids_range, cls_id), ids_range, np.full_like(ids_range, sep_id)], 1)
+        ids = np.stack(
+            [np.full_like(ids_range, cls_id), ids_range, np.full_like(ids_range, sep_id)], 1
+        )
         raw[ids_range] = model.forward_ids(ids, np.ones_like(ids))
         if progress:
             progress(min(start + batch, len(wanted)), len(wanted))
