@@ -188,3 +188,25 @@ def test_cli_index_prints_a_summary_and_rebuild_starts_over(code_repo, tmp_path)
     assert "0 files changed" not in rebuilt.stdout
     missing = _reins("search", "x", "--repo", str(tmp_path / "nope"), cwd=tmp_path)
     assert missing.returncode != 0 and "nope" in missing.stderr
+
+
+def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    from reins.index import parallel
+    from reins.index.codebase import index_text
+
+    repo = tmp_path / "many"
+    repo.mkdir()
+    rels = []
+    for i in range(parallel.PARALLEL_MIN_FILES + 20):
+        rel = f"pkg/mod_{i}.py"
+        (repo / "pkg").mkdir(exist_ok=True)
+        (repo / rel).write_text(f"class Thing{i}:\n    def method_{i}(self):\n        return {i}\n")
+        rels.append(rel)
+    in_workers = list(parallel.prepare_all(repo, rels, index_text))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)
+    in_process = list(parallel.prepare_all(repo, rels, index_text))
+    assert in_workers == in_process and len(in_workers) == len(rels)
+    index = CodeIndex.open(repo)
+    assert index.refresh().chunks == len(rels)
+    assert index.search("Thing77")[0].path == "pkg/mod_77.py"
+    index.close()

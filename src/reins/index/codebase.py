@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from reins.index.bm25 import BM25
-from reins.index.chunker import Chunk, chunk_file
+from reins.index.chunker import Chunk
 from reins.index.embed import Embedder
 from reins.index.files import list_files
 from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
+from reins.index.parallel import prepare_all
 from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
 from reins.index.store import IndexCorrupt, IndexStore, index_path
 from reins.index.tokens import code_tokens
@@ -132,17 +133,16 @@ class CodeIndex:
             diff = diff_trees(self._files, self._dirs, files, dirs)
             result = UpdateStats(changed=len(diff.changed), removed=len(diff.removed))
             if not diff.empty:
-                new_chunks: list[Chunk] = []
-                for n, rel in enumerate(diff.changed):
-                    new_chunks.extend(self._chunk(rel))
-                    if progress and (n % 50 == 0 or n + 1 == len(diff.changed)):
-                        progress("chunking", n + 1, len(diff.changed))
+                report = (
+                    (lambda done, total: progress("chunking", done, total)) if progress else None
+                )
+                prepared = list(prepare_all(self.repo, diff.changed, index_text, report))
                 touched = diff.changed + diff.removed
                 for rel in touched:
                     self._remove_path(rel)
-                ids = self.store.replace_chunks(touched, new_chunks)
-                for cid, chunk in zip(ids, new_chunks, strict=True):
-                    self._add_slot(cid, chunk)
+                ids = self.store.replace_chunks(touched, [chunk for chunk, _ in prepared])
+                for cid, (chunk, terms) in zip(ids, prepared, strict=True):
+                    self._add_slot(cid, chunk, terms)
             if files != self._files or dirs != self._dirs:
                 self.store.save_tree(files, dirs)
                 self._files, self._dirs = files, dirs
@@ -208,14 +208,7 @@ class CodeIndex:
         self.has_vector[slot] = True
         return True
 
-    def _chunk(self, rel: str) -> list[Chunk]:
-        try:
-            text = (self.repo / rel).read_bytes().decode("utf-8", "replace")
-        except OSError:
-            return []
-        return chunk_file(rel, text)
-
-    def _add_slot(self, cid: int, chunk: Chunk) -> None:
+    def _add_slot(self, cid: int, chunk: Chunk, terms: list[str] | None = None) -> None:
         slot = len(self.chunks)
         self.chunks.append(chunk)
         self.chunk_ids.append(cid)
@@ -226,7 +219,7 @@ class CodeIndex:
             self.has_vector = np.resize(self.has_vector, size)
             self.has_vector[slot:] = False
         self.alive[slot] = True
-        self.bm25.add(slot, code_tokens(index_text(chunk)))
+        self.bm25.add(slot, code_tokens(index_text(chunk)) if terms is None else terms)
         self.path_slots.setdefault(chunk.path, []).append(slot)
         for symbol in chunk.symbols:
             self.symbol_slots.setdefault(symbol.rsplit(".", 1)[-1].lower(), []).append(slot)

@@ -1,0 +1,54 @@
+"""Chunking and tokenizing many files on every core: the cold index of a large repo is CPU-bound."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from reins.index.chunker import Chunk, chunk_file
+from reins.index.tokens import code_tokens
+
+PARALLEL_MIN_FILES = 300  # below this, starting workers costs more than it saves
+BATCH = 64
+
+Prepared = tuple[Chunk, list[str]]  # a chunk and its BM25 terms
+
+
+def prepare(repo: Path, rel: str, index_text: Callable[[Chunk], str]) -> list[Prepared]:
+    try:
+        text = (repo / rel).read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return []
+    return [(c, code_tokens(index_text(c))) for c in chunk_file(rel, text)]
+
+
+def _prepare_batch(repo: str, rels: list[str]) -> list[Prepared]:
+    from reins.index.codebase import index_text
+
+    return [item for rel in rels for item in prepare(Path(repo), rel, index_text)]
+
+
+def prepare_all(repo: Path, rels: list[str], index_text: Callable[[Chunk], str],
+                progress: Callable[[int, int], None] | None = None) -> Iterator[Prepared]:  # fmt: skip
+    """Chunks and terms for `rels`, in order; worker processes when there are many files."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(rels) < PARALLEL_MIN_FILES or workers < 2:
+        for n, rel in enumerate(rels):
+            yield from prepare(repo, rel, index_text)
+            if progress and (n % 50 == 0 or n + 1 == len(rels)):
+                progress(n + 1, len(rels))
+        return
+    batches = [rels[i : i + BATCH] for i in range(0, len(rels), BATCH)]
+    # spawn, not fork: the caller may have threads (the embedding builder) running
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        done = 0
+        for batch, items in zip(batches, pool.map(_prepare_batch, [str(repo)] * len(batches),
+                                                  batches), strict=True):  # fmt: skip
+            yield from items
+            done += len(batch)
+            if progress:
+                progress(done, len(rels))
