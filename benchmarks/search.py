@@ -11,6 +11,7 @@ largest repo, each measured in a fresh subprocess.
 
     python benchmarks/search.py            # everything (about 10 minutes on 2 cores)
     python benchmarks/search.py --quick    # three small repos, fewer queries
+    python benchmarks/search.py --compare-models   # static table vs full MiniLM (slow)
 """
 
 from __future__ import annotations
@@ -354,7 +355,63 @@ def perf(name: str, repo: Path) -> dict:
     return {"repo": name, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
+class FullMiniLM:
+    """The candidate the static table was distilled from: the 6-layer transformer per chunk."""
+
+    name = "minilm-full-256"
+
+    def __init__(self):
+        from reins.index.embed.minilm import MiniLM
+
+        self.model = MiniLM()
+
+    def embed(self, texts: list[str]):
+        from reins.index.tokens import plain_words
+
+        return self.model.embed([plain_words(t) for t in texts], max_tokens=256)
+
+
+def compare_models(repos) -> list[dict]:
+    """Static table vs the full transformer: quality (docstring set) and embedding speed."""
+    from reins.index.embed.static import StaticEmbedder
+
+    rows = []
+    for label, make in (
+        ("static MiniLM table", StaticEmbedder),
+        ("full MiniLM (numpy)", FullMiniLM),
+    ):
+        embedder = make()
+        ranked_dense, ranked_hybrid, golds, seconds, chunks = [], [], [], 0.0, 0
+        for _, repo, doc_q, _ in repos:
+            index = CodeIndex.open(repo, embedder=lambda e=embedder: e)
+            index.refresh()
+            t = time.perf_counter()
+            chunks += index.embed_pending()
+            seconds += time.perf_counter() - t
+            for q in doc_q:
+                ranked_dense.append([(h.path, h.start_line, h.end_line) for h in
+                                     index.search(q.text, signals=Signals(lexical=False))])  # fmt: skip
+                ranked_hybrid.append(
+                    [(h.path, h.start_line, h.end_line) for h in index.search(q.text)]
+                )
+                golds.append(q)
+            index.close()
+        rows.append({"embedder": label, "chunks": chunks,
+                     "chunks_per_s": chunks / max(seconds, 1e-9),
+                     "dense ndcg@10": score_run(ranked_dense, golds)["ndcg@10"],
+                     "hybrid ndcg@10": score_run(ranked_hybrid, golds)["ndcg@10"]})  # fmt: skip
+    return rows
+
+
 def main() -> None:
+    if "--compare-models" in sys.argv:  # slow: the transformer embeds every chunk of 2 repos
+        repos = []
+        for name, version in PACKAGES[:2]:
+            repo = extract(name, version)
+            repos.append((name, repo, *build_queries(name, version, repo)))
+        report("search_models", "Embedding candidates (requests + click, docstring queries)",
+               compare_models(repos))  # fmt: skip
+        return
     if "--perf-child" in sys.argv:
         perf_child(Path(sys.argv[sys.argv.index("--perf-child") + 1]))
         return
