@@ -383,6 +383,10 @@ def compare_models(repos) -> list[dict]:
         embedder = make()
         ranked_dense, ranked_hybrid, golds, seconds, chunks = [], [], [], 0.0, 0
         for _, repo, doc_q, _ in repos:
+            from reins.index.store import index_path
+
+            for leftover in index_path(repo).parent.glob(index_path(repo).name + "*"):
+                leftover.unlink()  # cold: the vector cache would hide the embedding cost
             index = CodeIndex.open(repo, embedder=lambda e=embedder: e)
             index.refresh()
             t = time.perf_counter()
