@@ -180,6 +180,8 @@ def search(query, repo, limit, path_glob, as_json):
     """
     from reins.ui.index_view import run_search
 
+    if not query.strip():
+        fail("the query is empty; say what code you are looking for", 2)
     _run_index_job(lambda: run_search(repo, _config(repo), query, limit, as_json, path_glob))
 
 

@@ -188,6 +188,8 @@ def test_cli_index_prints_a_summary_and_rebuild_starts_over(code_repo, tmp_path)
     assert "0 files changed" not in rebuilt.stdout
     missing = _reins("search", "x", "--repo", str(tmp_path / "nope"), cwd=tmp_path)
     assert missing.returncode != 0 and "nope" in missing.stderr
+    empty = _reins("search", "  ", "--repo", str(code_repo), cwd=tmp_path)
+    assert empty.returncode == 2 and "query is empty" in empty.stderr
 
 
 def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
