@@ -48,18 +48,24 @@ def _current_index(ctx: ToolContext):
     from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
 
-    if ctx.codebase is None:
-        settings = ctx.index_settings
-        ctx.codebase = CodeIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
-    index = ctx.codebase
-    index.refresh()
-    if index.pending_vectors() and not _embedding(ctx):
-        thread = threading.Thread(target=_embed_quietly, args=(index,), daemon=True,
-                                  name="reins-embed")  # fmt: skip
-        ctx.codebase_embedder = thread
-        thread.start()
+    with _OPENING:  # parallel read-only calls of one batch must share one index
+        if ctx.codebase is None:
+            settings = ctx.index_settings
+            ctx.codebase = CodeIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
+        index = ctx.codebase
+        index.refresh()
+        thread = None
+        if index.pending_vectors() and not _embedding(ctx):
+            thread = threading.Thread(target=_embed_quietly, args=(index,), daemon=True,
+                                      name="reins-embed")  # fmt: skip
+            ctx.codebase_embedder = thread
+            thread.start()
+    if thread is not None:
         thread.join(timeout=2.0)  # small updates finish here, so the answer uses them
     return index
+
+
+_OPENING = threading.Lock()
 
 
 def _embedding(ctx: ToolContext) -> bool:
