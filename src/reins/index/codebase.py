@@ -34,7 +34,6 @@ class Hit:
     score: float
     symbol: str | None
     text: str
-    language: str
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "start_line": self.start_line, "end_line": self.end_line,
@@ -47,7 +46,6 @@ class UpdateStats:
     chunks: int = 0
     changed: int = 0
     removed: int = 0
-    embedded: int = 0
     seconds: float = 0.0
 
 
@@ -75,7 +73,6 @@ class CodeIndex:
         self._embedder: Embedder | None = None
         self.lock = threading.RLock()
         self.chunks: list[Chunk | None] = []
-        self.chunk_ids: list[int] = []
         self.alive = np.zeros(0, dtype=bool)
         self.has_vector = np.zeros(0, dtype=bool)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
@@ -84,8 +81,8 @@ class CodeIndex:
         self.symbol_slots: dict[str, list[int]] = {}
         self._files: dict[str, FileEntry] = store.files()
         self._dirs: dict[str, str] = store.dirs()
-        for cid, chunk in store.all_chunks():
-            self._add_slot(cid, chunk)
+        for chunk in store.all_chunks():
+            self._add_slot(chunk)
         self.space = store.space  # whose vectors the matrix holds
         if self.space:
             stored = store.all_vectors(self.space)
@@ -140,9 +137,9 @@ class CodeIndex:
                 touched = diff.changed + diff.removed
                 for rel in touched:
                     self._remove_path(rel)
-                ids = self.store.replace_chunks(touched, [chunk for chunk, _ in prepared])
-                for cid, (chunk, terms) in zip(ids, prepared, strict=True):
-                    self._add_slot(cid, chunk, terms)
+                self.store.replace_chunks(touched, [chunk for chunk, _ in prepared])
+                for chunk, terms in prepared:
+                    self._add_slot(chunk, terms)
             if files != self._files or dirs != self._dirs:
                 self.store.save_tree(files, dirs)
                 self._files, self._dirs = files, dirs
@@ -208,10 +205,9 @@ class CodeIndex:
         self.has_vector[slot] = True
         return True
 
-    def _add_slot(self, cid: int, chunk: Chunk, terms: list[str] | None = None) -> None:
+    def _add_slot(self, chunk: Chunk, terms: list[str] | None = None) -> None:
         slot = len(self.chunks)
         self.chunks.append(chunk)
-        self.chunk_ids.append(cid)
         if slot >= len(self.alive):
             size = max(64, 2 * len(self.alive))
             self.alive = np.resize(self.alive, size)
@@ -273,7 +269,7 @@ class CodeIndex:
                 symbol = next((s for s in chunk.symbols if s.rsplit(".", 1)[-1] in names),
                               chunk.symbol)  # fmt: skip
                 hits.append(Hit(chunk.path, chunk.start_line, chunk.end_line, score,
-                                symbol, chunk.text, chunk.language))  # fmt: skip
+                                symbol, chunk.text))  # fmt: skip
             return hits
 
     def _glob_mask(self, glob: str, size: int) -> np.ndarray:

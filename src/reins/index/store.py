@@ -123,30 +123,25 @@ class IndexStore:
             self.db.executemany("INSERT INTO dirs VALUES (?,?)", dirs.items())
 
     # -- chunks --
-    def all_chunks(self) -> Iterable[tuple[int, Chunk]]:
+    def all_chunks(self) -> Iterable[Chunk]:
         rows = self.db.execute(
-            "SELECT id, path, start_line, end_line, language, symbol, symbols, context, kind, "
-            "text FROM chunks ORDER BY id"
+            "SELECT path, start_line, end_line, language, symbol, symbols, context, kind, text "
+            "FROM chunks ORDER BY id"
         )
-        for cid, path, start, end, lang, symbol, symbols, context, kind, text in rows:
-            yield cid, Chunk(path, start, end, lang, text, symbol, json.loads(symbols),
-                             context, kind)  # fmt: skip
+        for path, start, end, lang, symbol, symbols, context, kind, text in rows:
+            yield Chunk(path, start, end, lang, text, symbol, json.loads(symbols), context, kind)
 
-    def replace_chunks(self, paths: list[str], chunks: list[Chunk]) -> list[int]:
-        """Drop the chunks of `paths`, insert `chunks`; returns the new chunks' ids."""
-        ids: list[int] = []
+    def replace_chunks(self, paths: list[str], chunks: list[Chunk]) -> None:
+        """Drop the chunks of `paths` and insert `chunks`, in one transaction."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany("DELETE FROM chunks WHERE path=?", ((p,) for p in paths))
-            for c in chunks:
-                cursor = self.db.execute(
-                    "INSERT INTO chunks(path, start_line, end_line, language, symbol, symbols, "
-                    "context, kind, hash, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (c.path, c.start_line, c.end_line, c.language, c.symbol,
-                     json.dumps(c.symbols), c.context, c.kind, c.hash, c.text),
-                )  # fmt: skip
-                ids.append(int(cursor.lastrowid or 0))
-        return ids
+            self.db.executemany(
+                "INSERT INTO chunks(path, start_line, end_line, language, symbol, symbols, "
+                "context, kind, hash, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                ((c.path, c.start_line, c.end_line, c.language, c.symbol, json.dumps(c.symbols),
+                  c.context, c.kind, c.hash, c.text) for c in chunks),
+            )  # fmt: skip
 
     # -- vectors --
     def vectors(self, hashes: list[str], space: str) -> dict[str, np.ndarray]:

@@ -17,7 +17,6 @@ class RemoteEmbedder:
         if key is None:
             raise ValueError(f"embeddings endpoint needs an API key: set {api_key_env}")
         self.client = OpenAI(api_key=key, base_url=base_url, max_retries=4, timeout=60)
-        self.dims = 0  # known after the first call
 
     def embed(self, texts: list[str]) -> np.ndarray:
         rows: list[list[float]] = []
@@ -26,5 +25,4 @@ class RemoteEmbedder:
             reply = self.client.embeddings.create(model=self.model, input=batch)
             rows.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
         vectors = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
-        self.dims = vectors.shape[1]
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
