@@ -55,7 +55,7 @@ def test_missing_context_line_is_kept_when_unambiguous():
     old = "    def greet(self):\n        return message\n\n    def shout(self):"
     new = "    def greet(self):\n        return message\n\n    def shout(self) -> str:"
     text, strategy, _ = replace_string(SOURCE, old, new, False)
-    assert strategy == "anchors"
+    assert strategy == "gapped"
     assert text == SOURCE.replace("def shout(self):", "def shout(self) -> str:")
 
 
@@ -173,3 +173,83 @@ async def test_write_file_refuses_lazy_placeholders(run, repo):
     assert "def b()" in (repo / "m.py").read_text()
     full = await run("write_file", path="m.py", content="def a():\n    return 10\n")
     assert full.ok and "6 → 2 lines" in full.output
+
+
+# A hunk that leaves out a file line: where that line goes must be certain, or the
+# edit is refused (or settled by the one placement that keeps the file parsing).
+
+CONFIG = """settings = {
+    "name": "demo",
+    "debug": False,
+    "workers": 4,
+    "timeout": 30,
+}
+"""
+
+
+def _patch(path: str, body: str) -> str:
+    return f"*** Begin Patch\n*** Update File: {path}\n{body}\n*** End Patch"
+
+
+async def test_a_rewrite_keeps_a_left_out_line_after_it(run, repo):
+    # `"workers": 4,` is missing from the hunk; the rewritten line takes the old one's place.
+    (repo / "cfg.py").write_text(CONFIG)
+    body = ' settings = {\n     "name": "demo",\n-    "debug": False,\n+    "debug": True,\n     "timeout": 30,\n }'
+    result = await run("apply_patch", patch=_patch("cfg.py", body))
+    assert result.ok and "gapped" in result.output
+    assert (repo / "cfg.py").read_text() == CONFIG.replace("False", "True")
+
+
+async def test_an_insertion_next_to_a_left_out_line_is_refused_when_nothing_settles_it(run, repo):
+    # Before or after the line the model left out? Both are valid text: refuse, show the lines.
+    text = "alpha\nbravo\ncharlie\ndelta\n"
+    (repo / "words.txt").write_text(text)
+    body = " alpha\n+beta\n charlie\n delta"
+    result = await run("apply_patch", patch=_patch("words.txt", body))
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS and "does not mention" in result.output
+    assert "2| bravo" in result.output and (repo / "words.txt").read_text() == text
+
+
+async def test_the_one_placement_that_parses_settles_an_insertion(run, repo):
+    # The model left out the `for` line; the new line cannot go under it (wrong indentation).
+    source = "def total(items):\n    s = 0\n    for item in items:\n        s += item\n    return s\n"
+    (repo / "total.py").write_text(source)
+    body = "     s = 0\n+    count = 0\n         s += item\n     return s"
+    result = await run("apply_patch", patch=_patch("total.py", body))
+    assert result.ok and "syntax" in result.output, result.output
+    assert (repo / "total.py").read_text() == source.replace("s = 0\n", "s = 0\n    count = 0\n")
+
+
+async def test_a_left_out_closing_quote_is_never_guessed(run, repo):
+    # Every placement of the missing `\"\"\"` parses (code can hide in a string): refuse.
+    source = 'class T:\n    """Doc.\n\n    a: first.\n    """\n\n    def f(self):\n        pass\n'
+    (repo / "t.py").write_text(source)
+    body = '     a: first.\n+    b: second.\n+\n+    LIMIT = 3\n \n     def f(self):'
+    result = await run("apply_patch", patch=_patch("t.py", body))
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert (repo / "t.py").read_text() == source
+
+
+def test_edit_file_refuses_when_equally_good_diffs_disagree():
+    # Removing one of two blank lines around a line the model left out: which one is unknowable.
+    source = "def a():\n    return first_value\n\ndef b():\n\n    return second_value\n"
+    old = "    return first_value\n\n\n    return second_value\n"
+    new = "    return first_value\n\n    return second_value\n"
+    with pytest.raises(EditFailure, match="does not mention"):
+        replace_string(source, old, new, False, "m.py")
+
+
+def test_edit_file_keeps_a_left_out_line_before_the_line_it_rewrites():
+    # `"workers": 4,` is missing from both strings; `"timeout"` is rewritten in place.
+    old = '    "debug": False,\n    "timeout": 30,\n}\n'
+    new = '    "debug": False,\n    "timeout": 60,\n}\n'
+    text, strategy, _ = replace_string(CONFIG, old, new, False, "cfg.py")
+    assert strategy == "gapped" and text == CONFIG.replace("30", "60")
+
+
+def test_edit_file_pure_insertion_next_to_a_left_out_line_is_refused():
+    # The new entry could go before or after `"workers": 4,`; both parse: refuse.
+    old = '    "debug": False,\n    "timeout": 30,\n}\n'
+    new = '    "debug": False,\n    "retries": 3,\n    "timeout": 30,\n}\n'
+    with pytest.raises(EditFailure, match="does not mention"):
+        replace_string(CONFIG, old, new, False, "cfg.py")

@@ -70,7 +70,8 @@ def language_for(path: str) -> str | None:
 _parsers = threading.local()
 
 
-def _parser(language: str):
+def parser_for(language: str):
+    """A tree-sitter parser for the language (one per thread), or None if none is shipped."""
     cache = _parsers.__dict__.setdefault("by_lang", {})
     if language not in cache:
         try:
@@ -87,7 +88,7 @@ def chunk_file(path: str, text: str) -> list[Chunk]:
     lines = text.splitlines()
     if not lines:
         return []
-    parser = _parser(language) if language else None
+    parser = parser_for(language) if language else None
     if parser is not None:
         try:
             tree = parser.parse(text.encode("utf-8", "surrogateescape"))

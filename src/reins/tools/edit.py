@@ -12,6 +12,9 @@ from reins.tools.files import atomic_write, looks_binary, missing_file_error
 MATCH_NOTES = {
     "trailing-whitespace": " (old_string matched ignoring trailing whitespace)",
     "indentation": " (old_string matched ignoring indentation; new lines re-indented)",
+    "gapped": " (old_string matched with file lines it left out; those were kept)",
+    "gapped-trailing-whitespace": " (old_string matched with file lines it left out; those were kept)",
+    "gapped-indentation": " (old_string matched with file lines it left out; those were kept)",
     "anchors": " (old_string matched by its first and last lines)",
     "similarity": " (old_string matched approximately; check the result)",
 }
@@ -51,7 +54,7 @@ class EditFile(Tool):
         text = raw.decode("utf-8", errors="surrogateescape")
         try:
             new_text, strategy, line = replace_string(
-                text, args.old_string, args.new_string, args.replace_all
+                text, args.old_string, args.new_string, args.replace_all, args.path
             )
         except EditFailure as failure:
             raise invalid(
@@ -61,4 +64,9 @@ class EditFile(Tool):
         data = new_text.encode("utf-8", errors="surrogateescape")
         atomic_write(target, data)
         ctx.tracker.wrote(target, data)
-        return f"edited {args.path} at line {line}{MATCH_NOTES.get(strategy, '')}"
+        note = MATCH_NOTES.get(strategy.removesuffix("+syntax"), "")
+        if strategy.endswith("+syntax"):
+            note += (
+                " (lines old_string left out kept where the file still parses; check the result)"
+            )
+        return f"edited {args.path} at line {line}{note}"

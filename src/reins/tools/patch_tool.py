@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from reins.tools.base import Tool, ToolContext
 from reins.tools.edits.engine import EditFailure, FileText, apply_hunk
 from reins.tools.edits.patch import PatchSyntaxError, parse_patch
+from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid, unexpected
 from reins.tools.files import atomic_write, looks_binary
 
@@ -60,10 +61,11 @@ class ApplyPatch(Tool):
                 continue
             file = FileText.parse(raw.decode("utf-8", errors="surrogateescape"))
             position, notes = 0, []
+            syntax = SyntaxCheck(op.path, file.lines)
             for number, hunk in enumerate(op.hunks, 1):
                 try:
                     file.lines, position, strategy = apply_hunk(
-                        file.lines, hunk, position, what=f"hunk {number}"
+                        file.lines, hunk, position, what=f"hunk {number}", syntax=syntax
                     )
                     notes.append(
                         f"hunk {number} ok"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from reins.tools.edits.hunk import Hunk, hunk_from_strings, split_lines
 from reins.tools.edits.locate import locate
 from reins.tools.edits.merge import MergeRefused, merge
+from reins.tools.edits.syntax import SyntaxCheck
 
 SHOW_WHOLE_FILE_LINES = 120
 
@@ -63,9 +64,15 @@ def _find_anchor(lines: list[str], anchor: str, start: int) -> int:
 
 
 def apply_hunk(
-    lines: list[str], hunk: Hunk, start: int = 0, what: str = "the hunk", derived: bool = False
+    lines: list[str],
+    hunk: Hunk,
+    start: int = 0,
+    what: str = "the hunk",
+    derived: bool = False,
+    syntax: SyntaxCheck | None = None,
 ) -> tuple[list[str], int, str]:
-    """Returns (new lines, index just after the edit, matcher used)."""
+    """Returns (new lines, index just after the edit, matcher used). `syntax` settles an
+    edit that could mean more than one thing, when only one meaning leaves the file parsing."""
     if hunk.anchor:
         start = _find_anchor(lines, hunk.anchor, start)
     old = hunk.old
@@ -81,6 +88,8 @@ def apply_hunk(
     located = locate(lines, old, start)
     if located is None:
         raise not_found(lines, old, what)
+    if located.alignments:
+        return _apply_gapped(lines, hunk, located, what, derived, syntax)
     if len(located.matches) > 1:
         where = ", ".join(str(s + 1) for s, _ in located.matches[:10])
         shown = "\n---\n".join(numbered(lines, s + 1, e) for s, e in located.matches[:3])
@@ -92,14 +101,56 @@ def apply_hunk(
     try:
         merged = merge(lines[s:e], hunk, exact=located.strategy == "exact", derived=derived)
     except MergeRefused as refused:
-        raise EditFailure(
-            f"{what} matched lines {s + 1}-{e} only loosely and {refused}:\n{numbered(lines, s + 1, e)}"
-        ) from None
+        picked = syntax and syntax.pick([lines[:s] + c + lines[e:] for c in refused.candidates])
+        if not picked:
+            raise _loose(lines, s, e, what, refused) from None
+        return picked, s + len(picked) - len(lines) + (e - s), f"{located.strategy}+syntax"
     return lines[:s] + merged + lines[e:], s + len(merged), located.strategy
 
 
-def replace_string(text: str, old: str, new: str, replace_all: bool) -> tuple[str, str, int]:
-    """edit_file semantics. Returns (new text, matcher used, first changed line)."""
+def _loose(lines: list[str], s: int, e: int, what: str, refused: MergeRefused) -> EditFailure:
+    return EditFailure(
+        f"{what} matched lines {s + 1}-{e} only loosely and {refused}:\n{numbered(lines, s + 1, e)}"
+    )
+
+
+def _apply_gapped(lines, hunk, located, what, derived, syntax) -> tuple[list[str], int, str]:
+    """The old lines were found in order with file lines between them. Every reading of
+    where they are must give the same file; else it is a guess, so refuse (unless only one
+    of the possible files parses)."""
+    outcomes: dict[tuple[str, ...], int] = {}
+    doubt: str | None = None
+    for alignment in located.alignments:
+        s, e = alignment[0], alignment[-1] + 1
+        try:
+            merged = [merge(lines[s:e], hunk, False, derived, [j - s for j in alignment])]
+        except MergeRefused as refused:
+            if not refused.candidates:
+                raise _loose(lines, s, e, what, refused) from None
+            merged, doubt = refused.candidates, str(_loose(lines, s, e, what, refused))
+        for window in merged:
+            outcomes[tuple(lines[:s] + window + lines[e:])] = s + len(window)
+    if len(outcomes) == 1:
+        ((new_lines, after),) = outcomes.items()
+        return list(new_lines), after, located.strategy
+    picked = syntax and syntax.pick([list(o) for o in outcomes])
+    if picked:
+        return picked, outcomes[tuple(picked)], f"{located.strategy}+syntax"
+    if doubt:
+        raise EditFailure(doubt)
+    where = ", ".join(f"{s + 1}-{e}" for s, e in located.matches[:10])
+    shown = "\n---\n".join(numbered(lines, s + 1, e) for s, e in located.matches[:3])
+    raise EditFailure(
+        f"{what} matches more than one way once lines it leaves out are allowed for "
+        f"(lines {where}); include every line of the block:\n{shown}"
+    )
+
+
+def replace_string(
+    text: str, old: str, new: str, replace_all: bool, path: str = ""
+) -> tuple[str, str, int]:
+    """edit_file semantics. Returns (new text, matcher used, first changed line). `path`
+    names the language, for the syntax tie-break."""
     file = FileText.parse(text)
     normal = "\n".join(file.lines) + ("\n" if file.final_newline and file.lines else "")
     old_n, new_n = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
@@ -118,7 +169,10 @@ def replace_string(text: str, old: str, new: str, replace_all: bool) -> tuple[st
         result = normal.replace(old_n, new_n)
         return (result.replace("\n", "\r\n") if file.crlf else result), "exact", first
     hunk = hunk_from_strings(old_n, new_n)
-    lines, _, strategy = apply_hunk(file.lines, hunk, what="old_string", derived=True)
+    syntax = SyntaxCheck(path, file.lines)
+    lines, _, strategy = apply_hunk(
+        file.lines, hunk, what="old_string", derived=True, syntax=syntax
+    )
     first_changed = (
         next((i for i, (a, b) in enumerate(zip(lines, file.lines, strict=False)) if a != b), 0) + 1
     )

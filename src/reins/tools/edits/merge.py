@@ -9,15 +9,14 @@ mention are kept, unless where they go is ambiguous: then we refuse rather than 
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections import defaultdict
 
 from reins.tools.edits.hunk import Hunk
+from reins.tools.edits.splits import gap_splits
 
 TAB_WIDTH = 4
-
-
-class MergeRefused(Exception):
-    pass
+REPLACE_SIMILARITY = 0.5  # removed vs added line: above this they are one line rewritten
 
 
 def _norm(line: str) -> str:
@@ -62,11 +61,49 @@ class Reindenter:
         return rendered + line[len(indent) :]
 
 
-def merge(window: list[str], hunk: Hunk, exact: bool, derived: bool = False) -> list[str]:
+class MergeRefused(Exception):
+    """`candidates`: when the only doubt is where skipped file lines go, every window the
+    edit could mean; a caller with another signal (the file must still parse) may pick one."""
+
+    def __init__(self, message: str, candidates: list[list[str]] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+AMBIGUOUS_GAP = (
+    "the file has lines here that old_string does not mention; "
+    "include them so the edit is unambiguous"
+)
+MAX_CANDIDATES = 64  # placements of skipped lines to weigh before refusing outright
+
+
+def merge(
+    window: list[str],
+    hunk: Hunk,
+    exact: bool,
+    derived: bool = False,
+    alignment: list[int] | None = None,
+) -> list[str]:
     """`derived`: the hunk's tags were re-derived by diffing old/new strings (edit_file), so
-    where a change sits among identical lines (blank lines) is uncertain: be stricter."""
+    how it aligns repeated lines is our guess, not the model's: every equally good diff
+    must give the same result. `alignment`: the window line of each old line, when the
+    matcher already knows it."""
     if exact:
         return hunk.new
+    old = hunk.old
+    if alignment is not None:
+        mapping: dict[int, int | None] = dict(enumerate(alignment))
+        extra_before: dict[int, list[str]] = {
+            i: window[alignment[i - 1] + 1 : alignment[i]] for i in range(1, len(old))
+        }
+    else:
+        mapping, extra_before = _align(window, hunk)
+    return _render(window, hunk, mapping, extra_before, derived)
+
+
+def _align(window: list[str], hunk: Hunk) -> tuple[dict[int, int | None], dict[int, list[str]]]:
+    """Which window line each old line is, by a diff; old context lines the file lacks map
+    to None, file lines the hunk skipped are kept by the old line they precede."""
     old_tags = [tag for tag, _ in hunk.lines if tag != "+"]
     old = hunk.old
     matcher = difflib.SequenceMatcher(
@@ -87,54 +124,132 @@ def merge(window: list[str], hunk: Hunk, exact: bool, derived: bool = False) -> 
             extra_before[i1].extend(window[j1:j2])
         else:
             raise MergeRefused("the block in the file differs too much from old_string")
+    return mapping, extra_before
+
+
+def _render(window, hunk, mapping, extra_before, derived) -> list[str]:
+    """The merged window. Skipped file lines whose place among added lines is uncertain
+    make this a refusal that lists every possible window (as candidates)."""
+    old = hunk.old
     pairs = [(old[i], window[j]) for i, j in mapping.items() if j is not None]
     reindent = Reindenter(pairs)
     strip_trailing = all(w == w.rstrip() for w in window) and any(o != o.rstrip() for o in old)
+    placements = (_derived_placements if derived else _placements)(hunk, extra_before)
+    if not placements or len(placements) > MAX_CANDIDATES:
+        raise MergeRefused(AMBIGUOUS_GAP)
+    renders = []
+    for moved in placements:
+        render = _emit(window, hunk, mapping, extra_before, reindent, strip_trailing, moved)
+        if render not in renders:
+            renders.append(render)
+    if len(renders) > 1:
+        raise MergeRefused(AMBIGUOUS_GAP, renders)
+    return renders[0]
+
+
+def _old_positions(hunk: Hunk) -> list[int]:
+    return [k for k, (tag, _) in enumerate(hunk.lines) if tag != "+"]
+
+
+def _placements(hunk: Hunk, extra_before) -> list[dict[int, int]]:
+    """For a hunk the model wrote, with its own `-` / `+` lines: each way of placing the
+    skipped lines, as {hunk position of the gap: hunk position they go before}."""
+    doubtful: dict[int, range] = {}
+    for oi, position in enumerate(_old_positions(hunk)):
+        if extra_before.get(oi):
+            places = _gap_places(hunk, position)
+            if not places:
+                return []
+            if len(places) > 1:
+                doubtful[position] = places
+    return [
+        dict(zip(doubtful, choice, strict=True))
+        for choice in itertools.islice(itertools.product(*doubtful.values()), MAX_CANDIDATES + 1)
+    ]
+
+
+def _derived_placements(hunk: Hunk, extra_before) -> list[dict[int, int]]:
+    """For a diff we derived from old/new strings: the places some longest common
+    subsequence of old and new allows (see splits.py)."""
+    old_positions = _old_positions(hunk)
+    new_positions = [k for k, (tag, _) in enumerate(hunk.lines) if tag != "-"]
+    new_positions.append(len(hunk.lines))
+    gaps = [oi for oi in range(1, len(old_positions)) if extra_before.get(oi)]
+    if not gaps:
+        return [{}]
+    for oi in gaps:
+        if hunk.lines[old_positions[oi - 1]][0] == "-" == hunk.lines[old_positions[oi]][0]:
+            return []  # between two removals: maybe the model meant to remove these too
+    splits = gap_splits(hunk.old, hunk.new, gaps)
+    return [
+        {old_positions[oi]: new_positions[p] for oi, p in zip(gaps, split, strict=True)}
+        for split in splits or []
+    ]
+
+
+def _emit(window, hunk, mapping, extra_before, reindent, strip_trailing, moved) -> list[str]:
+    """`moved`: gaps (by hunk position) whose skipped lines go before another hunk line."""
+    old_index, oi = {}, 0
+    for position, (tag, _) in enumerate(hunk.lines):
+        if tag != "+":
+            old_index[position] = oi
+            oi += 1
+    extra_at: dict[int, list[str]] = defaultdict(list)
+    for position, oi in old_index.items():
+        extra_at[moved.get(position, position)] += extra_before.get(oi, [])
     out: list[str] = []
-    oi = 0
-    added_since_old = False
-    for tag, text in hunk.lines:
+    for position, (tag, text) in enumerate(hunk.lines):
+        out.extend(extra_at.get(position, []))
         if tag == "+":
             line = reindent.apply(text)
             out.append(line.rstrip() if strip_trailing else line)
-            added_since_old = True
-            continue
-        if extra_before.get(oi):
-            if not _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk):
-                raise MergeRefused(
-                    "the file has lines here that old_string does not mention; "
-                    "include them so the edit is unambiguous"
-                )
-            out.extend(extra_before[oi])
-        if tag == " " and mapping[oi] is not None:
-            out.append(window[mapping[oi]])
-        oi += 1
-        added_since_old = False
-    out.extend(extra_before.get(len(old), []))
+        elif tag == " " and mapping[old_index[position]] is not None:
+            out.append(window[mapping[old_index[position]]])
+    out.extend(extra_at.get(len(hunk.lines), []))
+    out.extend(extra_before.get(len(hunk.old), []))
     return out
 
 
-def _can_keep_extra(old_tags, oi, tag, added_since_old, derived, hunk) -> bool:
-    """File lines the hunk skipped, just before old line `oi`: keep them only where their
-    place is certain, i.e. not next to added lines (they could go before or after them, or
-    between two change blocks) and not between two removed lines."""
-    previous = old_tags[oi - 1] if oi > 0 else None
-    if previous == "-" and tag == "-" and not added_since_old:
-        return False  # between two removals: maybe the model meant to remove these too
-    if added_since_old:
-        return False  # next to added lines: before them, after them, or between two changes?
-    if derived and (previous != " " or tag != " " or not _anchored(hunk, oi)):
+def _added_block_start(hunk: Hunk, position: int) -> int:
+    start = position
+    while start > 0 and hunk.lines[start - 1][0] == "+":
+        start -= 1
+    return start
+
+
+def _gap_places(hunk: Hunk, position: int) -> range:
+    """File lines the hunk skipped, just before hunk line `position` (an old line): the
+    hunk lines they could go before. One place when it is certain; several when they could
+    go anywhere among the added lines next to them; none when the model may have meant to
+    remove them."""
+    lines = hunk.lines
+    start = _added_block_start(hunk, position)
+    if start < position:
+        # Added lines just before the gap. After context they are a pure insertion, and the
+        # skipped lines could go anywhere among them. After removed lines they rewrite those
+        # in place, so the skipped lines (after the removed ones in the file) follow.
+        removed_start = start
+        while removed_start > 0 and lines[removed_start - 1][0] == "-":
+            removed_start -= 1
+        previous = lines[start - 1][0] if start > 0 else None
+        if previous == "-" and _same_edge(lines[removed_start:start], lines[start:position], -1):
+            return range(position, position + 1)
+        return range(start, position + 1)
+    if lines[position][0] == "-" and position > 0 and lines[position - 1][0] == "-":
+        return range(0)  # between two removals: maybe the model meant to remove these too
+    return range(position, position + 1)
+
+
+def _same_edge(removed: list[tuple[str, str]], added: list[tuple[str, str]], edge: int) -> bool:
+    """The added block rewrites the removed block in place at this edge (0: first lines,
+    -1: last lines): the removed edge line is most like the added edge line. Otherwise it
+    may be a deletion next to an unrelated insertion, or the rewrite may have grown past a
+    line the hunk skipped."""
+    line = _norm(removed[edge][1])
+    if not line:
         return False
-    return True
-
-
-def _anchored(hunk: Hunk, oi: int) -> bool:
-    """For hunks re-derived by diffing old/new strings: the two unchanged lines around the
-    gap must be distinctive (non-blank, once in old and once in new), else the diff may
-    have aligned them differently from what the model meant."""
-    old, new = hunk.old, hunk.new
-    for index in (oi - 1, oi):
-        line = old[index]
-        if not line.strip() or old.count(line) != 1 or new.count(line) != 1:
-            return False
-    return True
+    ratios = [
+        difflib.SequenceMatcher(None, line, _norm(t), autojunk=False).ratio() for _, t in added
+    ]
+    best = max(ratios)
+    return best >= REPLACE_SIMILARITY and ratios[edge] == best and ratios.count(best) == 1
