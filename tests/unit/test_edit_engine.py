@@ -253,3 +253,11 @@ def test_edit_file_pure_insertion_next_to_a_left_out_line_is_refused():
     new = '    "debug": False,\n    "retries": 3,\n    "timeout": 30,\n}\n'
     with pytest.raises(EditFailure, match="does not mention"):
         replace_string(CONFIG, old, new, False, "cfg.py")
+
+
+def test_tab_indented_new_lines_follow_a_space_indented_file():
+    # Mixing tabs into a space-indented Python file is a TabError waiting to happen.
+    text, strategy, _ = replace_string(
+        SOURCE, "    def shout(self):\n", "    def shout(self):\n\tprint('loud')\n", False
+    )
+    assert strategy == "exact" and "    def shout(self):\n    print('loud')\n" in text

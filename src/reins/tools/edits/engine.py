@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from reins.tools.edits.hunk import Hunk, hunk_from_strings, split_lines
 from reins.tools.edits.locate import locate
-from reins.tools.edits.merge import MergeRefused, merge
+from reins.tools.edits.merge import TAB_WIDTH, MergeRefused, merge
 from reins.tools.edits.syntax import SyntaxCheck
 
 SHOW_WHOLE_FILE_LINES = 120
@@ -73,6 +73,10 @@ def apply_hunk(
 ) -> tuple[list[str], int, str]:
     """Returns (new lines, index just after the edit, matcher used). `syntax` settles an
     edit that could mean more than one thing, when only one meaning leaves the file parsing."""
+    if _spaces_only(lines) and _spaces_only(hunk.old):
+        hunk = Hunk(
+            [(t, _detab(x) if t == "+" else x) for t, x in hunk.lines], hunk.anchor, hunk.at_eof
+        )
     if hunk.anchor:
         start = _find_anchor(lines, hunk.anchor, start)
     old = hunk.old
@@ -146,6 +150,17 @@ def _apply_gapped(lines, hunk, located, what, derived, syntax) -> tuple[list[str
     )
 
 
+def _spaces_only(lines: list[str]) -> bool:
+    return not any(line.startswith("\t") for line in lines)
+
+
+def _detab(line: str) -> str:
+    """A tab-indented line the model wrote for a file indented with spaces: mixing the two
+    breaks Python (TabError) and every style guide."""
+    body = line.lstrip("\t")
+    return " " * (TAB_WIDTH * (len(line) - len(body))) + body
+
+
 def replace_string(
     text: str, old: str, new: str, replace_all: bool, path: str = ""
 ) -> tuple[str, str, int]:
@@ -164,6 +179,8 @@ def replace_string(
             f"old_string occurs {count} times (lines {', '.join(map(str, positions))}); "
             "add surrounding lines to make it unique, or set replace_all=true"
         )
+    if _spaces_only(file.lines) and _spaces_only(split_lines(old_n)):
+        new_n = "\n".join(_detab(line) for line in new_n.split("\n"))
     if count >= 1:
         first = normal.count("\n", 0, normal.find(old_n)) + 1
         result = normal.replace(old_n, new_n)
