@@ -1,9 +1,15 @@
 """The edit engine: each matcher of the cascade, the merge, refusals, patches, stale reads."""
 
-import pytest
+from collections import Counter
 
-from reins.tools.edits.engine import EditFailure, replace_string
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reins.tools.edits.engine import EditFailure, apply_hunk, replace_string
+from reins.tools.edits.hunk import Hunk
 from reins.tools.edits.patch import PatchSyntaxError, parse_patch
+from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ErrorKind
 
 SOURCE = """class Greeter:
@@ -261,3 +267,101 @@ def test_tab_indented_new_lines_follow_a_space_indented_file():
         SOURCE, "    def shout(self):\n", "    def shout(self):\n\tprint('loud')\n", False
     )
     assert strategy == "exact" and "    def shout(self):\n    print('loud')\n" in text
+
+
+# Property: for any hunk cut from a real file, with lines left out of it, added and
+# removed, the engine either refuses clearly or keeps every line the hunk did not remove.
+
+PROGRAM = [
+    "import os",
+    "",
+    "",
+    "class Store:",
+    '    """Keeps values on disk."""',
+    "",
+    "    def __init__(self, root):",
+    "        self.root = root",
+    "        self.cache = {}",
+    "",
+    "    def path(self, key):",
+    "        return os.path.join(self.root, key)",
+    "",
+    "    def get(self, key):",
+    "        if key in self.cache:",
+    "            return self.cache[key]",
+    "        with open(self.path(key)) as handle:",
+    "            value = handle.read()",
+    "        self.cache[key] = value",
+    "        return value",
+    "",
+    "    def put(self, key, value):",
+    "        with open(self.path(key), 'w') as handle:",
+    "            handle.write(value)",
+    "        self.cache[key] = value",
+    "",
+    "",
+    "def main():",
+    "    store = Store('/tmp')",
+    "    print(store.get('a'))",
+]
+
+
+@st.composite
+def cut_hunks(draw):
+    start = draw(st.integers(0, len(PROGRAM) - 3))
+    end = draw(st.integers(start + 2, min(len(PROGRAM), start + 12)))
+    typed, dropped = [], []
+    for k in range(start, end):
+        action = draw(st.sampled_from(["keep"] * 5 + ["remove", "drop", "add"]))
+        if action == "drop" and start < k < end - 1:
+            dropped.append(k)  # the model left this file line out of its hunk
+            continue
+        if action == "add":
+            typed.append(("+", f"    extra_{k} = {k}"))
+        typed.append(("-" if action == "remove" else " ", PROGRAM[k]))
+    return start, end, typed, dropped
+
+
+@given(cut_hunks())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_hunk_never_loses_lines_it_did_not_remove(case):
+    start, end, typed, dropped = case
+    hunk = Hunk(typed)
+    if not hunk.old or hunk.old == hunk.new:
+        return
+    try:
+        lines, _, _ = apply_hunk(list(PROGRAM), hunk, syntax=SyntaxCheck("m.py", PROGRAM))
+    except EditFailure:
+        return
+    removed = [t for tag, t in typed if tag == "-"]
+    added = [t for tag, t in typed if tag == "+"]
+    assert len(lines) == len(PROGRAM) - len(removed) + len(added)
+    expected = Counter(PROGRAM)
+    expected.subtract(removed)
+    expected.update(added)
+    assert Counter(lines) == expected
+    if not dropped:
+        intended = PROGRAM[:start] + [t for tag, t in typed if tag != "-"] + PROGRAM[end:]
+        assert lines == intended
+
+
+@given(cut_hunks())
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_an_edit_file_call_never_loses_lines_it_did_not_remove(case):
+    start, end, typed, dropped = case
+    old = "".join(t + "\n" for tag, t in typed if tag != "+")
+    new = "".join(t + "\n" for tag, t in typed if tag != "-")
+    source = "\n".join(PROGRAM) + "\n"
+    if old == new or source.count(old) > 1 or old.startswith("\n"):
+        return  # a leading "\n" is literal text: it can match the end of any line
+    try:
+        text, _, _ = replace_string(source, old, new, False, "m.py")
+    except EditFailure:
+        return
+    lines = text.splitlines()
+    expected = Counter(PROGRAM)
+    expected.subtract(t for tag, t in typed if tag == "-")
+    expected.update(t for tag, t in typed if tag == "+")
+    assert Counter(lines) == expected
+    if not dropped:
+        assert lines == PROGRAM[:start] + [t for tag, t in typed if tag != "-"] + PROGRAM[end:]

@@ -16,6 +16,7 @@ from reins.tools.edits.hunk import Hunk
 from reins.tools.edits.splits import gap_splits
 
 TAB_WIDTH = 4
+REMOVE_SIMILARITY = 0.8  # a removed line may differ this little from the file line it removes
 REPLACE_SIMILARITY = 0.5  # removed vs added line: above this they are one line rewritten
 
 
@@ -114,7 +115,10 @@ def _align(window: list[str], hunk: Hunk) -> tuple[dict[int, int | None], dict[i
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
             for k in range(i2 - i1):
-                mapping[i1 + k] = j1 + k
+                i, j = i1 + k, j1 + k
+                if op == "replace" and old_tags[i] == "-" and not _alike(old[i], window[j]):
+                    raise MergeRefused(f"line to remove is not in the file: {old[i].strip()!r}")
+                mapping[i] = j
         elif op == "delete":
             for i in range(i1, i2):
                 if old_tags[i] == "-":
@@ -125,6 +129,12 @@ def _align(window: list[str], hunk: Hunk) -> tuple[dict[int, int | None], dict[i
         else:
             raise MergeRefused("the block in the file differs too much from old_string")
     return mapping, extra_before
+
+
+def _alike(line: str, file_line: str) -> bool:
+    """A line to remove and the file line in its place are the same line, slightly off."""
+    a, b = _norm(line), _norm(file_line)
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= REMOVE_SIMILARITY
 
 
 def _render(window, hunk, mapping, extra_before, derived) -> list[str]:
