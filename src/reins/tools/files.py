@@ -202,6 +202,29 @@ class Glob(Tool):
         return "\n".join(matches)
 
 
+SHOWN_DROPPED_LINES = 5
+
+
+def dropped_lines_note(old: str, new: str) -> str:
+    """Lines the rewrite deleted outright (not rewrote), shown so the model can catch a line
+    it dropped by mistake: the way whole-file writes go wrong."""
+    before, after = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    dropped = [
+        (n + 1, before[n])
+        for op, i1, i2, _, _ in matcher.get_opcodes()
+        if op == "delete"
+        for n in range(i1, i2)
+        if before[n].strip()
+    ]
+    if not dropped:
+        return ""
+    shown = "\n".join(f"  {n}| {text}" for n, text in dropped[:SHOWN_DROPPED_LINES])
+    more = len(dropped) - SHOWN_DROPPED_LINES
+    tail = f"\n  … and {more} more" if more > 0 else ""
+    return f"\ndeleted {len(dropped)} non-blank line(s) of the old file:\n{shown}{tail}"
+
+
 class WriteFileArgs(BaseModel):
     path: str = Field(description="File path, relative to the workspace root")
     content: str = Field(description="The complete new content of the file")
@@ -243,5 +266,6 @@ class WriteFile(Tool):
         ctx.tracker.wrote(target, data)
         lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
         if existed:
-            return f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"
+            summary = f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"
+            return summary + dropped_lines_note(old, args.content)
         return f"created {args.path} ({lines} lines, {len(data)} bytes)"
