@@ -180,7 +180,7 @@ async def test_write_file_refuses_lazy_placeholders(run, repo):
     full = await run("write_file", path="m.py", content="def a():\n    return 10\n")
     assert full.ok and "6 → 2 lines" in full.output
     # the lines it deleted outright are shown, so a line dropped by mistake gets noticed
-    assert "deleted 2 non-blank line(s)" in full.output and "5| def b():" in full.output
+    assert "deleted 1 non-blank line(s)" in full.output and "5| def b():" in full.output
 
 
 # A hunk that leaves out a file line: where that line goes must be certain, or the

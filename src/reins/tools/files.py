@@ -210,19 +210,28 @@ def dropped_lines_note(old: str, new: str) -> str:
     it dropped by mistake: the way whole-file writes go wrong."""
     before, after = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    dropped = [
-        (n + 1, before[n])
-        for op, i1, i2, _, _ in matcher.get_opcodes()
-        if op == "delete"
-        for n in range(i1, i2)
-        if before[n].strip()
-    ]
+    dropped = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            replacements = after[j1:j2]
+            dropped += [
+                (n + 1, before[n])
+                for n in range(i1, i2)
+                if before[n].strip() and not _rewritten(before[n], replacements)
+            ]
     if not dropped:
         return ""
     shown = "\n".join(f"  {n}| {text}" for n, text in dropped[:SHOWN_DROPPED_LINES])
     more = len(dropped) - SHOWN_DROPPED_LINES
     tail = f"\n  … and {more} more" if more > 0 else ""
     return f"\ndeleted {len(dropped)} non-blank line(s) of the old file:\n{shown}{tail}"
+
+
+def _rewritten(line: str, replacements: list[str]) -> bool:
+    return any(
+        difflib.SequenceMatcher(None, line.strip(), r.strip(), autojunk=False).ratio() >= 0.6
+        for r in replacements[:50]
+    )
 
 
 class WriteFileArgs(BaseModel):
