@@ -367,3 +367,11 @@ def test_an_edit_file_call_never_loses_lines_it_did_not_remove(case):
     assert Counter(lines) == expected
     if not dropped:
         assert lines == PROGRAM[:start] + [t for tag, t in typed if tag != "-"] + PROGRAM[end:]
+
+
+async def test_an_edit_that_breaks_parsing_says_so(run, repo):
+    (repo / "ok.py").write_text("def f():\n    return 1\n")
+    result = await run("edit_file", path="ok.py", old_string="    return 1", new_string="return 1")
+    assert result.ok and "no longer parses (line 2" in result.output
+    fine = await run("edit_file", path="ok.py", old_string="return 1", new_string="    return 2")
+    assert fine.ok and "parses" not in fine.output

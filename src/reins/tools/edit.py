@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
 from reins.tools.edits.engine import EditFailure, replace_string
+from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
 
@@ -69,4 +70,5 @@ class EditFile(Tool):
             note += (
                 " (lines old_string left out kept where the file still parses; check the result)"
             )
-        return f"edited {args.path} at line {line}{note}"
+        broken = SyntaxCheck(args.path, text.splitlines()).broken_by(new_text.splitlines())
+        return f"edited {args.path} at line {line}{note}{broken}"

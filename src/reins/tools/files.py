@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
+from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid, unexpected
 from reins.tools.workspace import Workspace
 
@@ -203,11 +204,14 @@ class Glob(Tool):
 
 
 SHOWN_DROPPED_LINES = 5
+MAX_DIFFED_BYTES = 512_000  # beyond this an overwrite is not diffed (difflib is quadratic)
 
 
 def dropped_lines_note(old: str, new: str) -> str:
     """Lines the rewrite deleted outright (not rewrote), shown so the model can catch a line
     it dropped by mistake: the way whole-file writes go wrong."""
+    if max(len(old), len(new)) > MAX_DIFFED_BYTES:
+        return ""
     before, after = old.splitlines(), new.splitlines()
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     dropped = []
@@ -228,10 +232,16 @@ def dropped_lines_note(old: str, new: str) -> str:
 
 
 def _rewritten(line: str, replacements: list[str]) -> bool:
-    return any(
-        difflib.SequenceMatcher(None, line.strip(), r.strip(), autojunk=False).ratio() >= 0.6
-        for r in replacements[:50]
-    )
+    line = line.strip()[:200]
+    for replacement in replacements[:50]:
+        matcher = difflib.SequenceMatcher(None, line, replacement.strip()[:200], autojunk=False)
+        if (
+            matcher.real_quick_ratio() >= 0.6
+            and matcher.quick_ratio() >= 0.6
+            and matcher.ratio() >= 0.6
+        ):
+            return True
+    return False
 
 
 class WriteFileArgs(BaseModel):
@@ -276,5 +286,6 @@ class WriteFile(Tool):
         lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
         if existed:
             summary = f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"
-            return summary + dropped_lines_note(old, args.content)
+            broken = SyntaxCheck(args.path, old.splitlines()).broken_by(args.content.splitlines())
+            return summary + dropped_lines_note(old, args.content) + broken
         return f"created {args.path} ({lines} lines, {len(data)} bytes)"

@@ -80,7 +80,8 @@ class ApplyPatch(Tool):
             if op.move_to:
                 writes[target] = None
             verb = f"updated {op.path}" + (f" → {op.move_to}" if op.move_to else "")
-            report.append(f"{verb}: {', '.join(notes) or 'moved'}")
+            broken = syntax.broken_by(file.lines) if not failures else ""
+            report.append(f"{verb}: {', '.join(notes) or 'moved'}{broken}")
         if failures:
             raise invalid(
                 "the patch was NOT applied (no file changed):\n"

@@ -13,39 +13,69 @@ from collections.abc import Callable
 from reins.index.chunker import language_for, parser_for
 
 
-def _python_parses(source: str) -> bool:
+def _python_problem(source: str) -> str | None:
     # CPython's own parser: tree-sitter's tolerates a block with no indented body.
     try:
         ast.parse(source)
-    except (SyntaxError, ValueError):
-        return False
-    return True
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _tree_problem(parser) -> Callable[[str], str | None]:
+    def problem(source: str) -> str | None:
+        root = parser.parse(source.encode("utf-8", "surrogateescape")).root_node
+        if not root.has_error:
+            return None
+        stack = [root]
+        while stack:  # the first error node, depth-first in source order
+            node = stack.pop()
+            if node.type == "ERROR" or node.is_missing:
+                return f"line {node.start_point[0] + 1}: syntax error"
+            stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+        return "syntax error"
+
+    return problem
+
+
+MAX_CHECKED_CHARS = 2_000_000  # files bigger than this are not parsed
 
 
 class SyntaxCheck:
     def __init__(self, path: str, original: list[str]):
-        self._parses: Callable[[str], bool] | None = None
+        self._problem: Callable[[str], str | None] | None = None
         language = language_for(path)
         if language == "python":
-            self._parses = _python_parses
+            self._problem = _python_problem
         elif language and (parser := parser_for(language)) is not None:
-            self._parses = lambda source: (
-                not parser.parse(source.encode("utf-8", "surrogateescape")).root_node.has_error
-            )
+            self._problem = _tree_problem(parser)
         self._original = original
         self._usable: bool | None = None
 
-    def _clean(self, lines: list[str]) -> bool:
-        assert self._parses is not None
-        return self._parses("\n".join(lines) + "\n")
+    def _error(self, lines: list[str]) -> str | None:
+        assert self._problem is not None
+        return self._problem("\n".join(lines) + "\n")
+
+    def _parsed_before(self) -> bool:
+        if self._problem is None:
+            return False
+        if self._usable is None:
+            small = sum(map(len, self._original)) <= MAX_CHECKED_CHARS
+            self._usable = small and self._error(self._original) is None
+        return self._usable
 
     def pick(self, candidates: list[list[str]]) -> list[str] | None:
         """The one candidate that parses, if the file parsed before and exactly one does."""
-        if self._parses is None:
+        if not self._parsed_before():
             return None
-        if self._usable is None:
-            self._usable = self._clean(self._original)
-        if not self._usable:
-            return None
-        clean = {tuple(c) for c in candidates if self._clean(c)}
+        clean = {tuple(c) for c in candidates if self._error(c) is None}
         return list(clean.pop()) if len(clean) == 1 else None
+
+    def broken_by(self, lines: list[str]) -> str:
+        """A warning for the model when the edit made a file that parsed stop parsing."""
+        if sum(map(len, lines)) > MAX_CHECKED_CHARS or not self._parsed_before():
+            return ""
+        error = self._error(lines)
+        return f"\nwarning: the file no longer parses ({error}); fix it" if error else ""
