@@ -204,7 +204,8 @@ class Glob(Tool):
 
 
 SHOWN_DROPPED_LINES = 5
-MAX_DIFFED_BYTES = 512_000  # beyond this an overwrite is not diffed (difflib is quadratic)
+MAX_DIFFED_BYTES = 512_000  # beyond these an overwrite is not diffed (difflib is quadratic)
+MAX_DIFFED_LINES = 5_000
 
 
 def dropped_lines_note(old: str, new: str) -> str:
@@ -213,6 +214,8 @@ def dropped_lines_note(old: str, new: str) -> str:
     if max(len(old), len(new)) > MAX_DIFFED_BYTES:
         return ""
     before, after = old.splitlines(), new.splitlines()
+    if max(len(before), len(after)) > MAX_DIFFED_LINES:
+        return ""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     dropped = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
