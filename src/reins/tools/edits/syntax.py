@@ -75,7 +75,9 @@ class SyntaxCheck:
 
     def broken_by(self, lines: list[str]) -> str:
         """A warning for the model when the edit made a file that parsed stop parsing."""
-        if sum(map(len, lines)) > MAX_CHECKED_CHARS or not self._parsed_before():
+        if self._problem is None or sum(map(len, lines)) > MAX_CHECKED_CHARS:
             return ""
-        error = self._error(lines)
-        return f"\nwarning: the file no longer parses ({error}); fix it" if error else ""
+        error = self._error(lines)  # first: usually it parses, and one parse is enough
+        if error is None or not self._parsed_before():
+            return ""
+        return f"\nwarning: the file no longer parses ({error}); fix it"
