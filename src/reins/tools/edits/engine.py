@@ -108,7 +108,8 @@ def apply_hunk(
         picked = syntax and syntax.pick([lines[:s] + c + lines[e:] for c in refused.candidates])
         if not picked:
             raise _loose(lines, s, e, what, refused) from None
-        return picked, s + len(picked) - len(lines) + (e - s), f"{located.strategy}+syntax"
+        after = len(picked) - (len(lines) - e)  # just after the edit: before the untouched tail
+        return picked, after, f"{located.strategy}+syntax"
     return lines[:s] + merged + lines[e:], s + len(merged), located.strategy
 
 

@@ -86,8 +86,8 @@ def merge(
     alignment: list[int] | None = None,
 ) -> list[str]:
     """`derived`: the hunk's tags were re-derived by diffing old/new strings (edit_file), so
-    how it aligns repeated lines is our guess, not the model's: every equally good diff
-    must give the same result. `alignment`: the window line of each old line, when the
+    how it aligns old with new is our guess, not the model's: skipped file lines go only
+    where every best alignment agrees (splits.py). `alignment`: the window line of each old line, when the
     matcher already knows it."""
     if exact:
         return hunk.new
@@ -199,11 +199,7 @@ def _derived_placements(hunk: Hunk, extra_before) -> list[dict[int, int]]:
 
 def _emit(window, hunk, mapping, extra_before, reindent, strip_trailing, moved) -> list[str]:
     """`moved`: gaps (by hunk position) whose skipped lines go before another hunk line."""
-    old_index, oi = {}, 0
-    for position, (tag, _) in enumerate(hunk.lines):
-        if tag != "+":
-            old_index[position] = oi
-            oi += 1
+    old_index = {position: oi for oi, position in enumerate(_old_positions(hunk))}
     extra_at: dict[int, list[str]] = defaultdict(list)
     for position, oi in old_index.items():
         extra_at[moved.get(position, position)] += extra_before.get(oi, [])
@@ -242,7 +238,9 @@ def _gap_places(hunk: Hunk, position: int) -> range:
         while removed_start > 0 and lines[removed_start - 1][0] == "-":
             removed_start -= 1
         previous = lines[start - 1][0] if start > 0 else None
-        if previous == "-" and _same_edge(lines[removed_start:start], lines[start:position], -1):
+        if previous == "-" and _rewrites_in_place(
+            lines[removed_start:start], lines[start:position]
+        ):
             return range(position, position + 1)
         return range(start, position + 1)
     if lines[position][0] == "-" and position > 0 and lines[position - 1][0] == "-":
@@ -250,16 +248,15 @@ def _gap_places(hunk: Hunk, position: int) -> range:
     return range(position, position + 1)
 
 
-def _same_edge(removed: list[tuple[str, str]], added: list[tuple[str, str]], edge: int) -> bool:
-    """The added block rewrites the removed block in place at this edge (0: first lines,
-    -1: last lines): the removed edge line is most like the added edge line. Otherwise it
-    may be a deletion next to an unrelated insertion, or the rewrite may have grown past a
-    line the hunk skipped."""
-    line = _norm(removed[edge][1])
+def _rewrites_in_place(removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> bool:
+    """The added block rewrites the removed block in place: the last removed line is most
+    like the last added line. Otherwise it may be a deletion next to an unrelated insertion,
+    or the rewrite may have grown past a line the hunk skipped."""
+    line = _norm(removed[-1][1])
     if not line:
         return False
     ratios = [
         difflib.SequenceMatcher(None, line, _norm(t), autojunk=False).ratio() for _, t in added
     ]
     best = max(ratios)
-    return best >= REPLACE_SIMILARITY and ratios[edge] == best and ratios.count(best) == 1
+    return best >= REPLACE_SIMILARITY and ratios[-1] == best and ratios.count(best) == 1
