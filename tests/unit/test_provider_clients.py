@@ -1,4 +1,9 @@
-"""OpenAI and Anthropic clients against a local fake server (real SDKs, real HTTP)."""
+"""OpenAI and Anthropic clients against a local fake server (real SDKs, real HTTP), and the
+mid-stream retry layer (reins.models.retry) on scripted streams. The fault suite proper
+(truncation, resets, malformed lines, silence) is tests/security/test_provider_faults.py."""
+
+import asyncio
+import time
 
 import pytest
 
@@ -115,6 +120,7 @@ async def test_openai_persistent_5xx_becomes_retryable_provider_error():
             await collect(client.stream([Message("user", "hi")]))
         await client.close()
     assert info.value.retryable and info.value.status == 503
+    assert info.value.reason == "server"
     assert len(server.requests) == 2
 
 
@@ -125,13 +131,15 @@ async def test_bad_credentials_fail_at_once_naming_the_variable(monkeypatch):
             await collect(client.stream([Message("user", "hi")]))
         await client.close()
     assert not info.value.retryable and len(server.requests) == 1
+    assert info.value.reason == "auth"
 
 
 def test_missing_keys_say_which_variable_to_set(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    with pytest.raises(ProviderError, match="set OPENAI_API_KEY"):
+    with pytest.raises(ProviderError, match="set OPENAI_API_KEY") as info:
         OpenAIClient("gpt-5")
+    assert info.value.reason == "auth"
     with pytest.raises(ProviderError, match="set ANTHROPIC_API_KEY"):
         AnthropicClient("claude-x")
 
@@ -175,3 +183,190 @@ async def test_anthropic_tool_use_cache_breakpoints_and_cache_usage(monkeypatch)
     assert sent["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}
     assert sent["messages"][-1]["content"][0]["type"] == "tool_result"
     assert sent["tool_choice"] == {"type": "any"}
+
+
+def test_provider_error_keeps_its_old_constructor_and_derives_a_reason():
+    plain = ProviderError("boom")
+    assert (plain.retryable, plain.status, plain.reason, plain.retry_after_s) == (
+        False, None, "unknown", None,
+    )  # fmt: skip
+    assert ProviderError("x", retryable=True, status=429).reason == "rate_limit"
+    assert ProviderError("x", status=401).reason == "auth"
+    assert ProviderError("x", status=404).reason == "bad_request"
+    assert ProviderError("x", status=502).reason == "server"
+    assert ProviderError("x", status=502, reason="connection").reason == "connection"
+    assert str(ProviderError("message")) == "message"
+
+
+def test_retry_after_headers_are_parsed():
+    from reins.models.client import parse_retry_after
+
+    assert parse_retry_after({"retry-after": "3"}) == 3.0
+    assert parse_retry_after({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({}) is None
+    http_date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 30))
+    assert 25 <= parse_retry_after({"retry-after": http_date}) <= 31
+
+
+# --- stream_with_retries on scripted streams ---------------------------------------------
+
+
+def scripted(attempts):
+    """start_stream for stream_with_retries: attempt i yields attempts[i]'s items in order,
+    raising any that is an exception."""
+    calls = []
+
+    def start():
+        items = attempts[len(calls)]
+        calls.append(items)
+
+        async def stream():
+            for item in items:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+
+        return stream()
+
+    return start, calls
+
+
+def done(text="ok"):
+    from reins.models.messages import ModelReply, ReplyDone, Usage
+
+    return ReplyDone(ModelReply(Message("assistant", text), Usage(), "m", "stop"))
+
+
+def reset():
+    return ProviderError("connection lost", retryable=True, reason="connection")
+
+
+async def test_stream_with_retries_restarts_after_a_retryable_error_and_reports_it():
+    from reins.models.messages import TextDelta
+    from reins.models.retry import stream_with_retries
+
+    start, calls = scripted([[TextDelta("par"), reset()], [TextDelta("full"), done("full")]])
+    notices, waits = [], []
+
+    async def on_retry(attempt, error, delay):  # a coroutine function is awaited
+        notices.append((attempt, error.reason, delay))
+
+    async def sleep(seconds):
+        waits.append(seconds)
+
+    events = [
+        e
+        async for e in stream_with_retries(
+            start, max_retries=3, on_retry=on_retry, sleep=sleep, base_delay_s=2, max_delay_s=5
+        )
+    ]
+    texts = [e.text for e in events if isinstance(e, TextDelta)]
+    assert texts == ["par", "full"]  # not taken back: the caller sees a fresh reply start
+    assert events[-1].reply.message.content == "full" and len(calls) == 2
+    assert [n[:2] for n in notices] == [(1, "connection")]
+    assert waits == [notices[0][2]] and 1 <= waits[0] <= 2  # jittered first backoff
+
+
+async def test_stream_with_retries_gives_up_after_max_retries_with_growing_capped_delays():
+    from reins.models.retry import stream_with_retries
+
+    start, calls = scripted([[reset()]] * 6)
+    notices = []
+
+    async def sleep(_):
+        pass
+
+    with pytest.raises(ProviderError, match="connection lost"):
+        async for _ in stream_with_retries(
+            start, max_retries=5, sleep=sleep, base_delay_s=1, max_delay_s=4,
+            on_retry=lambda attempt, error, delay: notices.append((attempt, delay)),
+        ):  # fmt: skip
+            pass
+    assert len(calls) == 6 and [a for a, _ in notices] == [1, 2, 3, 4, 5]
+    assert all(0.5 <= d <= min(4, 2 ** (a - 1)) for a, d in notices)
+
+
+async def test_stream_with_retries_does_not_retry_refusals_or_completed_replies():
+    from reins.models.retry import stream_with_retries
+
+    for attempts in (
+        [[ProviderError("bad key", status=401)], [done()]],
+        [[ProviderError("client-side", retryable=False)], [done()]],
+        [[done(), reset()], [done()]],  # the reply was complete before the error
+    ):
+        start, calls = scripted(attempts)
+        with pytest.raises(ProviderError):
+            async for _ in stream_with_retries(start, max_retries=3):
+                pass
+        assert len(calls) == 1
+    start, calls = scripted([[ValueError("a bug, not a provider failure")], [done()]])
+    with pytest.raises(ValueError):
+        async for _ in stream_with_retries(start, max_retries=3):
+            pass
+    assert len(calls) == 1
+
+
+async def test_stream_with_retries_honours_retry_after_and_should_retry():
+    from reins.models.retry import MAX_RETRY_AFTER_S, stream_with_retries
+
+    waits = []
+
+    async def sleep(seconds):
+        waits.append(seconds)
+
+    limited = ProviderError("429", retryable=True, status=429, retry_after_s=12.0)
+    forever = ProviderError("429", retryable=True, status=429, retry_after_s=3600.0)
+    start, _ = scripted([[limited], [forever], [done()]])
+    async for _ in stream_with_retries(start, max_retries=3, sleep=sleep, max_delay_s=5):
+        pass
+    assert waits == [12.0, MAX_RETRY_AFTER_S]
+
+    start, calls = scripted([[limited], [done()]])
+    with pytest.raises(ProviderError):
+        async for _ in stream_with_retries(
+            start, max_retries=3, sleep=sleep, should_retry=lambda e: e.status != 429
+        ):
+            pass
+    assert len(calls) == 1
+
+
+async def test_stream_with_retries_is_cancellable_and_closes_the_stream():
+    from reins.models.messages import TextDelta
+    from reins.models.retry import stream_with_retries
+
+    closed = []
+
+    def start():
+        async def stream():
+            try:
+                yield TextDelta("a")
+                await asyncio.sleep(60)  # a silent server
+                yield done()
+            finally:
+                closed.append(True)
+
+        return stream()
+
+    begin = time.monotonic()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.3):
+            async for _ in stream_with_retries(start, max_retries=3):
+                pass
+    assert time.monotonic() - begin < 1 and closed == [True]
+
+    # ...and during the backoff sleep (real asyncio.sleep)
+    start2, calls = scripted([[reset()], [done()]])
+    begin = time.monotonic()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.3):
+            async for _ in stream_with_retries(start2, max_retries=3, base_delay_s=60):
+                pass
+    assert time.monotonic() - begin < 1 and len(calls) == 1
+
+    # a consumer that stops early closes the attempt's stream
+    closed.clear()
+    stream = stream_with_retries(start, max_retries=3)
+    assert isinstance(await stream.__anext__(), TextDelta)
+    await stream.aclose()
+    assert closed == [True]

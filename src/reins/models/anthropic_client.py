@@ -7,7 +7,13 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from reins.models.client import ProviderError
+from reins.models.client import (
+    ProviderError,
+    close_quietly,
+    sdk_timeout,
+    stream_errors,
+    to_provider_error,
+)
 from reins.models.messages import (
     Message,
     ModelReply,
@@ -75,20 +81,27 @@ class AnthropicClient:
         self,
         model: str,
         max_retries: int = DEFAULT_RETRIES,
-        timeout_s: float = 600.0,
+        timeout_s: float | None = None,
         max_output_tokens: int | None = None,
         temperature: float | None = None,
+        connect_timeout_s: float | None = None,
     ):
+        """`timeout_s`: the longest silence allowed between bytes of a reply (default
+        READ_TIMEOUT_S); `connect_timeout_s`: default CONNECT_TIMEOUT_S. `max_retries` is
+        the SDK's own retry count for the initial request (429, 5xx, 529, connect failures)."""
         import anthropic  # lazy: keeps `reins --help` fast
 
         if not os.environ.get("ANTHROPIC_API_KEY"):
-            raise ProviderError("no Anthropic API key: set ANTHROPIC_API_KEY")
+            raise ProviderError("no Anthropic API key: set ANTHROPIC_API_KEY", reason="auth")
         self.model = model
         self.display = f"anthropic:{model}"
         self.max_output_tokens = max_output_tokens or 8192
         self.temperature = temperature
         self._sdk = anthropic
-        self._client = anthropic.AsyncAnthropic(max_retries=max_retries, timeout=timeout_s)
+        self._errors = stream_errors(anthropic)
+        self._client = anthropic.AsyncAnthropic(
+            max_retries=max_retries, timeout=sdk_timeout(anthropic, timeout_s, connect_timeout_s)
+        )
 
     async def stream(
         self,
@@ -124,9 +137,13 @@ class AnthropicClient:
         blocks: dict[int, dict[str, Any]] = {}
         usage = Usage()
         finish = None
+        stopped = False
+        count = 0
+        events = None
         try:
             events = await self._client.messages.create(**kwargs)
             async for event in events:
+                count += 1
                 kind = event.type
                 if kind == "message_start":
                     u = event.message.usage
@@ -156,26 +173,34 @@ class AnthropicClient:
                     finish = event.delta.stop_reason or finish
                     if event.usage and event.usage.output_tokens:
                         usage.output_tokens = event.usage.output_tokens
-        except self._sdk.AuthenticationError as error:
-            raise ProviderError(
-                f"{self.display}: authentication failed ({error.status_code}); check ANTHROPIC_API_KEY",
-                status=error.status_code,
+                elif kind == "message_stop":
+                    stopped = True
+        except self._errors as error:
+            raise to_provider_error(
+                error, sdk=self._sdk, display=self.display, key_var="ANTHROPIC_API_KEY"
             ) from error
-        except self._sdk.APIStatusError as error:
-            raise ProviderError(
-                f"{self.display}: HTTP {error.status_code}: {error.message}",
-                retryable=error.status_code in (408, 409, 429) or error.status_code >= 500,
-                status=error.status_code,
-            ) from error
-        except self._sdk.APIError as error:
-            raise ProviderError(
-                f"{self.display}: {type(error).__name__}: {error}", retryable=True
-            ) from error
+        finally:
+            if events is not None:
+                await close_quietly(events)  # release the connection, also when cancelled
+        if finish is None and not stopped:
+            # A clean end of the body without message_stop or a stop_reason: the reply was
+            # cut short (or never sent). Never pass it off as a complete answer.
+            what = (
+                "the service sent an empty reply (no events)"
+                if count == 0
+                else f"the stream ended after {count} events without message_stop"
+            )
+            raise ProviderError(f"{self.display}: {what}", retryable=True, reason="truncated")
         calls = []
         for index in sorted(blocks):
             block = blocks[index]
             args, problem = parse_arguments(block["name"], block["json"])
-            calls.append(ToolCall(block["name"], args, id=block["id"], parse_error=problem))
+            raw = block["json"] if problem else None
+            calls.append(
+                ToolCall(
+                    block["name"], args, id=block["id"], parse_error=problem, raw_arguments=raw
+                )
+            )
         message = Message(
             "assistant", "".join(text), tool_calls=calls, reasoning="".join(reasoning) or None
         )

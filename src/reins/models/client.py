@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import email.utils
+import importlib
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Protocol
 
 from reins.models.messages import (
@@ -14,14 +17,84 @@ from reins.models.messages import (
     TextDelta,
 )
 
+# Machine-readable `ProviderError.reason` values:
+#   auth        bad or missing credentials (not retryable)
+#   bad_request the service refused the request: 4xx other than auth/429 (not retryable)
+#   rate_limit  HTTP 429 (retryable; `retry_after_s` set when the service said how long)
+#   server      HTTP 5xx, or an error event inside a stream (retryable)
+#   connection  the connection failed, was reset or closed mid-reply (retryable)
+#   truncated   the stream ended cleanly before the reply was complete, or was empty (retryable)
+#   malformed   the service sent something that is not a valid event (retryable)
+#   timeout     no byte for longer than the read timeout, or the connect timed out (retryable)
+#   unknown     anything else (e.g. a local model failing)
+REASONS = (
+    "auth", "bad_request", "rate_limit", "server", "connection",
+    "truncated", "malformed", "timeout", "unknown",
+)  # fmt: skip
+
+
+def reason_for_status(status: int | None) -> str:
+    if status is None:
+        return "unknown"
+    if status in (401, 403):
+        return "auth"
+    if status == 429:
+        return "rate_limit"
+    if status == 408:
+        return "timeout"
+    if status >= 500:
+        return "server"
+    if status >= 400:
+        return "bad_request"
+    return "server"  # a 2xx carrying an error event
+
 
 class ProviderError(Exception):
-    """A model service failed after retries (or at once, for bad credentials)."""
+    """A model service failed (after the SDK's own retries of the initial request, or at
+    once for bad credentials). `retryable`: trying again may help; `reason`: one of REASONS;
+    `status`: the HTTP status when there was one; `retry_after_s`: the wait the service asked
+    for (Retry-After), if any."""
 
-    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        reason: str | None = None,
+        retry_after_s: float | None = None,
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.reason = reason or reason_for_status(status)
+        self.retry_after_s = retry_after_s
+
+    def __repr__(self) -> str:
+        return (
+            f"ProviderError({str(self)!r}, retryable={self.retryable}, status={self.status}, "
+            f"reason={self.reason!r})"
+        )
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds to wait from `retry-after-ms` or `retry-after` (seconds or an HTTP date)."""
+    if not headers:
+        return None
+    try:
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return max(0.0, float(ms) / 1000)
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 class ModelClient(Protocol):
@@ -60,5 +133,162 @@ async def collect(
         elif isinstance(event, ReplyDone):
             reply = event.reply
     if reply is None:
-        raise ProviderError("the model stream ended without a reply")
+        raise ProviderError(
+            "the model stream ended without a reply", retryable=True, reason="truncated"
+        )
     return reply
+
+
+# SDK timeouts: the connect must succeed quickly; `read` is the longest silence allowed
+# between two bytes of a reply (a streaming reply sends bytes steadily, so a few minutes is
+# generous even for a slow reasoning model; the old 600 s x retries hid dead servers).
+CONNECT_TIMEOUT_S = 15.0
+READ_TIMEOUT_S = 180.0
+WRITE_TIMEOUT_S = 60.0
+
+
+def sdk_timeout(sdk: Any, read_s: float | None = None, connect_s: float | None = None) -> Any:
+    """The Timeout the `openai`/`anthropic` SDK client is built with (`sdk.Timeout` is the
+    SDK's own httpx/httpx2 Timeout class)."""
+    read = READ_TIMEOUT_S if read_s is None else read_s
+    connect = CONNECT_TIMEOUT_S if connect_s is None else connect_s
+    return sdk.Timeout(connect=connect, read=read, write=WRITE_TIMEOUT_S, pool=connect)
+
+
+def _http_modules() -> list[Any]:
+    """The HTTP libraries the SDKs may be built on (httpx; newer releases use httpx2)."""
+    modules = []
+    for name in ("httpx2", "httpx"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            pass
+    return modules
+
+
+def stream_errors(sdk: Any) -> tuple[type[BaseException], ...]:
+    """What calling an SDK and reading its stream can raise (all mapped by
+    to_provider_error): the SDK's APIError family, httpx transport errors (not wrapped by
+    the SDK during iteration), OSError, the SSE decoder's JSONDecodeError/UnicodeDecodeError
+    (ValueError), and events of an unexpected shape (AttributeError etc.). Cancellation is
+    a BaseException and always passes through."""
+    http = tuple(module.HTTPError for module in _http_modules())
+    return (
+        sdk.APIError, *http, OSError, ValueError,
+        AttributeError, TypeError, KeyError, IndexError,
+    )  # fmt: skip
+
+
+async def close_quietly(stream: Any) -> None:
+    """Close an SDK stream (releasing its connection) without masking the error in flight."""
+    try:
+        await stream.close()
+    except Exception:  # noqa: BLE001 - best effort; the original error matters more
+        pass
+
+
+def _error_type(body: Any) -> str:
+    """The `type`/`code` of an error event's body ({"error": {...}} or the inner dict)."""
+    if isinstance(body, Mapping):
+        inner = body.get("error")
+        if isinstance(inner, Mapping):
+            body = inner
+        for key in ("type", "code"):
+            value = body.get(key)
+            if isinstance(value, str):
+                return value
+    return ""
+
+
+def _reason_for_event_error(kind: str) -> tuple[str, bool]:
+    """An error event inside a stream that started with HTTP 200: (reason, retryable)."""
+    kind = kind.lower()
+    if "auth" in kind or "permission" in kind:
+        return "auth", False
+    if "rate_limit" in kind:
+        return "rate_limit", True
+    if "invalid_request" in kind or "not_found" in kind or "too_large" in kind:
+        return "bad_request", False
+    return "server", True  # overloaded_error, api_error, server_error, unknown
+
+
+def to_provider_error(
+    error: BaseException, *, sdk: Any, display: str, key_var: str
+) -> ProviderError:
+    """Map anything an SDK call or the iteration of its stream raised to a ProviderError.
+    `sdk` is the `openai` or `anthropic` module (their exception classes share names).
+    Errors raised while iterating a stream are not always wrapped by the SDKs: httpx
+    transport errors (some SDK releases) and the decoder's JSONDecodeError (all of them)
+    arrive as they are, so they are mapped here."""
+    http = _http_modules()
+    if isinstance(error, ProviderError):
+        return error
+    name = type(error).__name__
+    if isinstance(error, sdk.AuthenticationError):
+        return ProviderError(
+            f"{display}: authentication failed ({error.status_code}); check {key_var}",
+            status=error.status_code,
+            reason="auth",
+        )
+    if isinstance(error, sdk.APIStatusError):
+        status = error.status_code
+        if status < 400:  # an error event inside a stream that began with 200
+            reason, retryable = _reason_for_event_error(_error_type(error.body))
+            return ProviderError(
+                f"{display}: the service reported an error mid-reply: {error.message}",
+                retryable=retryable,
+                reason=reason,
+            )
+        retryable = status in (408, 409, 429) or status >= 500
+        reason = "server" if status == 409 else reason_for_status(status)
+        return ProviderError(
+            f"{display}: HTTP {status}: {error.message}",
+            retryable=retryable,
+            status=status,
+            reason=reason,
+            retry_after_s=parse_retry_after(error.response.headers),
+        )
+    if isinstance(error, sdk.APITimeoutError):
+        return ProviderError(f"{display}: request timed out", retryable=True, reason="timeout")
+    if isinstance(error, sdk.APIConnectionError):
+        cause = error.__cause__
+        detail = f" ({type(cause).__name__}: {cause})" if cause else ""
+        return ProviderError(
+            f"{display}: connection failed{detail}", retryable=True, reason="connection"
+        )
+    if isinstance(error, sdk.APIResponseValidationError):
+        return ProviderError(
+            f"{display}: malformed response: {error}", retryable=True, reason="malformed"
+        )
+    if isinstance(error, sdk.APIError):  # an error event in the stream (OpenAI)
+        reason, retryable = _reason_for_event_error(_error_type(error.body))
+        return ProviderError(
+            f"{display}: the service reported an error mid-reply: {error.message}",
+            retryable=retryable,
+            reason=reason,
+        )
+    if isinstance(error, tuple(module.TimeoutException for module in http)):
+        return ProviderError(
+            f"{display}: no data from the service within the read timeout ({name})",
+            retryable=True,
+            reason="timeout",
+        )
+    if isinstance(error, tuple(module.HTTPError for module in http)):  # ReadError, ...
+        return ProviderError(
+            f"{display}: connection lost mid-reply ({name}: {error or 'no detail'})",
+            retryable=True,
+            reason="connection",
+        )
+    if isinstance(error, OSError):
+        return ProviderError(
+            f"{display}: connection lost mid-reply ({name}: {error})",
+            retryable=True,
+            reason="connection",
+        )
+    # JSONDecodeError / UnicodeDecodeError from the SSE decoder, or an event whose shape
+    # is not what the API documents (AttributeError etc. while reading it).
+    return ProviderError(
+        f"{display}: malformed stream event ({name}: {error})",
+        retryable=True,
+        reason="malformed",
+    )

@@ -196,7 +196,13 @@ class LocalLlamaClient:
                 emit("error", f"{type(error).__name__}: {error}")
 
     async def close(self) -> None:
-        if self._llm is not None:
-            with self._lock:
+        """Free the weights, unless a cancelled generation still holds them (llama.cpp
+        cannot be interrupted mid-prefill): then they are left to process exit."""
+        if self._llm is None:
+            return
+        if await asyncio.to_thread(self._lock.acquire, True, 0.5):
+            try:
                 self._llm.close()
+            finally:
+                self._lock.release()
             self._llm = None

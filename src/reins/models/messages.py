@@ -9,8 +9,28 @@ from typing import Any, Literal
 Role = Literal["system", "user", "assistant", "tool"]
 
 
+# Deeper arguments are refused: no tool takes them, and recursive code (json, pydantic,
+# the log) would hit Python's recursion limit on them.
+MAX_DEPTH = 64
+MAX_RAW_CHARS = 20_000  # of a malformed call's text kept for the log
+
+
 def new_call_id() -> str:
     return "call_" + uuid.uuid4().hex[:16]
+
+
+def nesting_depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply lists and dicts nest in value, counted without recursion up to limit + 1."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > limit:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 @dataclass
@@ -20,6 +40,19 @@ class ToolCall:
     id: str = field(default_factory=new_call_id)
     # Set when the model's call could not be parsed; the executor answers InvalidArguments.
     parse_error: str | None = None
+    # The model's text for a call that could not be parsed (arguments are then {}).
+    raw_arguments: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.raw_arguments is not None and len(self.raw_arguments) > MAX_RAW_CHARS:
+            self.raw_arguments = self.raw_arguments[:MAX_RAW_CHARS] + "…[truncated]"
+        if self.parse_error is None and nesting_depth(self.arguments) > MAX_DEPTH:
+            self.parse_error = (
+                f"arguments for {self.name} are nested more than {MAX_DEPTH} levels deep; "
+                "no tool takes that"
+            )
+            self.raw_arguments = self.raw_arguments or "(too deeply nested to keep)"
+            self.arguments = {}
 
 
 @dataclass

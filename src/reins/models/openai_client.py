@@ -8,8 +8,15 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from reins.models.client import ProviderError
+from reins.models.client import (
+    ProviderError,
+    close_quietly,
+    sdk_timeout,
+    stream_errors,
+    to_provider_error,
+)
 from reins.models.messages import (
+    MAX_DEPTH,
     Message,
     ModelReply,
     ReasoningDelta,
@@ -54,6 +61,8 @@ def parse_arguments(name: str, text: str) -> tuple[dict[str, Any], str | None]:
         value = json.loads(text or "{}")
     except json.JSONDecodeError as error:
         return {}, f"arguments for {name} are not valid JSON ({error.msg} at char {error.pos})"
+    except RecursionError:
+        return {}, f"arguments for {name} are nested more than {MAX_DEPTH} levels deep"
     if not isinstance(value, dict):
         return {}, f"arguments for {name} must be a JSON object"
     return value, None
@@ -68,10 +77,14 @@ class OpenAIClient:
         model: str,
         base_url: str | None = None,
         max_retries: int = DEFAULT_RETRIES,
-        timeout_s: float = 600.0,
+        timeout_s: float | None = None,
         max_output_tokens: int | None = None,
         temperature: float | None = None,
+        connect_timeout_s: float | None = None,
     ):
+        """`timeout_s`: the longest silence allowed between bytes of a reply (default
+        READ_TIMEOUT_S); `connect_timeout_s`: default CONNECT_TIMEOUT_S. `max_retries` is
+        the SDK's own retry count for the initial request (429, 5xx, connect failures)."""
         import openai  # lazy: keeps `reins --help` fast
 
         if base_url is None:
@@ -79,25 +92,29 @@ class OpenAIClient:
             if not key:
                 raise ProviderError(
                     "no OpenAI API key: set OPENAI_API_KEY (or use openai-compat:URL#MODEL "
-                    "for a local server)"
+                    "for a local server)",
+                    reason="auth",
                 )
         else:
-            key = (
-                os.environ.get("OPENAI_COMPAT_API_KEY")
-                or os.environ.get("OPENAI_API_KEY")
-                or "none"
-            )
+            # Only the compat variable: the URL may come from a repository's config, so
+            # falling back to OPENAI_API_KEY would hand the user's OpenAI key to any server.
+            key = os.environ.get("OPENAI_COMPAT_API_KEY") or "none"
         self.model = model
         self.base_url = base_url
         self.display = f"openai-compat:{model}" if base_url else f"openai:{model}"
         self.key_var = "OPENAI_COMPAT_API_KEY" if base_url else "OPENAI_API_KEY"
         self.max_output_tokens = max_output_tokens
         self.temperature = temperature
-        # The SDK retries 408/409/429/5xx and connection errors with backoff and honours
-        # Retry-After; we only classify what is left.
+        # The SDK retries the initial request (408/409/429/5xx, connection errors) with
+        # backoff and honours Retry-After; failures after the stream has started are not
+        # retried by it (see reins.models.retry). We classify what is left.
         self._sdk = openai
+        self._errors = stream_errors(openai)
         self._client = openai.AsyncOpenAI(
-            api_key=key, base_url=base_url, max_retries=max_retries, timeout=timeout_s
+            api_key=key,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=sdk_timeout(openai, timeout_s, connect_timeout_s),
         )
 
     async def stream(
@@ -132,9 +149,12 @@ class OpenAIClient:
         calls: dict[int, dict[str, str]] = {}
         usage = Usage()
         finish: str | None = None
+        chunks = 0
+        response = None
         try:
             response = await self._client.chat.completions.create(**kwargs)
             async for chunk in response:
+                chunks += 1
                 if chunk.usage:
                     usage = self._usage(chunk.usage)
                 for choice in chunk.choices:
@@ -157,26 +177,28 @@ class OpenAIClient:
                             slot["name"] += tc.function.name
                         if tc.function and tc.function.arguments:
                             slot["arguments"] += tc.function.arguments
-        except self._sdk.AuthenticationError as error:
-            raise ProviderError(
-                f"{self.display}: authentication failed ({error.status_code}); check {self.key_var}",
-                status=error.status_code,
+        except self._errors as error:
+            raise to_provider_error(
+                error, sdk=self._sdk, display=self.display, key_var=self.key_var
             ) from error
-        except self._sdk.APIStatusError as error:
-            raise ProviderError(
-                f"{self.display}: HTTP {error.status_code}: {error.message}",
-                retryable=error.status_code in (408, 409, 429) or error.status_code >= 500,
-                status=error.status_code,
-            ) from error
-        except self._sdk.APIError as error:  # connection errors, timeouts, bad streams
-            raise ProviderError(
-                f"{self.display}: {type(error).__name__}: {error}", retryable=True
-            ) from error
+        finally:
+            if response is not None:
+                await close_quietly(response)  # release the connection, also when cancelled
+        if finish is None:
+            # A clean end of the body without finish_reason: the server or a proxy cut the
+            # reply short (or sent nothing at all). Never pass it off as a complete answer.
+            what = (
+                "the service sent an empty reply (no events)"
+                if chunks == 0
+                else f"the stream ended after {chunks} events without a finish_reason"
+            )
+            raise ProviderError(f"{self.display}: {what}", retryable=True, reason="truncated")
         tool_calls = []
         for index in sorted(calls):
             slot = calls[index]
             args, problem = parse_arguments(slot["name"], slot["arguments"])
-            call = ToolCall(slot["name"], args, parse_error=problem)
+            raw = slot["arguments"] if problem else None
+            call = ToolCall(slot["name"], args, parse_error=problem, raw_arguments=raw)
             if slot["id"]:
                 call.id = slot["id"]
             tool_calls.append(call)
