@@ -18,7 +18,7 @@ from reins.index.files import list_files
 from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
 from reins.index.parallel import prepare_all
 from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
-from reins.index.store import IndexCorrupt, IndexStore, index_path
+from reins.index.store import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
 from reins.index.tokens import code_tokens
 
 DEFAULT = Signals()
@@ -103,11 +103,24 @@ class CodeIndex:
         except IndexCorrupt as error:
             if notify:
                 notify(f"the index at {path} is unusable ({error}); rebuilding it")
-            for leftover in (path, path.with_name(path.name + "-wal"),
-                             path.with_name(path.name + "-shm")):  # fmt: skip
-                leftover.unlink(missing_ok=True)
-            store = IndexStore(path, repo)
-        return cls(repo, store, embedder or default_embedder)
+            try:
+                for leftover in (path, path.with_name(path.name + "-wal"),
+                                 path.with_name(path.name + "-shm")):  # fmt: skip
+                    leftover.unlink(missing_ok=True)
+            except OSError as cause:
+                raise unavailable(path, cause) from cause
+            try:
+                store = IndexStore(path, repo)
+            except IndexCorrupt as again:
+                raise IndexUnavailable(
+                    f"the codebase index {path} is unusable ({again}) even after deleting it; "
+                    "set REINS_INDEX_DIR to another directory"
+                ) from again
+        try:
+            return cls(repo, store, embedder or default_embedder)
+        except BaseException:
+            store.db.close()
+            raise
 
     def close(self) -> None:
         with self.lock:

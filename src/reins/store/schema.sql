@@ -7,7 +7,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     model TEXT NOT NULL,
     profile TEXT NOT NULL,
     title TEXT NOT NULL,
-    status TEXT NOT NULL
+    status TEXT NOT NULL,
+    -- schema 2: who runs it (see owner.py); a dead owner's `running` reads as `interrupted`
+    owner_pid INTEGER,
+    owner_host TEXT,
+    owner_start TEXT,
+    owner_token TEXT,
+    heartbeat_at REAL
 );
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY,

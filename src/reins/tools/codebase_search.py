@@ -8,7 +8,7 @@ import threading
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
-from reins.tools.errors import invalid
+from reins.tools.errors import invalid, unexpected
 
 TOKEN_BUDGET = 3000  # of the result; ~4 characters a token
 MAX_LINES_PER_HIT = 60
@@ -37,8 +37,17 @@ class CodebaseSearch(Tool):
             raise invalid("query is empty", hint="say what code you are looking for")
         if "\x00" in args.query or "\x00" in (args.path_glob or ""):
             raise invalid("query and path_glob must not contain NUL bytes")
-        index = await asyncio.to_thread(_current_index, ctx)
-        hits = await asyncio.to_thread(index.search, args.query, args.path_glob, args.limit)
+        from reins.index.store import IndexUnavailable
+
+        try:
+            index = await asyncio.to_thread(_current_index, ctx)
+            hits = await asyncio.to_thread(index.search, args.query, args.path_glob, args.limit)
+        except IndexUnavailable as error:
+            raise unexpected(
+                str(error),
+                hint="use grep or glob to find the code meanwhile; codebase_search may work "
+                "again once the index is free",
+            ) from error
         pending = index.pending_vectors()
         return render_hits(args.query, hits, pending)
 

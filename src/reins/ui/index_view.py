@@ -20,12 +20,15 @@ def _progress(console: Console) -> Progress:
 def open_index(repo: Path, config, console: Console, rebuild: bool = False):
     from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
-    from reins.index.store import index_path
+    from reins.index.store import index_path, unavailable
 
     if rebuild:
         path = index_path(repo)
-        for leftover in path.parent.glob(path.name + "*"):
-            leftover.unlink()
+        try:
+            for leftover in path.parent.glob(path.name + "*"):
+                leftover.unlink()
+        except OSError as error:  # IndexUnavailable: `reins: error: …`, not a traceback
+            raise unavailable(path, error) from error
 
     def embedder():
         with _progress(console) as bar:
