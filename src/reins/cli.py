@@ -3,6 +3,7 @@ so `reins --help` and `reins --version` start fast."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,14 @@ MODEL_HELP = (
     "Model spec: local:qwen2.5-coder-1.5b (default, embedded), openai:MODEL, anthropic:MODEL, "
     "openai-compat:BASE_URL#MODEL, scripted:FILE.jsonl (tests/demos only)."
 )
+
+
+def exit_now(code: int) -> None:
+    """Exit without waiting for worker threads: one stuck in a cancelled call (llama.cpp
+    mid-prefill cannot be interrupted) must not hold the process past its deadline."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -35,9 +44,11 @@ def main() -> None:
       reins chat                      interactive session in the current repo
       reins sessions list             what ran, with tokens and tool calls
       reins search "where is X done"  find code by meaning or name (reins index builds ahead)
+      reins trust --repo PATH         let a repo's .reins/config.toml change the sandbox/model
 
     Settings come from ~/.config/reins/config.toml, then REPO/.reins/config.toml
-    (the repo wins), then flags. API keys: OPENAI_API_KEY, ANTHROPIC_API_KEY.
+    (the repo wins; beyond limits only once you `reins trust` it), then flags.
+    API keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENAI_COMPAT_API_KEY.
     """
 
 
@@ -65,15 +76,37 @@ def _sandbox_options(func):
     return func
 
 
-def _config(repo: Path, **flags):
-    from reins.config import ConfigError, load_config
+def _config(repo: Path, ask_trust: bool = False, **flags):
+    from reins.config import ConfigError, UntrustedRepoConfig, load_config
 
     if not repo.is_dir():
         fail(f"repository {repo} does not exist or is not a directory")
     try:
-        return load_config(repo).with_flags(**flags)
+        try:
+            return load_config(repo).with_flags(**flags)
+        except UntrustedRepoConfig as untrusted:
+            if not (ask_trust and sys.stdin.isatty()):
+                raise
+            drop = not _ask_trust(untrusted.repo_config)
+            return load_config(repo, untrusted="drop" if drop else "refuse").with_flags(**flags)
     except ConfigError as error:
         fail(str(error))
+
+
+def _ask_trust(repo_config) -> bool:
+    """Show the repo's config and ask whether it may apply (chat only; run never prompts)."""
+    from reins.config import trust_repo_config
+
+    click.echo(f"{repo_config.path} asks for settings that need your consent:", err=True)
+    click.echo(repo_config.path.read_text("utf-8", errors="replace").rstrip(), err=True)
+    keys = ", ".join(repo_config.sensitive_keys)
+    if click.confirm(f"Trust this file ({keys})? It is asked again if it changes", err=True):
+        trust_repo_config(repo_config)
+        return True
+    click.echo(
+        "reins: using only its limits (max_steps and the like); the rest is ignored", err=True
+    )
+    return False
 
 
 def _store():
@@ -114,7 +147,7 @@ def run(
         max_wall_s=max_wall_s, sandbox=sandbox, allow_network=allow_network,
     )  # fmt: skip
     status = run_headless(task, repo, config, _store(), as_json=as_json)
-    sys.exit(EXIT_CODES.get(status, 1))
+    exit_now(EXIT_CODES.get(status, 1))
 
 
 @main.command()
@@ -130,8 +163,9 @@ def chat(repo, model, profile, sandbox, allow_network, resume_id):
     from reins.ui.chat import run_chat
 
     config = _config(
-        repo, model=model, profile=profile, sandbox=sandbox, allow_network=allow_network
-    )
+        repo, ask_trust=True, model=model, profile=profile, sandbox=sandbox,
+        allow_network=allow_network,
+    )  # fmt: skip
     run_chat(repo, config, _store(), resume_id)
 
 
@@ -187,13 +221,56 @@ def search(query, repo, limit, path_glob, as_json):
 
 def _run_index_job(job) -> None:
     from reins.index.embed.minilm import EmbeddingModelMissing
+    from reins.index.store import IndexUnavailable
 
     try:
         job()
     except KeyboardInterrupt:
         fail("interrupted; the index keeps what was finished", 130)
-    except (EmbeddingModelMissing, ValueError, FileNotFoundError) as error:
+    except (EmbeddingModelMissing, IndexUnavailable, ValueError, FileNotFoundError) as error:
         fail(str(error))
+
+
+@main.command()
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Repository whose .reins/config.toml to trust.")  # fmt: skip
+@click.option("--revoke", is_flag=True, help="Withdraw trust from the repository.")
+@click.option("--list", "list_all", is_flag=True, help="List trusted repositories.")
+def trust(repo, revoke, list_all):
+    """Let a repository's .reins/config.toml apply settings that need consent.
+
+    \b
+    On its own, a repo config may only set limits (max_steps, max_tokens, max_wall_s,
+    command_timeout_s, max_retries, profile). Sandbox mode, network, model endpoint,
+    index endpoint and key, env_passthrough and profile overrides apply only once you
+    trust that exact file; any change to it needs trust again. `reins run` refuses an
+    untrusted one; `reins chat` asks.
+    """
+    from reins.config import (
+        ConfigError,
+        read_repo_config,
+        revoke_trust,
+        trust_repo_config,
+        trusted_repos,
+    )  # fmt: skip
+
+    try:
+        if list_all:
+            for path, entry in sorted(trusted_repos().items()):
+                click.echo(f"{path}  sha256:{str(entry.get('sha256'))[:12]}")
+            return
+        if revoke:
+            found = revoke_trust(repo)
+            click.echo(f"{'revoked' if found else 'was not trusted'}: {repo.resolve()}")
+            return
+        repo_config = read_repo_config(repo)
+    except ConfigError as error:
+        fail(str(error))
+    if repo_config is None:
+        fail(f"{repo.resolve()} has no .reins/config.toml; nothing to trust")
+    trust_repo_config(repo_config)
+    keys = ", ".join(repo_config.sensitive_keys) or "only limits"
+    click.echo(f"trusted {repo_config.path} ({keys}); a change to the file needs trust again")
 
 
 @main.group()

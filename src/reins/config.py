@@ -1,8 +1,19 @@
-"""Settings: ~/.config/reins/config.toml, then the repo's .reins/config.toml (repo wins), then flags."""
+"""Settings: ~/.config/reins/config.toml, then the repo's .reins/config.toml (repo wins), then flags.
+
+A repository is not the user. Whoever wrote its .reins/config.toml (a colleague, a
+dependency, the model in an earlier session) could loosen the sandbox, send the code to
+their own endpoint, or pick which secret is sent with it. So a repo config may set only
+the harmless limits in REPO_SAFE_KEYS on its own; anything else applies once the user has
+trusted that exact file (`reins trust`, or the prompt in chat). Trust is bound to the
+file's content: any change to it, by anyone, asks again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import time
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -10,9 +21,28 @@ from typing import Any
 
 from reins.models.spec import DEFAULT_MODEL
 
+# A repo config may set these without trust: they bound a run, they grant nothing.
+REPO_SAFE_KEYS = frozenset(
+    {"max_steps", "max_tokens", "max_wall_s", "command_timeout_s", "max_retries", "profile"}
+)
+
 
 class ConfigError(ValueError):
     pass
+
+
+class UntrustedRepoConfig(ConfigError):
+    """The repo's config asks for settings that need the user's consent."""
+
+    def __init__(self, repo_config: RepoConfig):
+        self.repo_config = repo_config
+        keys = ", ".join(repo_config.sensitive_keys)
+        super().__init__(
+            f"{repo_config.path} sets {keys}, which a repository may not change without your "
+            f"consent (sandbox, network, model endpoint, secrets). Review the file, then run "
+            f"`reins trust --repo {repo_config.repo}` to allow it; it is asked again whenever "
+            "the file changes."
+        )
 
 
 @dataclass
@@ -26,6 +56,8 @@ class Config:
     allow_network: bool = False
     command_timeout_s: float = 120.0
     max_retries: int = 4
+    # Extra environment variables commands may see (names or globs); none by default.
+    env_passthrough: list[str] = field(default_factory=list)
     # Per-profile overrides, e.g. [profiles.qwen] temperature = 0.0
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Codebase search, e.g. [index] embeddings = "openai-compat" (see reins.index.embed.factory)
@@ -37,30 +69,77 @@ class Config:
         return Config(**values)
 
 
+@dataclass
+class RepoConfig:
+    repo: Path
+    path: Path
+    data: dict[str, Any]
+    digest: str
+
+    @property
+    def sensitive_keys(self) -> list[str]:
+        return sorted(set(self.data) - REPO_SAFE_KEYS)
+
+    def trusted(self) -> bool:
+        entry = _read_trust().get(str(self.repo))
+        return bool(entry) and entry.get("sha256") == self.digest
+
+
 def user_config_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "reins" / "config.toml"
 
 
-def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
+def trust_store_path() -> Path:
+    return user_config_path().with_name("trusted_repos.json")
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    known = {f.name for f in fields(Config)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}")
+    return data
 
 
-def load_config(repo: Path) -> Config:
+def _read_file(path: Path) -> bytes | None:
+    if not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read it: {error.strerror}") from error
+
+
+def read_repo_config(repo: Path) -> RepoConfig | None:
+    repo = repo.resolve()
+    path = repo / ".reins" / "config.toml"
+    raw = _read_file(path)
+    if raw is None:
+        return None
+    return RepoConfig(repo, path, _parse(path, raw), hashlib.sha256(raw).hexdigest())
+
+
+def load_config(repo: Path, *, untrusted: str = "refuse") -> Config:
+    """The merged settings. A repo config that needs trust and lacks it raises
+    UntrustedRepoConfig (untrusted="refuse") or contributes only its safe keys ("drop")."""
+    raw = _read_file(user_config_path())
+    layers = [_parse(user_config_path(), raw) if raw is not None else {}]
+    repo_config = read_repo_config(repo)
+    if repo_config is not None:
+        data = repo_config.data
+        if repo_config.sensitive_keys and not repo_config.trusted():
+            if untrusted == "refuse":
+                raise UntrustedRepoConfig(repo_config)
+            data = {k: v for k, v in data.items() if k in REPO_SAFE_KEYS}
+        layers.append(data)
     merged: dict[str, Any] = {}
-    for path in (user_config_path(), repo / ".reins" / "config.toml"):
-        data = _read(path)
-        known = {f.name for f in fields(Config)}
-        unknown = set(data) - known
-        if unknown:
-            raise ConfigError(
-                f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}"
-            )
+    for data in layers:
+        data = dict(data)
         profiles = {**merged.get("profiles", {}), **data.pop("profiles", {})}
         merged.update(data)
         merged["profiles"] = profiles
@@ -68,3 +147,45 @@ def load_config(repo: Path) -> Config:
         return Config(**merged)
     except TypeError as error:
         raise ConfigError(f"bad configuration: {error}") from error
+
+
+# --- trust store: {repo path: {"sha256": digest of .reins/config.toml, "at": time}} -----
+
+
+def _read_trust() -> dict[str, dict[str, Any]]:
+    path = trust_store_path()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise ConfigError(
+            f"{path} is unreadable ({error}); fix or delete it (it only lists trusted repos)"
+        ) from error
+    return data if isinstance(data, dict) else {}
+
+
+def _write_trust(data: dict[str, dict[str, Any]]) -> None:
+    path = trust_store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
+    os.replace(tmp, path)
+
+
+def trust_repo_config(repo_config: RepoConfig) -> None:
+    data = _read_trust()
+    data[str(repo_config.repo)] = {"sha256": repo_config.digest, "at": time.time()}
+    _write_trust(data)
+
+
+def revoke_trust(repo: Path) -> bool:
+    data = _read_trust()
+    found = data.pop(str(repo.resolve()), None) is not None
+    if found:
+        _write_trust(data)
+    return found
+
+
+def trusted_repos() -> dict[str, dict[str, Any]]:
+    return _read_trust()

@@ -1,6 +1,6 @@
 import pytest
 
-from reins.config import ConfigError, load_config
+from reins.config import ConfigError, load_config, read_repo_config, trust_repo_config
 from reins.models.spec import ModelSpec, ModelSpecError
 from reins.profiles import ProfileError, load_profile, select_profile
 from reins.profiles.profile import apply_overrides
@@ -58,6 +58,7 @@ def test_repo_config_wins_over_user_config(tmp_path, monkeypatch):
     repo = tmp_path / "repo"
     (repo / ".reins").mkdir(parents=True)
     (repo / ".reins" / "config.toml").write_text('model = "anthropic:claude-x"\n')
+    trust_repo_config(read_repo_config(repo))  # a repo may choose the model once trusted
     config = load_config(repo)
     assert config.model == "anthropic:claude-x" and config.max_steps == 7
     assert config.profiles == {"qwen": {"temperature": 0.5}}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reins.agent.context import system_prompt
 from reins.agent.events import SessionEvents
+from reins.agent.history import repair_history
 from reins.agent.outcome import Budget
 from reins.agent.session import Session
 from reins.agent.static_context import gather_static_context
@@ -39,14 +41,22 @@ class Runtime:
     store: SessionStore
     shutdown_tracing: Callable[[], None]
 
-    async def close(self) -> None:
+    async def close(self, timeout_s: float = 10.0) -> None:
+        """Close everything; parts that do not close in time are left to process exit."""
+        try:
+            await asyncio.wait_for(self._close(), timeout_s)
+        except TimeoutError:
+            pass
+        finally:
+            self.shutdown_tracing()
+
+    async def _close(self) -> None:
         await self.session.executor.ctx.terminals.close()
         await close_lsp(self.session.executor.ctx)
         if self.session.executor.ctx.codebase is not None:
             self.session.executor.ctx.codebase.close()
         await self.session.model.close()
         await self.session.executor.ctx.sandbox.close()
-        self.shutdown_tracing()
 
 
 def resolve_model(config: Config, spec_text: str | None = None):
@@ -79,7 +89,9 @@ def open_session(
     repo = repo.resolve()
     spec, profile, client = resolve_model(config)
     tools = build_tools(list(profile.tools) if profile.tools else None, profile.finish_tool)
-    sandbox = make_sandbox(str(repo), config.sandbox, config.allow_network)
+    sandbox = make_sandbox(
+        str(repo), config.sandbox, config.allow_network, tuple(config.env_passthrough)
+    )
     shutdown = lambda: None  # noqa: E731
     if tracer is None:
         tracer, shutdown = make_tracer()
@@ -94,7 +106,10 @@ def open_session(
         if row is None:
             raise SessionNotFound(f"no session {resume_id!r}; see `reins sessions list`")
         session_id = row.id
-        history = store.messages(session_id)
+        # A run killed mid-step leaves calls without results, which providers reject.
+        history, repairs = repair_history(store.messages(session_id))
+        if repairs and events is not None:
+            events.notice(f"repaired the stored history: {'; '.join(repairs)}")
         prompt = build_system_prompt(profile, executor, repo)
         if not history or history[0].role != "system":
             history.insert(0, Message("system", prompt))
@@ -112,6 +127,7 @@ def open_session(
         tracer=tracer,
         budget=Budget(config.max_steps, config.max_tokens, config.max_wall_s),
         events=events,
+        model_retries=config.max_retries,
     )
     return Runtime(session, store, shutdown)
 

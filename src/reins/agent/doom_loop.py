@@ -33,9 +33,12 @@ class Verdict(Enum):
 
 
 def signature(item: ExecutedCall) -> str:
-    if item.call.parse_error:
-        return "parse_error"
-    return item.call.name + json.dumps(item.call.arguments, sort_keys=True, default=str)
+    """Two calls are "the same" when the model sent the same thing: for a call that could
+    not be parsed, the same raw text (four different typos are four different calls)."""
+    call = item.call
+    if call.parse_error:
+        return f"unparsed {call.name} {call.raw_arguments or call.parse_error}"
+    return call.name + json.dumps(call.arguments, sort_keys=True, default=str)
 
 
 class DoomLoopGuard:

@@ -12,13 +12,15 @@ from reins.agent.events import SessionEvents
 from reins.agent.outcome import Budget, RunOutcome
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReasoningDelta, ReplyDone, TextDelta, Usage
+from reins.models.retry import stream_with_retries
 from reins.profiles import Profile
 from reins.profiles.text_protocol import PREFILL, close_open_call, parse_tool_calls
-from reins.store import SessionStore
+from reins.store import SessionStore, StoreError
 from reins.tools.base import ToolResult
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall, ToolExecutor, arguments_json
 
+STREAM_FAILURES = ("truncated", "malformed", "connection")
 FINISH_NUDGE = "Reply with a tool call. When the task is done, call finish with a summary."
 FINISH_ALONE = "not run: call finish alone, after you have seen the results of your other calls"
 NOT_RUN = "not run: make one tool call per reply and wait for its result before the next"
@@ -49,6 +51,7 @@ class Session:
         tracer,
         budget: Budget | None = None,
         events: SessionEvents | None = None,
+        model_retries: int = 2,
     ):
         self.id = session_id
         self.model = model
@@ -60,6 +63,8 @@ class Session:
         self.budget = budget or Budget()
         self.events = events or SessionEvents()
         self.context = ContextBuilder(profile, executor.schemas())
+        self.model_retries = model_retries  # whole-reply retries after a stream broke
+        self._expired = False  # the turn's deadline cancelled it
 
     def switch_model(self, model: ModelClient, profile: Profile, system_prompt: str) -> None:
         """Keep the history; re-render the system prompt for the new profile."""
@@ -72,19 +77,33 @@ class Session:
         self.history.append(message)
         self.store.add_message(self.id, message)
 
-    async def run_turn(self, request: str) -> RunOutcome:
-        """Handle one user request until the model ends its turn or a budget stops it."""
+    async def run_turn(self, request: str, *, deadline: float | None = None) -> RunOutcome:
+        """Handle one user request until the model ends its turn or a budget stops it.
+        `deadline` (loop.time()) bounds the whole turn, model calls and tools included;
+        by default it is max_wall_s from now."""
         state = TurnState()
-        self._append(Message("user", request))
-        self.store.set_status(self.id, "running")
-        with self.tracer.start_as_current_span("invoke_agent") as span:
-            span.set_attribute("gen_ai.operation.name", "invoke_agent")
-            span.set_attribute("gen_ai.agent.name", "reins")
-            span.set_attribute("gen_ai.conversation.id", self.id)
-            status, final = await self._loop(state)
-            if status != "completed":
-                span.set_attribute("error.type", status)
-        self.store.set_status(self.id, status)
+        loop = asyncio.get_running_loop()
+        if deadline is None and self.budget.max_wall_s is not None:
+            deadline = loop.time() + self.budget.max_wall_s
+        self._expired = False
+        timer = None
+        if deadline is not None:
+            timer = loop.call_at(deadline, self._expire, asyncio.current_task())
+        try:
+            with self.tracer.start_as_current_span("invoke_agent") as span:
+                span.set_attribute("gen_ai.operation.name", "invoke_agent")
+                span.set_attribute("gen_ai.agent.name", "reins")
+                span.set_attribute("gen_ai.conversation.id", self.id)
+                status, final = await self._start_and_loop(request, state)
+                if status != "completed":
+                    span.set_attribute("error.type", status)
+        finally:
+            if timer is not None:
+                timer.cancel()
+        try:
+            self.store.set_status(self.id, status)
+        except StoreError as error:
+            status, final = "error", f"{final}\n(the session log could not be updated: {error})"
         return RunOutcome(
             session_id=self.id,
             status=status,
@@ -96,6 +115,20 @@ class Session:
             final_message=final,
         )
 
+    def _expire(self, task: asyncio.Task | None) -> None:
+        self._expired = True
+        if task is not None:
+            task.cancel()
+
+    async def _start_and_loop(self, request: str, state: TurnState) -> tuple[str, str]:
+        try:
+            self._append(Message("user", request))
+            self.store.claim(self.id)
+        except StoreError as error:
+            self.events.notice(f"session log error: {error}")
+            return "error", f"the session log failed: {error}"
+        return await self._loop(state)
+
     async def _loop(self, state: TurnState) -> tuple[str, str]:
         guard = DoomLoopGuard()
         unanswered: list = []  # calls of the current reply that have no result yet
@@ -106,6 +139,7 @@ class Session:
                 if stop:
                     return stop
                 state.steps += 1
+                self.store.heartbeat(self.id)
                 reply = await self._call_model(state, require_tool=self._must_call_tool(state))
                 message = reply.message
                 if self.context.text_protocol and not message.tool_calls:
@@ -113,8 +147,10 @@ class Session:
                     message.content, message.tool_calls = parse_tool_calls(message.raw)
                 self._append(message)
                 calls = message.tool_calls
+                offers_finish = "finish" in self.executor.tools
                 if (
                     calls
+                    and offers_finish
                     and calls[0].name == "finish"
                     and (len(calls) == 1 or self.profile.one_call_per_turn)
                 ):
@@ -134,8 +170,9 @@ class Session:
                         continue
                     return "completed", message.content
                 unanswered = list(calls)
-                pending = [c for c in calls if c.name != "finish"]  # finish must come alone
-                skipped = [c for c in calls if c.name == "finish"]
+                # finish must come alone; where it is not offered, it is an unknown tool
+                pending = [c for c in calls if c.name != "finish" or not offers_finish]
+                skipped = [c for c in calls if c.name == "finish" and offers_finish]
                 if self.profile.one_call_per_turn and len(pending) > 1:
                     pending, skipped = pending[:1], pending[1:] + skipped
                 for call in pending:
@@ -153,13 +190,30 @@ class Session:
                     self.events.notice(text)
                     return "error", text
         except asyncio.CancelledError:
-            if unanswered:  # every call gets a result, so the history stays valid to resume
-                self._record_tools(state, self.executor.aborted_results(unanswered))
+            expired = self._expired
+            if expired:  # our own deadline, not the person: carry on to record the results
+                asyncio.current_task().uncancel()
+            try:
+                if unanswered:  # every call gets a result, so the history stays valid to resume
+                    self._record_tools(
+                        state, self.executor.aborted_results(unanswered, timed_out=expired)
+                    )
+            except StoreError as error:
+                self.events.notice(f"session log error: {error}")
+            if expired:
+                text = "stopped: the wall-time budget ran out" + (
+                    f" ({self.budget.max_wall_s:g} s)" if self.budget.max_wall_s else ""
+                )
+                self.events.notice(text)
+                return "budget", text
             self.events.notice("aborted by the user")
             return "aborted", "aborted by the user"
         except ProviderError as error:
             self.events.notice(f"model error: {error}")
             return "error", f"model error: {error}"
+        except StoreError as error:
+            self.events.notice(f"session log error: {error}")
+            return "error", f"the session log failed: {error}"
 
     @staticmethod
     def _not_run(call) -> ExecutedCall:
@@ -202,8 +256,15 @@ class Session:
             span.set_attribute("gen_ai.request.model", self.model.model)
             reply = None
             try:
-                stream = self.model.stream(
-                    messages, tools, require_tool=require_tool, prefill=prefill
+                stream = stream_with_retries(
+                    lambda: self.model.stream(
+                        messages, tools, require_tool=require_tool, prefill=prefill
+                    ),
+                    max_retries=self.model_retries,
+                    on_retry=self._retrying,
+                    # The SDK retried HTTP errors, time-outs and refused connections already;
+                    # what is left to retry here is a stream that broke off or garbled.
+                    should_retry=lambda error: error.reason in STREAM_FAILURES,
                 )
                 async for event in stream:
                     if isinstance(event, TextDelta):
@@ -235,6 +296,12 @@ class Session:
         )  # fmt: skip
         self.events.model_finished(reply)
         return reply
+
+    def _retrying(self, attempt: int, error: ProviderError, delay_s: float) -> None:
+        self.events.notice(
+            f"model call failed ({error}); retrying in {delay_s:.1f} s (retry {attempt} of "
+            f"{self.model_retries})"
+        )
 
     def _record_tools(self, state: TurnState, executed: list[ExecutedCall], note: str = "") -> None:
         """Append each result as a tool message and log it; `note` goes on the last one."""

@@ -5,21 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import subprocess
+import stat
 from pathlib import Path
+
+from reins.sandbox.safe_git import run_git
 
 AGENTS_FILE = "AGENTS.md"
 AGENTS_MAX_CHARS = 8000
 STATUS_MAX_LINES = 30
 FILES_MAX = 60
-
-
-def _git(repo: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
@@ -29,10 +23,10 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
         f"Working directory: {repo}",
         f"Date: {(today or dt.date.today()).isoformat()}",
     ]
-    branch = _git(repo, "rev-parse", "--abbrev-ref", "HEAD")
+    branch = run_git(repo, "rev-parse", "--abbrev-ref", "HEAD")
     if branch is not None:
         lines.append(f"Git branch: {branch}")
-        status = (_git(repo, "status", "--short") or "").splitlines()
+        status = (run_git(repo, "status", "--short", "--ignore-submodules=all") or "").splitlines()
         if status:
             shown = status[:STATUS_MAX_LINES]
             if len(status) > STATUS_MAX_LINES:
@@ -40,7 +34,7 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
             lines.append("Git status:\n" + "\n".join(shown))
         else:
             lines.append("Git status: clean")
-        files = (_git(repo, "ls-files") or "").splitlines()
+        files = (run_git(repo, "ls-files") or "").splitlines()
     else:
         lines.append("Git: not a git repository")
         files = sorted(p.name for p in repo.iterdir() if not p.name.startswith("."))
@@ -48,10 +42,28 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
         shown = files[:FILES_MAX]
         more = f"\n… {len(files) - FILES_MAX} more" if len(files) > FILES_MAX else ""
         lines.append("Files:\n" + "\n".join(shown) + more)
-    agents = repo / AGENTS_FILE
-    if agents.is_file():
-        text = agents.read_text("utf-8", errors="replace")
-        if len(text) > AGENTS_MAX_CHARS:
-            text = text[:AGENTS_MAX_CHARS] + "\n[AGENTS.md truncated]"
-        lines.append(f"\n# Project instructions ({AGENTS_FILE})\n{text}")
+    agents = read_agents_file(repo)
+    if agents is not None:
+        lines.append(f"\n# Project instructions ({AGENTS_FILE})\n{agents}")
     return "\n".join(lines)
+
+
+def read_agents_file(repo: Path) -> str | None:
+    """AGENTS.md, if it is a regular file inside the repo: a link to ~/.ssh/id_rsa or a FIFO
+    must not end up in (or hang) the prompt sent to the provider."""
+    path = repo / AGENTS_FILE
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(repo.resolve()):
+        return None
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = handle.read(AGENTS_MAX_CHARS * 4 + 1)
+    text = data.decode("utf-8", errors="replace")
+    if len(text) > AGENTS_MAX_CHARS:
+        text = text[:AGENTS_MAX_CHARS] + "\n[AGENTS.md truncated]"
+    return text

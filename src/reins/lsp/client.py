@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,13 @@ class LspError(RuntimeError):
 
 
 class LspClient:
-    def __init__(self, name: str, argv: list[str], root: Path):
+    def __init__(self, name: str, argv: list[str], root: Path, sandbox=None):
         self.name = name
         self.argv = argv
         self.root = root
+        # Servers read the repo's own config (and some run its build scripts): they run in
+        # the same sandbox as the model's commands.
+        self.sandbox = sandbox
         self.process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task | None = None
         self._next_id = 0
@@ -33,9 +37,13 @@ class LspClient:
         return self.process is not None and self.process.returncode is None
 
     async def start(self, timeout_s: float) -> None:
+        argv, env = self.argv, None
+        if self.sandbox is not None:
+            argv, env = self.sandbox.argv_exec(self.argv, str(self.root)), self.sandbox.env()
         self.process = await asyncio.create_subprocess_exec(
-            *self.argv,
+            *argv,
             cwd=self.root,
+            env=env,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -166,7 +174,8 @@ class LspClient:
             await self.notify("exit", None)
             await asyncio.wait_for(self.process.wait(), 2)
         if self.alive:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):  # the server and all it started
+                os.killpg(self.process.pid, signal.SIGKILL)
             await self.process.wait()
         if self._reader:
             self._reader.cancel()

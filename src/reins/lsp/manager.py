@@ -14,8 +14,9 @@ DIAGNOSTICS_TIMEOUT_S = 30.0
 
 class LspManager:
     def __init__(self, root: Path, start_timeout_s: float = START_TIMEOUT_S,
-                 diagnostics_timeout_s: float = DIAGNOSTICS_TIMEOUT_S):  # fmt: skip
+                 diagnostics_timeout_s: float = DIAGNOSTICS_TIMEOUT_S, sandbox=None):  # fmt: skip
         self.root = root
+        self.sandbox = sandbox
         self.start_timeout_s = start_timeout_s
         self.diagnostics_timeout_s = diagnostics_timeout_s
         self.clients: dict[str, LspClient] = {}
@@ -39,7 +40,7 @@ class LspManager:
                 raise LspError(f"{spec.name} is not installed ({spec.install_hint})")
             if client is not None:
                 await client.stop()  # it died: start a fresh one
-            client = LspClient(spec.name, argv, self.root)
+            client = LspClient(spec.name, argv, self.root, self.sandbox)
             self.clients[spec.name] = client
             try:
                 await client.start(self.start_timeout_s)

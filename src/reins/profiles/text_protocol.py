@@ -16,7 +16,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from reins.models.messages import Message, ToolCall
+from reins.models.messages import MAX_DEPTH, Message, ToolCall
 
 TAG_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
 # Small models mix up the tags and write a call as <tool_response>{"name": …}</tool_response>.
@@ -124,7 +124,7 @@ def _bad_call(problem: str, snippet: str) -> ToolCall:
         f"could not read your tool call: {problem}. Write exactly one JSON object "
         '{"name": ..., "arguments": {...}} inside <tool_call></tool_call>. You wrote: ' + shown
     )
-    return ToolCall("invalid_tool_call", {}, parse_error=message)
+    return ToolCall("invalid_tool_call", {}, parse_error=message, raw_arguments=snippet)
 
 
 def close_open_call(raw: str) -> str:
@@ -165,4 +165,6 @@ def parse_tool_calls(text: str) -> tuple[str, list[ToolCall]]:
             calls.extend(_to_call(item) for item in items)
         except ValueError as error:
             calls.append(_bad_call(str(error), block))
+        except RecursionError:
+            calls.append(_bad_call(f"it is nested more than {MAX_DEPTH} levels deep", block))
     return visible.strip(), calls

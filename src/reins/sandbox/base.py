@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 from dataclasses import dataclass
 from typing import Protocol
 
 from reins.sandbox.capture import OutputCapture
 
-# Secrets stay out of commands the model writes (same idea as Codex's env policy).
-SECRET_ENV = re.compile(r"(KEY|SECRET|TOKEN|PASSWORD)", re.IGNORECASE)
+# After the command itself exits, how long its output may still arrive before whatever
+# it left running in the background (`sleep 300 &`, holding the pipe) is killed.
+EXIT_GRACE_S = 0.5
 
 
 @dataclass
@@ -27,35 +27,36 @@ class Sandbox(Protocol):
 
     def argv(self, command: str, cwd: str) -> list[str]: ...
 
+    def argv_exec(self, argv: list[str], cwd: str) -> list[str]: ...
+
+    def env(self) -> dict[str, str]: ...
+
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult: ...
 
     async def close(self) -> None: ...
 
 
-def command_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not SECRET_ENV.search(k)}
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-    env["PAGER"] = "cat"
-    env["GIT_PAGER"] = "cat"
-    return env
-
-
-async def spawn(argv: list[str], cwd: str) -> asyncio.subprocess.Process:
+async def spawn(
+    argv: list[str], cwd: str, env: dict[str, str], stdin: int | None = asyncio.subprocess.DEVNULL
+) -> asyncio.subprocess.Process:
     """Start argv in its own process group (so the whole tree can be killed), output piped."""
     return await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=stdin,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        env=command_env(),
+        env=env,
         start_new_session=True,
     )
 
 
-async def run_process(argv: list[str], cwd: str, timeout_s: float) -> ExecResult:
-    """Run argv in its own process group; on timeout or cancel kill the whole group."""
-    proc = await spawn(argv, cwd)
+async def run_process(
+    argv: list[str], cwd: str, timeout_s: float, env: dict[str, str]
+) -> ExecResult:
+    """Run argv in its own process group; on timeout or cancel kill the whole group. Once
+    the command exits, what it left running in the background dies too."""
+    proc = await spawn(argv, cwd, env)
     capture = OutputCapture()
     assert proc.stdout is not None
 
@@ -65,24 +66,50 @@ async def run_process(argv: list[str], cwd: str, timeout_s: float) -> ExecResult
             # read() returns without yielding while data is buffered: a flood (`yes`)
             # would starve the loop, timeout included.
             await asyncio.sleep(0)
-        await proc.wait()
+
+    reading = asyncio.ensure_future(pump())
+
+    async def finish() -> None:
+        # proc.wait() only returns once the pipe closes, which a background child holding
+        # it would delay forever: watch the exit status itself.
+        delay = 0.002
+        while not reading.done() and proc.returncode is None:
+            await asyncio.wait([reading], timeout=delay)
+            delay = min(delay * 2, 0.05)
+        if not reading.done():  # exited; give the rest of the output a moment to arrive
+            done, _ = await asyncio.wait([reading], timeout=EXIT_GRACE_S)
+            if not done:
+                kill_group(proc)
+                await asyncio.wait([reading], timeout=EXIT_GRACE_S)
+        if reading.done():
+            await proc.wait()
 
     timed_out = False
     try:
-        await asyncio.wait_for(pump(), timeout=timeout_s)
+        await asyncio.wait_for(finish(), timeout=timeout_s)
     except TimeoutError:
         timed_out = True
         kill_group(proc)
-        await reap(proc)
+        await asyncio.wait([reading], timeout=EXIT_GRACE_S)
     except asyncio.CancelledError:
         kill_group(proc)
-        await asyncio.shield(reap(proc))
+        await asyncio.shield(_stop(proc, reading))
         raise
+    await _stop(proc, reading)
     return ExecResult(
         exit_code=None if timed_out else proc.returncode,
         output=capture.text(),
         timed_out=timed_out,
     )
+
+
+async def _stop(proc: asyncio.subprocess.Process, reading: asyncio.Future) -> None:
+    """Stop reading and reap the process; a pipe still held by an escaped process (one that
+    left the group with setsid) is closed rather than waited on."""
+    if not reading.done():
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
+    await reap(proc, grace_s=1.0)
 
 
 async def reap(proc: asyncio.subprocess.Process, grace_s: float = 5.0) -> None:

@@ -9,6 +9,9 @@ from reins.sandbox.policy import escalated_mode, looks_sandbox_denied
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError
 
+# Linux refuses a single argument longer than 32 pages (MAX_ARG_STRLEN) with E2BIG.
+MAX_COMMAND_BYTES = 131_072 - 1
+
 
 class RunCommandArgs(BaseModel):
     command: str = Field(description="A bash command line, run from the workspace root")
@@ -32,6 +35,13 @@ class RunCommand(Tool):
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command is empty")
         if "\x00" in args.command:
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, "command contains a NUL byte")
+        size = len(args.command.encode("utf-8", errors="surrogatepass"))
+        if size > MAX_COMMAND_BYTES:
+            raise ToolError(
+                ErrorKind.INVALID_ARGUMENTS,
+                f"command is {size} bytes; one argument may be at most {MAX_COMMAND_BYTES}",
+                hint="write the script to a file with write_file, then run that file",
+            )
         if args.background:
             return await self._background(args, ctx)
         timeout = min(args.timeout_s or ctx.command_timeout_s, ctx.max_command_timeout_s)
@@ -60,7 +70,8 @@ class RunCommand(Tool):
                 "work around it or ask the person to allow it]"
             )
             return result
-        looser_sandbox = make_sandbox(str(ctx.workspace.root), looser, allow_network=True)
+        passthrough = getattr(ctx.sandbox, "env_passthrough", ())
+        looser_sandbox = make_sandbox(str(ctx.workspace.root), looser, True, passthrough)
         return await looser_sandbox.exec(command, str(ctx.workspace.root), timeout)
 
     async def _background(self, args: RunCommandArgs, ctx: ToolContext) -> str:

@@ -61,6 +61,11 @@ def classify_os_error(error: OSError) -> tuple[ErrorKind, str]:
     """The filesystem refused: a name the model made too long is its mistake; anything else
     (permissions, symlink loops, a full disk) is the environment contradicting the context."""
     text = f"{type(error).__name__}: {error.strerror or error}"
+    if error.errno == errno.E2BIG:
+        return ErrorKind.INVALID_ARGUMENTS, (
+            f"{text}: the command line is too long for the system; write it to a script "
+            "file with write_file and run that"
+        )
     if error.errno in (errno.ENAMETOOLONG, errno.EINVAL):
         return ErrorKind.INVALID_ARGUMENTS, text
     return ErrorKind.UNEXPECTED_ENVIRONMENT, text
@@ -104,8 +109,13 @@ class ToolExecutor:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
 
-    def aborted_results(self, calls: list[ToolCall]) -> list[ExecutedCall]:
-        result = ToolResult(ErrorKind.USER_ABORTED, "aborted by the user before it finished")
+    def aborted_results(self, calls: list[ToolCall], timed_out: bool = False) -> list[ExecutedCall]:
+        if timed_out:
+            result = ToolResult(
+                ErrorKind.TIMEOUT, "stopped: the run's time budget ran out before it finished"
+            )
+        else:
+            result = ToolResult(ErrorKind.USER_ABORTED, "aborted by the user before it finished")
         return [ExecutedCall(call, result, 0.0) for call in calls]
 
     def _is_exclusive(self, call: ToolCall) -> bool:
@@ -160,6 +170,11 @@ class ToolExecutor:
             raise
         except OSError as error:
             return ToolResult(*classify_os_error(error))
+        except RecursionError:
+            return ToolResult(
+                ErrorKind.INVALID_ARGUMENTS,
+                f"invalid arguments for {tool.name}: a value is nested too deeply to handle",
+            )
         except Exception as error:  # a bug in reins: keep the session alive, log loudly
             detail = traceback.format_exc()
             log.error("tool %s failed unexpectedly: %s", call.name, detail)
@@ -171,4 +186,7 @@ class ToolExecutor:
 
 
 def arguments_json(call: ToolCall) -> str:
+    """The call's arguments for the log; a malformed call keeps the model's own text."""
+    if call.parse_error and call.raw_arguments is not None:
+        return json.dumps({"_raw": call.raw_arguments}, ensure_ascii=False)
     return json.dumps(call.arguments, ensure_ascii=False, sort_keys=True)

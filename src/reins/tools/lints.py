@@ -48,7 +48,7 @@ class ReadLints(Tool):
             if not targets:
                 return "no files changed in this session yet; pass paths to check specific files"
         if ctx.lsp is None:
-            ctx.lsp = LspManager(ws.root)
+            ctx.lsp = LspManager(ws.root, sandbox=ctx.sandbox)
         lines: list[str] = []
         notes: list[str] = []
         attempted = timed_out = 0

@@ -45,7 +45,7 @@ class TerminalManager:
         live = [t for t in self.terminals.values() if t.running]
         if len(live) >= MAX_TERMINALS:
             raise RuntimeError(f"{MAX_TERMINALS} terminals are already running; kill one first")
-        process = await spawn(sandbox.argv(command, cwd), cwd)
+        process = await spawn(sandbox.argv(command, cwd), cwd, sandbox.env())
         terminal = Terminal(f"t{self._next}", command, process)
         self._next += 1
         terminal.pump = asyncio.create_task(self._pump(terminal))

@@ -1,0 +1,100 @@
+"""reins' own git calls, hardened: a repository's config cannot make them run a program.
+
+A repo's .git/config (or a file it includes) can name programs git runs by itself:
+core.fsmonitor on every status, filter drivers on files whose stat changed, hooks such as
+post-index-change, pagers, external diff, textconv, credential helpers. A model with a
+shell can write all of those, so every call here overrides them on the command line
+(which wins over config files), takes no optional locks (so writes no index, so runs no
+hook) and, where bubblewrap works, runs in a read-only sandbox with no network as well.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+TIMEOUT_S = 5.0
+
+FIXED_OVERRIDES = {
+    "core.fsmonitor": "false",
+    "core.hooksPath": "/dev/null",
+    "core.pager": "cat",
+    "core.editor": "true",
+    "core.askPass": "",
+    "core.sshCommand": "false",
+    "core.gitProxy": "",
+    "diff.external": "",
+    "credential.helper": "",
+    "gpg.program": "false",
+    "sequence.editor": "true",
+    "protocol.allow": "never",
+    "submodule.recurse": "false",
+}
+# Per-name settings that hold a program to run; each one found in the config is blanked.
+PROGRAM_KEY = re.compile(
+    r"^(filter\..+\.(clean|smudge|process)|diff\..+\.(textconv|command)|merge\..+\.driver"
+    r"|gpg\..+\.program|credential\..+\.helper|alias\..+|remote\..+\.(uploadpack|receivepack|vcs))$",
+    re.IGNORECASE,
+)
+
+
+def hardened_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+    )
+    return env
+
+
+def _argv(repo: Path, args: tuple[str, ...], overrides: dict[str, str]) -> list[str]:
+    flags = [f for key, value in overrides.items() for f in ("-c", f"{key}={value}")]
+    return ["git", "--no-pager", "-C", str(repo), *flags, *args]
+
+
+def _run(argv: list[str], repo: Path, sandboxed: bool) -> subprocess.CompletedProcess | None:
+    if sandboxed:
+        from reins.sandbox.factory import probe_bwrap
+
+        features = probe_bwrap()
+        if features is not None:
+            from reins.sandbox.bwrap import BubblewrapSandbox
+
+            box = BubblewrapSandbox(str(repo), writable=False, features=features)
+            argv = box.argv_exec(argv, str(repo))
+    try:
+        return subprocess.run(
+            argv, cwd=repo, capture_output=True, text=True, errors="replace",
+            timeout=TIMEOUT_S, env=hardened_env(), stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def program_overrides(repo: Path) -> dict[str, str]:
+    """Blank every program-valued key the repo's effective config sets."""
+    listed = _run(_argv(repo, ("config", "--list", "--null"), FIXED_OVERRIDES), repo, False)
+    found: dict[str, str] = {}
+    if listed is None or listed.returncode != 0:
+        return found
+    for entry in listed.stdout.split("\0"):
+        key = entry.split("\n", 1)[0]
+        if PROGRAM_KEY.match(key):
+            found[key] = ""
+    return found
+
+
+def run_git(repo: Path, *args: str, sandboxed: bool = True) -> str | None:
+    """stdout of `git ARGS` in repo, or None if git failed or is missing. Never runs a
+    program the repository's config names."""
+    overrides = {**FIXED_OVERRIDES, **program_overrides(repo)}
+    done = _run(_argv(repo, args, overrides), repo, sandboxed)
+    if done is None or done.returncode != 0:
+        return None
+    return done.stdout.strip()

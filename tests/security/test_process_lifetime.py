@@ -1,0 +1,83 @@
+"""Nothing a command starts outlives reins or its own time-out: a process left running
+after a benchmark task keeps a serial model server busy and skews every later task."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from reins.sandbox import make_sandbox
+from reins.sandbox.factory import bwrap_works
+
+MODES = ["full-access"] + (["workspace-write"] if bwrap_works() else [])
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def running(marker: str) -> list[str]:
+    """Live (not zombie) processes whose command line contains marker."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in cmdline and state != "Z" and "pgrep" not in cmdline:
+            found.append(entry.name)
+    return found
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_commands_die_when_reins_is_killed(tmp_path, mode):
+    marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
+    script = textwrap.dedent(f"""
+        import asyncio, sys
+        from reins.sandbox import make_sandbox
+        box = make_sandbox({str(tmp_path)!r}, {mode!r})
+        print("starting", flush=True)
+        asyncio.run(box.exec("sleep {marker} & setsid sleep {marker} & sleep {marker}", {str(tmp_path)!r}, 600))
+    """)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    reins = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while len(running(f"sleep {marker}")) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(running(f"sleep {marker}")) >= 3
+        os.kill(reins.pid, signal.SIGKILL)
+        reins.wait()
+        deadline = time.monotonic() + 5
+        while running(f"sleep {marker}") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = running(f"sleep {marker}")
+    finally:
+        for pid in running(f"sleep {marker}"):
+            os.kill(int(pid), signal.SIGKILL)
+    # setsid leaves the process group: the pid namespace (bwrap) or the supervisor's
+    # subreaper role (full-access) still finds it.
+    assert left == [], left
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_background_job_does_not_turn_a_command_into_a_timeout(tmp_path, mode):
+    marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
+    box = make_sandbox(str(tmp_path), mode)
+    start = time.monotonic()
+    result = await box.exec(
+        f"sleep {marker} & setsid sleep {marker} & echo started", str(tmp_path), 30
+    )
+    assert time.monotonic() - start < 3
+    assert not result.timed_out and result.exit_code == 0
+    assert result.output.strip() == "started"
+    time.sleep(0.2)
+    assert running(f"sleep {marker}") == []  # the background job died with its command
