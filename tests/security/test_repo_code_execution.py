@@ -154,3 +154,20 @@ def test_reins_run_refuses_an_untrusted_repo_config_and_says_how_to_trust(tmp_pa
     assert ran.returncode == 0, ran.stderr
     revoked = reins("trust", "--repo", str(repo), "--revoke", cwd=tmp_path)
     assert "revoked" in revoked.stdout
+
+
+def test_chat_asks_before_applying_an_untrusted_repo_config(tmp_path, monkeypatch, capsys):
+    import click
+
+    from reins import cli
+
+    repo = repo_with_config(tmp_path, 'sandbox = "read-only"\nmax_steps = 5\n')
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(click, "confirm", lambda *a, **k: False)
+    declined = cli._config(repo, ask_trust=True)
+    assert declined.sandbox == "workspace-write" and declined.max_steps == 5
+    assert 'sandbox = "read-only"' in capsys.readouterr().err  # the file was shown
+    monkeypatch.setattr(click, "confirm", lambda *a, **k: True)
+    assert cli._config(repo, ask_trust=True).sandbox == "read-only"
+    monkeypatch.setattr(click, "confirm", lambda *a, **k: pytest.fail("asked twice"))
+    assert cli._config(repo, ask_trust=True).sandbox == "read-only"  # remembered

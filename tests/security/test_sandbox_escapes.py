@@ -85,8 +85,12 @@ def box(request, monkeypatch):
     for path in (workspace, outside, home):
         _open_to(path, request.param)
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("REINS_DATA_DIR", raising=False)  # default: under $HOME
+    # reins' own dirs at their defaults, under this $HOME (as for a user running reins)
+    for name in ("REINS_DATA_DIR", "REINS_CACHE_DIR", "REINS_INDEX_DIR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     yield Box(request.param, workspace, outside, home)
     shutil.rmtree(base, ignore_errors=True)
 

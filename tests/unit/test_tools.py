@@ -211,3 +211,58 @@ async def test_nul_bytes_and_lone_surrogates_are_invalid(run):
     assert (await run("run_command", command="echo a\x00b")).kind is ErrorKind.INVALID_ARGUMENTS
     bad = await run("write_file", path="x.txt", content="\ud800")
     assert bad.kind is ErrorKind.INVALID_ARGUMENTS and "invalid Unicode" in bad.output
+
+
+async def test_write_file_keeps_the_mode_and_leaves_no_temp_file(run, repo):
+    script = repo / "run.sh"
+    script.write_text("echo a\n")
+    script.chmod(0o750)
+    await run("read_file", path="run.sh")
+    assert (await run("write_file", path="run.sh", content="echo b\n")).ok
+    assert script.stat().st_mode & 0o7777 == 0o750
+    assert script.read_text() == "echo b\n"
+    assert not [p for p in repo.iterdir() if "reins-tmp" in p.name]
+
+
+async def test_absolute_paths_inside_the_workspace_work(run, repo):
+    result = await run("read_file", path=str(repo / "src/util.py"))
+    assert result.ok and "VALUE = 1" in result.output
+    assert (await run("write_file", path=str(repo / "abs.txt"), content="x\n")).ok
+    assert (repo / "abs.txt").read_text() == "x\n"
+
+
+async def test_a_symlink_loop_is_a_clear_error(run, repo):
+    os.symlink("loop_b", repo / "loop_a")
+    os.symlink("loop_a", repo / "loop_b")
+    result = await run("read_file", path="loop_a")
+    assert result.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+    assert "too many levels of symbolic links" in result.output
+    listing = await run("list_dir", path=".")
+    assert listing.ok and "loop_a -> (broken symlink)" in listing.output
+
+
+async def test_glob_semantics_and_pruning(run, repo):
+    (repo / "node_modules/pkg").mkdir(parents=True)
+    (repo / "node_modules/pkg/index.py").write_text("x")
+    (repo / "src/deep/er").mkdir(parents=True)
+    (repo / "src/deep/er/mod.py").write_text("x")
+    (repo / ".hidden.py").write_text("x")
+    everything = (await run("glob", pattern="**/*.py")).output.splitlines()
+    assert everything == [".hidden.py", "src/app.py", "src/deep/er/mod.py", "src/util.py"]
+    assert (await run("glob", pattern="src/*")).output.splitlines() == [
+        "src/app.py", "src/deep/", "src/util.py",
+    ]  # fmt: skip
+    assert (await run("glob", pattern="src/**")).output.splitlines() == [
+        "src/", "src/deep/", "src/deep/er/",
+    ]  # fmt: skip
+    assert (await run("glob", pattern="src/**/er/*.py")).output == "src/deep/er/mod.py"
+    assert (await run("glob", pattern="*/")).output.splitlines() == ["src/"]
+    assert (await run("glob", pattern=".")).kind is ErrorKind.INVALID_ARGUMENTS
+
+
+async def test_list_dir_lists_dirs_first_with_sizes(run, repo):
+    listing = await run("list_dir", path=".")
+    assert listing.output.splitlines() == [".git/", "src/", "README.md (7 B)"]
+    assert (await run("list_dir", path="README.md")).kind is ErrorKind.INVALID_ARGUMENTS
+    missing = await run("list_dir", path="srx")
+    assert missing.kind is ErrorKind.UNEXPECTED_ENVIRONMENT and "src" in missing.output

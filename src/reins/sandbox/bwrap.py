@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reins.sandbox.base import ExecResult, run_process
+from reins.sandbox.policy import PROTECTED
 from reins.sandbox.private import private_paths
-
-# Inside the workspace, read-only even when the workspace is writable: git runs hooks and
-# config-named programs (fsmonitor, filters) on the host; .reins holds reins' own config.
-PROTECTED_NAMES = (".git", ".reins")
 
 
 def bwrap_available() -> bool:
@@ -71,7 +68,7 @@ def filesystem_flags(workspace: Path, writable: bool, allow_network: bool) -> li
     flags += ["--bind" if writable else "--ro-bind", str(workspace), str(workspace)]
     flags += [f for p in hidden if not _inside(workspace, p) for f in _hide(p)]
     if writable:
-        for name in PROTECTED_NAMES:
+        for name in PROTECTED:
             path = Path(os.path.realpath(workspace / name))
             if path.exists() and path.is_relative_to(workspace) and path != workspace:
                 flags += ["--ro-bind", str(path), str(path)]

@@ -7,6 +7,10 @@ from collections.abc import Awaitable, Callable
 
 MODES = ("read-only", "workspace-write", "full-access")
 
+# Inside the workspace, never writable by the agent (file tools or sandboxed commands):
+# git runs hooks and config-named programs on the host; .reins holds reins' own config.
+PROTECTED = (".git", ".reins")
+
 # Signs that a command failed because of the sandbox rather than because of itself.
 DENIAL = re.compile(
     r"Read-only file system|Network is unreachable|Temporary failure in name resolution|"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
@@ -9,6 +12,7 @@ from reins.tools.edits.engine import EditFailure, replace_string
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
+from reins.tools.offload import off_loop
 
 MATCH_NOTES = {
     "trailing-whitespace": " (old_string matched ignoring trailing whitespace)",
@@ -28,6 +32,15 @@ class EditFileArgs(BaseModel):
     replace_all: bool = Field(False, description="Replace every occurrence instead of exactly one")
 
 
+@dataclass
+class _EditPlan:
+    path: Path  # the real path read
+    text: str  # the file before
+    new_text: str
+    strategy: str  # the matcher that placed the edit
+    line: int  # first changed line
+
+
 class EditFile(Tool):
     name = "edit_file"
     description = (
@@ -38,23 +51,37 @@ class EditFile(Tool):
     read_only = False
 
     async def run(self, args: EditFileArgs, ctx: ToolContext) -> str:
-        target = ctx.workspace.resolve(args.path)
-        if not target.exists():
-            raise missing_file_error(ctx.workspace, args.path, target)
-        if target.is_dir():
-            raise invalid(f"{args.path} is a directory")
+        plan = await off_loop(self._prepare, args, ctx)
+        await ctx.authorize_write(args.path)
+        return await off_loop(self._write, args, plan, ctx)
+
+    def _prepare(self, args: EditFileArgs, ctx: ToolContext) -> _EditPlan:
+        """Read, check and compute the edit (off the event loop); nothing is written yet."""
+        ws = ctx.workspace
         if args.old_string == "":
             raise invalid("old_string is empty", hint="use write_file to create or replace a file")
         if args.old_string == args.new_string:
             raise invalid("old_string and new_string are identical; nothing would change")
-        raw = target.read_bytes()
+        ws.check_writable(args.path)
+        try:
+            current = ws.read(args.path)
+        except (FileNotFoundError, NotADirectoryError):
+            raise missing_file_error(ws, args.path) from None
+        except IsADirectoryError:
+            raise invalid(f"{args.path} is a directory") from None
+        raw = current.data
         if looks_binary(raw):
             raise invalid(f"{args.path} is a binary file")
-        ctx.tracker.ensure_fresh(target, raw, args.path, focus=args.old_string)
-        await ctx.authorize_write(args.path)
+        ctx.tracker.ensure_fresh(current.path, raw, args.path, focus=args.old_string)
         text = raw.decode("utf-8", errors="surrogateescape")
+        new_text, strategy, line = self._replace(text, args)
+        return _EditPlan(current.path, text, new_text, strategy, line)
+
+    @staticmethod
+    def _replace(text: str, args: EditFileArgs) -> tuple[str, str, int]:
+        """The one call into the edit engine."""
         try:
-            new_text, strategy, line = replace_string(
+            return replace_string(
                 text, args.old_string, args.new_string, args.replace_all, args.path
             )
         except EditFailure as failure:
@@ -62,13 +89,17 @@ class EditFile(Tool):
                 f"{args.path}: {failure}",
                 hint="copy old_string exactly from the lines above, without the 'N| ' prefix",
             ) from None
-        data = new_text.encode("utf-8", errors="surrogateescape")
-        atomic_write(target, data)
+
+    def _write(self, args: EditFileArgs, plan: _EditPlan, ctx: ToolContext) -> str:
+        data = plan.new_text.encode("utf-8", errors="surrogateescape")
+        target = atomic_write(ctx.workspace, args.path, data)
         ctx.tracker.wrote(target, data)
-        note = MATCH_NOTES.get(strategy.removesuffix("+syntax"), "")
-        if strategy.endswith("+syntax"):
+        note = MATCH_NOTES.get(plan.strategy.removesuffix("+syntax"), "")
+        if plan.strategy.endswith("+syntax"):
             note += (
                 " (lines old_string left out kept where the file still parses; check the result)"
             )
-        broken = SyntaxCheck(args.path, text.splitlines()).broken_by(new_text.splitlines())
-        return f"edited {args.path} at line {line}{note}{broken}"
+        broken = SyntaxCheck(args.path, plan.text.splitlines()).broken_by(
+            plan.new_text.splitlines()
+        )
+        return f"edited {args.path} at line {plan.line}{note}{broken}"

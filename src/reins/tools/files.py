@@ -1,24 +1,29 @@
-"""File tools: read_file, list_dir, glob, write_file."""
+"""File tools: read_file, list_dir, glob, write_file. Every path goes through the workspace's
+descriptor-based operations (reins.tools.workspace); the bodies run off the event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import os
 import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
 from reins.tools.edits.syntax import SyntaxCheck
-from reins.tools.errors import invalid, unexpected
-from reins.tools.workspace import Workspace
+from reins.tools.errors import ToolError, invalid, unexpected
+from reins.tools.offload import off_loop
+from reins.tools.workspace import Entry, Workspace
 
 MAX_READ_LINES = 2000
 MAX_READ_BYTES = 100_000
 MAX_LINE_CHARS = 2000
+MAX_FILE_BYTES = 50_000_000  # read_file reads at most this much of a file
 MAX_LISTING = 500
+MAX_GLOB_SCANNED = 200_000  # directory entries glob looks at before it gives up
 SKIP_DIRS = {".git", "__pycache__", "node_modules", ".venv", ".mypy_cache", ".pytest_cache"}
 
 
@@ -26,16 +31,10 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write a sibling temp file then rename: a crash never leaves half a file."""
-    tmp = target.with_name(f".{target.name}.reins-tmp")
-    try:
-        tmp.write_bytes(data)
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+def atomic_write(ws: Workspace, path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a sibling temp file then rename, through the workspace's descriptors: a crash
+    never leaves half a file, and no symlink swapped in on the way is followed out."""
+    return ws.write_bytes(path, data)
 
 
 # Weak models write "# ... rest of the code unchanged ..." instead of the code: that would
@@ -65,15 +64,18 @@ def placeholder_lines(new: str, old: str) -> list[str]:
     return [line for line in _placeholders(new) if line not in before]
 
 
-def missing_file_error(ws: Workspace, path: str, target: Path):
+def missing_file_error(ws: Workspace, path: str, target: Path | None = None) -> ToolError:
     """A missing path, with the nearest existing names as a hint."""
-    parent = target.parent
     hint = None
-    if parent.is_dir():
-        names = [p.name for p in parent.iterdir()]
-        close = difflib.get_close_matches(target.name, names, n=3, cutoff=0.5)
-        if close:
-            hint = "did you mean: " + ", ".join(ws.relative(parent / n) for n in close)
+    try:
+        target = target or ws.resolve(path)
+        parent = target.parent
+        names = [entry.name for entry in ws.listdir(parent, detail_limit=0)]
+    except (OSError, ToolError):
+        names = []
+    close = difflib.get_close_matches(target.name, names, n=3, cutoff=0.5) if names else []
+    if close:
+        hint = "did you mean: " + ", ".join(ws.relative(parent / n) for n in close)
     return unexpected(f"{path} does not exist", hint=hint or "use list_dir or glob to find it")
 
 
@@ -91,20 +93,22 @@ class ReadFile(Tool):
     Args = ReadFileArgs
 
     async def run(self, args: ReadFileArgs, ctx: ToolContext) -> str:
-        return await asyncio.to_thread(self._read, args, ctx)
+        return await off_loop(self._read, args, ctx)
 
     def _read(self, args: ReadFileArgs, ctx: ToolContext) -> str:
         ws = ctx.workspace
-        target = ws.resolve(args.path)
-        if not target.exists():
-            raise missing_file_error(ws, args.path, target)
-        if target.is_dir():
-            raise invalid(f"{args.path} is a directory", hint="use list_dir for directories")
-        with open(target, "rb") as fh:
-            data = fh.read(50_000_000)
+        try:
+            got = ws.read(args.path, limit=MAX_FILE_BYTES)
+        except (FileNotFoundError, NotADirectoryError):
+            raise missing_file_error(ws, args.path) from None
+        except IsADirectoryError:
+            raise invalid(
+                f"{args.path} is a directory", hint="use list_dir for directories"
+            ) from None
+        data = got.data
         if looks_binary(data):
-            raise invalid(f"{args.path} is a binary file ({target.stat().st_size} bytes)")
-        ctx.tracker.saw(target, data)
+            raise invalid(f"{args.path} is a binary file ({got.size} bytes)")
+        ctx.tracker.saw(got.path, data)
         lines = data.decode("utf-8", errors="replace").splitlines()
         total = len(lines)
         start = args.start_line or 1
@@ -141,28 +145,40 @@ class ListDirArgs(BaseModel):
     path: str = Field(".", description="Directory, relative to the workspace root")
 
 
+def listing_line(entry: Entry) -> str:
+    if entry.kind == "directory":
+        return entry.name + "/"
+    if entry.kind == "file":
+        return f"{entry.name} ({entry.size} B)"
+    if entry.kind != "symlink":
+        return f"{entry.name} ({entry.kind})"
+    if entry.link_kind == "outside":
+        return f"{entry.name} -> (symlink leaving the workspace; not followed)"
+    if entry.link_kind in ("missing", "loop", None):
+        return f"{entry.name} -> (broken symlink)"
+    if entry.link_kind == "directory":
+        return f"{entry.name}/ -> {entry.link}/"
+    size = f" ({entry.size} B)" if entry.size is not None else f" ({entry.link_kind})"
+    return f"{entry.name} -> {entry.link}{size}"
+
+
 class ListDir(Tool):
     name = "list_dir"
     description = "List a directory: subdirectories end with '/', files show their size."
     Args = ListDirArgs
 
     async def run(self, args: ListDirArgs, ctx: ToolContext) -> str:
+        return await off_loop(self._list, args, ctx)
+
+    def _list(self, args: ListDirArgs, ctx: ToolContext) -> str:
         ws = ctx.workspace
-        target = ws.resolve(args.path)
-        if not target.exists():
-            raise missing_file_error(ws, args.path, target)
-        if not target.is_dir():
-            raise invalid(f"{args.path} is a file", hint="use read_file for files")
-        entries = sorted(target.iterdir(), key=lambda p: (not p.is_dir(), p.name))
-        lines = []
-        for entry in entries[:MAX_LISTING]:
-            if entry.is_dir():
-                lines.append(entry.name + "/")
-            else:
-                try:
-                    lines.append(f"{entry.name} ({entry.stat().st_size} B)")
-                except OSError:
-                    lines.append(entry.name + " (unreadable)")
+        try:
+            entries = ws.listdir(args.path, detail_limit=MAX_LISTING)
+        except FileNotFoundError:
+            raise missing_file_error(ws, args.path) from None
+        except NotADirectoryError:
+            raise invalid(f"{args.path} is a file", hint="use read_file for files") from None
+        lines = [listing_line(entry) for entry in entries[:MAX_LISTING]]
         if len(entries) > MAX_LISTING:
             lines.append(f"[truncated: {len(entries) - MAX_LISTING} more entries]")
         return "\n".join(lines) if lines else f"{args.path} is empty"
@@ -172,35 +188,118 @@ class GlobArgs(BaseModel):
     pattern: str = Field(description="Glob pattern relative to the workspace, e.g. 'src/**/*.py'")
 
 
+@dataclass
+class GlobResult:
+    matches: list[str]
+    more: int = 0  # matches past MAX_LISTING
+    stopped: bool = False  # gave up after MAX_GLOB_SCANNED entries
+
+
+def glob_workspace(ws: Workspace, pattern: str) -> GlobResult:
+    """pathlib's glob semantics ('**' any number of directories, '*' any name, dotfiles
+    included; a pattern ending in '**' or '/' matches directories), walked through the
+    workspace's descriptors: SKIP_DIRS pruned on the way down, symlinked directories never
+    entered, a symlink listed only when it leads somewhere inside the workspace."""
+    parts = [p for p in pattern.split("/") if p not in ("", ".")]
+    dirs_only = pattern.endswith("/")
+    n = len(parts)
+
+    def closure(states: set[int]) -> frozenset[int]:
+        todo, out = list(states), set(states)
+        while todo:
+            p = todo.pop()
+            if p < n and parts[p] == "**" and p + 1 not in out:
+                out.add(p + 1)
+                todo.append(p + 1)
+        return frozenset(out)
+
+    def step(states: frozenset[int], name: str, is_dir: bool) -> frozenset[int]:
+        nxt = set()
+        for p in states:
+            if p >= n:
+                continue
+            if parts[p] == "**":
+                if is_dir:
+                    nxt.add(p)
+            elif fnmatchcase(name, parts[p]):
+                nxt.add(p + 1)
+        return closure(nxt)
+
+    result = GlobResult([])
+    live: dict[tuple[str, ...], frozenset[int]] = {(): closure({0})}
+    scanned = 0
+    walker = ws.walk(".")
+    try:
+        for rel, dirs, others in walker:
+            here = live.pop(rel, frozenset())
+            keep = []
+            entries = [(name, "directory") for name in dirs] + others
+            for name, kind in entries:
+                scanned += 1
+                if name in SKIP_DIRS:
+                    continue
+                is_dir = kind == "directory"
+                nxt = step(here, name, is_dir)
+                if not nxt:
+                    continue
+                if n in nxt and (is_dir or not dirs_only):
+                    shown = "/".join((*rel, name))
+                    if kind == "symlink" and not _leads_inside(ws, ws.root / shown):
+                        pass
+                    elif len(result.matches) >= MAX_LISTING:
+                        result.more += 1
+                    else:
+                        result.matches.append(shown + ("/" if is_dir else ""))
+                if is_dir and any(p < n for p in nxt):
+                    live[(*rel, name)] = nxt
+                    keep.append(name)
+            dirs[:] = keep
+            if scanned >= MAX_GLOB_SCANNED:
+                result.stopped = True
+                break
+    finally:
+        walker.close()
+    result.matches.sort()
+    return result
+
+
+def _leads_inside(ws: Workspace, path: Path) -> bool:
+    try:
+        ws.resolve(path)
+    except (ToolError, OSError):
+        return False
+    return True
+
+
 class Glob(Tool):
     name = "glob"
     description = "Find files by glob pattern ('**' matches any depth). Returns matching paths."
     Args = GlobArgs
 
     async def run(self, args: GlobArgs, ctx: ToolContext) -> str:
-        return await asyncio.to_thread(self._glob, args.pattern, ctx.workspace)
+        return await off_loop(self._glob, args.pattern, ctx.workspace)
 
     def _glob(self, pattern: str, ws: Workspace) -> str:
-        if not pattern or os.path.isabs(pattern) or ".." in Path(pattern).parts:
+        parts = [p for p in pattern.split("/") if p not in ("", ".")] if pattern else []
+        if not pattern or os.path.isabs(pattern) or ".." in parts or not parts:
             raise invalid(
                 f"pattern {pattern!r} must be relative to the workspace and must not contain '..'"
             )
-        matches: list[str] = []
-        more = 0
-        for path in ws.root.glob(pattern):
-            rel = path.relative_to(ws.root)
-            if any(part in SKIP_DIRS for part in rel.parts):
-                continue
-            if len(matches) >= MAX_LISTING:
-                more += 1
-                continue
-            matches.append(str(rel) + ("/" if path.is_dir() else ""))
-        matches.sort()
-        if not matches:
-            return f"no files match {pattern!r}"
-        if more:
-            matches.append(f"[truncated: {more} more matches; narrow the pattern]")
-        return "\n".join(matches)
+        found = glob_workspace(ws, pattern)
+        if not found.matches:
+            return f"no files match {pattern!r}" + (
+                f" (stopped after looking at {MAX_GLOB_SCANNED} entries; narrow the pattern)"
+                if found.stopped
+                else ""
+            )
+        lines = list(found.matches)
+        if found.more:
+            lines.append(f"[truncated: {found.more} more matches; narrow the pattern]")
+        if found.stopped:
+            lines.append(
+                f"[stopped after looking at {MAX_GLOB_SCANNED} entries; narrow the pattern]"
+            )
+        return "\n".join(lines)
 
 
 SHOWN_DROPPED_LINES = 5
@@ -252,6 +351,13 @@ class WriteFileArgs(BaseModel):
     content: str = Field(description="The complete new content of the file")
 
 
+@dataclass
+class _WritePlan:
+    content: str
+    old: str | None  # the file's content before, None if it is new
+    old_lines: int = 0
+
+
 class WriteFile(Tool):
     name = "write_file"
     description = (
@@ -262,33 +368,42 @@ class WriteFile(Tool):
     read_only = False
 
     async def run(self, args: WriteFileArgs, ctx: ToolContext) -> str:
-        target = ctx.workspace.resolve(args.path)
-        if target.is_dir():
-            raise invalid(f"{args.path} is a directory")
-        existed = target.exists()
+        plan = await off_loop(self._prepare, args, ctx)
         await ctx.authorize_write(args.path)
-        old_lines = 0
-        if existed:
-            raw = target.read_bytes()
-            ctx.tracker.ensure_fresh(target, raw, args.path)
-            old = raw.decode("utf-8", errors="replace")
-            lazy = placeholder_lines(args.content, old)
-            if lazy:
-                raise invalid(
-                    f"content contains a placeholder instead of code ({lazy[0][:80]!r}); "
-                    f"writing it would delete part of {args.path}",
-                    hint="write the complete file, or change only part of it with edit_file",
-                )
-            old_lines = old.count("\n") + (0 if old.endswith("\n") or not old else 1)
-            if "\r\n" in old and "\r\n" not in args.content:
-                args.content = args.content.replace("\n", "\r\n")  # keep the file's line endings
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = args.content.encode("utf-8")
-        atomic_write(target, data)
+        return await off_loop(self._write, args, plan, ctx)
+
+    def _prepare(self, args: WriteFileArgs, ctx: ToolContext) -> _WritePlan:
+        ws = ctx.workspace
+        ws.check_writable(args.path)
+        try:
+            current = ws.read(args.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return _WritePlan(args.content, None)
+        except IsADirectoryError:
+            raise invalid(f"{args.path} is a directory") from None
+        ctx.tracker.ensure_fresh(current.path, current.data, args.path)
+        old = current.data.decode("utf-8", errors="replace")
+        lazy = placeholder_lines(args.content, old)
+        if lazy:
+            raise invalid(
+                f"content contains a placeholder instead of code ({lazy[0][:80]!r}); "
+                f"writing it would delete part of {args.path}",
+                hint="write the complete file, or change only part of it with edit_file",
+            )
+        old_lines = old.count("\n") + (0 if old.endswith("\n") or not old else 1)
+        content = args.content
+        if "\r\n" in old and "\r\n" not in content:
+            content = content.replace("\n", "\r\n")  # keep the file's line endings
+        return _WritePlan(content, old, old_lines)
+
+    def _write(self, args: WriteFileArgs, plan: _WritePlan, ctx: ToolContext) -> str:
+        data = plan.content.encode("utf-8")
+        target = atomic_write(ctx.workspace, args.path, data)
         ctx.tracker.wrote(target, data)
-        lines = args.content.count("\n") + (0 if args.content.endswith("\n") else 1)
-        if existed:
-            summary = f"overwrote {args.path} ({old_lines} → {lines} lines, {len(data)} bytes)"
-            broken = SyntaxCheck(args.path, old.splitlines()).broken_by(args.content.splitlines())
-            return summary + dropped_lines_note(old, args.content) + broken
+        lines = plan.content.count("\n") + (0 if plan.content.endswith("\n") else 1)
+        if plan.old is not None:
+            old = plan.old
+            summary = f"overwrote {args.path} ({plan.old_lines} → {lines} lines, {len(data)} bytes)"
+            broken = SyntaxCheck(args.path, old.splitlines()).broken_by(plan.content.splitlines())
+            return summary + dropped_lines_note(old, plan.content) + broken
         return f"created {args.path} ({lines} lines, {len(data)} bytes)"

@@ -8,14 +8,19 @@ from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
 from reins.tools.edits.engine import EditFailure, FileText, apply_hunk
-from reins.tools.edits.patch import PatchSyntaxError, parse_patch
+from reins.tools.edits.patch import FileOp, PatchSyntaxError, parse_patch
 from reins.tools.edits.syntax import SyntaxCheck
-from reins.tools.errors import invalid, unexpected
+from reins.tools.errors import ToolError, invalid, unexpected
 from reins.tools.files import atomic_write, looks_binary
+from reins.tools.offload import off_loop
+from reins.tools.workspace import Workspace
 
 
 class ApplyPatchArgs(BaseModel):
     patch: str = Field(description="The patch text, from '*** Begin Patch' to '*** End Patch'")
+
+
+Writes = dict[Path, bytes | None]  # real path → new content; None = delete
 
 
 class ApplyPatch(Tool):
@@ -30,90 +35,128 @@ class ApplyPatch(Tool):
     read_only = False
 
     async def run(self, args: ApplyPatchArgs, ctx: ToolContext) -> str:
-        try:
-            ops = parse_patch(args.patch)
-        except PatchSyntaxError as error:
-            raise invalid(f"patch syntax: {error}") from None
-        ws = ctx.workspace
-        writes: dict[Path, bytes | None] = {}  # None = delete
-        report: list[str] = []
-        failures: list[str] = []
-        for op in ops:
-            target = ws.resolve(op.path)
-            if op.kind == "add":
-                if target.exists() and target not in writes:
-                    failures.append(f"Add File {op.path}: it already exists (use Update File)")
-                    continue
-                writes[target] = ("\n".join(op.content) + "\n").encode()
-                report.append(f"added {op.path} ({len(op.content)} lines)")
-                continue
-            if not target.is_file():
-                failures.append(f"{op.kind.title()} File {op.path}: no such file")
-                continue
-            raw = target.read_bytes()
-            if looks_binary(raw):
-                failures.append(f"{op.path}: binary file")
-                continue
-            ctx.tracker.ensure_fresh(target, raw, op.path)
-            if op.kind == "delete":
-                writes[target] = None
-                report.append(f"deleted {op.path}")
-                continue
-            file = FileText.parse(raw.decode("utf-8", errors="surrogateescape"))
-            position, notes = 0, []
-            syntax = SyntaxCheck(op.path, file.lines)
-            for number, hunk in enumerate(op.hunks, 1):
-                try:
-                    file.lines, position, strategy = apply_hunk(
-                        file.lines, hunk, position, what=f"hunk {number}", syntax=syntax
-                    )
-                    notes.append(
-                        f"hunk {number} ok"
-                        + ("" if strategy in ("exact", "insert") else f" ({strategy})")
-                    )
-                except EditFailure as failure:
-                    notes.append(f"hunk {number} FAILED")
-                    failures.append(f"{op.path}: {failure}")
-            data = file.render().encode("utf-8", errors="surrogateescape")
-            destination = ws.resolve(op.move_to) if op.move_to else target
-            writes[destination] = data
-            if op.move_to:
-                writes[target] = None
-            verb = f"updated {op.path}" + (f" → {op.move_to}" if op.move_to else "")
-            broken = syntax.broken_by(file.lines) if not failures else ""
-            report.append(f"{verb}: {', '.join(notes) or 'moved'}{broken}")
-        if failures:
-            raise invalid(
-                "the patch was NOT applied (no file changed):\n"
-                + "\n".join(report + ["", *failures]),
-                hint="fix the failed hunks (copy context lines exactly) and send the whole patch again",
-            )
-        await ctx.authorize_write(", ".join(ws.relative(p) for p in writes))
-        commit(writes, ctx)
+        writes, report = await off_loop(plan_patch, args.patch, ctx)
+        await ctx.authorize_write(", ".join(ctx.workspace.relative(p) for p in writes))
+        await off_loop(commit, writes, ctx)
         return "\n".join(report)
 
 
-def commit(writes: dict[Path, bytes | None], ctx: ToolContext) -> None:
-    """Write every file, or restore what was there if any write fails midway."""
-    backups: dict[Path, bytes | None] = {
-        p: (p.read_bytes() if p.is_file() else None) for p in writes
-    }
+def plan_patch(patch: str, ctx: ToolContext) -> tuple[Writes, list[str]]:
+    """Parse the patch and compute every file's new content; nothing is written yet."""
+    try:
+        ops = parse_patch(patch)
+    except PatchSyntaxError as error:
+        raise invalid(f"patch syntax: {error}") from None
+    ws = ctx.workspace
+    writes: Writes = {}
+    report: list[str] = []
+    failures: list[str] = []
+    for op in ops:
+        target = ws.check_writable(op.path)
+        if op.kind == "add":
+            if ws.exists(target) and writes.get(target, b"") is not None:
+                failures.append(f"Add File {op.path}: it already exists (use Update File)")
+                continue
+            writes[target] = ("\n".join(op.content) + "\n").encode()
+            report.append(f"added {op.path} ({len(op.content)} lines)")
+            continue
+        try:
+            current = ws.read(target)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            failures.append(f"{op.kind.title()} File {op.path}: no such file")
+            continue
+        raw = current.data
+        if looks_binary(raw):
+            failures.append(f"{op.path}: binary file")
+            continue
+        ctx.tracker.ensure_fresh(target, raw, op.path)
+        if op.kind == "delete":
+            writes[target] = None
+            report.append(f"deleted {op.path}")
+            continue
+        destination = ws.check_writable(op.move_to) if op.move_to else target
+        if destination != target and _taken(ws, destination, writes):
+            failures.append(
+                f"Move to {op.move_to}: it already exists; the patch would overwrite it "
+                "(delete it in the same patch first, or move to a new path)"
+            )
+            continue
+        file = FileText.parse(raw.decode("utf-8", errors="surrogateescape"))
+        syntax = SyntaxCheck(op.path, file.lines)
+        notes, failed = _apply_hunks(file, op, syntax)
+        failures += failed
+        writes[destination] = file.render().encode("utf-8", errors="surrogateescape")
+        if destination != target:
+            writes[target] = None
+        verb = f"updated {op.path}" + (f" → {op.move_to}" if op.move_to else "")
+        broken = syntax.broken_by(file.lines) if not failures else ""
+        report.append(f"{verb}: {', '.join(notes) or 'moved'}{broken}")
+    if failures:
+        raise invalid(
+            "the patch was NOT applied (no file changed):\n" + "\n".join(report + ["", *failures]),
+            hint="fix the failed hunks (copy context lines exactly) and send the whole patch again",
+        )
+    return writes, report
+
+
+def _apply_hunks(file: FileText, op: FileOp, syntax: SyntaxCheck) -> tuple[list[str], list[str]]:
+    """The one place apply_patch calls the edit engine: every hunk of one Update File, in
+    order, on `file.lines`. Returns (a note per hunk, failures)."""
+    position, notes, failures = 0, [], []
+    for number, hunk in enumerate(op.hunks, 1):
+        try:
+            file.lines, position, strategy = apply_hunk(
+                file.lines, hunk, position, what=f"hunk {number}", syntax=syntax
+            )
+            notes.append(
+                f"hunk {number} ok" + ("" if strategy in ("exact", "insert") else f" ({strategy})")
+            )
+        except EditFailure as failure:
+            notes.append(f"hunk {number} FAILED")
+            failures.append(f"{op.path}: {failure}")
+    return notes, failures
+
+
+def _taken(ws: Workspace, destination: Path, writes: Writes) -> bool:
+    """A Move to destination is taken if the patch already writes it, or if it exists and
+    an earlier op of the patch does not delete it."""
+    if destination in writes:
+        return writes[destination] is not None
+    return ws.exists(destination)
+
+
+def commit(writes: Writes, ctx: ToolContext) -> None:
+    """Write every file, or restore what was there if any write fails midway. Every path
+    goes through the workspace's descriptors (a symlink swapped in meanwhile is not
+    followed out, and protected names are refused again)."""
+    ws = ctx.workspace
+    backups: dict[Path, bytes | None] = {path: _backup(ws, path) for path in writes}
     done: list[Path] = []
     try:
         for path, data in writes.items():
             if data is None:
-                path.unlink(missing_ok=True)
+                ws.unlink(path, missing_ok=True)
                 ctx.tracker.forget(path)
             else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, data)
+                atomic_write(ws, path, data)
                 ctx.tracker.wrote(path, data)
             done.append(path)
-    except OSError as error:
+    except (OSError, ToolError) as error:
         for path in done:
             old = backups[path]
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write(path, old)
-        raise unexpected(f"writing the patch failed ({error}); every file was restored") from None
+            try:
+                if old is None:
+                    ws.unlink(path, missing_ok=True)
+                else:
+                    atomic_write(ws, path, old)
+            except (OSError, ToolError):
+                pass
+        reason = error.message if isinstance(error, ToolError) else str(error)
+        raise unexpected(f"writing the patch failed ({reason}); every file was restored") from None
+
+
+def _backup(ws: Workspace, path: Path) -> bytes | None:
+    try:
+        return ws.read(path).data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None

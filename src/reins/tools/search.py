@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
 from reins.tools.errors import ErrorKind, ToolError, invalid, unexpected
+from reins.tools.workspace import kind_of
 
 MAX_GREP_LINES = 200
 MAX_GREP_LINE_CHARS = 300
@@ -41,8 +42,11 @@ class Grep(Tool):
             raise unexpected("ripgrep (rg) is not installed", hint="use glob and read_file instead")
         ws = ctx.workspace
         target = ws.resolve(args.path) if args.path else ws.root
-        if not target.exists():
+        if not ws.exists(target):
             raise unexpected(f"{args.path} does not exist", hint="use list_dir or glob to find it")
+        kind = kind_of(ws.stat(target).st_mode)
+        if kind not in ("file", "directory"):  # ripgrep would block forever on a FIFO
+            raise invalid(f"{args.path} is a {kind}, not a file or directory")
         argv = [
             rg, "--line-number", "--no-heading", "--color", "never", "--hidden",
             "--glob", "!.git", f"--max-columns={MAX_GREP_LINE_CHARS}", "--max-columns-preview",
