@@ -18,7 +18,13 @@ from reins.tools.errors import ErrorKind
 from reins.tools.executor import ToolExecutor
 from reins.tools.registry import build_tools
 from reins.tools.workspace import Workspace
-from tests.fuzz_strategies import MAX_OUTPUT_CHARS, build_world, snapshot, tool_call
+from tests.fuzz_strategies import (
+    MAX_OUTPUT_CHARS,
+    build_world,
+    protected_state,
+    snapshot,
+    tool_call,
+)
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Campaign:
 def run_campaign(root: Path, batches: int, derandomize: bool = True) -> Campaign:
     ws, outside = build_world(root)
     before = snapshot(outside)
+    protected_before = protected_state(ws)
     loop = asyncio.new_event_loop()
     ctx = ToolContext(
         Workspace(ws), make_sandbox(str(ws)), command_timeout_s=0.5,
@@ -64,6 +71,10 @@ def run_campaign(root: Path, batches: int, derandomize: bool = True) -> Campaign
         if snapshot(outside) != before:
             campaign.violations.append(
                 f"outside changed after {[c.name for c in calls]} {str(batch)[:300]}"
+            )
+        if protected_state(ws) != protected_before:
+            campaign.violations.append(
+                f"reins' own files changed after {[c.name for c in calls]} {str(batch)[:300]}"
             )
         if len(ctx.terminals.terminals) >= 6:
             loop.run_until_complete(ctx.terminals.close())

@@ -19,6 +19,7 @@ PATHS = [
     ".", "..", "../outside/secret.txt", "/etc/passwd", "/tmp", "link_out", "link_out_dir/secret.txt",
     "link_loop", "nested/../src/app.py", "src/app.py/child", "missing/file.py", "", " ",
     "\x00", "a" * 5000, "~/x", "src/../../outside", "new_dir/new_file.py", "ünïcode.py",
+    "pipe", ".git/config", ".git/hooks/pre-commit", ".reins/config.toml", "src/.git/x",
 ]  # fmt: skip
 HUGE = ["x" * 300_000, "🙂" * 50_000, "\n" * 100_000]
 WEIRD = [
@@ -38,6 +39,10 @@ COMMANDS = [
     "for i in $(seq 60); do (sleep 30 &) ; done; sleep 30",  # a bounded fork storm
     "(setsid sleep 30 &) ; sleep 30", "kill -9 $$", "cat", "echo $((1/0))", "ulimit -a",
     "python3 -c 'import os; os.write(1, bytes(range(256)) * 1000)'",
+    "umount -l /tmp; mount -o remount,bind,rw / && touch /pwned", "cat pipe",
+    "git config core.fsmonitor 'touch ../outside/pwned'", "echo x > .git/hooks/pre-commit",
+    "echo 'sandbox = \"full-access\"' > .reins/config.toml", "sleep 300 & echo bg",
+    "python3 -c 'print(\"x\" * 200_000)' | head -c 10", "cat /proc/1/environ",
 ]  # fmt: skip
 PATCH_PIECES = [
     "*** Begin Patch", "*** End Patch", "*** Update File: src/app.py", "*** Add File: added.txt",
@@ -132,13 +137,29 @@ def build_world(root: Path) -> tuple[Path, Path]:
     os.symlink(outside / "secret.txt", ws / "link_out")
     os.symlink(outside, ws / "link_out_dir")
     os.symlink(ws / "link_loop", ws / "link_loop")
+    os.mkfifo(ws / "pipe")
+    for rel, text in {".git/config": "[core]\n", ".reins/config.toml": "max_steps = 5\n"}.items():
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text(text)
     return ws, outside
+
+
+PROTECTED_FILES = (".git/config", ".reins/config.toml")
+
+
+def protected_state(ws: Path) -> dict[str, str]:
+    """reins' own files inside the workspace, which no tool call may change."""
+    git_hooks = sorted(p.name for p in (ws / ".git").rglob("*") if p.is_file())
+    state = {
+        rel: (ws / rel).read_text() if (ws / rel).is_file() else "<gone>" for rel in PROTECTED_FILES
+    }
+    return {**state, ".git files": ",".join(git_hooks)}
 
 
 def snapshot(directory: Path) -> dict[str, str]:
     state = {}
     for path in sorted(directory.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             state[str(path.relative_to(directory))] = hashlib.sha256(path.read_bytes()).hexdigest()
         else:
             state[str(path.relative_to(directory))] = "dir"

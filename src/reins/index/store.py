@@ -21,6 +21,7 @@ import numpy as np
 
 from reins.index.chunker import Chunk
 from reins.index.merkle import FileEntry
+from reins.store.session_store import clean_text
 
 # Bump when the schema, the chunker or the tokens change: old indexes are then rebuilt.
 SCHEMA_VERSION = "8"
@@ -104,13 +105,7 @@ def _path_out(value: str | bytes) -> str:
 
 def _text(value: str | None) -> str | None:
     """Chunk text SQLite can store: lone surrogates become U+FFFD (it is only shown)."""
-    if value is None or value.isascii():
-        return value
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return None if value is None else clean_text(value)
 
 
 def _is_transient(error: sqlite3.Error) -> bool:
