@@ -149,7 +149,10 @@ class LocalLlamaClient:
 
     def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag) -> None:
         def emit(kind: str, value: Any) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
+            except RuntimeError:  # the loop is closed: nobody listens, stop generating
+                stop_flag.set()
 
         with self._lock:
             try:
