@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from reins.tools.base import Tool, ToolContext
+from reins.tools.edits.budget import DEFAULT_DEADLINE_S, edit_deadline
 from reins.tools.edits.engine import EditFailure, FileText, apply_hunk
 from reins.tools.edits.patch import FileOp, PatchSyntaxError, parse_patch
 from reins.tools.edits.syntax import SyntaxCheck
@@ -42,7 +43,13 @@ class ApplyPatch(Tool):
 
 
 def plan_patch(patch: str, ctx: ToolContext) -> tuple[Writes, list[str]]:
-    """Parse the patch and compute every file's new content; nothing is written yet."""
+    """Parse the patch and compute every file's new content; nothing is written yet. All
+    the hunks of all the files share one edit time limit, so the call answers in time."""
+    with edit_deadline(DEFAULT_DEADLINE_S):
+        return _plan(patch, ctx)
+
+
+def _plan(patch: str, ctx: ToolContext) -> tuple[Writes, list[str]]:
     try:
         ops = parse_patch(patch)
     except PatchSyntaxError as error:

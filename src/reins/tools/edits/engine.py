@@ -1,9 +1,22 @@
-"""The edit engine: apply hunks or string replacements to a file's text, or refuse clearly."""
+"""The edit engine: apply hunks or string replacements to a file's text, or refuse clearly.
+
+Every edit has a time limit (budget.py): `replace_string(..., deadline_s=1.5)` and
+`apply_hunk(..., deadline_s=1.5)` give up after deadline_s seconds with an EditFailure
+that says so (never a partial or guessed edit); `deadline_s=None` leaves only an enclosing
+`with edit_deadline(seconds):`, which is how to limit all the hunks of one file together:
+
+    with edit_deadline(1.5):
+        for hunk in op.hunks:
+            lines, position, strategy = apply_hunk(lines, hunk, position, ...)
+
+Nested limits never extend each other: the earliest deadline wins.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reins.tools.edits.budget import DEFAULT_DEADLINE_S, OutOfTime, check, edit_deadline
 from reins.tools.edits.hunk import Hunk, hunk_from_strings, split_lines
 from reins.tools.edits.locate import locate
 from reins.tools.edits.merge import TAB_WIDTH, MergeRefused, merge
@@ -40,16 +53,28 @@ def numbered(lines: list[str], first: int, last: int) -> str:
     return "\n".join(f"{n}| {lines[n - 1]}" for n in range(first, last + 1))
 
 
+def out_of_time(what: str) -> EditFailure:
+    return EditFailure(
+        f"{what} could not be matched approximately within the time limit (the file was not "
+        "changed); copy the lines exactly from read_file, or edit a smaller block"
+    )
+
+
 def not_found(lines: list[str], old: list[str], what: str) -> EditFailure:
-    from reins.tools.edits.candidates import closest_candidates
+    from reins.tools.edits.candidates import closest_candidates_within
 
     message = f"{what} was not found."
     if len(lines) <= SHOW_WHOLE_FILE_LINES:
         return EditFailure(f"{message} The file currently reads:\n{numbered(lines, 1, len(lines))}")
-    found = closest_candidates(lines, old)
+    found, complete = closest_candidates_within(lines, old)
     if found:
         blocks = "\n---\n".join(numbered(lines, s + 1, e) for s, e in found)
         return EditFailure(f"{message} Closest match:\n{blocks}")
+    if not complete:
+        return EditFailure(
+            f"{message} No close match could be shown within the time limit; read the file "
+            "to find the right text."
+        )
     return EditFailure(
         f"{message} Nothing similar was found; read the file to find the right text."
     )
@@ -70,9 +95,27 @@ def apply_hunk(
     what: str = "the hunk",
     derived: bool = False,
     syntax: SyntaxCheck | None = None,
+    deadline_s: float | None = DEFAULT_DEADLINE_S,
 ) -> tuple[list[str], int, str]:
     """Returns (new lines, index just after the edit, matcher used). `syntax` settles an
-    edit that could mean more than one thing, when only one meaning leaves the file parsing."""
+    edit that could mean more than one thing, when only one meaning leaves the file parsing.
+    Raises EditFailure when the edit cannot be applied safely, or not within deadline_s
+    seconds (None: only an enclosing edit_deadline limits it)."""
+    try:
+        with edit_deadline(deadline_s):
+            return _apply_hunk(lines, hunk, start, what, derived, syntax)
+    except OutOfTime:
+        raise out_of_time(what) from None
+
+
+def _apply_hunk(
+    lines: list[str],
+    hunk: Hunk,
+    start: int,
+    what: str,
+    derived: bool,
+    syntax: SyntaxCheck | None,
+) -> tuple[list[str], int, str]:
     if _spaces_only(lines) and _spaces_only(hunk.old):
         hunk = Hunk(
             [(t, _detab(x) if t == "+" else x) for t, x in hunk.lines], hunk.anchor, hunk.at_eof
@@ -126,6 +169,7 @@ def _apply_gapped(lines, hunk, located, what, derived, syntax) -> tuple[list[str
     outcomes: dict[tuple[str, ...], int] = {}
     doubt: str | None = None
     for alignment in located.alignments:
+        check()
         s, e = alignment[0], alignment[-1] + 1
         try:
             merged = [merge(lines[s:e], hunk, False, derived, [j - s for j in alignment])]
@@ -163,10 +207,27 @@ def _detab(line: str) -> str:
 
 
 def replace_string(
-    text: str, old: str, new: str, replace_all: bool, path: str = ""
+    text: str,
+    old: str,
+    new: str,
+    replace_all: bool,
+    path: str = "",
+    deadline_s: float | None = DEFAULT_DEADLINE_S,
 ) -> tuple[str, str, int]:
     """edit_file semantics. Returns (new text, matcher used, first changed line). `path`
-    names the language, for the syntax tie-break."""
+    names the language, for the syntax tie-break. Raises EditFailure when the edit cannot
+    be made safely, or not within deadline_s seconds (None: only an enclosing
+    edit_deadline limits it)."""
+    try:
+        with edit_deadline(deadline_s):
+            return _replace_string(text, old, new, replace_all, path)
+    except OutOfTime:
+        raise out_of_time("old_string") from None
+
+
+def _replace_string(
+    text: str, old: str, new: str, replace_all: bool, path: str
+) -> tuple[str, str, int]:
     file = FileText.parse(text)
     normal = "\n".join(file.lines) + ("\n" if file.final_newline and file.lines else "")
     old_n, new_n = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
@@ -188,8 +249,8 @@ def replace_string(
         return (result.replace("\n", "\r\n") if file.crlf else result), "exact", first
     hunk = hunk_from_strings(old_n, new_n)
     syntax = SyntaxCheck(path, file.lines)
-    lines, _, strategy = apply_hunk(
-        file.lines, hunk, what="old_string", derived=True, syntax=syntax
+    lines, _, strategy = _apply_hunk(
+        file.lines, hunk, 0, what="old_string", derived=True, syntax=syntax
     )
     first_changed = (
         next((i for i, (a, b) in enumerate(zip(lines, file.lines, strict=False)) if a != b), 0) + 1

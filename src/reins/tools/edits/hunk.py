@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
+
+from reins.tools.edits.matching import Matcher
 
 
 @dataclass
@@ -35,7 +36,7 @@ def hunk_from_strings(old: str, new: str) -> Hunk:
     """edit_file's old/new strings as a typed hunk, by a line diff between them."""
     old_lines, new_lines = split_lines(old), split_lines(new)
     hunk = Hunk()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    matcher = Matcher(None, old_lines, new_lines, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             hunk.lines += [(" ", t) for t in old_lines[i1:i2]]

@@ -8,11 +8,12 @@ mention are kept, unless where they go is ambiguous: then we refuse rather than 
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections import defaultdict
 
+from reins.tools.edits.budget import check
 from reins.tools.edits.hunk import Hunk
+from reins.tools.edits.matching import Matcher, ratio
 from reins.tools.edits.splits import gap_splits
 
 TAB_WIDTH = 4
@@ -107,9 +108,7 @@ def _align(window: list[str], hunk: Hunk) -> tuple[dict[int, int | None], dict[i
     to None, file lines the hunk skipped are kept by the old line they precede."""
     old_tags = [tag for tag, _ in hunk.lines if tag != "+"]
     old = hunk.old
-    matcher = difflib.SequenceMatcher(
-        None, [_norm(t) for t in old], [_norm(t) for t in window], autojunk=False
-    )
+    matcher = Matcher(None, [_norm(t) for t in old], [_norm(t) for t in window], autojunk=False)
     mapping: dict[int, int | None] = {}
     extra_before: dict[int, list[str]] = defaultdict(list)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -134,7 +133,7 @@ def _align(window: list[str], hunk: Hunk) -> tuple[dict[int, int | None], dict[i
 def _alike(line: str, file_line: str) -> bool:
     """A line to remove and the file line in its place are the same line, slightly off."""
     a, b = _norm(line), _norm(file_line)
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= REMOVE_SIMILARITY
+    return ratio(a, b) >= REMOVE_SIMILARITY
 
 
 def _render(window, hunk, mapping, extra_before, derived) -> list[str]:
@@ -149,6 +148,7 @@ def _render(window, hunk, mapping, extra_before, derived) -> list[str]:
         raise MergeRefused(AMBIGUOUS_GAP)
     renders = []
     for moved in placements:
+        check()
         render = _emit(window, hunk, mapping, extra_before, reindent, strip_trailing, moved)
         if render not in renders:
             renders.append(render)
@@ -255,8 +255,6 @@ def _rewrites_in_place(removed: list[tuple[str, str]], added: list[tuple[str, st
     line = _norm(removed[-1][1])
     if not line:
         return False
-    ratios = [
-        difflib.SequenceMatcher(None, line, _norm(t), autojunk=False).ratio() for _, t in added
-    ]
+    ratios = [ratio(line, _norm(t)) for _, t in added]
     best = max(ratios)
     return best >= REPLACE_SIMILARITY and ratios[-1] == best and ratios.count(best) == 1

@@ -15,6 +15,9 @@ import difflib
 import itertools
 from functools import lru_cache
 
+from reins.tools.edits.budget import check
+from reins.tools.edits.matching import ratio as exact_ratio
+
 MAX_CELLS = 250_000  # old lines x new lines; beyond this an edit with gaps is refused
 MAX_SIMILARITY_CELLS = 20_000  # beyond this only equal lines pair up
 MAX_COMBINATIONS = 512
@@ -33,7 +36,7 @@ def _similarity(a: str, b: str) -> float:
     matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
-    ratio = matcher.ratio()
+    ratio = exact_ratio(x, y)
     # Similar pairs only break ties between alignments with as many equal pairs: no number
     # of them outweighs one equal pair.
     return ratio * SIMILAR_WEIGHT if ratio >= SIMILAR else 0.0
@@ -43,6 +46,7 @@ def _table(a: list[str], b: list[str], fuzzy: bool) -> list[list[float]]:
     """t[i][j]: the best alignment of a[:i] with b[:j]."""
     t = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i, x in enumerate(a, 1):
+        check()
         row, above = t[i], t[i - 1]
         for j, y in enumerate(b, 1):
             pair = 1.0 if x == y else (_similarity(x, y) if fuzzy else 0.0)
@@ -73,6 +77,7 @@ def gap_splits(old: list[str], new: list[str], gaps: list[int]) -> list[tuple[in
     consistent = []
     old_bounds = [0, *gaps, n]
     for splits in combinations:
+        check()
         new_bounds = [0, *splits, m]
         if any(a > b for a, b in itertools.pairwise(new_bounds)):
             continue

@@ -8,9 +8,11 @@ model meant: the other would have broken the file.
 from __future__ import annotations
 
 import ast
+import time
 from collections.abc import Callable
 
 from reins.index.chunker import language_for, parser_for
+from reins.tools.edits.budget import check, ensure
 
 
 def _python_problem(source: str) -> str | None:
@@ -53,10 +55,15 @@ class SyntaxCheck:
             self._problem = _tree_problem(parser)
         self._original = original
         self._usable: bool | None = None
+        self._parse_s = 0.0  # how long the last parse took: about how long the next will
 
     def _error(self, lines: list[str]) -> str | None:
         assert self._problem is not None
-        return self._problem("\n".join(lines) + "\n")
+        started = time.perf_counter()
+        try:
+            return self._problem("\n".join(lines) + "\n")
+        finally:
+            self._parse_s = time.perf_counter() - started
 
     def _parsed_before(self) -> bool:
         if self._problem is None:
@@ -68,9 +75,14 @@ class SyntaxCheck:
 
     def pick(self, candidates: list[list[str]]) -> list[str] | None:
         """The one candidate that parses, if the file parsed before and exactly one does."""
+        check()  # the edit's time limit (a parse of a big file takes a while)
         if not self._parsed_before():
             return None
-        clean = {tuple(c) for c in candidates if self._error(c) is None}
+        clean = set()
+        for candidate in candidates:
+            ensure(self._parse_s)  # a parse cannot stop halfway: start it only if it fits
+            if self._error(candidate) is None:
+                clean.add(tuple(candidate))
         return list(clean.pop()) if len(clean) == 1 else None
 
     def broken_by(self, lines: list[str]) -> str:
