@@ -37,6 +37,15 @@ def running(marker: str) -> list[str]:
     return found
 
 
+def survivors(marker: str, within_s: float = 3.0) -> list[str]:
+    """The processes still alive after giving them within_s to go (the kernel tears a
+    namespace down asynchronously; a loaded machine takes a moment)."""
+    deadline = time.monotonic() + within_s
+    while (left := running(marker)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_commands_die_when_reins_is_killed(tmp_path, mode):
     marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
@@ -79,5 +88,29 @@ async def test_background_job_does_not_turn_a_command_into_a_timeout(tmp_path, m
     assert time.monotonic() - start < 3
     assert not result.timed_out and result.exit_code == 0
     assert result.output.strip() == "started"
-    time.sleep(0.2)
-    assert running(f"sleep {marker}") == []  # the background job died with its command
+    assert survivors(f"sleep {marker}") == []  # the background job died with its command
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_timed_out_command_takes_its_escaped_children_down(tmp_path, mode):
+    marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
+    box = make_sandbox(str(tmp_path), mode)
+    command = f"setsid sleep {marker} & (setsid sleep {marker} &); sleep {marker}"
+    result = await box.exec(command, str(tmp_path), 1.0)
+    assert result.timed_out
+    assert survivors(f"sleep {marker}") == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_killing_a_terminal_takes_its_escaped_children_down(tmp_path, mode):
+    from reins.tools.terminals import TerminalManager
+
+    marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
+    terminals = TerminalManager()
+    box = make_sandbox(str(tmp_path), mode)
+    terminal = await terminals.start(box, f"setsid sleep {marker} & sleep {marker}", str(tmp_path))
+    deadline = time.monotonic() + 10
+    while len(running(f"sleep {marker}")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    await terminals.kill(terminal)
+    assert survivors(f"sleep {marker}") == []

@@ -13,6 +13,7 @@ from reins.sandbox.capture import OutputCapture
 # After the command itself exits, how long its output may still arrive before whatever
 # it left running in the background (`sleep 300 &`, holding the pipe) is killed.
 EXIT_GRACE_S = 0.5
+LEADER_GRACE_S = 0.5  # for the group leader to take its tree down before SIGKILL
 
 
 @dataclass
@@ -79,7 +80,7 @@ async def run_process(
         if not reading.done():  # exited; give the rest of the output a moment to arrive
             done, _ = await asyncio.wait([reading], timeout=EXIT_GRACE_S)
             if not done:
-                kill_group(proc)
+                await stop_group(proc)
                 await asyncio.wait([reading], timeout=EXIT_GRACE_S)
         if reading.done():
             await proc.wait()
@@ -89,11 +90,10 @@ async def run_process(
         await asyncio.wait_for(finish(), timeout=timeout_s)
     except TimeoutError:
         timed_out = True
-        kill_group(proc)
+        await stop_group(proc)
         await asyncio.wait([reading], timeout=EXIT_GRACE_S)
     except asyncio.CancelledError:
-        kill_group(proc)
-        await asyncio.shield(_stop(proc, reading))
+        await asyncio.shield(_stopped_after_cancel(proc, reading))
         raise
     await _stop(proc, reading)
     return ExecResult(
@@ -101,6 +101,11 @@ async def run_process(
         output=capture.text(),
         timed_out=timed_out,
     )
+
+
+async def _stopped_after_cancel(proc: asyncio.subprocess.Process, reading) -> None:
+    await stop_group(proc)
+    await _stop(proc, reading)
 
 
 async def _stop(proc: asyncio.subprocess.Process, reading: asyncio.Future) -> None:
@@ -130,6 +135,23 @@ async def reap(proc: asyncio.subprocess.Process, grace_s: float = 5.0) -> None:
         if transport is not None:
             transport.close()  # kills what is left and closes the pipes
         await asyncio.wait_for(proc.wait(), grace_s)
+
+
+async def stop_group(proc: asyncio.subprocess.Process, grace_s: float = LEADER_GRACE_S) -> None:
+    """Stop a command and everything it started. The group leader (bwrap, or the
+    supervisor in full-access mode) gets SIGTERM first: each takes down every process it
+    started, even one that left the group with setsid. SIGKILL to the group then ends
+    whatever is left, the leader included if it did not go in time."""
+    if proc.returncode is None:
+        try:
+            os.kill(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        while proc.returncode is None and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+    kill_group(proc)
 
 
 def kill_group(proc: asyncio.subprocess.Process) -> None:

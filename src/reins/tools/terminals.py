@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from reins.sandbox.base import kill_group, reap, spawn
+from reins.sandbox.base import reap, spawn, stop_group
 from reins.sandbox.capture import OutputCapture
 
 MAX_TERMINALS = 8
@@ -88,7 +88,7 @@ class TerminalManager:
 
     async def kill(self, terminal: Terminal) -> None:
         if terminal.running:
-            kill_group(terminal.process)
+            await stop_group(terminal.process)
         try:  # the pump reads to EOF, which lets wait() return
             await asyncio.wait_for(asyncio.gather(terminal.pump, return_exceptions=True), 5)
         except TimeoutError:
