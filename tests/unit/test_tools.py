@@ -266,3 +266,11 @@ async def test_list_dir_lists_dirs_first_with_sizes(run, repo):
     assert (await run("list_dir", path="README.md")).kind is ErrorKind.INVALID_ARGUMENTS
     missing = await run("list_dir", path="srx")
     assert missing.kind is ErrorKind.UNEXPECTED_ENVIRONMENT and "src" in missing.output
+
+
+async def test_a_command_too_long_for_the_system_is_the_models_mistake(run):
+    result = await run("run_command", command="echo " + "x" * 1_000_000)
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "write_file" in result.output  # says how to do it instead
+    result = await run("run_command", command="printf %s " + "y" * 100_000 + " | wc -c")
+    assert result.ok and "100000" in result.output  # long, yet within the limit: runs
