@@ -34,6 +34,32 @@ HASH_MIN_SIDE = 150  # both sides at least this long: find the longest match by 
 KNOWN_MIN = 8  # matches at least this long are remembered as lower bounds
 
 
+def longest_run(a, b2j, alo: int, ahi: int, blo: int, bhi: int) -> tuple[int, int, int]:
+    """difflib's longest-match table (no junk): (i, j, size) of the longest common run of
+    a[alo:ahi] and b[blo:bhi], earliest in a, then in b. b2j: positions of each element
+    in b, sorted. Each row scans only the positions inside [blo, bhi)."""
+    besti, bestj, bestsize = alo, blo, 0
+    j2len: dict[int, int] = {}
+    work = 0
+    for i in range(alo, ahi):
+        newj2len: dict[int, int] = {}
+        found = b2j.get(a[i])
+        if found:
+            lo = bisect_left(found, blo)
+            hi = bisect_left(found, bhi, lo)
+            work += hi - lo + 8
+            if work > _CHECK_WORK:
+                check()
+                work = 0
+            j2lenget = j2len.get
+            for j in found[lo:hi]:
+                k = newj2len[j] = j2lenget(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+        j2len = newj2len
+    return besti, bestj, bestsize
+
+
 class Matcher(difflib.SequenceMatcher):
     """difflib.SequenceMatcher, same results; each row of find_longest_match scans only the
     occurrences inside [blo, bhi), and long searches stop at the deadline."""
@@ -45,25 +71,7 @@ class Matcher(difflib.SequenceMatcher):
         if bhi is None:
             bhi = len(b)
         check()
-        besti, bestj, bestsize = alo, blo, 0
-        j2len: dict[int, int] = {}
-        work = 0
-        for i in range(alo, ahi):
-            newj2len: dict[int, int] = {}
-            found = b2j.get(a[i])
-            if found:
-                lo = bisect_left(found, blo)
-                hi = bisect_left(found, bhi, lo)
-                work += hi - lo + 8
-                if work > _CHECK_WORK:
-                    check()
-                    work = 0
-                j2lenget = j2len.get
-                for j in found[lo:hi]:
-                    k = newj2len[j] = j2lenget(j - 1, 0) + 1
-                    if k > bestsize:
-                        besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            j2len = newj2len
+        besti, bestj, bestsize = longest_run(a, b2j, alo, ahi, blo, bhi)
         # difflib's extensions over junk (none when there is no junk and no popular element)
         while (
             besti > alo
@@ -186,27 +194,7 @@ class Matches:
         return int(max(0, (last - first).max()))
 
     def _longest_table(self, alo: int, ahi: int, blo: int, bhi: int) -> tuple[int, int, int]:
-        a, b2j = self.a, self._positions()
-        besti, bestj, bestsize = alo, blo, 0
-        j2len: dict[int, int] = {}
-        work = 0
-        for i in range(alo, ahi):
-            newj2len: dict[int, int] = {}
-            found = b2j.get(a[i])
-            if found:
-                lo = bisect_left(found, blo)
-                hi = bisect_left(found, bhi, lo)
-                work += hi - lo + 8
-                if work > _CHECK_WORK:
-                    check()
-                    work = 0
-                j2lenget = j2len.get
-                for j in found[lo:hi]:
-                    k = newj2len[j] = j2lenget(j - 1, 0) + 1
-                    if k > bestsize:
-                        besti, bestj, bestsize = i - k + 1, j - k + 1, k
-            j2len = newj2len
-        return besti, bestj, bestsize
+        return longest_run(self.a, self._positions(), alo, ahi, blo, bhi)
 
     def _first_common(self, alo, ahi, blo, bhi, k) -> int | None:
         """The first start in a[alo:ahi] of a length-k substring that occurs in b[blo:bhi]."""
