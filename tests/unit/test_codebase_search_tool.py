@@ -73,3 +73,50 @@ def test_embedding_settings_are_checked():
         make_embedder({"embedings": "local"})
     with pytest.raises(ValueError, match="embedding_model"):
         make_embedder({"embeddings": "openai-compat"})
+
+
+FAILING = {"status": 500, "headers": {"x-should-retry": "false"},
+           "json": {"error": {"message": "embedding backend is down"}}}  # fmt: skip
+
+
+async def test_a_failing_embeddings_endpoint_is_a_provider_error(repo, search_repo, monkeypatch):
+    """The service behind codebase_search fails: ProviderError naming it, with a way on."""
+    from reins.models.messages import ToolCall
+    from reins.sandbox import make_sandbox
+    from reins.tools.base import ToolContext
+    from reins.tools.executor import ToolExecutor
+    from reins.tools.registry import build_tools
+    from reins.tools.workspace import Workspace
+
+    monkeypatch.setenv("EMBED_KEY", "k")
+    with FakeServer([FAILING] * 10) as server:
+        settings = {"embeddings": "openai-compat", "embedding_model": "m",
+                    "embedding_base_url": server.url + "/v1", "embedding_api_key_env": "EMBED_KEY"}  # fmt: skip
+        ctx = ToolContext(Workspace(repo), make_sandbox(str(repo)), 30, index_settings=settings)
+        executor = ToolExecutor(build_tools(), ctx)
+        try:
+            (done,) = await executor.run_batch([ToolCall("codebase_search", {"query": "refund"})])
+            result = done.result
+            assert result.kind is ErrorKind.PROVIDER_ERROR, result.output
+            assert server.url in result.output and "HTTP 500" in result.output
+            assert "embedding backend is down" in result.output and "grep" in result.output
+            assert server.raw and server.raw[0][0] == "/v1/embeddings"
+        finally:
+            await ctx.close()
+    assert ctx.codebase is None and ctx.resources.closed  # the index was closed with the session
+
+
+def test_an_unreachable_embeddings_endpoint_raises_provider_error(monkeypatch):
+    import socket
+
+    from reins.index.embed.remote import RemoteEmbedder
+    from reins.models.client import ProviderError
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    embedder = RemoteEmbedder("m", f"http://127.0.0.1:{port}/v1")
+    embedder.client = embedder.client.with_options(max_retries=0)
+    with pytest.raises(ProviderError, match=f"127.0.0.1:{port}.*connection failed") as caught:
+        embedder.embed(["a"])
+    assert caught.value.reason == "connection" and caught.value.retryable

@@ -1,4 +1,4 @@
-"""Parallel execution: read-only calls share, mutating calls are exclusive, order is kept."""
+"""Parallel execution: shared calls overlap, exclusive calls run alone, order is kept."""
 
 import asyncio
 import time
@@ -7,10 +7,10 @@ import pytest
 from pydantic import BaseModel
 
 from reins.models.messages import ToolCall
+from reins.tools.access import READ_ALL, WRITE_ALL
 from reins.tools.base import Tool
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ToolExecutor
-from reins.tools.rwlock import RWLock
 
 
 class SlowArgs(BaseModel):
@@ -25,7 +25,9 @@ def recorder():
         name = "slow_read"
         description = "sleeps, read-only"
         Args = SlowArgs
-        read_only = True
+
+        def access(self, args, env):
+            return READ_ALL
 
         async def run(self, args, ctx):
             log.append(("start", args.tag, time.perf_counter()))
@@ -35,7 +37,9 @@ def recorder():
 
     class SlowWrite(SlowRead):
         name = "slow_write"
-        read_only = False
+
+        def access(self, args, env):
+            return WRITE_ALL
 
     return log, [SlowRead(), SlowWrite()]
 
@@ -88,19 +92,45 @@ async def test_cancelling_a_batch_releases_the_lock(ctx):
     assert done[0].result.kind is ErrorKind.OK
 
 
-async def test_rwlock_fifo_grants():
-    lock = RWLock()
-    order = []
+class FailArgs(BaseModel):
+    how: str
 
-    async def hold(ticket, name, delay):
-        async with ticket:
-            order.append(name)
-            await asyncio.sleep(delay)
 
-    tickets = [lock.reserve(False), lock.reserve(True), lock.reserve(False)]
-    await asyncio.gather(
-        hold(tickets[0], "read1", 0.02),
-        hold(tickets[1], "write", 0.02),
-        hold(tickets[2], "read2", 0.0),
-    )
-    assert order == ["read1", "write", "read2"]
+class CallsAService(Tool):
+    name = "calls_a_service"
+    description = "fails the way a service behind a tool fails"
+    Args = FailArgs
+
+    async def run(self, args, ctx):
+        import openai
+
+        try:  # the HTTP library this openai release is built on
+            import httpx2 as httpx
+        except ImportError:
+            import httpx
+
+        from reins.models.client import ProviderError
+
+        request = httpx.Request("POST", "http://127.0.0.1:9/v1/embeddings")
+        if args.how == "provider":
+            raise ProviderError("embeddings endpoint x: HTTP 503: overloaded", status=503)
+        if args.how == "connection":
+            raise openai.APIConnectionError(request=request)
+        if args.how == "status":
+            response = httpx.Response(500, request=request, json={"error": {"message": "boom"}})
+            raise openai.InternalServerError("Error code: 500 - boom", response=response, body=None)
+        raise RuntimeError("a bug")
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [("provider", "HTTP 503: overloaded"), ("connection", "connection failed"),
+     ("status", "HTTP 500")],
+)  # fmt: skip
+async def test_a_failing_service_behind_a_tool_is_a_provider_error(ctx, how, said):
+    executor = ToolExecutor([CallsAService()], ctx)
+    (done,) = await executor.run_batch([ToolCall("calls_a_service", {"how": how})])
+    assert done.result.kind is ErrorKind.PROVIDER_ERROR, done.result.output
+    assert said in done.result.output and "not your call" in done.result.output
+    (bug,) = await executor.run_batch([ToolCall("calls_a_service", {"how": "bug"})])
+    assert bug.result.kind is ErrorKind.UNKNOWN

@@ -274,3 +274,36 @@ async def test_a_command_too_long_for_the_system_is_the_models_mistake(run):
     assert "write_file" in result.output  # says how to do it instead
     result = await run("run_command", command="printf %s " + "y" * 100_000 + " | wc -c")
     assert result.ok and "100000" in result.output  # long, yet within the limit: runs
+
+
+async def test_a_failed_hunk_is_reported_against_the_file_on_disk(run, repo):
+    """Hunk 1 applies in memory, hunk 2 fails: nothing is written, so the report must show
+    the file as it is on disk (with its line numbers), not with hunk 1's change in it."""
+    (repo / "small.py").write_text("a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n")
+    patch = (
+        "*** Begin Patch\n*** Update File: small.py\n"
+        "@@\n a = 1\n-b = 2\n+b = 20\n+inserted_by_hunk_one = True\n c = 3\n"
+        "@@\n-nothing like this\n+e = 50\n"
+        "*** End Patch"
+    )
+    failed = await run("apply_patch", patch=patch)
+    assert failed.kind is ErrorKind.INVALID_ARGUMENTS and "NOT applied" in failed.output
+    assert "hunk 1 ok" in failed.output and "hunk 2 FAILED" in failed.output
+    assert "inserted_by_hunk_one" not in failed.output and "b = 20" not in failed.output
+    assert "2| b = 2\n" in failed.output and "5| e = 5" in failed.output  # disk numbering
+    assert (repo / "small.py").read_text() == "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n"
+
+
+async def test_a_hunk_that_only_fits_before_the_earlier_hunks_says_so(run, repo):
+    (repo / "small.py").write_text("a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n")
+    patch = (
+        "*** Begin Patch\n*** Update File: small.py\n"
+        "@@\n d = 4\n-e = 5\n+e = 50\n"
+        "@@\n a = 1\n-b = 2\n+b = 20\n"
+        "*** End Patch"
+    )
+    failed = await run("apply_patch", patch=patch)
+    assert failed.kind is ErrorKind.INVALID_ARGUMENTS and "hunk 2 FAILED" in failed.output
+    assert "hunk 2 applies to the file on its own (changing line 2)" in failed.output
+    assert "file order" in failed.output
+    assert "e = 50" not in failed.output

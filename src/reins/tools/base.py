@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from reins.sandbox.policy import Approver
-from reins.tools.errors import ErrorKind, ToolError
-from reins.tools.terminals import TerminalManager
-from reins.tools.tracker import FileTracker
-from reins.tools.workspace import Workspace
+from reins.tools.access import WRITE_ALL, Access
+from reins.tools.context import ToolContext, ToolEnv
+from reins.tools.errors import ErrorKind
+
+__all__ = ["Access", "Tool", "ToolContext", "ToolEnv", "ToolResult", "simplify_optional"]
 
 
 @dataclass
@@ -27,40 +27,6 @@ class ToolResult:
         return self.kind is ErrorKind.OK
 
 
-@dataclass
-class ToolContext:
-    """Everything a tool may touch: the workspace and the sandbox to run commands in."""
-
-    workspace: Workspace
-    sandbox: Any  # reins.sandbox.Sandbox; typed loosely to keep tools/ free of a cycle
-    command_timeout_s: float = 120.0
-    max_command_timeout_s: float = 1800.0  # the ceiling for a model-chosen timeout_s
-    background_startup_s: float = 1.0  # how long run_command(background) waits for first output
-    tracker: FileTracker = field(default_factory=FileTracker)
-    terminals: TerminalManager = field(default_factory=TerminalManager)
-    todos: list[dict[str, str]] = field(default_factory=list)
-    lsp: Any = None  # reins.lsp.manager.LspManager, started by the first read_lints
-    mode: str = "workspace-write"  # the sandbox policy (reins.sandbox.policy.MODES)
-    allow_network: bool = False
-    approver: Approver | None = None  # asks the person (chat); None: never ask (run)
-    codebase: Any = None  # reins.index.CodeIndex, opened by the first codebase_search
-    index_settings: dict[str, Any] = field(default_factory=dict)  # config [index]
-    codebase_embedder: Any = None  # the thread building its vectors, if one runs
-
-    async def authorize_write(self, what: str) -> None:
-        """File-changing tools call this; read-only mode needs the person's yes."""
-        if self.mode != "read-only":
-            return
-        if self.approver is not None and await self.approver(f"write {what}"):
-            return
-        reason = "denied by the person" if self.approver else "the sandbox policy is read-only"
-        raise ToolError(
-            ErrorKind.USER_ABORTED,
-            f"not allowed to change {what}: {reason}",
-            hint="report what you would change instead",
-        )
-
-
 def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:
     """`X | None = None` → plain X, not required: models copy `anyOf …null` as explicit nulls."""
     prop = {k: v for k, v in prop.items() if k != "title"}
@@ -74,12 +40,23 @@ def simplify_optional(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 class Tool:
-    """Subclasses set name, description, Args and read_only, and implement run()."""
+    """Subclasses set name, description and Args, implement run(), and say in access() what
+    a call touches (the default: anything, exclusively, so a tool that does not say runs
+    alone)."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     Args: ClassVar[type[BaseModel]]
-    read_only: ClassVar[bool] = True
+
+    def access(self, args: BaseModel, env: ToolEnv) -> Access:
+        """What this call reads or changes (reins.tools.access); decided before it runs, from
+        its validated arguments and the environment only."""
+        return WRITE_ALL
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "read_only" in cls.__dict__:  # the old class flag would silently mean "exclusive"
+            raise TypeError(f"{cls.__name__}.read_only is gone: override access(args, env) instead")
 
     def schema(self) -> dict[str, Any]:
         params = self.Args.model_json_schema()

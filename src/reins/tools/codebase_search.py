@@ -7,11 +7,15 @@ import threading
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
-from reins.tools.errors import invalid, unexpected
+from reins.models.client import ProviderError
+from reins.tools.access import READ_ALL, Access
+from reins.tools.base import Tool, ToolContext, ToolEnv
+from reins.tools.context import CODEBASE, CODEBASE_EMBEDDER
+from reins.tools.errors import ErrorKind, ToolError, invalid, unexpected
 
 TOKEN_BUDGET = 3000  # of the result; ~4 characters a token
 MAX_LINES_PER_HIT = 60
+EMBED_WAIT_S = 2.0  # small updates finish within this, so the answer uses them
 
 
 class CodebaseSearchArgs(BaseModel):
@@ -32,6 +36,9 @@ class CodebaseSearch(Tool):
     )
     Args = CodebaseSearchArgs
 
+    def access(self, args: CodebaseSearchArgs, env: ToolEnv) -> Access:
+        return READ_ALL
+
     async def run(self, args: CodebaseSearchArgs, ctx: ToolContext) -> str:
         if not args.query.strip():
             raise invalid("query is empty", hint="say what code you are looking for")
@@ -40,7 +47,10 @@ class CodebaseSearch(Tool):
         from reins.index.store import IndexUnavailable
 
         try:
-            index = await asyncio.to_thread(_current_index, ctx)
+            index, job = await asyncio.to_thread(_current_index, ctx)
+            failed = job.error
+            if isinstance(failed, ProviderError) and index.pending_vectors():
+                raise failed
             hits = await asyncio.to_thread(index.search, args.query, args.path_glob, args.limit)
         except IndexUnavailable as error:
             raise unexpected(
@@ -48,45 +58,80 @@ class CodebaseSearch(Tool):
                 hint="use grep or glob to find the code meanwhile; codebase_search may work "
                 "again once the index is free",
             ) from error
+        except ProviderError as error:
+            raise embeddings_failed(error) from error
         pending = index.pending_vectors()
         return render_hits(args.query, hits, pending)
 
 
+def embeddings_failed(error: ProviderError) -> ToolError:
+    return ToolError(
+        ErrorKind.PROVIDER_ERROR,
+        f"codebase_search cannot answer: its embeddings service failed ({error})",
+        hint="not a problem with your call: use grep (exact text or names) or glob meanwhile; "
+        "codebase_search tries the service again on the next call",
+    )
+
+
+class EmbeddingJob:
+    """Builds the index's missing vectors in a background thread, one run at a time, and
+    remembers how the last finished run ended (`error`: None when it succeeded)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self._closed = False
+
+    def start(self, index) -> threading.Thread | None:
+        """Start a run unless one is running (or the session closed); the new thread or None."""
+        with self._lock:
+            if self._closed or self.is_alive():
+                return None
+            self.thread = threading.Thread(
+                target=self._run, args=(index,), daemon=True, name="reins-embed"
+            )
+            self.thread.start()
+            return self.thread
+
+    def _run(self, index) -> None:
+        try:
+            index.embed_pending()
+        except Exception as error:  # the lexical side keeps answering; a later call retries
+            self.error = error
+        else:
+            self.error = None
+
+    def is_alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def close(self) -> None:
+        """No new runs. A running one is a daemon thread: it stops at its next write to the
+        index, which closes right after this (or with the process)."""
+        with self._lock:
+            self._closed = True
+
+
 def _current_index(ctx: ToolContext):
-    """Open (once per session) and refresh; vectors for new chunks are built in the background."""
+    """Open (once per session) and refresh; vectors for new chunks are built in the background.
+    Parallel calls of one batch share the index and its one embedding run."""
     from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
 
-    with _OPENING:  # parallel read-only calls of one batch must share one index
-        if ctx.codebase is None:
-            settings = ctx.index_settings
-            ctx.codebase = CodeIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
-        index = ctx.codebase
-        index.refresh()
-        thread = None
-        if index.pending_vectors() and not _embedding(ctx):
-            thread = threading.Thread(target=_embed_quietly, args=(index,), daemon=True,
-                                      name="reins-embed")  # fmt: skip
-            ctx.codebase_embedder = thread
-            thread.start()
+    settings = ctx.index_settings
+    index = ctx.resources.get(
+        CODEBASE, lambda: CodeIndex.open(ctx.workspace.root, lambda: make_embedder(settings))
+    )
+    job: EmbeddingJob = ctx.resources.get(CODEBASE_EMBEDDER, EmbeddingJob)
+    index.refresh()
+    thread = job.start(index) if index.pending_vectors() else None
     if thread is not None:
-        thread.join(timeout=2.0)  # small updates finish here, so the answer uses them
-    return index
-
-
-_OPENING = threading.Lock()
-
-
-def _embedding(ctx: ToolContext) -> bool:
-    thread = ctx.codebase_embedder
-    return thread is not None and thread.is_alive()
-
-
-def _embed_quietly(index) -> None:
-    try:
-        index.embed_pending()
-    except Exception:  # the lexical side keeps answering; the next search retries the vectors
-        pass
+        thread.join(timeout=EMBED_WAIT_S)
+    return index, job
 
 
 def render_hits(query: str, hits, pending: int) -> str:

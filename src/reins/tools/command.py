@@ -6,8 +6,11 @@ from pydantic import BaseModel, Field
 
 from reins.sandbox.factory import make_sandbox
 from reins.sandbox.policy import escalated_mode, looks_sandbox_denied
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import READ_ALL, WRITE_ALL, Access
+from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.errors import ErrorKind, ToolError
+from reins.tools.readonly_commands import is_read_only
+from reins.tools.terminal_tools import terminals
 
 # Linux refuses a single argument longer than 32 pages (MAX_ARG_STRLEN) with E2BIG.
 MAX_COMMAND_BYTES = 131_072 - 1
@@ -28,7 +31,13 @@ class RunCommand(Tool):
         "and output (long output keeps its head and tail). No network by default."
     )
     Args = RunCommandArgs
-    read_only = False
+
+    def access(self, args: RunCommandArgs, env: ToolEnv) -> Access:
+        """A command can change anything, unless it is clearly read-only (`ls`, `git diff`,
+        ...; reins.tools.readonly_commands). A background start is never read-only."""
+        if not args.background and is_read_only(args.command):
+            return READ_ALL
+        return WRITE_ALL
 
     async def run(self, args: RunCommandArgs, ctx: ToolContext) -> str:
         if not args.command.strip():
@@ -75,12 +84,13 @@ class RunCommand(Tool):
         return await looser_sandbox.exec(command, str(ctx.workspace.root), timeout)
 
     async def _background(self, args: RunCommandArgs, ctx: ToolContext) -> str:
+        manager = terminals(ctx)
         try:
-            terminal = await ctx.terminals.start(ctx.sandbox, args.command, str(ctx.workspace.root))
+            terminal = await manager.start(ctx.sandbox, args.command, str(ctx.workspace.root))
         except RuntimeError as error:
             raise ToolError(ErrorKind.INVALID_ARGUMENTS, str(error)) from None
-        await ctx.terminals.wait_for_output(terminal, ctx.background_startup_s)
-        first = ctx.terminals.read_new(terminal)
+        await manager.wait_for_output(terminal, ctx.background_startup_s)
+        first = manager.read_new(terminal)
         return (
             f"started terminal {terminal.id}: {terminal.status()}\n{first}".rstrip()
             + f"\n(read more with read_terminal(id={terminal.id!r}); stop it with kill_terminal)"

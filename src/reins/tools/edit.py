@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import Access, paths_access
+from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.edits.engine import EditFailure, replace_string
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid
@@ -48,7 +49,9 @@ class EditFile(Tool):
         "(whitespace included) and be unique, unless replace_all is true. Read the file first."
     )
     Args = EditFileArgs
-    read_only = False
+
+    def access(self, args: EditFileArgs, env: ToolEnv) -> Access:
+        return paths_access(env.workspace, "exclusive", [args.path])
 
     async def run(self, args: EditFileArgs, ctx: ToolContext) -> str:
         plan = await off_loop(self._prepare, args, ctx)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import Access, path_key, paths_access
+from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ToolError, invalid, unexpected
 from reins.tools.offload import off_loop
@@ -92,6 +93,9 @@ class ReadFile(Tool):
     )
     Args = ReadFileArgs
 
+    def access(self, args: ReadFileArgs, env: ToolEnv) -> Access:
+        return paths_access(env.workspace, "shared", [args.path])
+
     async def run(self, args: ReadFileArgs, ctx: ToolContext) -> str:
         return await off_loop(self._read, args, ctx)
 
@@ -166,6 +170,9 @@ class ListDir(Tool):
     name = "list_dir"
     description = "List a directory: subdirectories end with '/', files show their size."
     Args = ListDirArgs
+
+    def access(self, args: ListDirArgs, env: ToolEnv) -> Access:
+        return paths_access(env.workspace, "shared", [args.path])
 
     async def run(self, args: ListDirArgs, ctx: ToolContext) -> str:
         return await off_loop(self._list, args, ctx)
@@ -276,6 +283,20 @@ class Glob(Tool):
     description = "Find files by glob pattern ('**' matches any depth). Returns matching paths."
     Args = GlobArgs
 
+    def access(self, args: GlobArgs, env: ToolEnv) -> Access:
+        """Reads below the pattern's literal leading directories ('src/**/*.py': src)."""
+        literal = []
+        for part in args.pattern.split("/"):
+            if part in ("", "."):
+                continue
+            if part == ".." or any(c in part for c in "*?["):
+                break
+            literal.append(part)
+        if os.path.isabs(args.pattern) or not literal:
+            return Access.shared()
+        key = path_key(env.workspace, "/".join(literal))
+        return Access.shared(None if key is None else [key])
+
     async def run(self, args: GlobArgs, ctx: ToolContext) -> str:
         return await off_loop(self._glob, args.pattern, ctx.workspace)
 
@@ -365,7 +386,9 @@ class WriteFile(Tool):
         "Write the complete file: placeholders like '# ... rest of the code' are refused."
     )
     Args = WriteFileArgs
-    read_only = False
+
+    def access(self, args: WriteFileArgs, env: ToolEnv) -> Access:
+        return paths_access(env.workspace, "exclusive", [args.path])
 
     async def run(self, args: WriteFileArgs, ctx: ToolContext) -> str:
         plan = await off_loop(self._prepare, args, ctx)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from pydantic import BaseModel, Field
 
 from reins.lsp.client import LspError
 from reins.lsp.manager import LspManager
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import READ_ALL, Access
+from reins.tools.base import Tool, ToolContext, ToolEnv
+from reins.tools.context import LSP
 from reins.tools.errors import ErrorKind, ToolError, invalid
 
 MAX_DIAGNOSTICS = 100
@@ -37,7 +37,11 @@ class ReadLints(Tool):
         "Python) for the given files, or for the files you changed in this session."
     )
     Args = ReadLintsArgs
-    read_only = True
+
+    def access(self, args: ReadLintsArgs, env: ToolEnv) -> Access:
+        # Reads the whole workspace, not only `paths`: a type checker's diagnostics for a
+        # file depend on the files it imports, which an earlier edit may be changing.
+        return READ_ALL
 
     async def run(self, args: ReadLintsArgs, ctx: ToolContext) -> str:
         ws = ctx.workspace
@@ -47,8 +51,7 @@ class ReadLints(Tool):
             targets = sorted(p for p in ctx.tracker.written if p.exists())
             if not targets:
                 return "no files changed in this session yet; pass paths to check specific files"
-        if ctx.lsp is None:
-            ctx.lsp = LspManager(ws.root, sandbox=ctx.sandbox)
+        lsp: LspManager = ctx.resources.get(LSP, lambda: LspManager(ws.root, sandbox=ctx.sandbox))
         lines: list[str] = []
         notes: list[str] = []
         attempted = timed_out = 0
@@ -56,7 +59,7 @@ class ReadLints(Tool):
             rel = ws.relative(path)
             if not path.is_file():
                 raise invalid(f"{rel} is not a file")
-            language = ctx.lsp.language_of(path)
+            language = lsp.language_of(path)
             if language is None or not language[1]:
                 notes.append(
                     f"no diagnostics available for {rel} (no language server for {path.suffix or 'this file type'})"
@@ -65,15 +68,13 @@ class ReadLints(Tool):
             language_id, specs = language
             served = False
             for spec in specs:
-                if ctx.lsp.installed(spec) is None:
+                if lsp.installed(spec) is None:
                     continue
                 served = True
                 attempted += 1
                 try:
-                    client = await ctx.lsp.client(spec)
-                    found = await client.diagnostics(
-                        path, language_id, ctx.lsp.diagnostics_timeout_s
-                    )
+                    client = await lsp.client(spec)
+                    found = await client.diagnostics(path, language_id, lsp.diagnostics_timeout_s)
                     lines.extend(format_diagnostic(rel, spec.name, d) for d in found)
                 except TimeoutError:
                     timed_out += 1
@@ -95,5 +96,5 @@ class ReadLints(Tool):
 
 
 async def close_lsp(ctx: ToolContext) -> None:
-    if ctx.lsp is not None:
-        await asyncio.shield(ctx.lsp.close())
+    """Stop the session's language servers now (ctx.close() stops them too)."""
+    await ctx.resources.close_one(LSP)

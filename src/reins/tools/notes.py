@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import NOTHING, Access
+from reins.tools.base import Tool, ToolContext, ToolEnv
+from reins.tools.context import TODOS
 
 STATUS_MARK = {"pending": "[ ]", "in_progress": "[~]", "completed": "[x]"}
 
@@ -27,10 +29,13 @@ class TodoWrite(Tool):
         "pending, in_progress or completed. The user sees it."
     )
     Args = TodoWriteArgs
-    read_only = True  # touches no file; the list lives in the session
+
+    def access(self, args: TodoWriteArgs, env: ToolEnv) -> Access:
+        return Access.exclusive([TODOS])  # touches no file; the list lives in the session
 
     async def run(self, args: TodoWriteArgs, ctx: ToolContext) -> str:
-        ctx.todos = [item.model_dump() for item in args.items]
+        todos: list[dict[str, str]] = ctx.resources.get(TODOS, list)
+        todos[:] = [item.model_dump() for item in args.items]
         done = sum(item.status == "completed" for item in args.items)
         lines = [f"{STATUS_MARK[i.status]} {i.content}" for i in args.items]
         return f"task list ({done}/{len(args.items)} done):\n" + "\n".join(lines)
@@ -47,7 +52,9 @@ class Think(Tool):
         "the thought is only logged."
     )
     Args = ThinkArgs
-    read_only = True
+
+    def access(self, args: ThinkArgs, env: ToolEnv) -> Access:
+        return NOTHING
 
     async def run(self, args: ThinkArgs, ctx: ToolContext) -> str:
         return "ok"

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import WRITE_ALL, Access, paths_access
+from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.edits.budget import DEFAULT_DEADLINE_S, edit_deadline
 from reins.tools.edits.engine import EditFailure, FileText, apply_hunk
+from reins.tools.edits.hunk import Hunk
 from reins.tools.edits.patch import FileOp, PatchSyntaxError, parse_patch
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ToolError, invalid, unexpected
@@ -33,7 +35,16 @@ class ApplyPatch(Tool):
         "end with '*** End Patch'. All files change or none."
     )
     Args = ApplyPatchArgs
-    read_only = False
+
+    def access(self, args: ApplyPatchArgs, env: ToolEnv) -> Access:
+        """Exclusive on every file the patch names (Move to destinations too); on the whole
+        workspace if it does not parse (the call then only reports the syntax error)."""
+        try:
+            ops = parse_patch(args.patch)
+        except PatchSyntaxError:
+            return WRITE_ALL
+        paths = [op.path for op in ops] + [op.move_to for op in ops if op.move_to]
+        return paths_access(env.workspace, "exclusive", paths)
 
     async def run(self, args: ApplyPatchArgs, ctx: ToolContext) -> str:
         writes, report = await off_loop(plan_patch, args.patch, ctx)
@@ -109,19 +120,43 @@ def _plan(patch: str, ctx: ToolContext) -> tuple[Writes, list[str]]:
 def _apply_hunks(file: FileText, op: FileOp, syntax: SyntaxCheck) -> tuple[list[str], list[str]]:
     """The one place apply_patch calls the edit engine: every hunk of one Update File, in
     order, on `file.lines`. Returns (a note per hunk, failures)."""
+    on_disk = list(file.lines)
     position, notes, failures = 0, [], []
     for number, hunk in enumerate(op.hunks, 1):
+        what = f"hunk {number}"
         try:
             file.lines, position, strategy = apply_hunk(
-                file.lines, hunk, position, what=f"hunk {number}", syntax=syntax
+                file.lines, hunk, position, what=what, syntax=syntax
             )
             notes.append(
-                f"hunk {number} ok" + ("" if strategy in ("exact", "insert") else f" ({strategy})")
+                f"{what} ok" + ("" if strategy in ("exact", "insert") else f" ({strategy})")
             )
         except EditFailure as failure:
-            notes.append(f"hunk {number} FAILED")
-            failures.append(f"{op.path}: {failure}")
+            notes.append(f"{what} FAILED")
+            # Earlier hunks changed the lines it was tried on, which exist nowhere: tell
+            # the failure against the file as it is on disk.
+            reported = (
+                _as_on_disk(on_disk, hunk, what, syntax) if file.lines != on_disk else failure
+            )
+            failures.append(f"{op.path}: {reported}")
     return notes, failures
+
+
+def _as_on_disk(on_disk: list[str], hunk: Hunk, what: str, syntax: SyntaxCheck) -> EditFailure:
+    """Why a hunk failed, told against the file as it is on disk (the patch changes nothing,
+    so the lines after the earlier hunks exist nowhere): the hunk tried alone on the disk
+    text. If it fits there, the earlier hunks are what stood in its way."""
+    try:
+        changed, _, _ = apply_hunk(on_disk, hunk, 0, what=what, syntax=syntax)
+    except EditFailure as failure:
+        return failure
+    pairs = enumerate(zip(on_disk, changed, strict=False))
+    line = next((i for i, (a, b) in pairs if a != b), min(len(on_disk), len(changed))) + 1
+    return EditFailure(
+        f"{what} applies to the file on its own (changing line {line}), but not after the "
+        "hunks before it: they change or pass the lines it needs (hunks must be in file "
+        "order and must not overlap; merge overlapping hunks into one)"
+    )
 
 
 def _taken(ws: Workspace, destination: Path, writes: Writes) -> bool:

@@ -7,7 +7,8 @@ import shutil
 
 from pydantic import BaseModel, Field
 
-from reins.tools.base import Tool, ToolContext
+from reins.tools.access import READ_ALL, Access, paths_access
+from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.errors import ErrorKind, ToolError, invalid, unexpected
 from reins.tools.workspace import kind_of
 
@@ -31,6 +32,9 @@ class Grep(Tool):
         "Returns path:line:text matches."
     )
     Args = GrepArgs
+
+    def access(self, args: GrepArgs, env: ToolEnv) -> Access:
+        return paths_access(env.workspace, "shared", [args.path]) if args.path else READ_ALL
 
     async def run(self, args: GrepArgs, ctx: ToolContext) -> str:
         if not args.pattern:
