@@ -82,3 +82,49 @@ def test_small_siblings_merge_but_keep_every_name():
     chunks = chunk_file("m.py", source)
     assert len(chunks) == 1 and chunks[0].symbols == ["a", "b"]
     assert chunks[0].start_line == 1 and chunks[0].end_line == 6
+
+
+def _index_imports() -> dict[str, set[str]]:
+    """Which reins.index modules each one imports, at the top or inside a function."""
+    import ast
+    from pathlib import Path
+
+    import reins.index.chunker
+
+    root = Path(reins.index.chunker.__file__).parent
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        parts = parts[:-1] if parts[-1] == "__init__" else parts
+        modules[".".join(("reins.index", *parts))] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets.add(node.module)
+                targets |= {f"{node.module}.{alias.name}" for alias in node.names}
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def test_index_modules_import_each_other_without_a_cycle():
+    graph = _index_imports()
+    assert "reins.index.codebase" in graph and "reins.index.parallel" in graph
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                cycle = (*path[path.index(target) :], target)
+                raise AssertionError(f"import cycle: {' -> '.join(cycle)}")
+            if target not in state:
+                visit(target, (*path, target))
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, (name,))

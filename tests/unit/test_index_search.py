@@ -194,7 +194,7 @@ def test_cli_index_prints_a_summary_and_rebuild_starts_over(code_repo, tmp_path)
 
 def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
     from reins.index import parallel
-    from reins.index.codebase import index_text
+    from reins.index.terms import chunk_terms
 
     repo = tmp_path / "many"
     repo.mkdir()
@@ -204,10 +204,11 @@ def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_pat
         (repo / "pkg").mkdir(exist_ok=True)
         (repo / rel).write_text(f"class Thing{i}:\n    def method_{i}(self):\n        return {i}\n")
         rels.append(rel)
-    in_workers = list(parallel.prepare_all(repo, rels, index_text))
+    in_workers = list(parallel.prepare_all(repo, rels))
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)
-    in_process = list(parallel.prepare_all(repo, rels, index_text))
+    in_process = list(parallel.prepare_all(repo, rels))
     assert in_workers == in_process and len(in_workers) == len(rels)
+    assert all(terms == chunk_terms(chunk) for chunk, terms in in_workers)
     index = CodeIndex.open(repo)
     assert index.refresh().chunks == len(rels)
     assert index.search("Thing77")[0].path == "pkg/mod_77.py"

@@ -75,3 +75,144 @@ def test_bad_config_is_a_clear_error(tmp_path, monkeypatch):
     (repo / ".reins" / "config.toml").write_text('modle = "x"')
     with pytest.raises(ConfigError, match="unknown setting"):
         load_config(repo)
+
+
+# --- profile inheritance (`extends`) and the content digest ----------------------------
+
+NATIVE_TOOLS = ("read_file", "list_dir", "glob", "grep", "codebase_search", "edit_file",
+                "write_file", "run_command", "read_terminal", "kill_terminal", "read_lints",
+                "todo_write", "think")  # fmt: skip
+NATIVE = dict(
+    tool_protocol="native", call_style="tags", prompt="system.md", tools=NATIVE_TOOLS,
+    temperature=None, max_output_tokens=None, n_ctx=None, stop=(), require_tool_use=False,
+    one_call_per_turn=False, finish_tool=False,
+)  # fmt: skip
+SMALL = dict(
+    tool_protocol="text", call_style="fenced", prompt="small.md", stop=("\n```",),
+    require_tool_use=True, one_call_per_turn=True, finish_tool=True,
+)  # fmt: skip
+# Every built-in profile, field for field, as it was before profiles could extend each other
+# (generated from the flat TOML files): sharing fields through `extends` must not change one.
+BUILTIN_PROFILES = {
+    "anthropic": {
+        **NATIVE, "name": "anthropic", "match": ("claude",), "max_output_tokens": 16000,
+        "notes": "Anthropic models: native tool_use, edit_file.",
+    },
+    "default": {
+        **NATIVE, "name": "default", "match": (), "notes": "Native tool calls; edit_file for edits.",
+    },
+    "openai": {
+        **NATIVE, "name": "openai", "match": ("gpt-", "o1", "o3", "o4", "codex"),
+        "tools": ("read_file", "list_dir", "glob", "grep", "codebase_search", "apply_patch",
+                  "run_command", "read_terminal", "kill_terminal", "read_lints", "todo_write",
+                  "think"),
+        "notes": "OpenAI models: native parallel function calls, apply_patch.",
+    },
+    "qwen": {
+        **SMALL, "name": "qwen", "match": ("qwen",),
+        "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
+        "temperature": 0.2, "max_output_tokens": 1024, "n_ctx": 16384,
+        "notes": "Small local models: text tool-call protocol, a short tool list.",
+    },
+    "smollm": {
+        **SMALL, "name": "smollm", "match": ("smollm",),
+        "tools": ("read_file", "list_dir", "run_command"),
+        "temperature": 0.0, "max_output_tokens": 256, "n_ctx": 4096,
+        "notes": "Tiny test model: text protocol, three tools.",
+    },
+}  # fmt: skip
+
+
+def _fields(profile):
+    from dataclasses import asdict
+
+    return asdict(profile)
+
+
+def test_builtin_profiles_are_pinned_field_for_field():
+    from reins.profiles.profile import builtin_profiles
+
+    profiles = builtin_profiles()
+    assert sorted(profiles) == sorted(BUILTIN_PROFILES)
+    for name, expected in BUILTIN_PROFILES.items():
+        assert _fields(profiles[name]) == expected, name
+        assert _fields(load_profile(name)) == expected, name
+
+
+def test_builtin_profiles_share_fields_through_extends():
+    import tomllib
+    from importlib import resources
+
+    folder = resources.files("reins.profiles").joinpath("data")
+    parents = {
+        entry.name[: -len(".toml")]: tomllib.loads(entry.read_text("utf-8")).get("extends")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+    assert parents["anthropic"] == parents["openai"] == "default"
+    assert parents["smollm"] == "qwen"
+
+
+def test_extends_inherits_overrides_and_chains():
+    from reins.profiles.profile import resolve_profiles
+
+    profiles = resolve_profiles({
+        "base": {"match": ["base-model"], "tools": ["read_file", "grep"], "temperature": 0.3,
+                 "stop": ["END"], "notes": "base"},
+        "mid": {"extends": "base", "match": ["mid-model"], "temperature": 0.1},
+        "leaf": {"extends": "mid", "tools": ["read_file"], "finish_tool": True},
+    })  # fmt: skip
+    leaf = profiles["leaf"]
+    assert leaf.name == "leaf" and leaf.tools == ("read_file",) and leaf.finish_tool
+    assert leaf.temperature == 0.1 and leaf.stop == ("END",) and leaf.notes == "base"
+    # `match` chooses models for a profile; a child that inherited it would steal them.
+    assert leaf.match == () and profiles["mid"].match == ("mid-model",)
+    assert profiles["base"].temperature == 0.3 and not profiles["base"].finish_tool
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"a": {"extends": "a"}}, r"cycle: a -> a"),
+        ({"a": {"extends": "b"}, "b": {"extends": "c"}, "c": {"extends": "a"}},
+         r"cycle: a -> b -> c -> a"),
+        ({"a": {"extends": "nope"}}, r"profile a extends unknown profile 'nope'; known: a"),
+        ({"a": {"extends": ["b"]}, "b": {}}, r"profile a: extends must be a profile name"),
+    ],
+)  # fmt: skip
+def test_extends_cycles_and_unknown_parents_are_clear_errors(raw, message):
+    from reins.profiles.profile import resolve_profiles
+
+    with pytest.raises(ProfileError, match=message):
+        resolve_profiles(raw)
+
+
+def test_user_overrides_apply_to_the_effective_profile():
+    smollm = apply_overrides(load_profile("smollm"), {"temperature": 0.5, "stop": ["X"]})
+    assert (smollm.temperature, smollm.stop, smollm.finish_tool) == (0.5, ("X",), True)
+    assert load_profile("anthropic", {"max_output_tokens": 100}).max_output_tokens == 100
+    with pytest.raises(ProfileError, match="extends"):
+        apply_overrides(load_profile("qwen"), {"extends": "default"})
+
+
+def test_profile_digest_is_a_stable_hash_of_fields_and_prompt(monkeypatch):
+    import subprocess
+    import sys
+
+    from reins.profiles.profile import Profile, builtin_profiles
+
+    digests = {name: p.digest() for name, p in builtin_profiles().items()}
+    assert len(set(digests.values())) == len(digests)
+    assert all(len(d) == 64 and int(d, 16) >= 0 for d in digests.values())
+    assert load_profile("qwen").digest() == digests["qwen"]
+    # the same in another process (no dependence on hash seeds or object ids)
+    code = "from reins.profiles import load_profile; print(load_profile('qwen').digest())"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": "123", "PATH": ""}, check=True)  # fmt: skip
+    assert other.stdout.strip() == digests["qwen"]
+    # any field, and the prompt template's text, tells versions apart
+    assert apply_overrides(load_profile("qwen"), {"temperature": 0.3}).digest() != digests["qwen"]
+    assert apply_overrides(load_profile("qwen"), {"n_ctx": 16384}).digest() == digests["qwen"]
+    template = Profile.prompt_template
+    monkeypatch.setattr(Profile, "prompt_template", lambda self: template(self) + "\nMore.")
+    assert load_profile("qwen").digest() != digests["qwen"]

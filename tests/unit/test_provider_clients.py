@@ -370,3 +370,106 @@ async def test_stream_with_retries_is_cancellable_and_closes_the_stream():
     assert isinstance(await stream.__anext__(), TextDelta)
     await stream.aclose()
     assert closed == [True]
+
+
+# --- what both SDK clients assemble from a stream: pinned before they shared the code ---------
+
+
+async def _reply_events(client, tools=None):
+    events = [event async for event in client.stream([Message("user", "hi")], tools)]
+    await client.close()
+    return events
+
+
+async def test_openai_reasoning_finish_reason_and_call_ids_from_the_stream():
+    from reins.models.messages import ReasoningDelta, ReplyDone, TextDelta
+
+    stream = [
+        chunk({"role": "assistant", "reasoning_content": "Think. "}),
+        chunk({"reasoning": "More."}),  # the field some compatible servers use
+        chunk({"content": "Ok."}),
+        chunk({"tool_calls": [{"index": 0, "type": "function",
+                               "function": {"name": "read_", "arguments": ""}}]}),
+        chunk({"tool_calls": [{"index": 0, "function": {"name": "file", "arguments": "[1]"}}]}),
+        chunk({}, finish="tool_calls"),
+        "[DONE]",
+    ]  # fmt: skip
+    with FakeServer([{"sse": stream}]) as server:
+        client = OpenAIClient("m", base_url=server.url + "/v1", max_retries=0)
+        events = await _reply_events(client, TOOLS)
+    assert [type(e) for e in events] == [ReasoningDelta, ReasoningDelta, TextDelta, ReplyDone]
+    reply = events[-1].reply
+    assert (reply.model, reply.finish_reason) == ("openai-compat:m", "tool_calls")
+    assert reply.message.reasoning == "Think. More." and reply.message.content == "Ok."
+    [call] = reply.message.tool_calls
+    assert (call.name, call.arguments, call.raw_arguments) == ("read_file", {}, "[1]")
+    assert call.parse_error == "arguments for read_file must be a JSON object"
+    assert call.id  # the server sent none: the call still gets one
+    assert reply.stats["latency_s"] >= 0 and reply.usage.input_tokens == 0
+
+
+async def test_anthropic_thinking_stop_reason_and_a_bad_tool_input(monkeypatch):
+    from reins.models.messages import ReasoningDelta, ReplyDone, TextDelta
+
+    stream = [
+        ANTHROPIC_STREAM[0],
+        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Hmm."}}),
+        ("content_block_start", {"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "Go."}}),
+        ("content_block_start", {"type": "content_block_start", "index": 2, "content_block": {"type": "tool_use", "id": "toolu_9", "name": "read_file", "input": {}}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": '{"path": '}}),
+        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "max_tokens", "stop_sequence": None}, "usage": {"output_tokens": 7}}),
+    ]  # fmt: skip
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test")
+    with FakeServer([{"sse": stream}, {"sse": stream[:-1] + [("message_stop", {"type": "message_stop"})]}]) as server:  # fmt: skip
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        events = await _reply_events(AnthropicClient("claude-x", max_retries=0), TOOLS)
+        # message_stop without a stop_reason is a complete reply too
+        stopped = await _reply_events(AnthropicClient("claude-x", max_retries=0), TOOLS)
+    assert [type(e) for e in events] == [ReasoningDelta, TextDelta, ReplyDone]
+    reply = events[-1].reply
+    assert (reply.model, reply.finish_reason) == ("anthropic:claude-x", "max_tokens")
+    assert (reply.message.reasoning, reply.message.content) == ("Hmm.", "Go.")
+    assert reply.usage.output_tokens == 7
+    [call] = reply.message.tool_calls
+    assert (call.id, call.name, call.arguments, call.raw_arguments) == (
+        "toolu_9",
+        "read_file",
+        {},
+        '{"path": ',
+    )
+    assert "not valid JSON" in call.parse_error
+    assert stopped[-1].reply.finish_reason is None
+    assert stopped[-1].reply.message.tool_calls[0].id == "toolu_9"
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+async def test_a_cut_stream_names_what_was_missing_and_a_bad_event_shape_is_malformed(
+    provider, monkeypatch
+):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test")
+    if provider == "openai":
+        cut = {"sse": OPENAI_STREAM[:2]}
+        # a choice without its delta
+        bad = {"sse": [{**chunk(), "choices": [{"index": 0, "finish_reason": None}]}]}
+        expected = "openai-compat:m: the stream ended after 2 events without a finish_reason"
+    else:
+        cut = {"sse": ANTHROPIC_STREAM[:3]}
+        # arguments for a block that never started
+        bad = {"sse": [ANTHROPIC_STREAM[0], ANTHROPIC_STREAM[5]]}
+        expected = "anthropic:claude-x: the stream ended after 3 events without message_stop"
+    with FakeServer([cut, bad]) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        errors = []
+        for _ in range(2):
+            if provider == "openai":
+                client = OpenAIClient("m", base_url=server.url + "/v1", max_retries=0)
+            else:
+                client = AnthropicClient("claude-x", max_retries=0)
+            with pytest.raises(ProviderError) as info:
+                await _reply_events(client)
+            await client.close()
+            errors.append(info.value)
+    assert str(errors[0]) == expected and errors[0].reason == "truncated"
+    assert errors[1].reason == "malformed" and errors[1].retryable

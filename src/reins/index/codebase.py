@@ -19,6 +19,7 @@ from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
 from reins.index.parallel import prepare_all
 from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
 from reins.index.store import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
+from reins.index.terms import chunk_terms, index_text
 from reins.index.tokens import code_tokens
 
 DEFAULT = Signals()
@@ -47,16 +48,6 @@ class UpdateStats:
     changed: int = 0
     removed: int = 0
     seconds: float = 0.0
-
-
-# Names count twice for BM25: a definition's name is its best summary (+0.01 NDCG@10, measured).
-SYMBOL_REPEAT = 2
-
-
-def index_text(chunk: Chunk) -> str:
-    """What the rankers see: where the code lives and what encloses it, then the code."""
-    names = " ".join(chunk.symbols)
-    return f"{chunk.path}\n{(names + chr(10)) * SYMBOL_REPEAT}{chunk.context}\n{chunk.text}"
 
 
 def default_embedder() -> Embedder:
@@ -146,7 +137,7 @@ class CodeIndex:
                 report = (
                     (lambda done, total: progress("chunking", done, total)) if progress else None
                 )
-                prepared = list(prepare_all(self.repo, diff.changed, index_text, report))
+                prepared = list(prepare_all(self.repo, diff.changed, report))
                 touched = diff.changed + diff.removed
                 for rel in touched:
                     self._remove_path(rel)
@@ -228,7 +219,7 @@ class CodeIndex:
             self.has_vector = np.resize(self.has_vector, size)
             self.has_vector[slot:] = False
         self.alive[slot] = True
-        self.bm25.add(slot, code_tokens(index_text(chunk)) if terms is None else terms)
+        self.bm25.add(slot, chunk_terms(chunk) if terms is None else terms)
         self.path_slots.setdefault(chunk.path, []).append(slot)
         for symbol in chunk.symbols:
             self.symbol_slots.setdefault(symbol.rsplit(".", 1)[-1].lower(), []).append(slot)
@@ -238,7 +229,7 @@ class CodeIndex:
             chunk = self.chunks[slot]
             if chunk is None:
                 continue
-            self.bm25.remove(slot, code_tokens(index_text(chunk)))
+            self.bm25.remove(slot, chunk_terms(chunk))
             for symbol in chunk.symbols:
                 key = symbol.rsplit(".", 1)[-1].lower()
                 slots = self.symbol_slots.get(key, [])

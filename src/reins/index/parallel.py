@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from reins.index.chunker import Chunk, chunk_file
-from reins.index.tokens import code_tokens
+from reins.index.terms import chunk_terms
 
 PARALLEL_MIN_FILES = 300  # below this, starting workers costs more than it saves
 BATCH = 64
@@ -17,27 +17,28 @@ BATCH = 64
 Prepared = tuple[Chunk, list[str]]  # a chunk and its BM25 terms
 
 
-def prepare(repo: Path, rel: str, index_text: Callable[[Chunk], str]) -> list[Prepared]:
+def prepare(repo: Path, rel: str) -> list[Prepared]:
     try:
         text = (repo / rel).read_bytes().decode("utf-8", "replace")
     except OSError:
         return []
-    return [(c, code_tokens(index_text(c))) for c in chunk_file(rel, text)]
+    return [(c, chunk_terms(c)) for c in chunk_file(rel, text)]
 
 
 def _prepare_batch(repo: str, rels: list[str]) -> list[Prepared]:
-    from reins.index.codebase import index_text
+    """One worker's share (runs in a spawned process: module-level, picklable arguments)."""
+    return [item for rel in rels for item in prepare(Path(repo), rel)]
 
-    return [item for rel in rels for item in prepare(Path(repo), rel, index_text)]
 
-
-def prepare_all(repo: Path, rels: list[str], index_text: Callable[[Chunk], str],
-                progress: Callable[[int, int], None] | None = None) -> Iterator[Prepared]:  # fmt: skip
-    """Chunks and terms for `rels`, in order; worker processes when there are many files."""
+def prepare_all(
+    repo: Path, rels: list[str], progress: Callable[[int, int], None] | None = None
+) -> Iterator[Prepared]:
+    """Chunks and terms (reins.index.terms) for `rels`, in order; worker processes when there
+    are many files. In-process and in the workers the terms come from the same function."""
     workers = min(os.cpu_count() or 1, 4)
     if len(rels) < PARALLEL_MIN_FILES or workers < 2:
         for n, rel in enumerate(rels):
-            yield from prepare(repo, rel, index_text)
+            yield from prepare(repo, rel)
             if progress and (n % 50 == 0 or n + 1 == len(rels)):
                 progress(n + 1, len(rels))
         return

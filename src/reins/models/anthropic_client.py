@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 from reins.models.client import (
+    DEFAULT_RETRIES,
+    PendingCall,
     ProviderError,
-    close_quietly,
+    SDKClient,
+    StreamedTurn,
     sdk_timeout,
-    stream_errors,
-    to_provider_error,
 )
-from reins.models.messages import (
-    Message,
-    ModelReply,
-    ReasoningDelta,
-    ReplyDone,
-    StreamEvent,
-    TextDelta,
-    ToolCall,
-    Usage,
-)
-from reins.models.openai_client import DEFAULT_RETRIES, parse_arguments
+from reins.models.messages import Message, StreamEvent, Usage
 
 EPHEMERAL = {"type": "ephemeral"}
 
@@ -73,9 +63,8 @@ def add_cache_breakpoints(
         messages[-1]["content"][-1]["cache_control"] = EPHEMERAL
 
 
-class AnthropicClient:
-    supports_native_tools = True
-    supports_prefill = False
+class AnthropicClient(SDKClient):
+    end_marker = "message_stop"
 
     def __init__(
         self,
@@ -93,24 +82,22 @@ class AnthropicClient:
 
         if not os.environ.get("ANTHROPIC_API_KEY"):
             raise ProviderError("no Anthropic API key: set ANTHROPIC_API_KEY", reason="auth")
-        self.model = model
-        self.display = f"anthropic:{model}"
         self.max_output_tokens = max_output_tokens or 8192
         self.temperature = temperature
-        self._sdk = anthropic
-        self._errors = stream_errors(anthropic)
-        self._client = anthropic.AsyncAnthropic(
-            max_retries=max_retries, timeout=sdk_timeout(anthropic, timeout_s, connect_timeout_s)
+        super().__init__(
+            model,
+            display=f"anthropic:{model}",
+            key_var="ANTHROPIC_API_KEY",
+            sdk=anthropic,
+            client=anthropic.AsyncAnthropic(
+                max_retries=max_retries,
+                timeout=sdk_timeout(anthropic, timeout_s, connect_timeout_s),
+            ),
         )
 
-    async def stream(
-        self,
-        messages: list[Message],
-        tools: list[dict[str, Any]] | None = None,
-        *,
-        require_tool: bool = False,
-        prefill: str | None = None,
-    ) -> AsyncIterator[StreamEvent]:
+    def _request(
+        self, messages: list[Message], tools: list[dict[str, Any]] | None, require_tool: bool
+    ) -> dict[str, Any]:
         system, converted = to_anthropic(messages)
         tool_specs = [
             {"name": t["name"], "description": t["description"], "input_schema": t["parameters"]}
@@ -131,81 +118,38 @@ class AnthropicClient:
                 kwargs["tool_choice"] = {"type": "any"}
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
-        start = time.perf_counter()
-        text: list[str] = []
-        reasoning: list[str] = []
-        blocks: dict[int, dict[str, Any]] = {}
-        usage = Usage()
-        finish = None
-        stopped = False
-        count = 0
-        events = None
-        try:
-            events = await self._client.messages.create(**kwargs)
-            async for event in events:
-                count += 1
-                kind = event.type
-                if kind == "message_start":
-                    u = event.message.usage
-                    usage = Usage(
-                        (u.input_tokens or 0)
-                        + (u.cache_read_input_tokens or 0)
-                        + (u.cache_creation_input_tokens or 0),
-                        u.output_tokens or 0,
-                        u.cache_read_input_tokens or 0,
-                        u.cache_creation_input_tokens or 0,
-                    )
-                elif kind == "content_block_start":
-                    block = event.content_block
-                    if block.type == "tool_use":
-                        blocks[event.index] = {"id": block.id, "name": block.name, "json": ""}
-                elif kind == "content_block_delta":
-                    delta = event.delta
-                    if delta.type == "text_delta":
-                        text.append(delta.text)
-                        yield TextDelta(delta.text)
-                    elif delta.type == "thinking_delta":
-                        reasoning.append(delta.thinking)
-                        yield ReasoningDelta(delta.thinking)
-                    elif delta.type == "input_json_delta":
-                        blocks[event.index]["json"] += delta.partial_json
-                elif kind == "message_delta":
-                    finish = event.delta.stop_reason or finish
-                    if event.usage and event.usage.output_tokens:
-                        usage.output_tokens = event.usage.output_tokens
-                elif kind == "message_stop":
-                    stopped = True
-        except self._errors as error:
-            raise to_provider_error(
-                error, sdk=self._sdk, display=self.display, key_var="ANTHROPIC_API_KEY"
-            ) from error
-        finally:
-            if events is not None:
-                await close_quietly(events)  # release the connection, also when cancelled
-        if finish is None and not stopped:
-            # A clean end of the body without message_stop or a stop_reason: the reply was
-            # cut short (or never sent). Never pass it off as a complete answer.
-            what = (
-                "the service sent an empty reply (no events)"
-                if count == 0
-                else f"the stream ended after {count} events without message_stop"
-            )
-            raise ProviderError(f"{self.display}: {what}", retryable=True, reason="truncated")
-        calls = []
-        for index in sorted(blocks):
-            block = blocks[index]
-            args, problem = parse_arguments(block["name"], block["json"])
-            raw = block["json"] if problem else None
-            calls.append(
-                ToolCall(
-                    block["name"], args, id=block["id"], parse_error=problem, raw_arguments=raw
-                )
-            )
-        message = Message(
-            "assistant", "".join(text), tool_calls=calls, reasoning="".join(reasoning) or None
-        )
-        stats = {"latency_s": time.perf_counter() - start}
-        yield ReplyDone(ModelReply(message, usage, self.display, finish, stats))
+        return kwargs
 
-    async def close(self) -> None:
-        await self._client.close()
+    async def _open(self, request: dict[str, Any]) -> Any:
+        return await self._client.messages.create(**request)
+
+    def _on_event(self, event: Any, turn: StreamedTurn) -> Iterator[StreamEvent]:
+        kind = event.type
+        if kind == "message_start":
+            u = event.message.usage
+            turn.usage = Usage(
+                (u.input_tokens or 0)
+                + (u.cache_read_input_tokens or 0)
+                + (u.cache_creation_input_tokens or 0),
+                u.output_tokens or 0,
+                u.cache_read_input_tokens or 0,
+                u.cache_creation_input_tokens or 0,
+            )
+        elif kind == "content_block_start":
+            block = event.content_block
+            if block.type == "tool_use":
+                turn.calls[event.index] = PendingCall(block.id, block.name)
+        elif kind == "content_block_delta":
+            delta = event.delta
+            if delta.type == "text_delta":
+                yield turn.add_text(delta.text)
+            elif delta.type == "thinking_delta":
+                yield turn.add_reasoning(delta.thinking)
+            elif delta.type == "input_json_delta":
+                turn.calls[event.index].arguments += delta.partial_json  # KeyError: malformed
+        elif kind == "message_delta":
+            turn.finish = event.delta.stop_reason or turn.finish
+            if event.usage and event.usage.output_tokens:
+                turn.usage.output_tokens = event.usage.output_tokens
+        elif kind == "message_stop":
+            turn.stopped = True

@@ -1,21 +1,30 @@
-"""The ModelClient protocol every provider implements, and a helper to consume a stream."""
+"""The ModelClient protocol every provider implements, a helper to consume a stream, and
+what the SDK-backed clients (OpenAI, Anthropic) share: error mapping, the stream's
+lifecycle, and assembling the reply (text, reasoning, tool calls) from its events."""
 
 from __future__ import annotations
 
 import email.utils
 import importlib
+import json
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
 
 from reins.models.messages import (
+    MAX_DEPTH,
     Message,
     ModelReply,
     ReasoningDelta,
     ReplyDone,
     StreamEvent,
     TextDelta,
+    ToolCall,
+    Usage,
 )
+
+DEFAULT_RETRIES = 4  # the SDKs' own retries of the initial request
 
 # Machine-readable `ProviderError.reason` values:
 #   auth        bad or missing credentials (not retryable)
@@ -292,3 +301,154 @@ def to_provider_error(
         retryable=True,
         reason="malformed",
     )
+
+
+# --- what the SDK-backed clients share ---------------------------------------------------
+
+
+def parse_arguments(name: str, text: str) -> tuple[dict[str, Any], str | None]:
+    """A streamed tool call's JSON arguments → (arguments, problem); `problem` says why they
+    could not be read (the executor then answers InvalidArguments)."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError as error:
+        return {}, f"arguments for {name} are not valid JSON ({error.msg} at char {error.pos})"
+    except RecursionError:
+        return {}, f"arguments for {name} are nested more than {MAX_DEPTH} levels deep"
+    if not isinstance(value, dict):
+        return {}, f"arguments for {name} must be a JSON object"
+    return value, None
+
+
+@dataclass
+class PendingCall:
+    """A tool call as a stream delivers it: id and name, then its arguments' JSON in pieces."""
+
+    id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+    def finish(self) -> ToolCall:
+        args, problem = parse_arguments(self.name, self.arguments)
+        raw = self.arguments if problem else None
+        call = ToolCall(self.name, args, parse_error=problem, raw_arguments=raw)
+        if self.id:  # else the call keeps the id it was made with
+            call.id = self.id
+        return call
+
+
+@dataclass
+class StreamedTurn:
+    """What the events of one streamed reply have delivered so far."""
+
+    started: float = field(default_factory=time.perf_counter)
+    text: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    calls: dict[int, PendingCall] = field(default_factory=dict)  # by the stream's index
+    usage: Usage = field(default_factory=Usage)
+    finish: str | None = None  # the finish/stop reason the service gave
+    stopped: bool = False  # an explicit end-of-message event (Anthropic's message_stop)
+    events: int = 0
+
+    def add_text(self, text: str) -> TextDelta:
+        self.text.append(text)
+        return TextDelta(text)
+
+    def add_reasoning(self, text: str) -> ReasoningDelta:
+        self.reasoning.append(text)
+        return ReasoningDelta(text)
+
+    def call(self, index: int) -> PendingCall:
+        return self.calls.setdefault(index, PendingCall())
+
+    @property
+    def complete(self) -> bool:
+        return self.finish is not None or self.stopped
+
+    def reply(self, display: str) -> ModelReply:
+        calls = [self.calls[index].finish() for index in sorted(self.calls)]
+        message = Message(
+            "assistant",
+            "".join(self.text),
+            tool_calls=calls,
+            reasoning="".join(self.reasoning) or None,
+        )
+        stats = {"latency_s": time.perf_counter() - self.started}
+        return ModelReply(message, self.usage, display, self.finish, stats)
+
+
+class SDKClient:
+    """The stream of an official SDK (`openai`, `anthropic`), consumed the same way for both:
+    open it, read its events (a subclass turns each into deltas on a StreamedTurn), map
+    whatever the SDK or the transport raises to a ProviderError, always release the
+    connection, refuse a reply that ended before the service said it was complete, and
+    assemble the ModelReply. A subclass builds the request and reads the events."""
+
+    supports_native_tools = True
+    supports_prefill = False
+    # what a complete stream ends with, for the error when it is missing
+    end_marker: ClassVar[str] = "an end-of-reply event"
+
+    def __init__(self, model: str, *, display: str, key_var: str, sdk: Any, client: Any):
+        """`display` names the model in replies and errors (e.g. "openai:gpt-5"); `key_var`
+        is the variable an authentication error tells the user to check; `sdk` is the SDK
+        module (its exception classes), `client` the SDK's async client."""
+        self.model = model
+        self.display = display
+        self.key_var = key_var
+        self._sdk = sdk
+        self._errors = stream_errors(sdk)
+        self._client = client
+
+    def _request(
+        self, messages: list[Message], tools: list[dict[str, Any]] | None, require_tool: bool
+    ) -> dict[str, Any]:
+        """The keyword arguments of the SDK call that opens the stream. Built outside the
+        error mapping: a request reins cannot build is a bug, not a provider failure."""
+        raise NotImplementedError
+
+    async def _open(self, request: dict[str, Any]) -> Any:
+        """Start the request; the SDK's stream of events."""
+        raise NotImplementedError
+
+    def _on_event(self, event: Any, turn: StreamedTurn) -> Iterator[StreamEvent]:
+        """Record one SDK event on `turn`; yield the deltas it carries."""
+        raise NotImplementedError
+
+    async def stream(
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        *,
+        require_tool: bool = False,
+        prefill: str | None = None,
+    ) -> AsyncIterator[StreamEvent]:
+        request = self._request(messages, tools, require_tool)
+        turn = StreamedTurn()
+        response = None
+        try:
+            response = await self._open(request)
+            async for event in response:
+                turn.events += 1
+                for delta in self._on_event(event, turn):
+                    yield delta
+        except self._errors as error:
+            raise to_provider_error(
+                error, sdk=self._sdk, display=self.display, key_var=self.key_var
+            ) from error
+        finally:
+            if response is not None:
+                await close_quietly(response)  # release the connection, also when cancelled
+        if not turn.complete:
+            # A clean end of the body without the end marker: the server or a proxy cut the
+            # reply short (or sent nothing at all). Never pass it off as a complete answer.
+            what = (
+                "the service sent an empty reply (no events)"
+                if turn.events == 0
+                else f"the stream ended after {turn.events} events without {self.end_marker}"
+            )
+            raise ProviderError(f"{self.display}: {what}", retryable=True, reason="truncated")
+        yield ReplyDone(turn.reply(self.display))
+
+    async def close(self) -> None:
+        await self._client.close()

@@ -1,7 +1,14 @@
-"""Profiles are TOML files in profiles/data (or a user's config); chosen by model family."""
+"""Profiles are TOML files in profiles/data (or a user's config); chosen by model family.
+
+A profile file may start from another with `extends = "NAME"`: it inherits every field of
+that profile's effective fields except `match` (which picks the models a profile is for) and
+sets only what differs. Chains are allowed; a cycle or an unknown parent is a ProfileError.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -39,10 +46,27 @@ class Profile:
     def prompt_template(self) -> str:
         return resources.files("reins.profiles").joinpath("data", self.prompt).read_text("utf-8")
 
+    def digest(self) -> str:
+        """sha256 (hex) of the effective fields and the prompt template's text: the same for
+        the same profile in any process, different when a field or the template changes."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        payload = {"fields": values, "prompt_template": self.prompt_template()}
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+EXTENDS = "extends"
+NOT_INHERITED = ("name", "match")  # a child that inherited `match` would take its parent's models
+
 
 def _from_toml(name: str, data: dict[str, Any]) -> Profile:
     known = {f.name for f in fields(Profile)}
     unknown = set(data) - known
+    if EXTENDS in unknown:
+        raise ProfileError(
+            f"profile {name}: `extends` belongs in a profile file; an override "
+            f"([profiles.{name}]) sets fields of the effective profile"
+        )
     if unknown:
         raise ProfileError(f"profile {name}: unknown keys {sorted(unknown)}")
     data = dict(data)
@@ -68,14 +92,43 @@ def _from_toml(name: str, data: dict[str, Any]) -> Profile:
     return profile
 
 
+def _flatten(
+    name: str, raw: dict[str, dict[str, Any]], chain: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """`raw[name]` with what it inherits through `extends` filled in (no `extends` left)."""
+    data = dict(raw[name])
+    parent = data.pop(EXTENDS, None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ProfileError(f"profile {name}: extends must be a profile name, not {parent!r}")
+    chain = (*chain, name)
+    if parent in chain:
+        cycle = " -> ".join((*chain[chain.index(parent) :], parent))
+        raise ProfileError(f"profile {name}: extends makes a cycle: {cycle}")
+    if parent not in raw:
+        raise ProfileError(
+            f"profile {name} extends unknown profile {parent!r}; known: {', '.join(sorted(raw))}"
+        )
+    base = _flatten(parent, raw, chain)
+    inherited = {k: v for k, v in base.items() if k not in NOT_INHERITED}
+    return {**inherited, **data}
+
+
+def resolve_profiles(raw: dict[str, dict[str, Any]]) -> dict[str, Profile]:
+    """Profiles from their files' data ({name: TOML table}), `extends` resolved, in raw's order
+    (the order select_profile tries their `match`)."""
+    return {name: _from_toml(name, _flatten(name, raw)) for name in raw}
+
+
 def builtin_profiles() -> dict[str, Profile]:
     folder = resources.files("reins.profiles").joinpath("data")
-    out = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            name = entry.name[: -len(".toml")]
-            out[name] = _from_toml(name, tomllib.loads(entry.read_text("utf-8")))
-    return out
+    raw = {
+        entry.name[: -len(".toml")]: tomllib.loads(entry.read_text("utf-8"))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    }
+    return resolve_profiles(raw)
 
 
 def load_profile(name: str, overrides: dict[str, Any] | None = None) -> Profile:
