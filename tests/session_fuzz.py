@@ -153,11 +153,11 @@ def run_session_campaign(root: Path, examples: int, derandomize: bool = True) ->
         try:
             config = Config(model="scripted:/dev/null", profile="qwen" if text_protocol else "default",
                             max_steps=6, command_timeout_s=0.5, max_retries=1)  # fmt: skip
-            runtime = open_session(ws, config, store, title="fuzz")
-            runtime.session.model = FuzzClient(replies)
-            runtime.session.executor.ctx.max_command_timeout_s = 0.8
+            session = open_session(ws, config, store, title="fuzz")
+            session.model = FuzzClient(replies)
+            session.executor.ctx.max_command_timeout_s = 0.8
             store.fail_after = None if fail_after is None else store.writes + fail_after
-            outcome = asyncio.run(_turn(runtime))
+            outcome = asyncio.run(_turn(session))
         except Exception:
             campaign.violations.append(f"traceback in {where}:\n{traceback.format_exc()[-1500:]}")
             return
@@ -189,8 +189,8 @@ def run_session_campaign(root: Path, examples: int, derandomize: bool = True) ->
     return campaign
 
 
-async def _turn(runtime):
+async def _turn(session):
     try:
-        return await runtime.session.run_turn("fuzz")
+        return await session.run("fuzz")
     finally:
-        await runtime.close()
+        await session.close()

@@ -140,7 +140,7 @@ def run(
     With --json, stdout is exactly one object: session_id, status, steps,
     tool_calls, tokens_in, tokens_out, wall_s, final_message.
     """
-    from reins.ui.run_command import run_headless
+    from reins.ui.headless import run_headless
 
     config = _config(
         repo, model=model, profile=profile, max_steps=max_steps, max_tokens=max_tokens,

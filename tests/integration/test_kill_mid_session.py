@@ -9,6 +9,7 @@ import sys
 import time
 
 from reins.agent.builder import open_session
+from reins.agent.store_writer import load_history
 from reins.config import Config
 from reins.store import SessionStore, default_store_path
 from tests.conftest import write_script
@@ -37,24 +38,24 @@ def test_sigkill_keeps_the_log_intact(repo, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     store = SessionStore(store_path)
-    (session,) = store.list_sessions()
-    messages = store.messages(session.id)
+    (row,) = store.list_sessions()
+    messages = load_history(store, row.id)
     assert [m.role for m in messages][:5] == ["system", "user", "assistant", "tool", "assistant"]
     assert messages[4].tool_calls[0].arguments == {"command": "sleep 60"}
-    assert store.tool_calls(session.id)[0]["tool"] == "write_file"
-    assert session.status == "interrupted"  # it never finished, and its process is gone
-    show = subprocess.run([sys.executable, "-m", "reins", "sessions", "show", session.id, "--json"],
+    assert store.tool_calls(row.id)[0]["tool"] == "write_file"
+    assert row.status == "interrupted"  # it never finished, and its process is gone
+    show = subprocess.run([sys.executable, "-m", "reins", "sessions", "show", row.id, "--json"],
                           capture_output=True, text=True)  # fmt: skip
-    assert json.loads(show.stdout)["session"]["id"] == session.id
+    assert json.loads(show.stdout)["session"]["id"] == row.id
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Resuming repairs the call that never got a result (providers reject dangling calls).
     config = Config(model=f"scripted:{script}")
-    runtime = open_session(repo, config, store, title="resume", resume_id=session.id)
-    history = runtime.session.history
+    session = open_session(repo, config, store, title="resume", resume_id=row.id)
+    history = session.history
     answered = {m.tool_call_id for m in history if m.role == "tool"}
     calls = [c.id for m in history if m.role == "assistant" for c in m.tool_calls]
     assert calls and set(calls) <= answered
-    asyncio.run(runtime.close())
+    asyncio.run(session.close())
 
 
 def test_sigterm_and_sigint_abort_the_step_and_report(repo, tmp_path):

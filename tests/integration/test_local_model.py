@@ -9,6 +9,7 @@ import time
 import pytest
 
 from reins.agent.builder import open_session
+from reins.agent.store_writer import load_history
 from reins.config import Config
 from reins.models.client import collect
 from reins.models.local_llama import LocalLlamaClient
@@ -93,12 +94,12 @@ def test_demo_fixes_the_bundled_bug():
 
 async def test_qwen_session_abort_keeps_history_consistent(tmp_path, store):
     repo = make_repo(tmp_path / "r", {"a.py": "x = 1\n"})
-    runtime = open_session(repo, Config(), store, title="abort")
-    task = asyncio.create_task(runtime.session.run_turn("Explain this repository in detail."))
+    session = open_session(repo, Config(), store, title="abort")
+    task = asyncio.create_task(session.run("Explain this repository in detail."))
     await asyncio.sleep(4)
     task.cancel()
     outcome = await task
     assert outcome.status == "aborted"
-    roles = [m.role for m in store.messages(outcome.session_id)]
+    roles = [m.role for m in load_history(store, outcome.session_id)]
     assert roles[:2] == ["system", "user"]
-    await runtime.close()
+    await session.close()

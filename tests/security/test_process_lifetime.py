@@ -22,7 +22,8 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def running(marker: str) -> list[str]:
-    """Live (not zombie) processes whose command line contains marker."""
+    """Live (not zombie) processes whose command line is exactly `marker` (not a shell or a
+    bwrap whose arguments mention it)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -32,7 +33,7 @@ def running(marker: str) -> list[str]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if marker in cmdline and state != "Z" and "pgrep" not in cmdline:
+        if cmdline.strip() == marker and state != "Z":
             found.append(entry.name)
     return found
 

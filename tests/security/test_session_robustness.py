@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
-from reins.agent.builder import open_session
+from reins.agent.builder import build_session
 from reins.agent.doom_loop import DoomLoopGuard, Verdict
+from reins.agent.events import Notice
 from reins.config import Config
 from reins.models.client import ProviderError
 from reins.models.messages import Message, ToolCall
+from reins.profiles import load_profile
 from reins.tools.base import ToolResult
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
@@ -17,30 +19,30 @@ from tests.session_fuzz import FlakyStore, FuzzClient, deep_json, run_session_ca
 
 
 class Notices:
+    """A progress subscriber that keeps the notices."""
+
     def __init__(self):
         self.seen: list[str] = []
 
-    def notice(self, text):
-        self.seen.append(text)
-
-    def __getattr__(self, name):  # every other event hook: ignored
-        return lambda *a, **k: None
+    def __call__(self, event):
+        if isinstance(event, Notice):
+            self.seen.append(event.text)
 
 
 def fuzz_runtime(repo, store, replies, events=None, **config):
-    runtime = open_session(
-        repo, Config(model="scripted:/dev/null", **config), store, title="t", events=events
-    )
-    runtime.session.model = FuzzClient(replies)
-    return runtime
+    settings = Config(**config)
+    return build_session(
+        repo, model=FuzzClient(replies), profile=load_profile(settings.profile or "default"),
+        store=store, settings=settings, progress=events, title="t",
+    )  # fmt: skip
 
 
 async def test_a_stream_broken_mid_reply_is_retried(repo, store):
     events = Notices()
     broken = ProviderError("connection reset mid-stream", retryable=True, reason="connection")
-    runtime = fuzz_runtime(repo, store, [broken, Message("assistant", "all done")], events)
-    runtime.session.model_retries = 2
-    outcome = await runtime.session.run_turn("go")
+    session = fuzz_runtime(repo, store, [broken, Message("assistant", "all done")], events)
+    session.model_retries = 2
+    outcome = await session.run("go")
     assert outcome.status == "completed" and outcome.final_message == "all done"
     assert any("retrying" in n for n in events.seen)
 
@@ -48,8 +50,8 @@ async def test_a_stream_broken_mid_reply_is_retried(repo, store):
 async def test_bad_credentials_are_not_retried(repo, store):
     events = Notices()
     denied = ProviderError("authentication failed", status=401, reason="auth")
-    runtime = fuzz_runtime(repo, store, [denied, Message("assistant", "never")], events)
-    outcome = await runtime.session.run_turn("go")
+    session = fuzz_runtime(repo, store, [denied, Message("assistant", "never")], events)
+    outcome = await session.run("go")
     assert outcome.status == "error" and "authentication failed" in outcome.final_message
     assert not any("retrying" in n for n in events.seen)
 
@@ -57,9 +59,9 @@ async def test_bad_credentials_are_not_retried(repo, store):
 async def test_a_session_log_failing_mid_turn_ends_the_turn_cleanly(repo, tmp_path):
     store = FlakyStore(tmp_path / "s.db", None)
     call = ToolCall("list_dir", {"path": "."})
-    runtime = fuzz_runtime(repo, store, [Message("assistant", "", tool_calls=[call])] * 5)
+    session = fuzz_runtime(repo, store, [Message("assistant", "", tool_calls=[call])] * 5)
     store.fail_after = store.writes + 3
-    outcome = await runtime.session.run_turn("go")
+    outcome = await session.run("go")
     assert outcome.status == "error"
     assert "session log" in outcome.final_message and "locked" in outcome.final_message
     store.close()
@@ -67,11 +69,11 @@ async def test_a_session_log_failing_mid_turn_ends_the_turn_cleanly(repo, tmp_pa
 
 async def test_finish_is_an_unknown_tool_where_the_profile_does_not_offer_it(repo, store):
     finish = ToolCall("finish", {"summary": "done"})
-    runtime = fuzz_runtime(
+    session = fuzz_runtime(
         repo, store, [Message("assistant", "", tool_calls=[finish]), Message("assistant", "ok")]
     )
-    assert "finish" not in runtime.session.executor.tools
-    outcome = await runtime.session.run_turn("go")
+    assert "finish" not in session.executor.tools
+    outcome = await session.run("go")
     assert outcome.final_message == "ok" and outcome.steps == 2
     (logged,) = store.tool_calls(outcome.session_id)
     assert logged["kind"] == "InvalidArguments"
@@ -83,8 +85,8 @@ async def test_malformed_calls_are_logged_with_the_model_text(repo, store):
     deeper = ToolCall("read_file", json.loads(deep_json(80)))  # refused before any tool runs
     assert deep.parse_error is None and deeper.parse_error
     replies = [Message("assistant", "", tool_calls=[bad, deep, deeper]), Message("assistant", "ok")]
-    runtime = fuzz_runtime(repo, store, replies)
-    outcome = await runtime.session.run_turn("go")
+    session = fuzz_runtime(repo, store, replies)
+    outcome = await session.run("go")
     logged = store.tool_calls(outcome.session_id)
     assert json.loads(logged[0]["arguments"]) == {"_raw": '{"path": "a.py",'}
     assert [t["kind"] for t in logged] == ["InvalidArguments"] * 3

@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from reins.agent.builder import open_session
+from reins.agent.store_writer import load_history
 from reins.config import Config
 from reins.tools.errors import ErrorKind
 from tests.conftest import write_script
@@ -17,12 +18,12 @@ def open_scripted(repo, store, tmp_path, turns, **config):
 
 
 async def test_loop_runs_tools_and_completes(repo, store, tmp_path):
-    runtime = open_scripted(repo, store, tmp_path, [
+    session = open_scripted(repo, store, tmp_path, [
         {"content": "reading", "tool_calls": [{"name": "read_file", "arguments": {"path": "src/util.py"}}]},
         {"content": "", "tool_calls": [{"name": "edit_file", "arguments": {"path": "src/util.py", "old_string": "1", "new_string": "2"}}]},
         {"content": "Changed VALUE to 2."},
     ])  # fmt: skip
-    outcome = await runtime.session.run_turn("set VALUE to 2")
+    outcome = await session.run("set VALUE to 2")
     assert outcome.status == "completed"
     assert (outcome.steps, outcome.tool_calls) == (3, 2)
     assert outcome.final_message == "Changed VALUE to 2."
@@ -30,29 +31,29 @@ async def test_loop_runs_tools_and_completes(repo, store, tmp_path):
     assert set(outcome.to_dict()) == {
         "session_id", "status", "steps", "tool_calls", "tokens_in", "tokens_out", "wall_s", "final_message",
     }  # fmt: skip
-    roles = [m.role for m in store.messages(outcome.session_id)]
+    roles = [m.role for m in load_history(store, outcome.session_id)]
     assert roles == ["system", "user", "assistant", "tool", "assistant", "tool", "assistant"]
     kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
     assert kinds == ["ok", "ok"]
 
 
 async def test_exhausted_script_completes(repo, store, tmp_path):
-    runtime = open_scripted(repo, store, tmp_path, [])
-    outcome = await runtime.session.run_turn("anything")
+    session = open_scripted(repo, store, tmp_path, [])
+    outcome = await session.run("anything")
     assert outcome.status == "completed" and outcome.steps == 1
 
 
 async def test_max_steps_budget(repo, store, tmp_path):
     turn = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
-    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_steps=3)
-    outcome = await runtime.session.run_turn("loop")
+    session = open_scripted(repo, store, tmp_path, [turn] * 10, max_steps=3)
+    outcome = await session.run("loop")
     assert outcome.status == "max_steps" and outcome.steps == 3
 
 
 async def test_token_budget(repo, store, tmp_path):
     turn = {"content": "x" * 4000, "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
-    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_tokens=1500)
-    outcome = await runtime.session.run_turn("loop")
+    session = open_scripted(repo, store, tmp_path, [turn] * 10, max_tokens=1500)
+    outcome = await session.run("loop")
     assert outcome.status == "budget" and outcome.steps < 10
 
 
@@ -61,8 +62,8 @@ async def test_wall_time_budget(repo, store, tmp_path):
         "content": "",
         "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 0.4"}}],
     }
-    runtime = open_scripted(repo, store, tmp_path, [turn] * 10, max_wall_s=1.0)
-    outcome = await runtime.session.run_turn("loop")
+    session = open_scripted(repo, store, tmp_path, [turn] * 10, max_wall_s=1.0)
+    outcome = await session.run("loop")
     assert outcome.status == "budget" and outcome.steps <= 4
 
 
@@ -71,10 +72,10 @@ async def test_doom_loop_warns_then_stops(repo, store, tmp_path):
         "content": "",
         "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}],
     }
-    runtime = open_scripted(repo, store, tmp_path, [bad] * 10)
-    outcome = await runtime.session.run_turn("read it")
+    session = open_scripted(repo, store, tmp_path, [bad] * 10)
+    outcome = await session.run("read it")
     assert outcome.status == "error" and "repeated 4 times" in outcome.final_message
-    tool_msgs = [m.content for m in store.messages(outcome.session_id) if m.role == "tool"]
+    tool_msgs = [m.content for m in load_history(store, outcome.session_id) if m.role == "tool"]
     assert "made this exact failing call 3 times" in tool_msgs[2]
     assert len(tool_msgs) == 4
 
@@ -85,8 +86,8 @@ async def test_doom_loop_catches_alternating_repeats(repo, store, tmp_path):
         "tool_calls": [{"name": "read_file", "arguments": {"path": "missing.py"}}],
     }
     good = {"content": "", "tool_calls": [{"name": "list_dir", "arguments": {"path": "."}}]}
-    runtime = open_scripted(repo, store, tmp_path, [bad, good] * 6)
-    outcome = await runtime.session.run_turn("read it")
+    session = open_scripted(repo, store, tmp_path, [bad, good] * 6)
+    outcome = await session.run("read it")
     assert outcome.status == "error" and outcome.steps == 7
 
 
@@ -95,8 +96,8 @@ async def test_abort_mid_tool_keeps_session_and_records_user_aborted(repo, store
         "content": "",
         "tool_calls": [{"name": "run_command", "arguments": {"command": "sleep 30"}}],
     }
-    runtime = open_scripted(repo, store, tmp_path, [slow, {"content": "after"}])
-    task = asyncio.create_task(runtime.session.run_turn("wait"))
+    session = open_scripted(repo, store, tmp_path, [slow, {"content": "after"}])
+    task = asyncio.create_task(session.run("wait"))
     await asyncio.sleep(0.5)
     task.cancel()
     outcome = await task
@@ -104,7 +105,7 @@ async def test_abort_mid_tool_keeps_session_and_records_user_aborted(repo, store
     tools = store.tool_calls(outcome.session_id)
     assert [t["kind"] for t in tools] == [ErrorKind.USER_ABORTED.value]
     # the session goes on after an abort
-    second = await runtime.session.run_turn("continue")
+    second = await session.run("continue")
     assert second.status == "completed" and second.final_message == "after"
 
 
@@ -115,10 +116,10 @@ async def test_text_protocol_calls_parsed_from_content(repo, store, tmp_path):
         },
         {"content": '```json\n{"name": "finish", "arguments": {"summary": "VALUE is 1"}}\n```'},
     ]
-    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
-    outcome = await runtime.session.run_turn("what is VALUE?")
+    session = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await session.run("what is VALUE?")
     assert outcome.status == "completed" and outcome.final_message == "VALUE is 1"
-    tool_msgs = [m for m in store.messages(outcome.session_id) if m.role == "tool"]
+    tool_msgs = [m for m in load_history(store, outcome.session_id) if m.role == "tool"]
     assert "VALUE = 1" in tool_msgs[0].content
 
 
@@ -129,8 +130,8 @@ async def test_text_protocol_malformed_call_gets_invalid_arguments_and_recovers(
         {"content": "<tool_call>{not json at all</tool_call>"},
         {"content": '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>'},
     ]
-    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
-    outcome = await runtime.session.run_turn("go")
+    session = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await session.run("go")
     assert outcome.status == "completed"
     kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
     assert kinds[0] == "InvalidArguments"
@@ -144,11 +145,11 @@ async def test_one_call_per_turn_runs_only_the_first(repo, store, tmp_path):
         ]},
         {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "done"}}]},
     ]  # fmt: skip
-    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
-    outcome = await runtime.session.run_turn("write")
+    session = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await session.run("write")
     assert outcome.status == "completed"
     assert (repo / "a.txt").exists() and not (repo / "b.txt").exists()
-    tool_msgs = [m.content for m in store.messages(outcome.session_id) if m.role == "tool"]
+    tool_msgs = [m.content for m in load_history(store, outcome.session_id) if m.role == "tool"]
     assert tool_msgs[1].startswith("not run")
 
 
@@ -159,19 +160,19 @@ async def test_finish_profile_pushes_back_on_a_reply_without_a_call(repo, store,
             "content": '<tool_call>{"name": "finish", "arguments": {"summary": "checked"}}</tool_call>'
         },
     ]
-    runtime = open_scripted(repo, store, tmp_path, turns, profile="qwen")
-    outcome = await runtime.session.run_turn("check")
+    session = open_scripted(repo, store, tmp_path, turns, profile="qwen")
+    outcome = await session.run("check")
     assert outcome.status == "completed" and outcome.steps == 2
-    users = [m.content for m in store.messages(outcome.session_id) if m.role == "user"]
+    users = [m.content for m in load_history(store, outcome.session_id) if m.role == "user"]
     assert "call finish" in users[-1]
 
 
 async def test_require_tool_use_nudges_once(repo, store, tmp_path):
-    runtime = open_scripted(
+    session = open_scripted(
         repo, store, tmp_path, [{"content": "done!"}, {"content": "really done"}],
         profiles={"default": {"require_tool_use": True}},
     )  # fmt: skip
-    outcome = await runtime.session.run_turn("fix it")
+    outcome = await session.run("fix it")
     assert outcome.status == "completed" and outcome.final_message == "really done"
     assert outcome.steps == 2
 
@@ -179,14 +180,14 @@ async def test_require_tool_use_nudges_once(repo, store, tmp_path):
 async def test_provider_error_ends_the_turn_with_error(repo, store, tmp_path, monkeypatch):
     from reins.models.client import ProviderError
 
-    runtime = open_scripted(repo, store, tmp_path, [])
+    session = open_scripted(repo, store, tmp_path, [])
 
     async def failing(*args, **kwargs):
         raise ProviderError("HTTP 503: overloaded")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(runtime.session.model, "stream", failing)
-    outcome = await runtime.session.run_turn("hi")
+    monkeypatch.setattr(session.model, "stream", failing)
+    outcome = await session.run("hi")
     assert outcome.status == "error" and "503" in outcome.final_message
     calls = store.model_calls(outcome.session_id)
     assert calls[0]["error"] and "overloaded" in calls[0]["error"]
@@ -194,14 +195,14 @@ async def test_provider_error_ends_the_turn_with_error(repo, store, tmp_path, mo
 
 async def test_resume_continues_the_stored_history(repo, store, tmp_path):
     first = open_scripted(repo, store, tmp_path, [{"content": "first answer"}])
-    out = await first.session.run_turn("one")
+    out = await first.run("one")
     script = write_script(tmp_path / "s2.jsonl", [{"content": "second answer"}])
     resumed = open_session(
         repo, Config(model=f"scripted:{script}"), store, title="x", resume_id=out.session_id
     )
-    assert [m.content for m in resumed.session.history[1:]] == ["one", "first answer"]
-    await resumed.session.run_turn("two")
-    assert [m.content for m in store.messages(out.session_id)][-2:] == ["two", "second answer"]
+    assert [m.content for m in resumed.history[1:]] == ["one", "first answer"]
+    await resumed.run("two")
+    assert [m.content for m in load_history(store, out.session_id)][-2:] == ["two", "second answer"]
 
 
 def test_scripted_turn_file_format_errors_are_clear(tmp_path):
@@ -223,7 +224,7 @@ async def test_finish_next_to_other_calls_runs_them_first(repo, store, tmp_path)
         ]},
         {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "done"}}]},
     ]  # fmt: skip
-    runtime = open_scripted(
+    session = open_scripted(
         repo,
         store,
         tmp_path,
@@ -231,10 +232,10 @@ async def test_finish_next_to_other_calls_runs_them_first(repo, store, tmp_path)
         profile="qwen",
         profiles={"qwen": {"one_call_per_turn": False}},
     )
-    outcome = await runtime.session.run_turn("write")
+    outcome = await session.run("write")
     assert outcome.status == "completed" and outcome.final_message == "done"
     assert (repo / "a.txt").read_text() == "1"
-    messages = store.messages(outcome.session_id)
+    messages = load_history(store, outcome.session_id)
     answered = {m.tool_call_id for m in messages if m.role == "tool"}
     asked = {c.id for m in messages for c in m.tool_calls}
     assert asked == answered  # every call has a result: the history is valid to resume

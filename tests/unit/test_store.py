@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from reins.models.messages import Message, ToolCall, Usage
+from reins.agent.store_writer import add_message, load_history
+from reins.models.messages import Message, ToolCall
 from reins.store import SessionStore, StoreError
 
 
@@ -16,10 +17,11 @@ def test_wal_mode_and_roundtrip(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     sid = store.create_session("/repo", "scripted:x", "default", "task")
     call = ToolCall("read_file", {"path": "a"})
-    store.add_message(sid, Message("assistant", "hi", tool_calls=[call], raw="raw"))
-    store.add_model_call(sid, 1, "m", Usage(10, 5, 3, 1), 0.5, cost_usd=0.0, stats={"x": 1.0})
+    add_message(store, sid, Message("assistant", "hi", tool_calls=[call], raw="raw"))
+    store.add_model_call(sid, 1, "m", latency_s=0.5, tokens_in=10, tokens_out=5, tokens_cached=3,
+                         tokens_cache_write=1, cost_usd=0.0, stats={"x": 1.0})  # fmt: skip
     store.add_tool_call(sid, 1, call.id, "read_file", '{"path": "a"}', "ok", 0.01, 12, None)
-    (message,) = store.messages(sid)
+    (message,) = load_history(store, sid)
     assert message.tool_calls[0].arguments == {"path": "a"} and message.raw == "raw"
     assert store.model_calls(sid)[0]["tokens_cached"] == 3
     assert store.get_session(sid[:15]).id == sid  # unique prefix works
@@ -72,11 +74,11 @@ def _nested(depth: int) -> list:
 def test_lone_surrogates_are_replaced_and_every_write_still_happens(store):
     sid = store.create_session("/repo" + BAD, "m" + BAD, "p", "title " + BAD)
     call = ToolCall("read" + BAD, {"path": BAD, BAD: [BAD]}, id="call_" + BAD)
-    store.add_message(sid, Message("assistant", BAD, tool_calls=[call], reasoning=BAD, raw=BAD))
-    store.add_message(sid, Message("tool", BAD, tool_call_id="call_" + BAD, name="read" + BAD))
+    add_message(store, sid, Message("assistant", BAD, tool_calls=[call], reasoning=BAD, raw=BAD))
+    add_message(store, sid, Message("tool", BAD, tool_call_id="call_" + BAD, name="read" + BAD))
     store.add_tool_call(sid, 1, "call_" + BAD, "read", json.dumps({"path": BAD},
                         ensure_ascii=False), "ok", 0.1, 3, BAD)  # fmt: skip
-    store.add_model_call(sid, 1, "m" + BAD, Usage(1, 1), 0.1, finish_reason=BAD, error=BAD)
+    store.add_model_call(sid, 1, "m" + BAD, latency_s=0.1, finish_reason=BAD, error=BAD)
     store.set_model(sid, "m2" + BAD, "p" + BAD)
     store.set_status(sid, "done" + BAD)
 
@@ -87,7 +89,7 @@ def test_lone_surrogates_are_replaced_and_every_write_still_happens(store):
         "m2" + CLEAN,
         "done" + CLEAN,
     )
-    assistant, tool = store.messages(sid)
+    assistant, tool = load_history(store, sid)
     assert assistant.content == assistant.reasoning == assistant.raw == CLEAN
     assert assistant.tool_calls[0].arguments == {"path": CLEAN, CLEAN: [CLEAN]}
     assert assistant.tool_calls[0].id == tool.tool_call_id == "call_" + CLEAN
@@ -95,7 +97,7 @@ def test_lone_surrogates_are_replaced_and_every_write_still_happens(store):
     assert store.tool_calls(sid)[0]["error_detail"] == CLEAN
     assert store.model_calls(sid)[0]["error"] == CLEAN
     assert store.get_session(sid[:10]) is not None  # a lookup with a bad prefix is fine too
-    assert store.messages("x" + BAD) == []
+    assert load_history(store, "x" + BAD) == []
 
 
 def test_deeply_nested_arguments_are_logged_as_a_placeholder(store):
@@ -104,11 +106,11 @@ def test_deeply_nested_arguments_are_logged_as_a_placeholder(store):
     fine = ToolCall("read_file", {"path": "a.py"})
     bad = ToolCall("edit", {})
     bad.arguments = {"path": "b.py", "edits": deep}  # past any check made when it was built
-    store.add_message(sid, Message("assistant", "two calls", tool_calls=[fine, bad]))
+    add_message(store, sid, Message("assistant", "two calls", tool_calls=[fine, bad]))
     store.add_tool_call(sid, 1, bad.id, "edit", deep, "InvalidArguments", 0.0, 0, "too deep")
-    store.add_model_call(sid, 1, "m", Usage(), 0.1, stats={"deep": deep})
+    store.add_model_call(sid, 1, "m", latency_s=0.1, stats={"deep": deep})
 
-    (message,) = store.messages(sid)
+    (message,) = load_history(store, sid)
     assert message.content == "two calls" and message.tool_calls[0] == fine
     kept = message.tool_calls[1]
     assert (kept.id, kept.name) == (bad.id, "edit")
@@ -121,14 +123,14 @@ def test_deeply_nested_arguments_are_logged_as_a_placeholder(store):
 
 def test_rows_that_do_not_decode_fall_back_to_role_and_content(store):
     sid = store.create_session("/r", "m", "p", "t")
-    store.add_message(sid, Message("user", "hello"))
+    add_message(store, sid, Message("user", "hello"))
     store.db.execute("UPDATE messages SET data = ?", ("[" * 100_000,))
-    store.add_message(sid, Message("user", "again"))
+    add_message(store, sid, Message("user", "again"))
     store.db.execute(
         "UPDATE messages SET data = ? WHERE content = 'again'",
         (json.dumps({"role": "user", "content": "again", "from_the_future": 1}),),
     )
-    assert [(m.role, m.content) for m in store.messages(sid)] == [
+    assert [(m.role, m.content) for m in load_history(store, sid)] == [
         ("user", "hello"),
         ("user", "again"),
     ]
@@ -138,7 +140,7 @@ def _corrupt(path):
     store = SessionStore(path)
     sid = store.create_session("/r", "m", "p", "t")
     for i in range(300):
-        store.add_message(sid, Message("user", f"message {i} " + "x" * 500))
+        add_message(store, sid, Message("user", f"message {i} " + "x" * 500))
     store.close()  # the last connection checkpoints the WAL into the file
     data = bytearray(path.read_bytes())
     page = 4096
@@ -156,8 +158,8 @@ def _every_public_method(store, sid):
     yield lambda: store.set_status(sid, "completed")
     yield lambda: store.set_status(sid, "running")
     yield lambda: store.set_model(sid, "m", "p")
-    yield lambda: store.add_message(sid, Message("assistant", "a", tool_calls=[call]))
-    yield lambda: store.add_model_call(sid, 1, "m", Usage(), 0.1)
+    yield lambda: add_message(store, sid, Message("assistant", "a", tool_calls=[call]))
+    yield lambda: store.add_model_call(sid, 1, "m", latency_s=0.1)
     yield lambda: store.add_tool_call(sid, 1, call.id, "f", "{}", "ok", 0.1, 0, None)
     yield lambda: store.list_sessions()
     yield lambda: store.get_session(sid)
@@ -265,14 +267,17 @@ def test_a_v1_store_is_migrated_in_place(tmp_path):
     old.close()
 
     store = SessionStore(path)
-    assert store.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == "2"
+    assert store.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == "3"
     columns = {row[1] for row in store.db.execute("PRAGMA table_info(sessions)")}
-    assert {"owner_pid", "owner_host", "owner_start", "owner_token", "heartbeat_at"} <= columns
+    assert {"owner_pid", "owner_host", "owner_start", "owner_token", "heartbeat_at",
+            "parent_session_id", "variant", "profile_hash"} <= columns  # fmt: skip
+    calls = {row[1] for row in store.db.execute("PRAGMA table_info(model_calls)")}
+    assert "error_reason" in calls and store.turns("old-done") == []
     statuses = {r.id: r.status for r in store.list_sessions()}
     # no owner was recorded before v2: only the clock can tell
     assert statuses == {"old-done": "completed", "old-killed": "interrupted",
                         "old-recent": "running"}  # fmt: skip
-    assert store.messages("old-done")[0].content == "hi"
+    assert load_history(store, "old-done")[0].content == "hi"
     store.claim("old-killed")  # a resumed old session gets an owner
     assert store.get_session("old-killed").status == "running"
     sid = store.create_session("/r", "m", "p", "new")
@@ -280,8 +285,8 @@ def test_a_v1_store_is_migrated_in_place(tmp_path):
     store.close()
     SessionStore(path).close()  # opening a migrated file again changes nothing
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
-    with pytest.raises(StoreError, match="schema 3"):
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(StoreError, match="schema 99"):
         SessionStore(path)
 
 

@@ -20,10 +20,10 @@ async def test_spans_for_agent_chat_and_tools(repo, store, tmp_path):
         ]},
         {"content": "done"},
     ])  # fmt: skip
-    runtime = open_session(
+    session = open_session(
         repo, Config(model=f"scripted:{script}"), store, title="t", tracer=provider.get_tracer("t")
     )
-    await runtime.session.run_turn("go")
+    await session.run("go")
     spans = {s.name: s for s in exporter.get_finished_spans()}
     names = [s.name for s in exporter.get_finished_spans()]
     assert names.count("execute_tool read_file") == 2

@@ -1,11 +1,11 @@
-from reins.models.messages import Message, ToolCall
-from reins.profiles.text_protocol import (
+from reins.agent.protocols.text_codec import (
     close_open_call,
     parse_tool_calls,
     render_call,
     to_text_messages,
     tools_section,
 )
+from reins.models.messages import Message, ToolCall
 
 
 def test_tagged_call_is_parsed_and_removed_from_visible_text():

@@ -1,30 +1,36 @@
-"""Wire a Session from configuration: model, profile, tools, sandbox, store, tracer."""
+"""Assemble a Session: from ready-made parts (build_session) or from settings (open_session).
+
+session = build_session(repo, model=client, profile=profile, store=store, hooks=[...])
+session = open_session(repo, config, store, progress=show)   # model spec → client
+async with session:
+    outcome = await session.run("fix the failing test")
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reins.agent.context import system_prompt
-from reins.agent.events import SessionEvents
+from reins.agent.events import Recorder, Subscriber
 from reins.agent.history import repair_history
-from reins.agent.outcome import Budget
+from reins.agent.hooks import Hook
+from reins.agent.protocols import protocol_for
 from reins.agent.session import Session
 from reins.agent.static_context import gather_static_context
+from reins.agent.store_writer import StoreWriter, load_history
+from reins.agent.tracing import TraceWriter
 from reins.config import Config
+from reins.models.client import ModelClient
 from reins.models.factory import create_client
-from reins.models.messages import Message
 from reins.models.spec import ModelSpec
 from reins.profiles import Profile, select_profile
 from reins.profiles.profile import apply_overrides
 from reins.sandbox import make_sandbox
 from reins.store import SessionStore
 from reins.telemetry.tracing import make_tracer
-from reins.tools.base import ToolContext
+from reins.tools.base import Tool, ToolContext
 from reins.tools.executor import ToolExecutor
-from reins.tools.lints import close_lsp
 from reins.tools.registry import build_tools
 from reins.tools.workspace import Workspace
 
@@ -33,33 +39,9 @@ class SessionNotFound(LookupError):
     pass
 
 
-@dataclass
-class Runtime:
-    """A live session plus what must be closed with it."""
-
-    session: Session
-    store: SessionStore
-    shutdown_tracing: Callable[[], None]
-
-    async def close(self, timeout_s: float = 10.0) -> None:
-        """Close everything; parts that do not close in time are left to process exit."""
-        try:
-            await asyncio.wait_for(self._close(), timeout_s)
-        except TimeoutError:
-            pass
-        finally:
-            self.shutdown_tracing()
-
-    async def _close(self) -> None:
-        await self.session.executor.ctx.terminals.close()
-        await close_lsp(self.session.executor.ctx)
-        if self.session.executor.ctx.codebase is not None:
-            self.session.executor.ctx.codebase.close()
-        await self.session.model.close()
-        await self.session.executor.ctx.sandbox.close()
-
-
-def resolve_model(config: Config, spec_text: str | None = None):
+def resolve_model(
+    config: Config, spec_text: str | None = None
+) -> tuple[ModelSpec, Profile, ModelClient]:
     """Spec → (spec, profile with the user's overrides, client)."""
     spec = ModelSpec.parse(spec_text or config.model)
     profile = select_profile(spec, config.profile)
@@ -75,62 +57,139 @@ def resolve_model(config: Config, spec_text: str | None = None):
     return spec, profile, client
 
 
-def open_session(
-    repo: Path,
-    config: Config,
-    store: SessionStore,
-    *,
-    title: str,
-    events: SessionEvents | None = None,
-    resume_id: str | None = None,
-    tracer=None,
-    approver=None,
-) -> Runtime:
-    repo = repo.resolve()
-    spec, profile, client = resolve_model(config)
+def profile_tools(profile: Profile, extra: Sequence[Tool] = ()) -> list[Tool]:
+    """The tools a profile offers (its list, or every core tool), plus the caller's own."""
     tools = build_tools(list(profile.tools) if profile.tools else None, profile.finish_tool)
-    sandbox = make_sandbox(
-        str(repo), config.sandbox, config.allow_network, tuple(config.env_passthrough)
-    )
-    shutdown = lambda: None  # noqa: E731
-    if tracer is None:
-        tracer, shutdown = make_tracer()
+    return tools + list(extra)
+
+
+def build_session(
+    repo: str | Path,
+    *,
+    model: ModelClient,
+    profile: Profile,
+    store: SessionStore,
+    settings: Config | None = None,
+    tools: Sequence[Tool] | None = None,
+    extra_tools: Sequence[Tool] = (),
+    sandbox=None,
+    hooks: Sequence[Hook] = (),
+    progress: Subscriber | None = None,
+    tracer=None,
+    title: str = "",
+    resume_id: str | None = None,
+    parent_session_id: str | None = None,
+    variant: str | None = None,
+    approver=None,
+) -> Session:
+    """A session from parts. `settings` gives the limits and sandbox policy (defaults:
+    Config()); `tools` replaces the profile's tool set, `extra_tools` adds to it; `progress`
+    receives every event (agent/events.py); `tracer` gets spans (default: OTLP if set)."""
+    settings = settings or Config()
+    repo = Path(repo).resolve()
+    if sandbox is None:
+        sandbox = make_sandbox(
+            str(repo), settings.sandbox, settings.allow_network, tuple(settings.env_passthrough)
+        )
     ctx = ToolContext(
-        Workspace(repo), sandbox, config.command_timeout_s,
-        mode=config.sandbox, allow_network=config.allow_network, approver=approver,
-        index_settings=config.index,
+        Workspace(repo), sandbox, settings.command_timeout_s,
+        mode=settings.sandbox, allow_network=settings.allow_network, approver=approver,
+        index_settings=settings.index,
     )  # fmt: skip
-    executor = ToolExecutor(tools, ctx, tracer)
+    chosen = list(tools) if tools is not None else profile_tools(profile, extra_tools)
+    executor = ToolExecutor(chosen, ctx)
+    shutdown_tracing: Callable[[], None] = lambda: None  # noqa: E731
+    if tracer is None:
+        tracer, shutdown_tracing = make_tracer()
+    recorder = Recorder(durable=[StoreWriter(store)], observers=[TraceWriter(tracer)])
+    if progress is not None:
+        recorder.subscribe(progress)
+    history, turns = [], 0
     if resume_id:
         row = store.get_session(resume_id)
         if row is None:
             raise SessionNotFound(f"no session {resume_id!r}; see `reins sessions list`")
         session_id = row.id
+        # Stored system prompts are what earlier models saw; this run gets a fresh one.
+        stored = [m for m in load_history(store, session_id) if m.role != "system"]
         # A run killed mid-step leaves calls without results, which providers reject.
-        history, repairs = repair_history(store.messages(session_id))
-        if repairs and events is not None:
-            events.notice(f"repaired the stored history: {'; '.join(repairs)}")
-        prompt = build_system_prompt(profile, executor, repo)
-        if not history or history[0].role != "system":
-            history.insert(0, Message("system", prompt))
+        history, repairs = repair_history(stored)
+        turns = len(store.turns(session_id))
     else:
-        session_id = store.create_session(str(repo), str(spec), profile.name, title)
-        history = [Message("system", build_system_prompt(profile, executor, repo))]
-        store.add_message(session_id, history[0])
+        repairs = []
+        session_id = store.create_session(
+            str(repo), model.model, profile.name, title or "session",
+            parent_session_id=parent_session_id, variant=variant,
+            profile_hash=profile.digest() if hasattr(profile, "digest") else None,
+        )  # fmt: skip
     session = Session(
-        session_id=session_id,
-        model=client,
-        profile=profile,
-        executor=executor,
-        store=store,
-        history=history,
-        tracer=tracer,
-        budget=Budget(config.max_steps, config.max_tokens, config.max_wall_s),
-        events=events,
-        model_retries=config.max_retries,
+        session_id=session_id, model=model, profile=profile, executor=executor,
+        history=history, recorder=recorder,
+        budget=_budget(settings), hooks=list(hooks), model_retries=settings.max_retries,
+        turns=turns,
+    )  # fmt: skip
+    session.on_close += [ctx.close, model.close, sandbox.close]  # ctx: every tool resource
+    session.on_close.append(shutdown_tracing)
+    if repairs:
+        session.notice(f"repaired the stored history: {'; '.join(repairs)}")
+    session.set_system_prompt(make_system_prompt(profile, executor, repo))
+    return session
+
+
+def open_session(
+    repo: str | Path,
+    config: Config,
+    store: SessionStore,
+    *,
+    title: str = "",
+    progress: Subscriber | None = None,
+    resume_id: str | None = None,
+    tracer=None,
+    approver=None,
+    hooks: Sequence[Hook] = (),
+    extra_tools: Sequence[Tool] = (),
+    parent_session_id: str | None = None,
+    variant: str | None = None,
+) -> Session:
+    """A session from settings: the model spec in `config` picks the client and profile."""
+    _, profile, client = resolve_model(config)
+    return build_session(
+        repo, model=client, profile=profile, store=store, settings=config,
+        extra_tools=extra_tools, hooks=hooks, progress=progress, tracer=tracer, title=title,
+        resume_id=resume_id, parent_session_id=parent_session_id, variant=variant,
+        approver=approver,
+    )  # fmt: skip
+
+
+async def switch_model(session: Session, config: Config, spec_text: str, prepare=None) -> None:
+    """Give the session another model: its profile, tools and rules come with it (the tool
+    resources — terminals, file tracker, index — are kept)."""
+    _, profile, client = resolve_model(config, spec_text)
+    if prepare is not None:
+        await prepare(client)
+    ctx = session.executor.ctx
+    executor = ToolExecutor(profile_tools(profile, _extra_tools(session)), ctx)
+    old = session.model
+    session.switch_model(
+        client, profile, executor, make_system_prompt(profile, executor, ctx.workspace.root)
     )
-    return Runtime(session, store, shutdown)
+    session.on_close = [client.close if c == old.close else c for c in session.on_close]
+    await old.close()
 
 
-def build_system_prompt(profile: Profile, executor: ToolExecutor, repo: Path) -> str:
-    return system_prompt(profile, executor.schemas(), str(repo), gather_static_context(repo))
+def make_system_prompt(profile: Profile, executor: ToolExecutor, repo: Path) -> str:
+    section = protocol_for(profile).system_section(executor.schemas())
+    return system_prompt(profile, section, str(repo), gather_static_context(repo))
+
+
+def _budget(settings: Config):
+    from reins.agent.outcome import Budget
+
+    return Budget(settings.max_steps, settings.max_tokens, settings.max_wall_s)
+
+
+def _extra_tools(session: Session) -> list[Tool]:
+    from reins.tools.registry import CORE_TOOLS, OPTIONAL_TOOLS
+
+    known = set(CORE_TOOLS) | set(OPTIONAL_TOOLS)
+    return [tool for tool in session.executor.tools.values() if tool.name not in known]

@@ -14,11 +14,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 
+from reins.agent.runner import Runner
 from reins.config import load_config
 from reins.models.spec import DEFAULT_MODEL
 from reins.store import SessionStore, default_store_path
-from reins.ui.render import ConsoleEvents
-from reins.ui.run_command import run_one_turn
+from reins.ui.model_loading import console_prepare
+from reins.ui.render import ConsoleProgress
 
 TASK = (
     "The test suite fails (run it with `python -m unittest -q`). The tests are correct: "
@@ -57,12 +58,11 @@ def run_demo(model: str | None, keep: bool) -> int:
         config = load_config(project).with_flags(model=model or DEFAULT_MODEL, max_steps=15)
         store = SessionStore(default_store_path())
         console.print(f"[bold]task:[/bold] {TASK}")
-        events = ConsoleEvents(console, show_stats=True)
-        outcome = asyncio.run(
-            run_one_turn(
-                TASK, project, config, store, events, title="demo: " + TASK, progress=console
-            )
-        )
+        runner = Runner(
+            project, config, store, progress=ConsoleProgress(console, show_stats=True),
+            prepare=console_prepare(console), title="demo: " + TASK,
+        )  # fmt: skip
+        outcome = asyncio.run(runner.run(TASK))
         if outcome.status == "error" and not outcome.session_id:
             console.print(f"[red]reins: error:[/red] {outcome.final_message}")
             return 1

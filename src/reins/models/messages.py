@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from reins.store.sanitize import preview
 
 Role = Literal["system", "user", "assistant", "tool"]
 
@@ -68,14 +70,53 @@ class Message:
     raw: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        return {k: v for k, v in data.items() if v not in (None, [], "") or k == "content"}
+        """Every field that is set, tool calls as dicts. Arguments deeper than MAX_DEPTH
+        (only possible if they were changed after the call was built) become a placeholder,
+        so the rest of the message can always be stored."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "tool_calls":
+                value = [_call_dict(c) for c in value]
+            if value not in (None, [], "") or f.name == "content":
+                data[f.name] = value
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Message:
         calls = [ToolCall(**c) for c in data.get("tool_calls") or []]
-        fields = {k: v for k, v in data.items() if k != "tool_calls"}
-        return cls(**fields, tool_calls=calls)
+        fields_ = {k: v for k, v in data.items() if k != "tool_calls"}
+        return cls(**fields_, tool_calls=calls)
+
+    @classmethod
+    def from_record(cls, role: str, content: str, record: dict[str, Any] | None) -> Message:
+        """A logged message; one that does not decode (an unknown field, a bad type, a row
+        written by another version) falls back to its role and content."""
+        try:
+            if record is None:
+                raise ValueError("no record")
+            calls = [
+                ToolCall(**{k: v for k, v in c.items() if k in _CALL_FIELDS})
+                for c in record.get("tool_calls") or []
+            ]
+            kept = {k: v for k, v in record.items() if k in _MESSAGE_FIELDS and k != "tool_calls"}
+            return cls(**kept, tool_calls=calls)
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            return cls(role, content if isinstance(content, str) else str(content))  # type: ignore[arg-type]
+
+
+def _call_dict(call: ToolCall) -> dict[str, Any]:
+    data = {f.name: getattr(call, f.name) for f in fields(call)}
+    if nesting_depth(call.arguments) > MAX_DEPTH:
+        data["arguments"] = {
+            "_unstorable": f"not logged: the arguments nest deeper than {MAX_DEPTH} levels",
+            "_preview": preview(call.arguments),
+        }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+_MESSAGE_FIELDS = {f.name for f in fields(Message)}
+_CALL_FIELDS = {f.name for f in fields(ToolCall)}
 
 
 @dataclass

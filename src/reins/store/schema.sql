@@ -13,7 +13,11 @@ CREATE TABLE IF NOT EXISTS sessions (
     owner_host TEXT,
     owner_start TEXT,
     owner_token TEXT,
-    heartbeat_at REAL
+    heartbeat_at REAL,
+    -- schema 3: the lab and RL (which run, which harness variant, which exact profile)
+    parent_session_id TEXT,
+    variant TEXT,
+    profile_hash TEXT
 );
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY,
@@ -37,6 +41,7 @@ CREATE TABLE IF NOT EXISTS model_calls (
     cost_usd REAL,
     finish_reason TEXT,
     error TEXT,
+    error_reason TEXT,
     stats TEXT,
     created_at REAL NOT NULL
 );
@@ -55,3 +60,19 @@ CREATE TABLE IF NOT EXISTS tool_calls (
     created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tool_calls_by_session ON tool_calls(session_id);
+-- schema 3: one row per user request (a turn) and how it ended
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    turn INTEGER NOT NULL,
+    request TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    status TEXT NOT NULL,
+    steps INTEGER,
+    tool_calls INTEGER,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    wall_s REAL,
+    final_message TEXT,
+    PRIMARY KEY (session_id, turn)
+);

@@ -14,23 +14,30 @@ import re
 import sqlite3
 import time
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from reins.models.messages import Message, ToolCall, Usage
 from reins.store import owner as owners
+from reins.store.sanitize import clean_text, clean_value, safe_json
 
-SCHEMA_VERSION = "2"
-# Columns each schema version added to `sessions`; opening an older file adds them in place.
-MIGRATIONS: dict[str, list[tuple[str, str]]] = {
+SCHEMA_VERSION = "3"
+# Columns each schema version added (table, column, type); opening an older file adds them
+# in place. New tables come from schema.sql itself (CREATE TABLE IF NOT EXISTS).
+MIGRATIONS: dict[str, list[tuple[str, str, str]]] = {
     "2": [
-        ("owner_pid", "INTEGER"),
-        ("owner_host", "TEXT"),
-        ("owner_start", "TEXT"),
-        ("owner_token", "TEXT"),
-        ("heartbeat_at", "REAL"),
+        ("sessions", "owner_pid", "INTEGER"),
+        ("sessions", "owner_host", "TEXT"),
+        ("sessions", "owner_start", "TEXT"),
+        ("sessions", "owner_token", "TEXT"),
+        ("sessions", "heartbeat_at", "REAL"),
+    ],
+    "3": [  # the lab and RL: which run a session belongs to, and which harness ran it
+        ("sessions", "parent_session_id", "TEXT"),
+        ("sessions", "variant", "TEXT"),
+        ("sessions", "profile_hash", "TEXT"),
+        ("model_calls", "error_reason", "TEXT"),
     ],
 }
 DEFAULT_BUSY_TIMEOUT_S = 5.0
@@ -64,179 +71,15 @@ class SessionRow:
     owner_pid: int | None = None
     owner_host: str | None = None
     heartbeat_at: float | None = None
+    parent_session_id: str | None = None  # the lab/RL run that started it, or a parent agent
+    variant: str | None = None  # which harness variant ran it (the lab's A/B arm)
+    profile_hash: str | None = None  # Profile.digest(): the exact harness configuration
 
 
 _ROW_COLUMNS = (
     "id, created_at, updated_at, repo, model, profile, title, status, owner_pid, owner_host, "
-    "heartbeat_at, owner_start, owner_token"
+    "heartbeat_at, owner_start, owner_token, parent_session_id, variant, profile_hash"
 )
-
-
-# --- making any value storable -------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """`text` as SQLite can store it: valid surrogate pairs joined, lone surrogates → U+FFFD."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None or isinstance(value, (int, float, bytes)):
-        return value
-    return clean_text(str(value))
-
-
-def _jsonable(value: Any) -> Any:
-    """json.dumps' fallback for types it does not know (sets, bytes, paths, objects)."""
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return repr(value)
-
-
-def preview(value: Any, limit: int = 300) -> str:
-    """The start of a JSON-like rendering of `value`, without recursion (any depth is fine)."""
-    out: list[str] = []
-    size = 0
-    stack: list[Any] = [value]
-    while stack and size < limit:
-        item = stack.pop()
-        if isinstance(item, _Literal):
-            piece = item.text
-        elif isinstance(item, dict):
-            piece = "{"
-            stack.append(_Literal("}"))
-            entries = list(item.items())
-            for index in range(len(entries) - 1, -1, -1):
-                key, val = entries[index]
-                stack.append(val)
-                stack.append(_Literal(("" if index == 0 else ", ") + _scalar(str(key)) + ": "))
-        elif isinstance(item, (list, tuple)):
-            piece = "["
-            stack.append(_Literal("]"))
-            for index in range(len(item) - 1, -1, -1):
-                stack.append(item[index])
-                if index:
-                    stack.append(_Literal(", "))
-        else:
-            piece = _scalar(item)
-        out.append(piece)
-        size += len(piece)
-    text = "".join(out)
-    if stack or len(text) > limit:
-        text = text[:limit] + "…"
-    return clean_text(text)
-
-
-@dataclass
-class _Literal:
-    text: str
-
-
-def _scalar(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, default=_jsonable)[:400]
-    except (ValueError, TypeError, RecursionError):
-        return repr(value)[:400]
-
-
-def safe_json(value: Any) -> str:
-    """json.dumps that always returns storable text: too deep → a placeholder with a preview."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=_jsonable)
-    except (RecursionError, ValueError, TypeError) as error:
-        reason = "nested too deep" if isinstance(error, RecursionError) else str(error)[:200]
-        text = json.dumps(
-            {"_unstorable": f"not logged: {reason} to serialise", "_preview": preview(value)},
-            ensure_ascii=False,
-        )
-    return clean_text(text)
-
-
-MAX_DEPTH = 100  # deeper tool arguments are logged as a placeholder (when they fail to serialise)
-
-
-def depth(value: Any, limit: int = MAX_DEPTH) -> int:
-    """How deeply lists and dicts nest in `value`, counted without recursion up to limit + 1."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            children = list(item.values())
-        elif isinstance(item, (list, tuple)):
-            children = list(item)
-        else:
-            continue
-        deepest = max(deepest, level + 1)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _storable_arguments(arguments: Any) -> Any:
-    if depth(arguments) <= MAX_DEPTH:
-        return arguments
-    return {
-        "_unstorable": f"not logged: the arguments nest deeper than {MAX_DEPTH} levels",
-        "_preview": preview(arguments),
-    }
-
-
-def _message_json(message: Message) -> str:
-    try:
-        return clean_text(json.dumps(message.to_dict(), ensure_ascii=False, default=_jsonable))
-    except (RecursionError, ValueError, TypeError):
-        pass
-    # A tool call's arguments are the only deep part a message can have: keep the rest intact.
-    record: dict[str, Any] = {}
-    for f in fields(message):
-        value = getattr(message, f.name)
-        if f.name == "tool_calls":
-            value = [
-                {k.name: (_storable_arguments(getattr(c, k.name)) if k.name == "arguments"
-                          else getattr(c, k.name)) for k in fields(c)}
-                for c in value
-            ]  # fmt: skip
-        if value not in (None, [], "") or f.name == "content":
-            record[f.name] = value
-    try:
-        return clean_text(json.dumps(record, ensure_ascii=False, default=_jsonable))
-    except (RecursionError, ValueError, TypeError):
-        return safe_json({"role": message.role, "content": str(message.content)})
-
-
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-_MESSAGE_FIELDS = {f.name for f in fields(Message)}
-_CALL_FIELDS = {f.name for f in fields(ToolCall)}
-
-
-def _message_from_row(role: str, content: str, data: str) -> Message:
-    """The logged message; a row that does not decode falls back to its role and content."""
-    try:
-        record = json.loads(data)
-        if not isinstance(record, dict):
-            raise ValueError("not an object")
-        if _ESCAPED_SURROGATE.search(data):  # logged before writes were cleaned
-            record = json.loads(clean_text(json.dumps(record, ensure_ascii=False)))
-        calls = [
-            ToolCall(**{k: v for k, v in c.items() if k in _CALL_FIELDS})
-            for c in record.get("tool_calls") or []
-        ]
-        kept = {k: v for k, v in record.items() if k in _MESSAGE_FIELDS and k != "tool_calls"}
-        return Message(**kept, tool_calls=calls)
-    except (ValueError, TypeError, AttributeError, RecursionError):
-        return Message(role, content if isinstance(content, str) else str(content))  # type: ignore[arg-type]
 
 
 # --- the store -----------------------------------------------------------------------------
@@ -308,13 +151,13 @@ class SessionStore:
         try:
             found = self._schema()
             if found in _older_versions():
-                have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
                 for version in sorted(MIGRATIONS, key=int):
                     if int(version) <= int(found):  # type: ignore[arg-type]
                         continue
-                    for name, kind in MIGRATIONS[version]:
+                    for table, name, kind in MIGRATIONS[version]:
+                        have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
                         if name not in have:
-                            self.db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+                            self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
                 self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
             self.db.execute("COMMIT")
         except BaseException:
@@ -364,7 +207,7 @@ class SessionStore:
         """Run one statement (its own transaction); the number of rows it changed."""
         db = self._conn()
         try:
-            return db.execute(sql, tuple(_clean(p) for p in params)).rowcount
+            return db.execute(sql, tuple(clean_value(p) for p in params)).rowcount
         except _SQLITE_FAILURES as error:
             raise self._explain(error) from error
 
@@ -378,17 +221,21 @@ class SessionStore:
 
     # --- writes ----------------------------------------------------------------------
 
-    def create_session(self, repo: str, model: str, profile: str, title: str) -> str:
+    def create_session(
+        self, repo: str, model: str, profile: str, title: str, *,
+        parent_session_id: str | None = None, variant: str | None = None,
+        profile_hash: str | None = None,
+    ) -> str:  # fmt: skip
         """A new `running` session, owned by this process (see claim)."""
         session_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         now = time.time()
         me = owners.current_owner()
         self._write(
             "INSERT INTO sessions (id, created_at, updated_at, repo, model, profile, title, status,"
-            " owner_pid, owner_host, owner_start, owner_token, heartbeat_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " owner_pid, owner_host, owner_start, owner_token, heartbeat_at, parent_session_id,"
+            " variant, profile_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, now, now, repo, model, profile, str(title)[:200], "running",
-             me.pid, me.host, me.start, me.token, now),
+             me.pid, me.host, me.start, me.token, now, parent_session_id, variant, profile_hash),
         )  # fmt: skip
         return session_id
 
@@ -423,16 +270,19 @@ class SessionStore:
             (status, time.time(), session_id),
         )
 
-    def set_model(self, session_id: str, model: str, profile: str) -> None:
+    def set_model(
+        self, session_id: str, model: str, profile: str, profile_hash: str | None = None
+    ) -> None:
         self._write(
-            "UPDATE sessions SET model = ?, profile = ? WHERE id = ?", (model, profile, session_id)
+            "UPDATE sessions SET model = ?, profile = ?, profile_hash = ? WHERE id = ?",
+            (model, profile, profile_hash, session_id),
         )
 
-    def add_message(self, session_id: str, message: Message) -> None:
-        content = message.content if isinstance(message.content, str) else str(message.content)
+    def add_message(self, session_id: str, role: str, content: str, record: dict) -> None:
+        """One message of the conversation; `record` is its full form (see Message.to_record)."""
         self._write(
             "INSERT INTO messages (session_id, role, content, data, created_at) VALUES (?, ?, ?, ?, ?)",
-            (session_id, str(message.role), content, _message_json(message), time.time()),
+            (session_id, str(role), str(content), safe_json(record), time.time()),
         )
 
     def add_model_call(
@@ -440,23 +290,45 @@ class SessionStore:
         session_id: str,
         step: int,
         model: str,
-        usage: Usage,
-        latency_s: float,
         *,
+        latency_s: float,
+        tokens_in: int = 0,
+        tokens_out: int = 0,
+        tokens_cached: int = 0,
+        tokens_cache_write: int = 0,
         cost_usd: float | None = None,
         finish_reason: str | None = None,
         error: str | None = None,
+        error_reason: str | None = None,
         stats: dict[str, float] | None = None,
     ) -> None:
         self._write(
             "INSERT INTO model_calls (session_id, step, model, tokens_in, tokens_out, tokens_cached,"
-            " tokens_cache_write, latency_s, cost_usd, finish_reason, error, stats, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " tokens_cache_write, latency_s, cost_usd, finish_reason, error, error_reason, stats,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                session_id, step, model, usage.input_tokens, usage.output_tokens,
-                usage.cached_input_tokens, usage.cache_write_tokens, latency_s, cost_usd,
-                finish_reason, error, safe_json(stats) if stats else None, time.time(),
+                session_id, step, model, tokens_in, tokens_out, tokens_cached, tokens_cache_write,
+                latency_s, cost_usd, finish_reason, error, error_reason,
+                safe_json(stats) if stats else None, time.time(),
             ),
+        )  # fmt: skip
+
+    def start_turn(self, session_id: str, turn: int, request: str) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO turns (session_id, turn, request, started_at, status)"
+            " VALUES (?, ?, ?, ?, 'running')",
+            (session_id, turn, request, time.time()),
+        )
+
+    def end_turn(
+        self, session_id: str, turn: int, *, status: str, steps: int, tool_calls: int,
+        tokens_in: int, tokens_out: int, wall_s: float, final_message: str,
+    ) -> None:  # fmt: skip
+        self._write(
+            "UPDATE turns SET ended_at = ?, status = ?, steps = ?, tool_calls = ?, tokens_in = ?,"
+            " tokens_out = ?, wall_s = ?, final_message = ? WHERE session_id = ? AND turn = ?",
+            (time.time(), status, steps, tool_calls, tokens_in, tokens_out, wall_s,
+             final_message, session_id, turn),
         )  # fmt: skip
 
     def add_tool_call(
@@ -485,20 +357,20 @@ class SessionStore:
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
         db = self._conn()
         try:
-            return db.execute(sql, tuple(_clean(p) for p in params)).fetchall()
+            return db.execute(sql, tuple(clean_value(p) for p in params)).fetchall()
         except _SQLITE_FAILURES as error:
             raise self._explain(error) from error
 
     def _row(self, row: tuple, now: float) -> SessionRow:
         (sid, created, updated, repo, model, profile, title, status, pid, host, heartbeat,
-         start, token) = row  # fmt: skip
+         start, token, parent, variant, profile_hash) = row  # fmt: skip
         if status == "running" and owners.owner_gone(
             pid, host, start, token, heartbeat if heartbeat is not None else updated, now,
             self.stale_after_s,
         ):  # fmt: skip
             status = INTERRUPTED
         return SessionRow(sid, created, updated, repo, model, profile, title, status, pid, host,
-                          heartbeat)  # fmt: skip
+                          heartbeat, parent, variant, profile_hash)  # fmt: skip
 
     def list_sessions(self, limit: int = 50) -> list[SessionRow]:
         """Newest first; `running` sessions whose owner process is gone read as interrupted."""
@@ -520,12 +392,17 @@ class SessionStore:
                 return None
         return self._row(rows[0], time.time())
 
-    def messages(self, session_id: str) -> list[Message]:
+    def messages(self, session_id: str) -> list[dict[str, Any]]:
+        """Each message as {role, content, record}; record is None for a row that does not
+        decode (the caller falls back to role and content)."""
         rows = self._read(
             "SELECT role, content, data FROM messages WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [_message_from_row(*row) for row in rows]
+        return [{"role": r, "content": c, "record": _decode(d)} for r, c, d in rows]
+
+    def turns(self, session_id: str) -> list[dict[str, Any]]:
+        return self._dicts("SELECT * FROM turns WHERE session_id = ? ORDER BY turn", session_id)
 
     def model_calls(self, session_id: str) -> list[dict[str, Any]]:
         return self._dicts("SELECT * FROM model_calls WHERE session_id = ? ORDER BY id", session_id)
@@ -536,7 +413,7 @@ class SessionStore:
     def _dicts(self, sql: str, session_id: str) -> list[dict[str, Any]]:
         db = self._conn()
         try:
-            cursor = db.execute(sql, (_clean(session_id),))
+            cursor = db.execute(sql, (clean_value(session_id),))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except _SQLITE_FAILURES as error:
@@ -550,6 +427,21 @@ class SessionStore:
                 db.close()
             except _SQLITE_FAILURES as error:
                 raise self._explain(error) from error
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _decode(data: str) -> dict[str, Any] | None:
+    try:
+        record = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    if _ESCAPED_SURROGATE.search(data):  # logged before writes were cleaned
+        record = json.loads(clean_text(json.dumps(record, ensure_ascii=False)))
+    return record
 
 
 def _older_versions() -> set[str]:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reins.agent.builder import Runtime, build_system_prompt, open_session, resolve_model
+from reins.agent.builder import open_session, switch_model
+from reins.agent.runner import SETUP_ERRORS
+from reins.agent.session import Session
 from reins.config import Config
 from reins.store import SessionStore, default_store_path
-from reins.ui.errors import SETUP_ERRORS
 from reins.ui.model_loading import prepare_model
-from reins.ui.render import ConsoleEvents
+from reins.ui.render import ConsoleProgress
 
 HELP = """commands:
   /model SPEC   switch model (history is kept), e.g. /model openai:gpt-5
@@ -45,19 +46,20 @@ def make_approver(console: Console):
     return approve
 
 
-async def _switch_model(runtime: Runtime, config: Config, spec_text: str, console: Console) -> None:
-    session = runtime.session
-    _, profile, client = resolve_model(config, spec_text)
-    await asyncio.to_thread(prepare_model, client, console)
-    await session.model.close()
-    prompt = build_system_prompt(profile, session.executor, session.executor.ctx.workspace.root)
-    session.switch_model(client, profile, prompt)
-    console.print(f"[green]now using {client.model} (profile {profile.name})[/green]")
+async def _switch_model(session: Session, config: Config, spec_text: str, console: Console) -> None:
+    async def prepare(client) -> None:
+        await asyncio.to_thread(prepare_model, client, console)
+
+    await switch_model(session, config, spec_text, prepare)
+    console.print(
+        f"[green]now using {session.model.model} (profile {session.profile.name}, "
+        f"{len(session.executor.tools)} tools)[/green]"
+    )
 
 
-async def _turn(runtime: Runtime, text: str, console: Console) -> None:
+async def _turn(session: Session, text: str, console: Console) -> None:
     loop = asyncio.get_running_loop()
-    task = asyncio.create_task(runtime.session.run_turn(text))
+    task = asyncio.create_task(session.run(text))
     loop.add_signal_handler(signal.SIGINT, task.cancel)
     try:
         outcome = await task
@@ -74,15 +76,15 @@ async def _chat(repo: Path, config: Config, store: SessionStore, resume_id: str 
     from prompt_toolkit.history import FileHistory
 
     console = Console()
-    runtime = open_session(
-        repo, config, store, title="chat", events=ConsoleEvents(console), resume_id=resume_id,
+    session = open_session(
+        repo, config, store, title="chat", progress=ConsoleProgress(console), resume_id=resume_id,
         approver=make_approver(console),
     )  # fmt: skip
-    await asyncio.to_thread(prepare_model, runtime.session.model, console)
+    await asyncio.to_thread(prepare_model, session.model, console)
     history_file = default_store_path().parent / "chat_history"
     prompt = PromptSession(history=FileHistory(str(history_file)))
     console.print(
-        f"[bold]reins chat[/bold] · {runtime.session.model.model} · session {runtime.session.id}"
+        f"[bold]reins chat[/bold] · {session.model.model} · session {session.id}"
         " · /help for commands"
     )
     try:
@@ -100,24 +102,24 @@ async def _chat(repo: Path, config: Config, store: SessionStore, resume_id: str 
             if text == "/help":
                 console.print(HELP)
             elif text == "/session":
-                console.print(runtime.session.id)
+                console.print(session.id)
             elif text.startswith("/model"):
                 spec = text.removeprefix("/model").strip()
                 if not spec:
-                    console.print(f"current model: {runtime.session.model.model}")
+                    console.print(f"current model: {session.model.model}")
                     continue
                 try:
-                    await _switch_model(runtime, config, spec, console)
+                    await _switch_model(session, config, spec, console)
                 except SETUP_ERRORS as error:
                     console.print(f"[red]cannot switch: {error}[/red]")
             elif text.startswith("/"):
                 console.print(f"unknown command {text.split()[0]}\n{HELP}")
             else:
-                await _turn(runtime, text, console)
+                await _turn(session, text, console)
     finally:
-        await runtime.close()
+        await session.close()
         console.print(
-            f"[dim]session {runtime.session.id} saved; resume with reins chat --resume {runtime.session.id}[/dim]"
+            f"[dim]session {session.id} saved; resume with reins chat --resume {session.id}[/dim]"
         )
 
 

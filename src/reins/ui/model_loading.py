@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -26,3 +28,8 @@ def prepare_model(client, console: Console) -> None:
         client.ensure_weights(on_progress)
     with console.status(f"loading {client.model}…"):
         client.load()
+
+
+def console_prepare(console: Console) -> Callable[[object], None]:
+    """A Runner `prepare` that shows its progress on `console`."""
+    return lambda client: prepare_model(client, console)

@@ -1,4 +1,5 @@
-"""Rich rendering of a live turn: streamed text, each tool call and its result."""
+"""Rich rendering of a live turn from the event record: streamed text, each tool call and
+its result, notices."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ import json
 from rich.console import Console
 from rich.markup import escape
 
-from reins.agent.events import SessionEvents
-from reins.models.messages import ModelReply, ToolCall
+from reins.agent.events import (
+    Event,
+    ModelCalled,
+    ModelCallStarted,
+    Notice,
+    TextDelta,
+    ToolCalled,
+    ToolCallStarted,
+)
+from reins.models.messages import ToolCall
 from reins.tools.executor import ExecutedCall
 
 CALL_OPENERS = ("<tool_call>", "```json")  # text-protocol calls are shown as tool lines
@@ -25,8 +34,9 @@ def short_args(call: ToolCall, limit: int = 100) -> str:
     return joined[:limit] + ("…" if len(joined) > limit else "")
 
 
-class ConsoleEvents(SessionEvents):
-    """Streams assistant text, hiding text-protocol tool-call markup (shown as tool lines)."""
+class ConsoleProgress:
+    """An event subscriber that streams assistant text, hiding text-protocol tool-call
+    markup (shown as tool lines instead)."""
 
     def __init__(self, console: Console, show_stats: bool = False):
         self.console = console
@@ -34,6 +44,20 @@ class ConsoleEvents(SessionEvents):
         self._buffer = ""
         self._printed = 0
         self._hidden = False
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, TextDelta):
+            self.text_delta(event.text)
+        elif isinstance(event, ModelCallStarted):
+            self.model_started(event.step)
+        elif isinstance(event, ModelCalled):
+            self.model_finished(event)
+        elif isinstance(event, ToolCallStarted):
+            self.tool_started(event.call)
+        elif isinstance(event, ToolCalled):
+            self.tool_finished(event.executed)
+        elif isinstance(event, Notice):
+            self.notice(event.text)
 
     def model_started(self, step: int) -> None:
         self._buffer, self._printed, self._hidden = "", 0, False
@@ -54,7 +78,7 @@ class ConsoleEvents(SessionEvents):
             self.console.print(chunk, end="", markup=False, highlight=False)
             self._printed = safe_end
 
-    def model_finished(self, reply: ModelReply) -> None:
+    def model_finished(self, reply: ModelCalled) -> None:
         if not self._hidden:
             rest = self._buffer[self._printed :]
             if rest:

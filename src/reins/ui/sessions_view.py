@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from reins.agent.store_writer import load_history
 from reins.store import SessionStore, StoreError
 from reins.store.session_store import INTERRUPTED
 
@@ -69,7 +70,7 @@ def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
     row = store.get_session(session_id)
     if row is None:
         return False
-    messages = store.messages(row.id)
+    messages = load_history(store, row.id)
     model_calls = store.model_calls(row.id)
     tool_calls = store.tool_calls(row.id)
     if as_json:
@@ -78,6 +79,7 @@ def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
             "messages": [m.to_dict() for m in messages],
             "model_calls": model_calls,
             "tool_calls": tool_calls,
+            "turns": store.turns(row.id),
         }))  # fmt: skip
         return True
     console = Console()

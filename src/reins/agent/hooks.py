@@ -1,0 +1,99 @@
+"""Hooks: code that runs at fixed points of every step and can change what happens.
+
+A step is: before_model → the model call → after_reply → the tool batch → after_tools.
+Budgets, the finish rules, nudges and the doom-loop guard are hooks (agent/rules.py);
+compaction, alerts and rollout recording plug in the same way. Every method is optional.
+
+    class StopAfterThree(Hook):
+        def before_model(self, turn, request):
+            if turn.steps >= 3:
+                return Stop("max_steps", "stopped after three steps")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from reins.models.messages import Message, ToolCall, Usage
+
+if TYPE_CHECKING:
+    from reins.agent.outcome import RunOutcome
+    from reins.agent.session import Session
+    from reins.tools.executor import ExecutedCall
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Ends the turn with this status (see agent/outcome.STATUSES) and final message."""
+
+    status: str
+    final: str
+
+
+@dataclass
+class Turn:
+    """One user request being handled: what hooks read to decide."""
+
+    session: Session
+    request: str
+    number: int  # 1 for the session's first request
+    started: float  # time.perf_counter()
+    deadline: float | None = None  # loop.time() by which the turn must end
+    steps: int = 0  # model calls so far
+    tool_calls: int = 0
+    usage: Usage = field(default_factory=Usage)
+
+    def notice(self, text: str) -> None:
+        """Tell the person (a front end shows it; the log does not keep it)."""
+        self.session.notice(text)
+
+
+@dataclass
+class ModelRequest:
+    """What the next model call sends; hooks may change it. `messages` is the history as
+    the model will see it (a copy of the list: replacing entries does not rewrite the log)."""
+
+    messages: list[Message]
+    require_tool: bool = False  # native: tool_choice=required; text protocol: prefill
+
+
+@dataclass
+class StepPlan:
+    """What happens after a reply; after_reply hooks edit it, after_tools hooks see it."""
+
+    reply: Message
+    run: list[ToolCall]  # calls to execute
+    answered: list[ExecutedCall] = field(default_factory=list)  # answered without running
+    nudge: str | None = None  # a user message to add after the results (asks for more)
+    note: str = ""  # appended to the last result the model sees
+    stop: Stop | None = None
+
+
+class Hook:
+    """Subclass and override what you need. Returning a Stop from before_model ends the
+    turn before the call; after_reply and after_tools set `plan.stop` instead."""
+
+    def on_start(self, turn: Turn) -> None:
+        return None
+
+    def before_model(self, turn: Turn, request: ModelRequest) -> Stop | None:
+        return None
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        return None
+
+    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        return None
+
+    def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
+        return None
+
+
+def call_hooks(hooks: list[Hook], method: str, *args: Any) -> Any:
+    """Call `method` on each hook in order; the first non-None return wins (a Stop)."""
+    for hook in hooks:
+        result = getattr(hook, method)(*args)
+        if result is not None:
+            return result
+    return None

@@ -1,0 +1,36 @@
+"""The text protocol: tools in the system prompt, calls as JSON in the reply text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reins.agent.protocols.text_codec import (
+    PREFILL,
+    close_open_call,
+    parse_tool_calls,
+    to_text_messages,
+    tools_section,
+)
+from reins.models.messages import Message
+
+
+class TextProtocol:
+    name = "text"
+
+    def __init__(self, call_style: str = "tags"):
+        self.call_style = call_style
+
+    def system_section(self, schemas: list[dict[str, Any]]) -> str:
+        return tools_section(schemas, self.call_style)
+
+    def render(self, messages: list[Message], schemas: list[dict[str, Any]]):
+        return to_text_messages(messages, self.call_style), None
+
+    def prefill(self, require_tool: bool, supports_prefill: bool) -> str | None:
+        return PREFILL[self.call_style] if require_tool and supports_prefill else None
+
+    def parse(self, message: Message) -> Message:
+        if not message.tool_calls:  # a client that parsed calls itself is trusted
+            message.raw = close_open_call(message.raw or message.content)
+            message.content, message.tool_calls = parse_tool_calls(message.raw)
+        return message

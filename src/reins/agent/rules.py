@@ -1,0 +1,139 @@
+"""The built-in hooks: budgets, when a tool call is required, the finish tool, one call per
+turn, nudging a model that answers without acting, and the doom-loop guard.
+
+Which of them a session gets follows its profile (`default_hooks`); each is a plain Hook,
+so a lab variant can drop, reorder or replace any of them.
+"""
+
+from __future__ import annotations
+
+import time
+
+from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict
+from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
+from reins.agent.outcome import Budget
+from reins.profiles import Profile
+from reins.tools.base import ToolResult
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ExecutedCall
+
+FINISH_NUDGE = "Reply with a tool call. When the task is done, call finish with a summary."
+FINISH_ALONE = "not run: call finish alone, after you have seen the results of your other calls"
+NOT_RUN = "not run: make one tool call per reply and wait for its result before the next"
+NO_TOOL_NUDGE = (
+    "You have not called any tool yet, so nothing has been checked or changed. "
+    "Do the task now by calling tools, one <tool_call> at a time."
+)
+
+
+def answered(call, kind: ErrorKind, text: str) -> ExecutedCall:
+    return ExecutedCall(call, ToolResult(kind, text), 0.0)
+
+
+class Budgets(Hook):
+    """Stop before a model call once the step, token or wall-time budget is used."""
+
+    def __init__(self, budget: Budget):
+        self.budget = budget
+
+    def before_model(self, turn: Turn, request: ModelRequest) -> Stop | None:
+        b = self.budget
+        if turn.steps >= b.max_steps:
+            return Stop("max_steps", f"stopped after {turn.steps} steps (--max-steps)")
+        used = turn.usage.input_tokens + turn.usage.output_tokens
+        if b.max_tokens is not None and used >= b.max_tokens:
+            return Stop("budget", f"stopped: token budget {b.max_tokens} used ({used})")
+        if b.max_wall_s is not None and time.perf_counter() - turn.started >= b.max_wall_s:
+            return Stop("budget", f"stopped: wall-time budget {b.max_wall_s:g} s used")
+        return None
+
+
+class RequireToolCall(Hook):
+    """Ask the model for a tool call (tool_choice=required, or a prefilled call opener):
+    on every step with a finish tool, else until it has used a tool this turn."""
+
+    def __init__(self, every_step: bool):
+        self.every_step = every_step
+
+    def before_model(self, turn: Turn, request: ModelRequest) -> None:
+        request.require_tool = self.every_step or turn.tool_calls == 0
+
+
+class FinishTool(Hook):
+    """The turn ends when the model calls finish(summary) alone; a reply without a call is
+    asked for one. finish next to other calls is answered 'call it alone'."""
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        calls = plan.run
+        if not calls:
+            plan.nudge = FINISH_NUDGE
+            return
+        finishes = [c for c in calls if c.name == "finish"]
+        if not finishes:
+            return
+        if calls[0].name == "finish" and (
+            len(calls) == 1 or turn.session.profile.one_call_per_turn
+        ):
+            first = calls[0]
+            plan.run = []
+            plan.answered += [answered(first, ErrorKind.OK, "turn finished")]
+            plan.answered += [answered(c, ErrorKind.INVALID_ARGUMENTS, NOT_RUN) for c in calls[1:]]
+            plan.stop = Stop("completed", str(first.arguments.get("summary") or plan.reply.content))
+            return
+        plan.run = [c for c in calls if c.name != "finish"]
+        plan.answered += [answered(c, ErrorKind.INVALID_ARGUMENTS, FINISH_ALONE) for c in finishes]
+
+
+class OneCallPerTurn(Hook):
+    """Run only the first call: small models chain calls on results they never saw."""
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        if len(plan.run) > 1:
+            extra, plan.run = plan.run[1:], plan.run[:1]
+            plan.answered += [answered(c, ErrorKind.INVALID_ARGUMENTS, NOT_RUN) for c in extra]
+
+
+class NoToolNudge(Hook):
+    """Small models often "finish" without touching a tool: push back once per turn."""
+
+    def on_start(self, turn: Turn) -> None:
+        self.nudged = False
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        if plan.run or plan.answered or plan.nudge or turn.tool_calls or self.nudged:
+            return
+        self.nudged = True
+        turn.notice("the model answered without using a tool; asking it to")
+        plan.nudge = NO_TOOL_NUDGE
+
+
+class DoomLoop(Hook):
+    """The same failing call again and again: warn the model, then stop the turn."""
+
+    def on_start(self, turn: Turn) -> None:
+        self.guard = DoomLoopGuard()
+
+    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        verdict, streak = self.guard.observe(executed)
+        plan.note += (
+            WARNING.format(n=streak) if verdict is Verdict.WARN else self.guard.streak_warning()
+        )
+        if verdict is Verdict.STOP:
+            text = f"stopped: the same failing tool call was repeated {streak} times"
+            turn.notice(text)
+            plan.stop = Stop("error", text)
+
+
+def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list[Hook]:
+    """The hooks a profile asks for, in the order they must run."""
+    hooks: list[Hook] = [Budgets(budget)]
+    if profile.finish_tool or profile.require_tool_use:
+        hooks.append(RequireToolCall(every_step=profile.finish_tool))
+    if offers_finish:
+        hooks.append(FinishTool())
+    if profile.one_call_per_turn:
+        hooks.append(OneCallPerTurn())
+    if profile.require_tool_use and not profile.finish_tool:
+        hooks.append(NoToolNudge())
+    hooks.append(DoomLoop())
+    return hooks
