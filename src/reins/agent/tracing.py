@@ -46,14 +46,14 @@ class TraceWriter:
             item = event.executed
             span = self.tracer.start_span(
                 f"execute_tool {item.call.name}", context=self.context,
-                start_time=_ns(event.at - item.duration_s),
+                start_time=_ns(item.finished_at - item.duration_s),
                 attributes={"gen_ai.operation.name": "execute_tool",
                             "gen_ai.tool.name": item.call.name,
                             "gen_ai.tool.call.id": item.call.id},
             )  # fmt: skip
             if not item.result.ok:
                 span.set_attribute("error.type", item.result.kind.value)
-            span.end(end_time=_ns(event.at))
+            span.end(end_time=_ns(item.finished_at))
         elif isinstance(event, TurnEnded) and self.turn_span is not None:
             if event.outcome.status != "completed":
                 self.turn_span.set_attribute("error.type", event.outcome.status)

@@ -16,7 +16,7 @@ import logging
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,7 @@ class ExecutedCall:
     call: ToolCall
     result: ToolResult
     duration_s: float
+    finished_at: float = field(default_factory=time.time)  # wall clock, for spans
 
 
 def invalid_unicode(value, where: str = "arguments") -> str | None:
@@ -116,16 +117,16 @@ def sdk_error(error: BaseException):
 
 
 class ToolExecutor:
-    def __init__(self, tools: list[Tool], ctx: ToolContext, tracer=None):
+    def __init__(self, tools: list[Tool], ctx: ToolContext):
         self.tools = {tool.name: tool for tool in tools}
         self.ctx = ctx
-        self.tracer = tracer
+        self._schemas = [tool.schema() for tool in tools]  # pydantic schema generation is slow
         # Calls not finished yet, oldest first: a new batch's calls wait for the ones they
         # conflict with, as they do within a batch.
         self._running: dict[asyncio.Task, Access] = {}
 
     def schemas(self) -> list[dict]:
-        return [tool.schema() for tool in self.tools.values()]
+        return self._schemas
 
     async def run_batch(self, calls: list[ToolCall]) -> list[ExecutedCall]:
         """Run all calls; results come back in the order of `calls`. A call waits for the
@@ -214,17 +215,7 @@ class ToolExecutor:
             await asyncio.wait(waits)  # a cancelled or failed one counts as done
         call = prepared.call
         start = time.perf_counter()
-        if self.tracer is None:
-            result = await self._execute(prepared)
-        else:
-            with self.tracer.start_as_current_span(f"execute_tool {call.name}") as span:
-                span.set_attribute("gen_ai.operation.name", "execute_tool")
-                span.set_attribute("gen_ai.tool.name", call.name)
-                span.set_attribute("gen_ai.tool.call.id", call.id)
-                span.set_attribute("reins.tool.access", str(prepared.access))
-                result = await self._execute(prepared)
-                if not result.ok:
-                    span.set_attribute("error.type", result.kind.value)
+        result = await self._execute(prepared)
         return ExecutedCall(call, result, time.perf_counter() - start)
 
     async def _execute(self, prepared: _Prepared) -> ToolResult:
