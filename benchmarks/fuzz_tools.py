@@ -18,13 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
 
-from tests.fuzz_runner import run_campaign  # noqa: E402
-from tests.session_fuzz import run_session_campaign  # noqa: E402
+from reins.testing.fuzz_sessions import run_session_campaign  # noqa: E402
+from reins.testing.fuzz_tools import run_campaign  # noqa: E402
 
 
 def main() -> None:

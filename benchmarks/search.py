@@ -288,7 +288,7 @@ def evaluate(repos: list[tuple[str, Path, list[Query], list[Query]]]) -> list[di
 # -- speed and memory -------------------------------------------------------------------------
 def perf_child(repo: Path) -> None:
     """Runs in a fresh process: cold index, one-file update, query latency; prints JSON."""
-    from reins.index.store import index_path
+    from reins.index.index_db import index_path
 
     path = index_path(repo)
     for leftover in path.parent.glob(path.name + "*"):
@@ -383,7 +383,7 @@ def compare_models(repos) -> list[dict]:
         embedder = make()
         ranked_dense, ranked_hybrid, golds, seconds, chunks = [], [], [], 0.0, 0
         for _, repo, doc_q, _ in repos:
-            from reins.index.store import index_path
+            from reins.index.index_db import index_path
 
             for leftover in index_path(repo).parent.glob(index_path(repo).name + "*"):
                 leftover.unlink()  # cold: the vector cache would hide the embedding cost

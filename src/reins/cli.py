@@ -221,13 +221,15 @@ def search(query, repo, limit, path_glob, as_json):
 
 def _run_index_job(job) -> None:
     from reins.index.embed.minilm import EmbeddingModelMissing
-    from reins.index.store import IndexUnavailable
+    from reins.index.index_db import IndexUnavailable
+    from reins.models.client import ProviderError
 
     try:
         job()
     except KeyboardInterrupt:
         fail("interrupted; the index keeps what was finished", 130)
-    except (EmbeddingModelMissing, IndexUnavailable, ValueError, FileNotFoundError) as error:
+    except (EmbeddingModelMissing, IndexUnavailable, ProviderError, ValueError,
+            FileNotFoundError) as error:  # fmt: skip
         fail(str(error))
 
 

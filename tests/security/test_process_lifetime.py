@@ -104,7 +104,7 @@ async def test_a_timed_out_command_takes_its_escaped_children_down(tmp_path, mod
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_killing_a_terminal_takes_its_escaped_children_down(tmp_path, mode):
-    from reins.tools.terminals import TerminalManager
+    from reins.tools.terminal_manager import TerminalManager
 
     marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
     terminals = TerminalManager()

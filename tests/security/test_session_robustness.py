@@ -12,10 +12,10 @@ from reins.config import Config
 from reins.models.client import ProviderError
 from reins.models.messages import Message, ToolCall
 from reins.profiles import load_profile
+from reins.testing.fuzz_sessions import FlakyStore, FuzzClient, deep_json, run_session_campaign
 from reins.tools.base import ToolResult
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
-from tests.session_fuzz import FlakyStore, FuzzClient, deep_json, run_session_campaign
 
 
 class Notices:

@@ -94,3 +94,14 @@ def test_corrupt_store_is_reported_not_replaced(tmp_path):
     proc = reins("sessions", "list", env={"REINS_DATA_DIR": str(data)})
     assert proc.returncode == 1 and "unreadable" in proc.stderr
     assert (data / "sessions.db").read_bytes() == b"garbage" * 1000
+
+
+def test_search_with_an_unreachable_embeddings_endpoint_is_a_clear_error(repo):
+    config = os.path.join(os.environ["XDG_CONFIG_HOME"], "reins", "config.toml")
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as handle:
+        handle.write('[index]\nembeddings = "openai-compat"\nembedding_model = "m"\n'
+                     'embedding_base_url = "http://127.0.0.1:9/v1"\n')  # fmt: skip
+    done = reins("search", "greet", "--repo", str(repo), env={"OPENAI_MAX_RETRIES": "0"})
+    assert done.returncode == 1, done.stderr[-1500:]
+    assert done.stderr.startswith("reins: error:") and "Traceback" not in done.stderr

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from reins.tools.edits.engine import EditFailure, apply_hunk, replace_string
 from reins.tools.edits.hunk import Hunk
-from reins.tools.edits.patch import PatchSyntaxError, parse_patch
+from reins.tools.edits.patch_format import PatchSyntaxError, parse_patch
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ErrorKind
 

@@ -2,7 +2,7 @@
 workspace changes, outputs stay within their caps, and the executor keeps working.
 (benchmarks/fuzz_tools.py runs the same campaign with 10,000+ calls.)"""
 
-from tests.fuzz_runner import run_campaign
+from reins.testing.fuzz_tools import run_campaign
 
 
 def test_adversarial_calls_never_unknown_or_escaping(tmp_path):

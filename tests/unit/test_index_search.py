@@ -13,8 +13,8 @@ import pytest
 
 from reins.index.codebase import CodeIndex
 from reins.index.files import list_files
+from reins.index.index_db import index_path
 from reins.index.merkle import diff_trees, dir_hashes, hash_files
-from reins.index.store import index_path
 from tests.conftest import make_repo
 
 FILES = {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reins.index.codebase import CodeIndex
-from reins.index.store import IndexUnavailable, index_path
+from reins.index.index_db import IndexUnavailable, index_path
 from reins.tools.errors import ErrorKind
 
 

@@ -15,10 +15,10 @@ from reins.index.bm25 import BM25
 from reins.index.chunker import Chunk
 from reins.index.embed import Embedder
 from reins.index.files import list_files
+from reins.index.index_db import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
 from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
 from reins.index.parallel import prepare_all
 from reins.index.ranking import CANDIDATES, Signals, fuse, query_identifiers, top_k
-from reins.index.store import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
 from reins.index.terms import chunk_terms, index_text
 from reins.index.tokens import code_tokens
 

@@ -44,7 +44,7 @@ class CodebaseSearch(Tool):
             raise invalid("query is empty", hint="say what code you are looking for")
         if "\x00" in args.query or "\x00" in (args.path_glob or ""):
             raise invalid("query and path_glob must not contain NUL bytes")
-        from reins.index.store import IndexUnavailable
+        from reins.index.index_db import IndexUnavailable
 
         try:
             index, job = await asyncio.to_thread(_current_index, ctx)

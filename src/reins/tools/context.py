@@ -18,7 +18,7 @@ from typing import Any
 from reins.sandbox.policy import Approver
 from reins.tools.errors import ErrorKind, ToolError
 from reins.tools.resources import Resources
-from reins.tools.terminals import TerminalManager
+from reins.tools.terminal_manager import TerminalManager
 from reins.tools.tracker import FileTracker
 from reins.tools.workspace import Workspace
 

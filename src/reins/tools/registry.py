@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from reins.tools.apply_patch import ApplyPatch
 from reins.tools.base import Tool
 from reins.tools.codebase_search import CodebaseSearch
 from reins.tools.command import RunCommand
-from reins.tools.edit import EditFile
+from reins.tools.edit_file import EditFile
 from reins.tools.files import Glob, ListDir, ReadFile, WriteFile
 from reins.tools.finish import Finish
 from reins.tools.lints import ReadLints
-from reins.tools.notes import Think, TodoWrite
-from reins.tools.patch_tool import ApplyPatch
+from reins.tools.planning import Think, TodoWrite
 from reins.tools.search import Grep
 from reins.tools.terminal_tools import KillTerminal, ReadTerminal
 

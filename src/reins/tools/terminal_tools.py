@@ -10,7 +10,7 @@ from reins.tools.access import Access
 from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.context import TERMINALS
 from reins.tools.errors import invalid
-from reins.tools.terminals import TerminalManager
+from reins.tools.terminal_manager import TerminalManager
 
 
 class TerminalArgs(BaseModel):

@@ -20,7 +20,7 @@ def _progress(console: Console) -> Progress:
 def open_index(repo: Path, config, console: Console, rebuild: bool = False):
     from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder
-    from reins.index.store import index_path, unavailable
+    from reins.index.index_db import index_path, unavailable
 
     if rebuild:
         path = index_path(repo)

@@ -24,7 +24,7 @@ from reins.config import Config
 from reins.models.client import ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, TextDelta, ToolCall, Usage
 from reins.store import SessionStore, StoreError
-from tests.fuzz_strategies import WEIRD, build_world, tool_call
+from reins.testing.fuzz_strategies import WEIRD, build_world, tool_call
 
 DEEP = 100_000
 

@@ -11,7 +11,7 @@ from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.edits.budget import DEFAULT_DEADLINE_S, edit_deadline
 from reins.tools.edits.engine import EditFailure, FileText, apply_hunk
 from reins.tools.edits.hunk import Hunk
-from reins.tools.edits.patch import FileOp, PatchSyntaxError, parse_patch
+from reins.tools.edits.patch_format import FileOp, PatchSyntaxError, parse_patch
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ToolError, invalid, unexpected
 from reins.tools.files import atomic_write, looks_binary

@@ -13,18 +13,18 @@ from hypothesis import strategies as st
 
 from reins.models.messages import ToolCall
 from reins.sandbox import make_sandbox
-from reins.tools.base import ToolContext
-from reins.tools.errors import ErrorKind
-from reins.tools.executor import ToolExecutor
-from reins.tools.registry import build_tools
-from reins.tools.workspace import Workspace
-from tests.fuzz_strategies import (
+from reins.testing.fuzz_strategies import (
     MAX_OUTPUT_CHARS,
     build_world,
     protected_state,
     snapshot,
     tool_call,
 )
+from reins.tools.base import ToolContext
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ToolExecutor
+from reins.tools.registry import build_tools
+from reins.tools.workspace import Workspace
 
 
 @dataclass
