@@ -37,6 +37,32 @@ class Sandbox(Protocol):
     async def close(self) -> None: ...
 
 
+class ProcessSandbox:
+    """What both sandboxes share: a command line runs as `bash -c` under `argv_exec`, with
+    the allow-listed environment. Subclasses say how a program is wrapped (argv_exec)."""
+
+    name = "process"
+    allow_network: bool = False
+    env_passthrough: tuple[str, ...] = ()
+
+    def argv_exec(self, argv: list[str], cwd: str) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def argv(self, command: str, cwd: str) -> list[str]:
+        return self.argv_exec(["bash", "-c", command], cwd)
+
+    def env(self) -> dict[str, str]:
+        from reins.sandbox.env import command_env
+
+        return command_env(self.env_passthrough, self.allow_network)
+
+    async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
+        return await run_process(self.argv(command, cwd), cwd, timeout_s, self.env())
+
+    async def close(self) -> None:
+        return None
+
+
 async def spawn(
     argv: list[str], cwd: str, env: dict[str, str], stdin: int | None = asyncio.subprocess.DEVNULL
 ) -> asyncio.subprocess.Process:

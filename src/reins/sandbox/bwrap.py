@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from reins.sandbox.base import ExecResult, run_process
+from reins.sandbox.base import ProcessSandbox
 from reins.sandbox.policy import PROTECTED
 from reins.sandbox.private import private_paths
 
@@ -75,7 +75,7 @@ def filesystem_flags(workspace: Path, writable: bool, allow_network: bool) -> li
     return flags
 
 
-class BubblewrapSandbox:
+class BubblewrapSandbox(ProcessSandbox):
     name = "bubblewrap"
 
     def __init__(
@@ -92,9 +92,6 @@ class BubblewrapSandbox:
         self.features = features or BwrapFeatures()
         self.env_passthrough = env_passthrough
 
-    def argv(self, command: str, cwd: str) -> list[str]:
-        return self.argv_exec(["bash", "-c", command], cwd)
-
     def argv_exec(self, argv: list[str], cwd: str) -> list[str]:
         """Any program, not only a shell line (language servers, reins' own git calls)."""
         return [
@@ -104,14 +101,3 @@ class BubblewrapSandbox:
             "--chdir", cwd,
             "--", *argv,
         ]  # fmt: skip
-
-    def env(self) -> dict[str, str]:
-        from reins.sandbox.env import command_env
-
-        return command_env(self.env_passthrough, self.allow_network)
-
-    async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
-        return await run_process(self.argv(command, cwd), cwd, timeout_s, self.env())
-
-    async def close(self) -> None:
-        return None
