@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from tests.conftest import write_script
 
@@ -19,16 +18,18 @@ def reins(*args, cwd=None, env=None, timeout=60):
 
 
 def test_version_and_help_start_fast():
-    for args in (["--version"], ["--help"]):
-        best = min(_timed(args) for _ in range(3))
-        assert best < 0.3, f"reins {' '.join(args)} took {best:.3f}s"
+    """Fast because nothing heavy is imported (a deterministic check; the time itself
+    depends on the machine)."""
+    probe = (
+        "import sys; from click.testing import CliRunner; from reins.cli import main; "
+        "[CliRunner().invoke(main, a) for a in (['--version'], ['--help'], ['run', '--help'])]; "
+        "heavy = [m for m in ('reins.agent.session', 'openai', 'anthropic', 'numpy', "
+        "'tree_sitter', 'llama_cpp', 'rich.progress', 'pydantic') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
     assert "reins demo" in reins("--help").stdout
-
-
-def _timed(args):
-    start = time.perf_counter()
-    assert reins(*args).returncode == 0
-    return time.perf_counter() - start
 
 
 def test_run_json_prints_exactly_one_object(repo, tmp_path):

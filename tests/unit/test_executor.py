@@ -48,11 +48,12 @@ async def test_eight_reads_run_concurrently(ctx):
     log, tools = recorder()
     executor = ToolExecutor(tools, ctx)
     calls = [ToolCall("slow_read", {"tag": str(i)}) for i in range(8)]
-    start = time.perf_counter()
     done = await executor.run_batch(calls)
-    elapsed = time.perf_counter() - start
     assert [d.result.output for d in done] == [str(i) for i in range(8)]
-    assert elapsed < 0.1 * 1.5, f"8 parallel 100 ms reads took {elapsed:.3f}s"
+    # All eight were running at once: every one started before any one ended.
+    last_start = max(t for event, _, t in log if event == "start")
+    first_end = min(t for event, _, t in log if event == "end")
+    assert last_start < first_end
 
 
 async def test_writes_are_exclusive_and_keep_submission_order(ctx):

@@ -192,7 +192,7 @@ def test_cli_index_prints_a_summary_and_rebuild_starts_over(code_repo, tmp_path)
     assert empty.returncode == 2 and "query is empty" in empty.stderr
 
 
-def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_path):
     from reins.index import parallel
     from reins.index.terms import chunk_terms
 
@@ -204,9 +204,8 @@ def test_many_files_are_chunked_in_worker_processes_with_the_same_result(tmp_pat
         (repo / "pkg").mkdir(exist_ok=True)
         (repo / rel).write_text(f"class Thing{i}:\n    def method_{i}(self):\n        return {i}\n")
         rels.append(rel)
-    in_workers = list(parallel.prepare_all(repo, rels))
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 10**9)
-    in_process = list(parallel.prepare_all(repo, rels))
+    in_workers = list(parallel.prepare_all(repo, rels, workers=2))  # even on one core
+    in_process = list(parallel.prepare_all(repo, rels, workers=1))
     assert in_workers == in_process and len(in_workers) == len(rels)
     assert all(terms == chunk_terms(chunk) for chunk, terms in in_workers)
     index = CodeIndex.open(repo)

@@ -31,11 +31,15 @@ def _prepare_batch(repo: str, rels: list[str]) -> list[Prepared]:
 
 
 def prepare_all(
-    repo: Path, rels: list[str], progress: Callable[[int, int], None] | None = None
+    repo: Path,
+    rels: list[str],
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> Iterator[Prepared]:
     """Chunks and terms (reins.index.terms) for `rels`, in order; worker processes when there
-    are many files. In-process and in the workers the terms come from the same function."""
-    workers = min(os.cpu_count() or 1, 4)
+    are many files (`workers`: default one a core, up to 4). In-process and in the workers
+    the terms come from the same function."""
+    workers = workers or min(os.cpu_count() or 1, 4)
     if len(rels) < PARALLEL_MIN_FILES or workers < 2:
         for n, rel in enumerate(rels):
             yield from prepare(repo, rel)
