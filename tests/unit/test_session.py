@@ -177,16 +177,23 @@ async def test_require_tool_use_nudges_once(repo, store, tmp_path):
     assert outcome.steps == 2
 
 
-async def test_provider_error_ends_the_turn_with_error(repo, store, tmp_path, monkeypatch):
+async def test_provider_error_ends_the_turn_with_error(repo, store):
+    from reins.agent.builder import build_session
     from reins.models.client import ProviderError
+    from reins.profiles import load_profile
 
-    session = open_scripted(repo, store, tmp_path, [])
+    class Overloaded:
+        model = "fake:overloaded"
+        supports_native_tools, supports_prefill = True, False
 
-    async def failing(*args, **kwargs):
-        raise ProviderError("HTTP 503: overloaded")
-        yield  # pragma: no cover
+        async def stream(self, *args, **kwargs):
+            raise ProviderError("HTTP 503: overloaded", status=503)
+            yield  # pragma: no cover
 
-    monkeypatch.setattr(session.model, "stream", failing)
+        async def close(self):
+            return None
+
+    session = build_session(repo, model=Overloaded(), profile=load_profile("default"), store=store)
     outcome = await session.run("hi")
     assert outcome.status == "error" and "503" in outcome.final_message
     calls = store.model_calls(outcome.session_id)

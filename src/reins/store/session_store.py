@@ -279,7 +279,7 @@ class SessionStore:
         )
 
     def add_message(self, session_id: str, role: str, content: str, record: dict) -> None:
-        """One message of the conversation; `record` is its full form (see Message.to_record)."""
+        """One message of the conversation; `record` is its full form (see Message.to_dict)."""
         self._write(
             "INSERT INTO messages (session_id, role, content, data, created_at) VALUES (?, ?, ?, ?, ?)",
             (session_id, str(role), str(content), safe_json(record), time.time()),

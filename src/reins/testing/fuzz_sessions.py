@@ -18,11 +18,12 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
-from reins.agent.builder import open_session
+from reins.agent.builder import build_session
 from reins.agent.outcome import STATUSES
 from reins.config import Config
 from reins.models.client import ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, TextDelta, ToolCall, Usage
+from reins.profiles import load_profile
 from reins.store import SessionStore, StoreError
 from reins.testing.fuzz_strategies import WEIRD, build_world, tool_call
 
@@ -153,8 +154,10 @@ def run_session_campaign(root: Path, examples: int, derandomize: bool = True) ->
         try:
             config = Config(model="scripted:/dev/null", profile="qwen" if text_protocol else "default",
                             max_steps=6, command_timeout_s=0.5, max_retries=1)  # fmt: skip
-            session = open_session(ws, config, store, title="fuzz")
-            session.model = FuzzClient(replies)
+            session = build_session(
+                ws, model=FuzzClient(replies), profile=load_profile(config.profile or "default"),
+                store=store, settings=config, title="fuzz",
+            )  # fmt: skip
             session.executor.ctx.max_command_timeout_s = 0.8
             store.fail_after = None if fail_after is None else store.writes + fail_after
             outcome = asyncio.run(_turn(session))
