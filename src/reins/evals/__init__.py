@@ -1,0 +1,2 @@
+"""The evaluation lab: task suites in Harbor's layout, a runner for agents × variants ×
+epochs, statistics with confidence intervals, and reports (`reins bench`)."""

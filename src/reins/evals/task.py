@@ -1,0 +1,103 @@
+"""A task, in Harbor's layout (Terminal-Bench 2; also read by SkyRL, TRL, verifiers, rLLM):
+
+    TASK/
+      instruction.md          what the agent is told
+      task.toml               [metadata] (reins reads `cluster`), [agent] timeout_sec,
+                              [verifier] timeout_sec, [environment] resources
+      environment/Dockerfile  a container image (run with docker/podman when present), or
+      environment/workspace/  reins' extension: the files the agent starts in (no container)
+      tests/test.sh           the verifier: runs in the workspace, tests at /tests, writes a
+                              reward 0..1 to /logs/verifier/reward.txt (or reward.json)
+      solution/solve.sh       optional: a reference solution, run like the verifier
+
+A suite is a folder of tasks (any folder holding an instruction.md and a task.toml).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_AGENT_TIMEOUT_S = 600.0
+DEFAULT_VERIFIER_TIMEOUT_S = 120.0
+
+
+class TaskError(ValueError):
+    """A folder that is not a valid task; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    path: Path
+    instruction: str
+    agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S
+    verifier_timeout_s: float = DEFAULT_VERIFIER_TIMEOUT_S
+    metadata: dict[str, Any] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def workspace(self) -> Path | None:
+        folder = self.path / "environment" / "workspace"
+        return folder if folder.is_dir() else None
+
+    @property
+    def dockerfile(self) -> Path | None:
+        file = self.path / "environment" / "Dockerfile"
+        return file if file.is_file() else None
+
+    @property
+    def tests(self) -> Path:
+        return self.path / "tests"
+
+    @property
+    def solution(self) -> Path | None:
+        file = self.path / "solution" / "solve.sh"
+        return file if file.is_file() else None
+
+    @property
+    def cluster(self) -> str | None:
+        """Tasks of one cluster (repo, family) share errors: statistics cluster on it."""
+        value = self.metadata.get("cluster")
+        return str(value) if value is not None else None
+
+
+def load_task(path: str | Path) -> Task:
+    path = Path(path)
+    instruction_file, toml_file = path / "instruction.md", path / "task.toml"
+    if not instruction_file.is_file():
+        raise TaskError(f"{path}: no instruction.md")
+    if not (path / "tests" / "test.sh").is_file():
+        raise TaskError(f"{path}: no tests/test.sh (the verifier)")
+    try:
+        data = tomllib.loads(toml_file.read_text("utf-8")) if toml_file.is_file() else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise TaskError(f"{toml_file}: not valid TOML: {error}") from error
+    agent, verifier = data.get("agent", {}), data.get("verifier", {})
+    return Task(
+        name=path.name,
+        path=path.resolve(),
+        instruction=instruction_file.read_text("utf-8"),
+        agent_timeout_s=float(agent.get("timeout_sec", DEFAULT_AGENT_TIMEOUT_S)),
+        verifier_timeout_s=float(verifier.get("timeout_sec", DEFAULT_VERIFIER_TIMEOUT_S)),
+        metadata=dict(data.get("metadata", {})),
+        environment=dict(data.get("environment", {})),
+    )
+
+
+def load_suite(path: str | Path) -> list[Task]:
+    """Every task under `path` (a single task folder is a suite of one), sorted by name."""
+    path = Path(path)
+    if not path.is_dir():
+        raise TaskError(f"{path}: not a directory")
+    if (path / "instruction.md").is_file():
+        return [load_task(path)]
+    tasks = [load_task(p) for p in sorted(path.iterdir()) if (p / "instruction.md").is_file()]
+    if not tasks:
+        raise TaskError(f"{path}: no tasks (folders with instruction.md and tests/test.sh)")
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        raise TaskError(f"{path}: task names must be unique")
+    return tasks
