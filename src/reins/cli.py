@@ -234,6 +234,65 @@ def _run_index_job(job) -> None:
 
 
 @main.command()
+@click.argument("suite", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--agent", "agents", multiple=True, default=["reins"], show_default=True,
+              type=click.Choice(["reins", "aider", "mini-swe-agent", "oracle", "nop"]),
+              help="Agent(s) to run; repeat to compare (oracle/nop check a suite).")  # fmt: skip
+@click.option("--variant", "variants", multiple=True, metavar="NAME[:KEY=VALUE,...]",
+              help="A reins variant: settings and profile.FIELD overrides. Repeatable; the "
+                   "first is the baseline of the comparisons.")  # fmt: skip
+@click.option("--model", "-m", help=MODEL_HELP)
+@click.option("--epochs", type=click.IntRange(1), default=1, show_default=True,
+              help="Runs of every task per arm (pass@k, pass^k and clustered CIs).")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Trials in parallel on this machine.")  # fmt: skip
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None,
+              metavar="[ADDRESS]", help="Run trials as Ray tasks (local Ray without ADDRESS).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: bench-out/SUITE). Rerun with the same --out "
+                   "to resume.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1), help="A seeded random subset of N tasks.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --limit.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a self-contained HTML report here.")  # fmt: skip
+@click.option("--keep", is_flag=True, help="Keep each trial's workspace (debugging).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def bench(suite, agents, variants, model, epochs, workers, ray_address, out, limit, seed,
+          report, keep, as_json):  # fmt: skip
+    """Run agents and harness variants on a task suite and compare them with statistics.
+
+    \b
+    A suite is a folder of tasks in Harbor's layout (make one with `reins tasks import`).
+    Every trial (task x arm x epoch) runs in a fresh copy of the workspace, in the
+    sandbox; the verifier runs after the agent, with the tests it never saw. Results go
+    to OUT/trials.jsonl as trials finish: rerun the same command to resume.
+
+    \b
+    Examples:
+      reins bench suites/exercism --agent oracle --agent nop       check a suite
+      reins bench suites/exercism --limit 40 --report report.html
+      reins bench suites/exercism --variant base \\
+          --variant wholefile:profile.tools=read_file,write_file,run_command
+      reins bench suites/exercism --workers 2 --epochs 3 --json
+    """
+    from reins.evals.task import TaskError
+    from reins.evals.variants import VariantError, parse_variants
+    from reins.ui.bench_view import run_bench_command
+
+    config = _config(Path("."), model=model)
+    try:
+        parsed = parse_variants(list(variants))
+        code = run_bench_command(
+            suite, agents=list(agents), variants=parsed, config=config, epochs=epochs,
+            workers=workers, ray=ray_address, out=out or Path("bench-out") / suite.name,
+            as_json=as_json, report=report, limit=limit, seed=seed, keep=keep, endpoint=None,
+        )  # fmt: skip
+    except (TaskError, VariantError, ValueError, RuntimeError) as error:
+        fail(str(error))
+    exit_now(code)
+
+
+@main.command()
 @click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Repository whose .reins/config.toml to trust.")  # fmt: skip
 @click.option("--revoke", is_flag=True, help="Withdraw trust from the repository.")
@@ -273,6 +332,34 @@ def trust(repo, revoke, list_all):
     trust_repo_config(repo_config)
     keys = ", ".join(repo_config.sensitive_keys) or "only limits"
     click.echo(f"trusted {repo_config.path} ({keys}); a change to the file needs trust again")
+
+
+@main.command()
+@click.option("--model", "-m", default="local:qwen2.5-coder-1.5b", show_default=True,
+              help=MODEL_HELP)  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0: any free port; the URL is printed).")  # fmt: skip
+def serve(model, host, port):
+    """Serve a reins model over the OpenAI Chat Completions API (streaming included).
+
+    \b
+    Peers and other tools then use exactly the model reins uses:
+      base URL  http://HOST:PORT/v1   (POST /chat/completions, GET /models)
+      any API key; one request at a time (the rest wait their turn)
+    GET /reins/usage counts requests and tokens since the start.
+    """
+    from reins.models.client import ProviderError
+    from reins.models.local_assets import ModelAssetError
+    from reins.models.spec import ModelSpecError
+    from reins.serve.app import run_server
+
+    try:
+        run_server(model, host, port)
+    except KeyboardInterrupt:
+        pass
+    except (ModelSpecError, ProviderError, ModelAssetError, OSError) as error:
+        fail(str(error))
 
 
 @main.group()

@@ -53,8 +53,39 @@ def _hide(path: Path) -> list[str]:
     return ["--ro-bind", "/dev/null", str(path)]
 
 
-def filesystem_flags(workspace: Path, writable: bool, allow_network: bool) -> list[str]:
-    flags = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+@dataclass(frozen=True)
+class Mount:
+    """An extra host path inside the sandbox (the bench's verifier: tests at /tests)."""
+
+    source: Path
+    target: str
+    writable: bool = False
+
+
+# Made fresh in the sandbox, never taken from the host.
+OWN_TOP_LEVEL = {"proc", "dev", "tmp", "run", "lost+found"}
+
+
+def root_flags(entry_by_entry: bool) -> list[str]:
+    """The host root, read-only. Bound entry by entry when extra mounts need new top-level
+    directories (a read-only bind of / leaves nowhere to create /tests)."""
+    if not entry_by_entry:
+        return ["--ro-bind", "/", "/"]
+    flags: list[str] = []
+    for entry in sorted(os.scandir("/"), key=lambda e: e.name):
+        if entry.name in OWN_TOP_LEVEL:
+            continue
+        if entry.is_symlink():
+            flags += ["--symlink", os.readlink(entry.path), entry.path]
+        else:
+            flags += ["--ro-bind", entry.path, entry.path]
+    return flags
+
+
+def filesystem_flags(
+    workspace: Path, writable: bool, allow_network: bool, mounts: tuple[Mount, ...] = ()
+) -> list[str]:
+    flags = [*root_flags(bool(mounts)), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     # Unix sockets (docker.sock, dbus, X11) are reachable through a read-only mount and
     # across network namespaces: hide /run, and /tmp is a private tmpfs already.
     flags += ["--tmpfs", "/run"]
@@ -72,6 +103,8 @@ def filesystem_flags(workspace: Path, writable: bool, allow_network: bool) -> li
             path = Path(os.path.realpath(workspace / name))
             if path.exists() and path.is_relative_to(workspace) and path != workspace:
                 flags += ["--ro-bind", str(path), str(path)]
+    for mount in mounts:
+        flags += ["--bind" if mount.writable else "--ro-bind", str(mount.source), mount.target]
     return flags
 
 
@@ -85,7 +118,9 @@ class BubblewrapSandbox(ProcessSandbox):
         writable: bool = True,
         features: BwrapFeatures | None = None,
         env_passthrough: tuple[str, ...] = (),
+        mounts: tuple[Mount, ...] = (),
     ):
+        self.mounts = mounts
         self.workspace = Path(os.path.realpath(workspace))
         self.allow_network = allow_network
         self.writable = writable
@@ -97,7 +132,7 @@ class BubblewrapSandbox(ProcessSandbox):
         return [
             "bwrap",
             *isolation_flags(self.features, self.allow_network),
-            *filesystem_flags(self.workspace, self.writable, self.allow_network),
+            *filesystem_flags(self.workspace, self.writable, self.allow_network, self.mounts),
             "--chdir", cwd,
             "--", *argv,
         ]  # fmt: skip

@@ -1,0 +1,171 @@
+"""One trial: a task, an arm (agent + variant) and an epoch, in a fresh copy of the
+workspace. The agent runs, then the verifier; the result is one TrialResult.
+
+`run_trial(spec)` is a plain function of a picklable spec, so the same code runs inline,
+in a worker process and as a Ray task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reins.config import Config
+from reins.evals.results import TrialResult
+from reins.evals.task import Task, load_task
+from reins.evals.variants import Variant
+from reins.evals.verifier import VerifierUnavailable, apply_solution, verify
+
+AGENTS = ("reins", "oracle", "nop", "aider", "mini-swe-agent")
+STORE_FILE = "sessions.db"
+
+
+@dataclass(frozen=True)
+class TrialSpec:
+    task_path: str
+    arm: str  # the name results are grouped under
+    agent: str
+    variant: Variant
+    epoch: int
+    config: Config  # the bench's settings; the variant is applied on top
+    out: str  # the bench's output folder (its session log lives there)
+    bench_id: str | None = None
+    endpoint: str | None = None  # openai-compat base URL#model for peers (reins serve)
+    keep: bool = False  # keep the trial's workspace (for debugging)
+
+
+@dataclass
+class AgentRun:
+    status: str
+    wall_s: float = 0.0
+    session_id: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    tokens_cached: int = 0
+    tool_calls: int = 0
+    tool_kinds: dict[str, int] = field(default_factory=dict)
+    tool_names: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+def run_trial(spec: TrialSpec) -> TrialResult:
+    """Run one trial to its result; never raises (an infrastructure failure is `error`)."""
+    return asyncio.run(run_trial_async(spec))
+
+
+async def run_trial_async(spec: TrialSpec) -> TrialResult:
+    task = load_task(spec.task_path)
+    result = TrialResult(task=task.name, variant=spec.arm, epoch=spec.epoch, agent=spec.agent,
+                         reward=0.0, passed=False, cluster=task.cluster)  # fmt: skip
+    if task.workspace is None:
+        result.skipped = (
+            "a container task (environment/Dockerfile): docker or podman is needed"
+            if task.dockerfile else "the task has no environment/workspace"
+        )  # fmt: skip
+        return result
+    workspace = Path(tempfile.mkdtemp(prefix=f"reins-trial-{task.name}-"))
+    try:
+        prepare_workspace(task, workspace)
+        run = await run_agent(spec, task, workspace)
+        result.status, result.wall_s, result.session_id = run.status, run.wall_s, run.session_id
+        result.tokens_in, result.tokens_out = run.tokens_in, run.tokens_out
+        result.tokens_cached, result.tool_calls = run.tokens_cached, run.tool_calls
+        result.tool_kinds, result.tool_names = run.tool_kinds, run.tool_names
+        result.error = run.error
+        verdict = await verify(task, workspace)
+        result.verifier_s = round(verdict.seconds, 3)
+        result.reward, result.rewards = verdict.reward, verdict.rewards
+        result.passed = verdict.reward >= 1.0
+        if verdict.error and not result.error:
+            result.error = verdict.error
+    except VerifierUnavailable as error:
+        result.error = str(error)
+    except Exception as error:  # one broken trial must not end the bench
+        result.error = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
+    finally:
+        if not spec.keep:
+            shutil.rmtree(workspace, ignore_errors=True)
+    return result
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "reins bench", "GIT_AUTHOR_EMAIL": "bench@reins.invalid",
+    "GIT_COMMITTER_NAME": "reins bench", "GIT_COMMITTER_EMAIL": "bench@reins.invalid",
+    "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+}  # fmt: skip
+
+
+def prepare_workspace(task: Task, workspace: Path) -> None:
+    """A fresh copy of the task's files, committed, so agents can see what they changed."""
+    assert task.workspace is not None
+    shutil.copytree(task.workspace, workspace, dirs_exist_ok=True, symlinks=True)
+    env = {**os.environ, **GIT_ENV}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"],
+                    ["git", "commit", "-qm", "task", "--allow-empty"]):  # fmt: skip
+        subprocess.run(command, cwd=workspace, env=env, capture_output=True, timeout=60)
+
+
+async def run_agent(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
+    start = time.perf_counter()
+    if spec.agent == "nop":
+        return AgentRun("completed")
+    if spec.agent == "oracle":
+        ok, output = await apply_solution(task, workspace, task.agent_timeout_s)
+        return AgentRun("completed" if ok else "error", time.perf_counter() - start,
+                        error=None if ok else f"the solution failed: {output[-500:]}")  # fmt: skip
+    if spec.agent == "reins":
+        return await run_reins(spec, task, workspace)
+    if spec.agent in ("aider", "mini-swe-agent"):
+        return await run_peer(spec, task, workspace)
+    raise ValueError(f"unknown agent {spec.agent!r}; known: {', '.join(AGENTS)}")
+
+
+async def run_reins(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
+    from reins.agent.runner import Runner
+    from reins.store import SessionStore
+
+    config = spec.variant.apply(spec.config)
+    wall = min(task.agent_timeout_s, config.max_wall_s or task.agent_timeout_s)
+    config = config.with_flags(max_wall_s=wall)
+    store = SessionStore(Path(spec.out) / STORE_FILE)
+    try:
+        runner = Runner(workspace, config, store, title=f"bench {task.name}",
+                        variant=spec.arm, parent_session_id=spec.bench_id)  # fmt: skip
+        outcome = await runner.run(task.instruction)
+        run = AgentRun(
+            outcome.status, outcome.wall_s, outcome.session_id or None, outcome.tokens_in,
+            outcome.tokens_out, tool_calls=outcome.tool_calls,
+            error=outcome.final_message if outcome.status == "error" else None,
+        )  # fmt: skip
+        if outcome.session_id:
+            calls = store.tool_calls(outcome.session_id)
+            run.tool_kinds = dict(Counter(c["kind"] for c in calls))
+            run.tool_names = dict(Counter(c["tool"] for c in calls))
+            run.tokens_cached = sum(
+                c["tokens_cached"] for c in store.model_calls(outcome.session_id)
+            )
+        return run
+    finally:
+        store.close()
+
+
+async def run_peer(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
+    from reins.evals import peers
+
+    if not spec.endpoint:
+        raise ValueError(f"{spec.agent} needs a model endpoint (the bench starts `reins serve`)")
+    base_url, _, model = spec.endpoint.partition("#")
+    runner = peers.run_aider if spec.agent == "aider" else peers.run_mini_swe_agent
+    log_dir = Path(spec.out) / "peers" / f"{task.name}-{spec.arm}-{spec.epoch}"
+    peer = await runner(workspace, task.instruction, base_url=base_url, model=model,
+                        timeout_s=task.agent_timeout_s, test_cmd=None, log_dir=log_dir)  # fmt: skip
+    return AgentRun(peer.status, peer.wall_s, tokens_in=peer.tokens_in or 0,
+                    tokens_out=peer.tokens_out or 0, error=peer.error)  # fmt: skip

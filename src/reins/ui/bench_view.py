@@ -1,0 +1,96 @@
+"""`reins bench`: plan the trials, run them with a progress bar, print the table (or one
+JSON object), write the HTML report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from reins.config import Config
+from reins.evals.bench import new_bench_id, pending, plan_arms, plan_trials, run_bench, with_keep
+from reins.evals.results import TrialResult
+from reins.evals.task import load_suite
+from reins.evals.variants import Variant
+
+BENCH_FILE = "bench.json"
+
+
+def bench_identity(out: Path, plan: dict[str, Any]) -> str:
+    """The bench's id, kept in OUT/bench.json: a rerun of the same plan resumes it; a
+    different plan in the same OUT is refused (its results would be mixed up)."""
+    path = out / BENCH_FILE
+    if path.is_file():
+        saved = json.loads(path.read_text("utf-8"))
+        if saved.get("plan") != plan:
+            raise ValueError(
+                f"{out} holds a different bench ({path}); use another --out or remove it"
+            )
+        return str(saved["id"])
+    out.mkdir(parents=True, exist_ok=True)
+    bench_id = new_bench_id()
+    path.write_text(json.dumps({"id": bench_id, "plan": plan}, indent=2), "utf-8")
+    return bench_id
+
+
+def run_bench_command(
+    suite: Path, *, agents: list[str], variants: list[Variant], config: Config, epochs: int,
+    workers: int, ray: str | None, out: Path, as_json: bool, report: Path | None,
+    limit: int | None, seed: int, keep: bool, endpoint: str | None,
+) -> int:  # fmt: skip
+    tasks = load_suite(suite)
+    if limit is not None and limit < len(tasks):
+        import random
+
+        tasks = sorted(random.Random(seed).sample(tasks, limit), key=lambda t: t.name)
+    arms = plan_arms(agents, variants)
+    plan = {
+        "suite": str(suite.resolve()), "tasks": [t.name for t in tasks],
+        "arms": [[a.name, a.agent, a.variant.describe()] for a in arms],
+        "epochs": epochs, "model": config.model,
+    }  # fmt: skip
+    bench_id = bench_identity(out, plan)
+    specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint), keep)
+    todo, _ = pending(specs, out)
+    console = Console(stderr=True)
+    if not as_json:
+        console.print(
+            f"[bold]{bench_id}[/bold] · {len(tasks)} tasks × {len(arms)} arms × {epochs} epochs "
+            f"= {len(specs)} trials ({len(specs) - len(todo)} already done) · results in {out}"
+        )
+    results = _run_with_progress(specs, out, workers, ray, console, quiet=as_json)
+    from reins.evals.output import bench_json, bench_table
+
+    if as_json:
+        print(json.dumps(bench_json(results, arms), ensure_ascii=False))
+    else:
+        bench_table(results, arms, Console())
+    if report is not None:
+        from reins.evals.report import write_report
+
+        write_report(report, results, arms, title=f"reins bench · {suite.name}")
+        if not as_json:
+            console.print(f"report: {report}")
+    return 0
+
+
+def _run_with_progress(specs, out, workers, ray, console, quiet: bool) -> list[TrialResult]:
+    if quiet or not sys.stderr.isatty():
+        return run_bench(specs, out, workers=workers, ray=ray)
+    passed = 0
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[passes]}"), TimeRemainingColumn(), console=console,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("trials", total=None, passes="")
+
+        def on_trial(result: TrialResult, done: int, total: int) -> None:
+            nonlocal passed
+            passed += result.passed
+            bar.update(task, completed=done, total=total, passes=f"{passed} passed")
+
+        return run_bench(specs, out, workers=workers, ray=ray, progress=on_trial)

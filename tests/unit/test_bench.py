@@ -1,0 +1,194 @@
+"""`reins bench`: trials in fresh workspaces, verifiers that see what the agent never saw,
+variants applied to the profile, resumable results, workers and Ray, the outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reins.config import Config
+from reins.evals.bench import plan_arms, plan_trials, run_bench
+from reins.evals.results import RESULTS_FILE, TrialResult, append_result, load_results
+from reins.evals.task import load_suite
+from reins.evals.variants import VariantError, parse_variant
+from reins.sandbox.factory import bwrap_works
+from tests.conftest import write_script
+
+pytestmark = pytest.mark.skipif(not bwrap_works(), reason="the verifier needs bubblewrap")
+
+TEST_SH = """#!/bin/bash
+cp /tests/test_calc.py .
+if python3 -m unittest -q test_calc; then echo 1 > /logs/verifier/reward.txt
+else echo 0 > /logs/verifier/reward.txt; fi
+"""
+TEST_PY = """import unittest
+from calc import add
+class T(unittest.TestCase):
+    def test_add(self):
+        self.assertEqual(add(2, 3), 5)
+"""
+SOLVE = "cat > calc.py <<'EOF'\ndef add(a, b):\n    return a + b\nEOF\n"
+
+
+def make_suite(root: Path, n: int = 2, solve: str = SOLVE) -> Path:
+    for i in range(n):
+        task = root / f"add-{i}"
+        for folder in ("environment/workspace", "tests", "solution"):
+            (task / folder).mkdir(parents=True)
+        (task / "instruction.md").write_text("Implement add(a, b) in calc.py.\n")
+        (task / "task.toml").write_text('[metadata]\ncluster = "calc"\n[agent]\ntimeout_sec = 60\n')
+        (task / "environment/workspace/calc.py").write_text("def add(a, b):\n    pass\n")
+        (task / "tests/test.sh").write_text(TEST_SH)
+        (task / "tests/test_calc.py").write_text(TEST_PY)
+        (task / "solution/solve.sh").write_text(solve)
+    return root
+
+
+def bench(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reins", "bench", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
+def test_oracle_scores_one_and_nop_zero_end_to_end(tmp_path):
+    suite = make_suite(tmp_path / "suite")
+    done = bench(str(suite), "--agent", "oracle", "--agent", "nop", "--json",
+                 "--out", str(tmp_path / "out"), "--report", str(tmp_path / "r.html"),
+                 cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    rates = {v["name"]: v["pass_rate"] for v in result["variants"]}
+    assert rates == {"oracle": 1.0, "nop": 0.0}
+    (comparison,) = result["comparisons"]
+    assert (comparison["a"], comparison["b"], comparison["diff"]) == ("oracle", "nop", -1.0)
+    assert {t["task"] for t in result["trials"]} == {"add-0", "add-1"}
+    page = (tmp_path / "r.html").read_text()
+    assert "<svg" in page and "<script" not in page and 'src="http' not in page
+
+
+def test_the_agent_never_sees_the_tests(tmp_path):
+    peek = "ls /tests > seen.txt 2>&1; ls -a >> seen.txt; " + SOLVE
+    suite = make_suite(tmp_path / "suite", n=1, solve=peek)
+    tasks = load_suite(suite)
+    out = tmp_path / "out"
+    spec = plan_trials(tasks, plan_arms(["oracle"], [parse_variant("base")]), 1, Config(),
+                       out, "b")[0]  # fmt: skip
+    from dataclasses import replace
+
+    from reins.evals.trial import run_trial
+
+    result = run_trial(replace(spec, keep=True))
+    assert result.passed
+    workspaces = list(Path("/tmp").glob("reins-trial-add-0-*"))
+    seen = max(workspaces, key=lambda p: p.stat().st_mtime) / "seen.txt"
+    text = seen.read_text()
+    assert "No such file" in text and "test_calc.py" not in text
+
+
+def test_a_variant_changes_the_profile_and_the_settings(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=1)
+    script = write_script(tmp_path / "turns.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "ls"}}]},
+        {"content": "", "tool_calls": [{"name": "write_file", "arguments": {
+            "path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}}]},
+        {"content": "done"},
+    ])  # fmt: skip
+    tasks = load_suite(suite)
+    variants = [parse_variant("base"),
+                parse_variant("writer:profile.tools=read_file,write_file"),
+                parse_variant("short:max_steps=1")]  # fmt: skip
+    out = tmp_path / "out"
+    specs = plan_trials(tasks, plan_arms(["reins"], variants), 1,
+                        Config(model=f"scripted:{script}"), out, "b")  # fmt: skip
+    results = {r.variant: r for r in run_bench(specs, out)}
+    assert results["base"].passed and results["base"].tool_kinds == {"ok": 2}
+    # run_command is not a tool of the variant: the call is refused, the write still works
+    assert results["writer"].passed
+    assert results["writer"].tool_kinds == {"InvalidArguments": 1, "ok": 1}
+    assert results["short"].status == "max_steps" and not results["short"].passed
+
+
+def test_variant_syntax_errors_are_clear():
+    tools = parse_variant("w:profile.tools=read_file,grep,write_file").profile["tools"]
+    assert tools == ["read_file", "grep", "write_file"]
+    assert parse_variant("s:max_steps=3,profile.temperature=0.5").settings == {"max_steps": 3}
+    for bad in (
+        "",
+        ":max_steps=1",
+        "x:colour=red",
+        "x:profile.colour=red",
+        "x:oops",
+        "x:profile.tools=teleport",
+    ):
+        with pytest.raises(VariantError):
+            parse_variant(bad)
+
+
+def test_a_killed_bench_resumes_without_losing_or_repeating_trials(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=6, solve="sleep 0.7; " + SOLVE)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "reins", "bench", str(suite), "--agent", "oracle",
+            "--out", str(out), "--json"]  # fmt: skip
+    first = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    results = out / RESULTS_FILE
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if results.is_file() and len(results.read_text().splitlines()) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    before = results.read_text().splitlines()
+    assert 2 <= len(before) < 6
+    again = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr[-1500:]
+    lines = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    keys = [(r["task"], r["variant"], r["epoch"]) for r in lines]
+    assert len(keys) == len(set(keys)) == 6  # none lost, none run twice
+    assert lines[: len(before)] == [json.loads(line) for line in before]
+    assert json.loads(again.stdout)["variants"][0]["pass_rate"] == 1.0
+
+
+def test_a_torn_last_line_is_ignored_and_not_glued_to_the_next(tmp_path):
+    first = TrialResult("t1", "v", 1, "nop", 0.0, False)
+    append_result(tmp_path, first)
+    with open(tmp_path / RESULTS_FILE, "a") as handle:
+        handle.write('{"task": "t2", "variant"')  # killed mid-write
+    append_result(tmp_path, TrialResult("t3", "v", 1, "nop", 1.0, True))
+    assert sorted(load_results(tmp_path)) == [("t1", "v", 1), ("t3", "v", 1)]
+
+
+def test_a_different_plan_in_the_same_out_is_refused(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=1)
+    out = str(tmp_path / "out")
+    assert bench(str(suite), "--agent", "nop", "--out", out, "--json", cwd=tmp_path).returncode == 0
+    other = bench(str(suite), "--agent", "oracle", "--out", out, "--json", cwd=tmp_path)
+    assert other.returncode == 1 and "different bench" in other.stderr
+
+
+def test_workers_and_ray_give_the_same_results(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=4)
+    tasks = load_suite(suite)
+    arms = plan_arms(["oracle", "nop"], [parse_variant("base")])
+    outcomes = {}
+    modes = [("inline", {}), ("workers", {"workers": 2})]
+    try:
+        import ray  # noqa: F401
+
+        modes.append(("ray", {"ray": "", "workers": 2}))
+    except ImportError:
+        pass
+    for name, options in modes:
+        out = tmp_path / name
+        specs = plan_trials(tasks, arms, 1, Config(), out, "b")
+        results = run_bench(specs, out, **options)
+        outcomes[name] = sorted((r.task, r.variant, r.reward) for r in results)
+    assert len({tuple(v) for v in outcomes.values()}) == 1
+    assert len(outcomes["inline"]) == 8
