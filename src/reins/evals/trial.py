@@ -62,6 +62,13 @@ def run_trial(spec: TrialSpec) -> TrialResult:
 
 
 async def run_trial_async(spec: TrialSpec) -> TrialResult:
+    start = time.perf_counter()
+    result = await _run_trial(spec)
+    result.trial_s = round(time.perf_counter() - start, 3)
+    return result
+
+
+async def _run_trial(spec: TrialSpec) -> TrialResult:
     task = load_task(spec.task_path)
     result = TrialResult(task=task.name, variant=spec.arm, epoch=spec.epoch, agent=spec.agent,
                          reward=0.0, passed=False, cluster=task.cluster)  # fmt: skip

@@ -1,0 +1,135 @@
+"""The bench's own cost and scaling, with a scripted agent (model time excluded).
+
+- Overhead per trial: copy the workspace, run a reins session (two scripted steps), run the
+  verifier in the sandbox, log it. Target: median under 1 s.
+- Throughput: trials per minute with --workers 1 and 2 (target: 2 workers ≥ 1.8× on this
+  2-core machine with a CPU-light agent) and on a local Ray cluster (within 20% of workers).
+- Kill -9 in the middle of a 20-trial bench, rerun: trials lost and trials run twice (0, 0).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
+
+from reins.config import Config  # noqa: E402
+from reins.evals.bench import plan_arms, plan_trials, run_bench  # noqa: E402
+from reins.evals.results import RESULTS_FILE  # noqa: E402
+from reins.evals.task import load_suite  # noqa: E402
+from reins.evals.variants import Variant  # noqa: E402
+
+TASKS = 20  # the kill-and-resume run
+THROUGHPUT_TASKS = 60  # enough trials that starting workers (imports, Ray) is amortised
+TEST_SH = """#!/bin/bash
+cp /tests/test_calc.py .
+if python3 -m unittest -q test_calc; then echo 1 > /logs/verifier/reward.txt
+else echo 0 > /logs/verifier/reward.txt; fi
+"""
+TEST_PY = "import unittest\nfrom calc import add\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(2, 3), 5)\n"
+TURNS = [
+    {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "calc.py"}}]},
+    {"content": "", "tool_calls": [{"name": "write_file", "arguments": {
+        "path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}}]},
+    {"content": "done"},
+]  # fmt: skip
+
+
+def make_suite(root: Path, n: int) -> Path:
+    for i in range(n):
+        task = root / f"add-{i:02d}"
+        for folder in ("environment/workspace", "tests", "solution"):
+            (task / folder).mkdir(parents=True)
+        (task / "instruction.md").write_text("Implement add(a, b) in calc.py.\n")
+        (task / "task.toml").write_text("[agent]\ntimeout_sec = 120\n")
+        (task / "environment/workspace/calc.py").write_text("def add(a, b):\n    pass\n")
+        (task / "tests/test.sh").write_text(TEST_SH)
+        (task / "tests/test_calc.py").write_text(TEST_PY)
+        (task / "solution/solve.sh").write_text("sleep 0.3\n")
+    return root
+
+
+def timed(specs, out: Path, **options) -> tuple[float, list]:
+    start = time.perf_counter()
+    results = run_bench(specs, out, **options)
+    return time.perf_counter() - start, results
+
+
+def kill_and_resume(tmp: Path, suite: Path) -> dict:
+    out = tmp / "killed"
+    args = [sys.executable, "-m", "reins", "bench", str(suite), "--agent", "oracle",
+            "--out", str(out), "--json"]  # fmt: skip
+    first = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)  # fmt: skip
+    results = out / RESULTS_FILE
+    while not (results.is_file() and len(results.read_text().splitlines()) >= TASKS // 2):
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    before = len(results.read_text().splitlines())
+    subprocess.run(args, capture_output=True, check=True)
+    keys = [(r["task"], r["variant"], r["epoch"])
+            for r in map(json.loads, results.read_text().splitlines())]  # fmt: skip
+    return {"done_before_kill": before, "trials": len(keys),
+            "lost": TASKS - len(set(keys)), "run_twice": len(keys) - len(set(keys))}  # fmt: skip
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        suite = make_suite(tmp / "suite", TASKS)
+        tasks = load_suite(make_suite(tmp / "big", THROUGHPUT_TASKS))
+        script = tmp / "turns.jsonl"
+        script.write_text("\n".join(json.dumps(t) for t in TURNS) + "\n")
+        arms = plan_arms(["reins"], [Variant("base")])
+        config = Config(model=f"scripted:{script}")
+        rows = []
+        rates = {}
+        modes = [("workers 1", {}), ("workers 2", {"workers": 2})]
+        try:
+            import ray
+
+            # Starting the local cluster (seconds) is a one-off, like starting a pool.
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+            modes.append(("ray (local, 2 CPUs)", {"ray": "", "workers": 2}))
+        except ImportError:
+            print("ray is not installed: skipping the Ray row")
+        for name, options in modes:
+            out = tmp / name.replace(" ", "-")
+            specs = plan_trials(tasks, arms, 1, config, out, "bench")
+            seconds, results = timed(specs, out, **options)
+            assert all(r.passed for r in results), [r.error for r in results if not r.passed]
+            trial_s = [r.trial_s for r in results]
+            rates[name] = len(results) / seconds * 60
+            rows.append({
+                "mode": name, "trials": len(results), "seconds": seconds,
+                "trials_per_min": rates[name], "median_trial_s": statistics.median(trial_s),
+                "p90_trial_s": sorted(trial_s)[int(len(trial_s) * 0.9)],
+                "median_agent_s": statistics.median(r.wall_s for r in results),
+                "median_verifier_s": statistics.median(r.verifier_s for r in results),
+            })  # fmt: skip
+        resume = kill_and_resume(tmp, suite)
+    speedup = rates["workers 2"] / rates["workers 1"]
+    ray_ratio = rates.get("ray (local, 2 CPUs)", float("nan")) / rates["workers 2"]
+    report(
+        "bench_overhead",
+        f"bench overhead (scripted agent, {THROUGHPUT_TASKS} tasks): 2 workers = {speedup:.2f}x 1 worker; "
+        f"Ray / workers = {ray_ratio:.2f}; kill -9 + rerun: {resume['lost']} lost, "
+        f"{resume['run_twice']} run twice",
+        rows,
+        {"speedup_workers_2": speedup, "ray_over_workers": ray_ratio, "kill_and_resume": resume,
+         "targets": {"median_trial_s": 1.0, "speedup_workers_2": 1.8, "ray_within": 0.2}},
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
