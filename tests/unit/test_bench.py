@@ -112,6 +112,9 @@ def test_a_variant_changes_the_profile_and_the_settings(tmp_path):
     assert results["writer"].passed
     assert results["writer"].tool_kinds == {"InvalidArguments": 1, "ok": 1}
     assert results["short"].status == "max_steps" and not results["short"].passed
+    trajectories = sorted((out / "trajectories").glob("*.json"))  # Harbor's ATIF, per trial
+    assert len(trajectories) == 3
+    assert json.loads(trajectories[0].read_text())["schema_version"].startswith("ATIF")
 
 
 def test_variant_syntax_errors_are_clear():

@@ -153,6 +153,10 @@ async def run_reins(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
             error=outcome.final_message if outcome.status == "error" else None,
         )  # fmt: skip
         if outcome.session_id:
+            from reins.evals.atif import write_atif
+
+            path = Path(spec.out) / "trajectories" / f"{trial_name(task, spec)}.json"
+            write_atif(path, store, outcome.session_id)  # Harbor's trajectory format
             calls = store.tool_calls(outcome.session_id)
             run.tool_kinds = dict(Counter(c["kind"] for c in calls))
             run.tool_names = dict(Counter(c["tool"] for c in calls))
@@ -171,8 +175,15 @@ async def run_peer(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
         raise ValueError(f"{spec.agent} needs a model endpoint (the bench starts `reins serve`)")
     base_url, _, model = spec.endpoint.partition("#")
     runner = peers.run_aider if spec.agent == "aider" else peers.run_mini_swe_agent
-    log_dir = Path(spec.out) / "peers" / f"{task.name}-{spec.arm}-{spec.epoch}"
+    log_dir = Path(spec.out) / "peers" / trial_name(task, spec)
+    test_cmd = task.metadata.get("test_cmd")  # only where the agent is given the tests
     peer = await runner(workspace, task.instruction, base_url=base_url, model=model,
-                        timeout_s=task.agent_timeout_s, test_cmd=None, log_dir=log_dir)  # fmt: skip
+                        timeout_s=task.agent_timeout_s, test_cmd=test_cmd, log_dir=log_dir)  # fmt: skip
+    error = peer.error if peer.status in ("error", "setup_failed") else None
     return AgentRun(peer.status, peer.wall_s, tokens_in=peer.tokens_in or 0,
-                    tokens_out=peer.tokens_out or 0, error=peer.error)  # fmt: skip
+                    tokens_out=peer.tokens_out or 0, tokens_cached=peer.tokens_cached or 0,
+                    error=error)  # fmt: skip
+
+
+def trial_name(task: Task, spec: TrialSpec) -> str:
+    return f"{task.name}-{spec.arm}-{spec.epoch}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,18 @@ def run_bench_command(
         "epochs": epochs, "model": config.model,
     }  # fmt: skip
     bench_id = bench_identity(out, plan)
-    specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint), keep)
-    todo, _ = pending(specs, out)
     console = Console(stderr=True)
-    if not as_json:
-        console.print(
-            f"[bold]{bench_id}[/bold] · {len(tasks)} tasks × {len(arms)} arms × {epochs} epochs "
-            f"= {len(specs)} trials ({len(specs) - len(todo)} already done) · results in {out}"
-        )
-    results = _run_with_progress(specs, out, workers, ray, console, quiet=as_json)
+    peers = [a for a in agents if a in PEERS]
+    with model_endpoint(config, peers, console, quiet=as_json) as endpoint:
+        specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint), keep)
+        todo, _ = pending(specs, out)
+        if not as_json:
+            console.print(
+                f"[bold]{bench_id}[/bold] · {len(tasks)} tasks × {len(arms)} arms × {epochs} "
+                f"epochs = {len(specs)} trials ({len(specs) - len(todo)} already done) · "
+                f"results in {out}"
+            )
+        results = _run_with_progress(specs, out, workers, ray, console, quiet=as_json)
     from reins.evals.output import bench_json, bench_table
 
     if as_json:
@@ -76,6 +80,41 @@ def run_bench_command(
         if not as_json:
             console.print(f"report: {report}")
     return 0
+
+
+PEERS = ("aider", "mini-swe-agent")
+
+
+@contextmanager
+def model_endpoint(config: Config, peers: list[str], console: Console, quiet: bool):
+    """Where peers reach the model: the configured openai-compat server, or `reins serve`
+    started here for any other model (the embedded one), so every agent uses exactly the
+    model reins uses. None when no peer runs."""
+    if not peers:
+        yield None
+        return
+    from reins.models.spec import ModelSpec
+
+    spec = ModelSpec.parse(config.model)
+    if spec.provider == "openai-compat":
+        yield f"{spec.base_url}#{spec.model}"
+        return
+    from reins.agent.builder import resolve_model
+    from reins.agent.runner import prepare_client
+    from reins.evals.peers import install_peer
+    from reins.serve.app import BackgroundServer
+
+    for peer in peers:  # before the first trial, so no trial pays for an install
+        install_peer(peer)
+    _, _, client = resolve_model(config)
+    if not quiet:
+        console.print(f"serving {client.model} to {', '.join(peers)} (reins serve)")
+    prepare_client(client)
+    server = BackgroundServer(client).start()
+    try:
+        yield f"{server.url}#{server.service.model_id}"
+    finally:
+        server.close()
 
 
 def _run_with_progress(specs, out, workers, ray, console, quiet: bool) -> list[TrialResult]:
