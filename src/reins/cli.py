@@ -246,8 +246,15 @@ def _run_index_job(job) -> None:
               help="Runs of every task per arm (pass@k, pass^k and clustered CIs).")  # fmt: skip
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Trials in parallel on this machine.")  # fmt: skip
-@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None,
-              metavar="[ADDRESS]", help="Run trials as Ray tasks (local Ray without ADDRESS).")
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Run trials as Ray tasks (local Ray without ADDRESS).",
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: bench-out/SUITE). Rerun with the same --out "
                    "to resume.")  # fmt: skip
@@ -290,6 +297,185 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, lim
     except (TaskError, VariantError, ValueError, RuntimeError) as error:
         fail(str(error))
     exit_now(code)
+
+
+@main.group()
+def tasks() -> None:
+    """Task suites for `reins bench`: import them from outside material, list them.
+
+    \b
+    A suite is a folder of tasks in Harbor's layout: instruction.md, task.toml,
+    environment/workspace/, tests/test.sh (the verifier, never shown to the agent)
+    and solution/solve.sh. Every imported task was checked: its solution gets reward 1
+    and its untouched workspace reward 0.
+    """
+
+
+def _import_options(func):
+    func = click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON object (imported, dropped with reasons, notes).")(func)  # fmt: skip
+    func = click.option("--agent-timeout", type=click.FloatRange(1), default=None,
+                        help="The agent's time limit written into each task.toml.")(func)  # fmt: skip
+    func = click.option("--force", is_flag=True, help="Replace tasks that exist in DEST.")(func)
+    return func
+
+
+def _jobs_option(func):
+    return click.option("--jobs", "-j", type=click.IntRange(1), default=os.cpu_count() or 1,
+                        show_default="CPU count", help="Tasks imported in parallel.")(func)  # fmt: skip
+
+
+@tasks.group("import")
+def tasks_import() -> None:
+    """Make tasks from outside material: reins tasks import KIND SRC DEST.
+
+    \b
+    Kinds:
+      exercism  a folder of Exercism exercises (stub + docs -> task, tests hidden)
+      swebench  SWE-bench-style JSONL against local clones of the repos
+      mutate    bug-fix tasks: one-line bugs injected into a repo with passing tests
+
+    Tasks that fail their check are dropped and listed with the reason; the exit code
+    is 1 when no task was imported. Existing tasks are kept unless --force. See
+    `reins tasks import KIND --help` for each kind's options and examples.
+    """
+
+
+@tasks_import.command("exercism")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--with-tests", is_flag=True,
+              help="Give the agent a copy of the tests (grading still uses the originals).")  # fmt: skip
+@click.option("--only", multiple=True, metavar="EXERCISE", help="Import just these (repeatable).")
+@_jobs_option
+@_import_options
+def tasks_import_exercism(src, dest, with_tests, only, jobs, force, agent_timeout, as_json):
+    """Exercism exercises (exercism/python's layout) as tasks.
+
+    \b
+    SRC holds exercise folders (or is one): the stub, its unittest tests, .docs/ and
+    .meta/ (config.json naming the files, example.py). The stub and the docs become
+    the workspace and the instruction; the tests are the hidden verifier (reward 1 only
+    if all pass, "fraction" recorded); .meta/example.py is the solution. An exercise
+    whose example fails its tests, or whose stub already passes, is dropped.
+
+    \b
+    Examples:
+      reins tasks import exercism ../shared/tasks/exercism-python suites/exercism
+      reins tasks import exercism exercises/ suites/ex-tests --with-tests --only two-fer
+    """
+    from reins.evals.importers.exercism import import_exercism
+    from reins.ui.tasks_view import run_import
+
+    run_import(lambda progress: import_exercism(
+        src, dest, with_tests=with_tests, only=tuple(only), force=force, jobs=jobs,
+        agent_timeout_s=agent_timeout or 600.0, progress=progress), as_json)  # fmt: skip
+
+
+@tasks_import.command("swebench")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repos", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of clones, one per repo: DIR/owner__name.")  # fmt: skip
+@click.option("--repo", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="One clone used for every instance (instead of --repos).")  # fmt: skip
+@click.option("--test-cmd", metavar="TEMPLATE",
+              help="How to run the tests: {tests} = the test ids, {files} = their files "
+                   "(default: pytest on the files for pytest ids, else python3 -m unittest).")  # fmt: skip
+@click.option("--only", multiple=True, metavar="INSTANCE_ID", help="Import just these.")
+@click.option("--no-check", is_flag=True,
+              help="Do not run the tests at import (when this machine lacks the repo's dependencies).")  # fmt: skip
+@click.option("--verifier-timeout", type=click.FloatRange(1), default=900.0, show_default=True)
+@_jobs_option
+@_import_options
+def tasks_import_swebench(src, dest, repos, repo, test_cmd, only, no_check, verifier_timeout,
+                          jobs, force, agent_timeout, as_json):  # fmt: skip
+    """SWE-bench-style instances (JSONL) as tasks, against local clones.
+
+    \b
+    Each line: instance_id, repo, base_commit, patch, test_patch, FAIL_TO_PASS,
+    PASS_TO_PASS (lists or JSON strings), problem_statement. The workspace is the repo
+    at base_commit (no .git; the clone is not touched); the verifier applies the test
+    patch and runs the named tests: reward 1 only if every FAIL_TO_PASS test passes
+    and no PASS_TO_PASS test breaks (fractions recorded); the solution applies `patch`.
+
+    \b
+    Examples:
+      reins tasks import swebench lite.jsonl suites/swe --repos ~/clones
+      reins tasks import swebench one.jsonl suites/mine --repo . \\
+          --test-cmd 'python3 -m pytest -x {tests}'
+    """
+    from reins.evals.importers.swebench import import_swebench
+    from reins.ui.tasks_view import run_import
+
+    if (repos is None) == (repo is None):
+        fail("give --repos DIR (clones as DIR/owner__name) or --repo PATH", 2)
+    run_import(lambda progress: import_swebench(
+        src, dest, repos=repos, repo=repo, test_cmd=test_cmd, only=tuple(only),
+        check=not no_check, force=force, jobs=jobs, verifier_timeout_s=verifier_timeout,
+        agent_timeout_s=agent_timeout or 1800.0, progress=progress), as_json)  # fmt: skip
+
+
+@tasks_import.command("mutate")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--count", "-n", type=click.IntRange(1), default=10, show_default=True,
+              help="Tasks to make.")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Same seed, same repo: same tasks.")  # fmt: skip
+@click.option("--test-cmd", metavar="CMD",
+              help="Runs the whole suite (default: pytest if the tests need it, else "
+                   "python3 -m unittest discover). Must end up in pytest or unittest.")  # fmt: skip
+@click.option("--max-failing", type=click.IntRange(1), default=5, show_default=True,
+              help="Keep a bug only if 1..K tests that passed before fail.")  # fmt: skip
+@click.option("--source", "sources", multiple=True, metavar="PATH",
+              help="Mutate only these files or folders (default: the library, not tests).")  # fmt: skip
+@click.option("--max-tries", type=click.IntRange(1), help="Mutations to try (default 20 x count).")
+@click.option("--name", help="Task name prefix and cluster (default: SRC's folder name).")
+@click.option("--timeout", type=click.FloatRange(1), default=600.0, show_default=True,
+              help="Limit for one baseline run of the suite.")  # fmt: skip
+@_import_options
+def tasks_import_mutate(src, dest, count, seed, test_cmd, max_failing, sources, max_tries, name,
+                        timeout, force, agent_timeout, as_json):  # fmt: skip
+    """Bug-fix tasks from any repo with a passing test suite: turn your repo into an eval.
+
+    \b
+    Small bugs (operator, comparison, boolean, off-by-one, swapped arguments, removed
+    statement) are injected into the library code, one line each, and kept when
+    1..--max-failing tests that passed before now fail. The task: make those tests
+    pass; the verifier runs the whole suite with the original tests; the solution
+    restores the file. SRC is copied (its git file list when it is a repo), never changed.
+
+    \b
+    Examples:
+      reins tasks import mutate . suites/mine --count 20 --seed 1
+      reins tasks import mutate ~/src/toolz suites/toolz --max-failing 3 --source toolz
+      reins tasks import mutate repo suites/x --test-cmd 'python3 -m pytest -q tests/unit'
+    """
+    from reins.evals.importers.mutate import import_mutate
+    from reins.ui.tasks_view import run_import
+
+    run_import(lambda progress: import_mutate(
+        src, dest, count=count, seed=seed, test_cmd=test_cmd, max_failing=max_failing,
+        only=tuple(sources), max_tries=max_tries, timeout_s=timeout, name=name, force=force,
+        agent_timeout_s=agent_timeout or 600.0, progress=progress), as_json)  # fmt: skip
+
+
+@tasks.command("list")
+@click.argument("suite", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON array of {name, cluster, solution, agent_timeout_s, ...}.")  # fmt: skip
+def tasks_list(suite, as_json):
+    """The tasks of a suite: name, cluster, whether it has a solution, time limits.
+
+    \b
+    Examples:
+      reins tasks list suites/exercism
+      reins tasks list suites/exercism --json | jq length
+    """
+    from reins.ui.tasks_view import list_tasks
+
+    list_tasks(suite, as_json)
 
 
 @main.command()

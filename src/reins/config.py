@@ -58,6 +58,8 @@ class Config:
     max_retries: int = 4
     # Extra environment variables commands may see (names or globs); none by default.
     env_passthrough: list[str] = field(default_factory=list)
+    # Extra host paths commands must not read (the bench hides its suite: tests, solutions).
+    sandbox_hide: list[str] = field(default_factory=list)
     # Per-profile overrides, e.g. [profiles.qwen] temperature = 0.0
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Codebase search, e.g. [index] embeddings = "openai-compat" (see reins.index.embed.factory)

@@ -195,3 +195,25 @@ def test_workers_and_ray_give_the_same_results(tmp_path):
         outcomes[name] = sorted((r.task, r.variant, r.reward) for r in results)
     assert len({tuple(v) for v in outcomes.values()}) == 1
     assert len(outcomes["inline"]) == 8
+
+
+def test_a_reins_agent_cannot_read_the_suites_tests_or_solutions(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=1)
+    task = suite / "add-0"
+    peek = f"cat {task}/tests/test_calc.py {task}/solution/solve.sh; ls {tmp_path / 'out'}"
+    script = write_script(tmp_path / "turns.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": peek}}]},
+        {"content": "done"},
+    ])  # fmt: skip
+    out = tmp_path / "out"
+    specs = plan_trials(load_suite(suite), plan_arms(["reins"], [parse_variant("base")]), 1,
+                        Config(model=f"scripted:{script}"), out, "b")  # fmt: skip
+    (result,) = run_bench(specs, out)
+    from reins.agent.store_writer import load_history
+    from reins.store import SessionStore
+
+    store = SessionStore(out / "sessions.db")
+    (tool,) = [m for m in load_history(store, result.session_id) if m.role == "tool"]
+    store.close()
+    assert "assertEqual" not in tool.content and "return a + b" not in tool.content
+    assert "No such file" in tool.content

@@ -89,8 +89,9 @@ def build_session(
     repo = Path(repo).resolve()
     if sandbox is None:
         sandbox = make_sandbox(
-            str(repo), settings.sandbox, settings.allow_network, tuple(settings.env_passthrough)
-        )
+            str(repo), settings.sandbox, settings.allow_network, tuple(settings.env_passthrough),
+            tuple(settings.sandbox_hide),
+        )  # fmt: skip
     ctx = ToolContext(
         Workspace(repo), sandbox, settings.command_timeout_s,
         mode=settings.sandbox, allow_network=settings.allow_network, approver=approver,

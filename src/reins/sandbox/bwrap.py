@@ -83,8 +83,9 @@ def root_flags(entry_by_entry: bool) -> list[str]:
 
 
 def filesystem_flags(
-    workspace: Path, writable: bool, allow_network: bool, mounts: tuple[Mount, ...] = ()
-) -> list[str]:
+    workspace: Path, writable: bool, allow_network: bool, mounts: tuple[Mount, ...] = (),
+    hidden: tuple[str, ...] = (),
+) -> list[str]:  # fmt: skip
     flags = [*root_flags(bool(mounts)), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     # Unix sockets (docker.sock, dbus, X11) are reachable through a read-only mount and
     # across network namespaces: hide /run, and /tmp is a private tmpfs already.
@@ -93,11 +94,11 @@ def filesystem_flags(
         resolv = Path(os.path.realpath("/etc/resolv.conf"))
         if resolv.is_file() and resolv.is_relative_to("/run"):
             flags += ["--ro-bind", str(resolv), str(resolv)]
-    hidden = [p for p in private_paths() if not _inside(p, Path("/tmp"))]
+    private = [p for p in private_paths(hidden) if not _inside(p, Path("/tmp"))]
     # A secret dir holding the workspace is hidden first; the workspace mount goes on top.
-    flags += [f for p in hidden if _inside(workspace, p) for f in _hide(p)]
+    flags += [f for p in private if _inside(workspace, p) for f in _hide(p)]
     flags += ["--bind" if writable else "--ro-bind", str(workspace), str(workspace)]
-    flags += [f for p in hidden if not _inside(workspace, p) for f in _hide(p)]
+    flags += [f for p in private if not _inside(workspace, p) for f in _hide(p)]
     if writable:
         for name in PROTECTED:
             path = Path(os.path.realpath(workspace / name))
@@ -119,8 +120,10 @@ class BubblewrapSandbox(ProcessSandbox):
         features: BwrapFeatures | None = None,
         env_passthrough: tuple[str, ...] = (),
         mounts: tuple[Mount, ...] = (),
+        hidden: tuple[str, ...] = (),
     ):
         self.mounts = mounts
+        self.hidden = hidden
         self.workspace = Path(os.path.realpath(workspace))
         self.allow_network = allow_network
         self.writable = writable
@@ -132,7 +135,9 @@ class BubblewrapSandbox(ProcessSandbox):
         return [
             "bwrap",
             *isolation_flags(self.features, self.allow_network),
-            *filesystem_flags(self.workspace, self.writable, self.allow_network, self.mounts),
+            *filesystem_flags(
+                self.workspace, self.writable, self.allow_network, self.mounts, self.hidden
+            ),
             "--chdir", cwd,
             "--", *argv,
         ]  # fmt: skip

@@ -45,6 +45,7 @@ def make_sandbox(
     mode: str = "workspace-write",
     allow_network: bool = False,
     env_passthrough: tuple[str, ...] = (),
+    hidden: tuple[str, ...] = (),
 ):
     if mode not in MODES:
         raise ValueError(f"unknown sandbox mode {mode!r}; use one of {', '.join(MODES)}")
@@ -54,7 +55,7 @@ def make_sandbox(
     if features is not None:
         return BubblewrapSandbox(
             workspace, allow_network, writable=mode == "workspace-write", features=features,
-            env_passthrough=env_passthrough,
+            env_passthrough=env_passthrough, hidden=hidden,
         )  # fmt: skip
     warn_unsandboxed()
     return SubprocessSandbox(allow_network=allow_network, env_passthrough=env_passthrough)

@@ -35,11 +35,12 @@ def reins_state_dirs() -> list[Path]:
     return [Path(d) for d in dirs if d]
 
 
-def private_paths() -> list[Path]:
-    """Existing paths to hide, resolved, without duplicates."""
+def private_paths(extra: tuple[str, ...] = ()) -> list[Path]:
+    """Existing paths to hide, resolved, without duplicates; `extra`: the caller's own
+    (the bench hides its suite, so an agent cannot read the tests or the solution)."""
     home = Path(os.environ.get("HOME") or Path.home())
     found: dict[str, Path] = {}
-    for path in [*(home / name for name in HOME_SECRETS), *reins_state_dirs()]:
+    for path in [*(home / name for name in HOME_SECRETS), *reins_state_dirs(), *map(Path, extra)]:
         try:
             real = Path(os.path.realpath(path))
         except OSError:
