@@ -458,17 +458,20 @@ def stderr_log(line: str) -> None:
     print(f"reins serve: {line}", file=sys.stderr, flush=True)
 
 
-def build_client(spec_text: str) -> ModelClient:
+def build_client(spec_text: str, max_output_tokens: int | None = None) -> ModelClient:
     """The client reins itself would use for this spec, with the model's profile for the
     context window and the default temperature, but none of the profile's stop strings or
-    output cap: those are the agent's business, and each request brings its own."""
+    output cap: those are the agent's business, and each request brings its own.
+    `max_output_tokens`: a default cap for requests that set none (the bench gives peers
+    the same cap reins' profile uses)."""
     from reins.models.factory import create_client
     from reins.models.spec import ModelSpec
     from reins.profiles import select_profile
 
     spec = ModelSpec.parse(spec_text)
     profile = select_profile(spec)
-    return create_client(spec, temperature=profile.temperature, n_ctx=profile.n_ctx)
+    return create_client(spec, temperature=profile.temperature, n_ctx=profile.n_ctx,
+                         max_output_tokens=max_output_tokens)  # fmt: skip
 
 
 def run_server(

@@ -99,14 +99,16 @@ def model_endpoint(config: Config, peers: list[str], console: Console, quiet: bo
     if spec.provider == "openai-compat":
         yield f"{spec.base_url}#{spec.model}"
         return
-    from reins.agent.builder import resolve_model
     from reins.agent.runner import prepare_client
     from reins.evals.peers import install_peer
-    from reins.serve.app import BackgroundServer
+    from reins.profiles import select_profile
+    from reins.serve.app import BackgroundServer, build_client
 
     for peer in peers:  # before the first trial, so no trial pays for an install
         install_peer(peer)
-    _, _, client = resolve_model(config)
+    # The same model and output cap reins' profile uses; stop strings are each agent's own.
+    cap = select_profile(spec, config.profile).max_output_tokens
+    client = build_client(config.model, max_output_tokens=cap)
     if not quiet:
         console.print(f"serving {client.model} to {', '.join(peers)} (reins serve)")
     prepare_client(client)
