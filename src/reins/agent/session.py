@@ -291,6 +291,13 @@ class Session:
                 error_reason=getattr(error, "reason", None),
             ))  # fmt: skip
             raise
+        except asyncio.CancelledError:  # the deadline or the person: the call still counts
+            self.record(ModelCalled(
+                session_id=self.id, step=turn.steps, model=model, usage=Usage(),
+                latency_s=time.perf_counter() - start, error="interrupted before the reply ended",
+                error_reason="interrupted",
+            ))  # fmt: skip
+            raise
         turn.usage = turn.usage + reply.usage
         self.record(ModelCalled(
             session_id=self.id, step=turn.steps, model=reply.model, usage=reply.usage,
