@@ -296,6 +296,8 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, lim
         )  # fmt: skip
     except (TaskError, VariantError, ValueError, RuntimeError) as error:
         fail(str(error))
+    except KeyboardInterrupt:
+        fail("interrupted; finished trials are saved: rerun the same command to resume", 130)
     exit_now(code)
 
 

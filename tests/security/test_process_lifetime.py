@@ -115,3 +115,29 @@ async def test_killing_a_terminal_takes_its_escaped_children_down(tmp_path, mode
         time.sleep(0.05)
     await terminals.kill(terminal)
     assert survivors(f"sleep {marker}") == []
+
+
+def test_a_peer_agent_dies_with_the_bench(tmp_path):
+    """aider or mini-swe-agent run by `reins bench` must not outlive it (kill -9 included)."""
+    marker = f"{300 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 10**6}"
+    script = textwrap.dedent(f"""
+        import asyncio, os
+        from pathlib import Path
+        from reins.evals.peers import _run_process
+        asyncio.run(_run_process(["bash", "-c", "setsid sleep {marker} & sleep {marker}"],
+                                 cwd=Path({str(tmp_path)!r}), env=dict(os.environ),
+                                 timeout_s=600, log_path=Path({str(tmp_path / "log")!r})))
+    """)
+    bench = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": SRC})
+    try:
+        deadline = time.monotonic() + 20
+        while len(running(f"sleep {marker}")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(running(f"sleep {marker}")) == 2
+        os.kill(bench.pid, signal.SIGKILL)
+        bench.wait()
+        left = survivors(f"sleep {marker}")
+    finally:
+        for pid in running(f"sleep {marker}"):
+            os.kill(int(pid), signal.SIGKILL)
+    assert left == []

@@ -249,8 +249,10 @@ async def _run_process(
     with open(log_path, "wb") as log:
         log.write(f"$ {' '.join(command)}\n".encode())
         log.flush()
+        # Under reins' supervisor: if the bench dies (even kill -9), the peer and all it
+        # started die too, instead of keeping a serial model server busy.
         process = await asyncio.create_subprocess_exec(
-            *command, cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
+            *supervised(command), cwd=str(cwd), env=dict(env), stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     timed_out = False
@@ -619,6 +621,12 @@ def _mini_result(run: PeerRun, trajectory: Path) -> None:
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+
+def supervised(command: list[str]) -> list[str]:
+    from reins.sandbox.local import SUPERVISOR
+
+    return [sys.executable, "-I", "-S", SUPERVISOR, str(os.getpid()), "--", *command]
 
 
 async def _run_peer(
