@@ -251,6 +251,33 @@ class TaskDraft:
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
+    def finish(self, force: bool, check_timeout_s: float | None) -> str | None:
+        """Check the task (unless check_timeout_s is None) and move it into place; returns
+        why it was dropped, or None. A dropped or failed draft leaves nothing behind."""
+        try:
+            if check_timeout_s is not None:
+                result = self.check(check_timeout_s)
+                if result.problem:
+                    self.discard()
+                    return f"{result.problem}; verifier output: {result.output[-600:]}"
+            self.commit(force)
+        except FileExistsError as error:
+            return str(error)
+        except BaseException:
+            self.discard()
+            raise
+        return None
+
+
+def select_only(items: list, only: tuple[str, ...], name_of, what: str, source: Path) -> list:
+    """The items named in `only` (all when empty); an unknown name is a SourceError."""
+    if not only:
+        return items
+    unknown = set(only) - {name_of(item) for item in items}
+    if unknown:
+        raise SourceError(f"no {what} named {', '.join(sorted(unknown))} in {source}")
+    return [item for item in items if name_of(item) in only]
+
 
 def tidy(dest: Path) -> None:
     """Remove DEST/.partial once every draft is committed or discarded."""

@@ -39,6 +39,7 @@ from reins.evals.importers.common import (
     copy_tree,
     parallel_map,
     prepare_dest,
+    select_only,
     tidy,
     write_file,
 )
@@ -212,17 +213,10 @@ def import_exercise(
                   "groups": {"tests": passed}}  # fmt: skip
         draft.write(instruction(exercise, with_tests), metadata, verify,
                     example_files(exercise), agent_timeout_s, verifier_timeout_s)  # fmt: skip
-        problem = draft.check(verifier_timeout_s).problem
-        if problem:
-            draft.discard()
-            return problem
-        draft.commit(force)
-    except FileExistsError as error:
-        return str(error)
     except BaseException:
         draft.discard()
         raise
-    return None
+    return draft.finish(force, verifier_timeout_s)
 
 
 def import_exercism(
@@ -236,12 +230,7 @@ def import_exercism(
     progress: Progress | None = None,
 ) -> ImportReport:
     start = time.monotonic()
-    exercises = find_exercises(source)
-    if only:
-        unknown = set(only) - {p.name for p in exercises}
-        if unknown:
-            raise SourceError(f"no exercise named {', '.join(sorted(unknown))} in {source}")
-        exercises = [p for p in exercises if p.name in only]
+    exercises = select_only(find_exercises(source), only, lambda p: p.name, "exercise", source)
     prepare_dest(dest)
     report = ImportReport(KIND, str(dest))
     problems = parallel_map(

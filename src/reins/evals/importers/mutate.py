@@ -311,17 +311,10 @@ def write_task(repo: Repo, work: Path, dest: Path, mutation: Mutation, failing: 
         }  # fmt: skip
         draft.write(instruction(repo, failing), metadata, verify, {mutation.path: original},
                     agent_timeout_s, verifier_timeout_s)  # fmt: skip
-        problem = draft.check(verifier_timeout_s).problem
-        if problem:
-            draft.discard()
-            return problem
-        draft.commit(force)
-    except FileExistsError as error:
-        return str(error)
     except BaseException:
         draft.discard()
         raise
-    return None
+    return draft.finish(force, verifier_timeout_s)
 
 
 def import_mutate(

@@ -41,6 +41,7 @@ from reins.evals.importers.common import (
     parallel_map,
     prepare_dest,
     safe_name,
+    select_only,
     tidy,
 )
 
@@ -234,12 +235,6 @@ def import_instance(
                        if k in ("version", "created_at", "environment_setup_commit")}}  # fmt: skip
         draft.write(instruction(instance), metadata, verify, solution, agent_timeout_s,
                     verifier_timeout_s, {"patch.diff": instance.patch.encode()})  # fmt: skip
-        if check:
-            result = draft.check(verifier_timeout_s)
-            if result.problem:
-                draft.discard()
-                return f"{result.problem}; verifier output: {result.output[-600:]}"
-        draft.commit(force)
     except (SourceError, FileExistsError) as error:
         if draft is not None:
             draft.discard()
@@ -248,6 +243,7 @@ def import_instance(
         if draft is not None:
             draft.discard()
         raise
+    return draft.finish(force, verifier_timeout_s if check else None)
     return None
 
 
@@ -268,12 +264,8 @@ def import_swebench(
     start = time.monotonic()
     if (repos is None) == (repo is None):
         raise SourceError("give either --repos DIR (clones as DIR/owner__name) or --repo PATH")
-    instances = read_instances(source)
-    if only:
-        unknown = set(only) - {i.instance_id for i in instances}
-        if unknown:
-            raise SourceError(f"no instance {', '.join(sorted(unknown))} in {source}")
-        instances = [i for i in instances if i.instance_id in only]
+    instances = select_only(read_instances(source), only, lambda i: i.instance_id, "instance",
+                            source)  # fmt: skip
     prepare_dest(dest)
     report = ImportReport(KIND, str(dest))
     problems = parallel_map(
