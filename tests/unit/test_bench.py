@@ -217,3 +217,25 @@ def test_a_reins_agent_cannot_read_the_suites_tests_or_solutions(tmp_path):
     store.close()
     assert "assertEqual" not in tool.content and "return a + b" not in tool.content
     assert "No such file" in tool.content
+
+
+def test_arms_are_named_for_what_they_compare():
+    base = [parse_variant("base")]
+    two = [parse_variant("base"), parse_variant("fast:max_steps=5")]
+    assert [a.name for a in plan_arms(["reins"], base)] == ["reins"]
+    assert [a.name for a in plan_arms(["reins"], two)] == ["base", "fast"]
+    assert [a.name for a in plan_arms(["reins", "aider"], two)] == [
+        "reins-base", "reins-fast", "aider",
+    ]  # fmt: skip
+
+
+def test_peers_use_the_configured_openai_compatible_server_as_is():
+    from rich.console import Console
+
+    from reins.ui.bench_view import model_endpoint
+
+    config = Config(model="openai-compat:http://10.0.0.5:8000/v1#qwen2.5-coder:7b")
+    with model_endpoint(config, ["aider"], Console(), quiet=True) as endpoint:
+        assert endpoint == "http://10.0.0.5:8000/v1#qwen2.5-coder:7b"
+    with model_endpoint(Config(), [], Console(), quiet=True) as endpoint:
+        assert endpoint is None  # no peer: no server
