@@ -247,3 +247,20 @@ async def test_finish_next_to_other_calls_runs_them_first(repo, store, tmp_path)
     asked = {c.id for m in messages for c in m.tool_calls}
     assert asked == answered  # every call has a result: the history is valid to resume
     assert any("call finish alone" in m.content for m in messages if m.role == "tool")
+
+
+async def test_a_repeated_successful_call_is_pointed_out_when_the_profile_asks(
+    repo, store, tmp_path
+):
+    turn = {
+        "content": "",
+        "tool_calls": [{"name": "read_file", "arguments": {"path": "src/util.py"}}],
+    }
+    on = open_scripted(repo, store, tmp_path, [turn, turn, {"content": "ok"}],
+                       profiles={"default": {"nudge_repeats": True}})  # fmt: skip
+    await on.run("read")
+    first, second = [m.content for m in on.history if m.role == "tool"]
+    assert "already made this exact call" not in first and "already made" in second
+    off = open_scripted(repo, store, tmp_path, [turn, turn, {"content": "ok"}])
+    await off.run("read")
+    assert not any("already made" in m.content for m in off.history if m.role == "tool")

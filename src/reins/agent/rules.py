@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict
+from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
 from reins.agent.outcome import Budget
 from reins.profiles import Profile
@@ -124,6 +124,30 @@ class DoomLoop(Hook):
             plan.stop = Stop("error", text)
 
 
+REPEAT_NOTE = (
+    "\n[reins: you already made this exact call and got this same result. Do not repeat "
+    "it: act on what it shows (edit the file, or run the tests).]"
+)
+
+
+class RepeatNudge(Hook):
+    """A call that already succeeded, made again with the same result (the file did not
+    change): say so, so a model looping on read_file moves on."""
+
+    def on_start(self, turn: Turn) -> None:
+        self.seen: set[tuple[str, int]] = set()
+
+    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        for item in executed:
+            if not item.result.ok:
+                continue
+            key = (signature(item), hash(item.result.output))
+            if key in self.seen:
+                plan.note += REPEAT_NOTE
+                return
+            self.seen.add(key)
+
+
 def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list[Hook]:
     """The hooks a profile asks for, in the order they must run."""
     hooks: list[Hook] = [Budgets(budget)]
@@ -136,4 +160,6 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     if profile.require_tool_use and not profile.finish_tool:
         hooks.append(NoToolNudge())
     hooks.append(DoomLoop())
+    if profile.nudge_repeats:
+        hooks.append(RepeatNudge())
     return hooks

@@ -41,6 +41,9 @@ class Profile:
     one_call_per_turn: bool = False
     # Every reply must call a tool; the turn ends with finish(summary) (mini-swe-agent style).
     finish_tool: bool = False
+    # Tell the model when it repeats a call that already succeeded with the same result
+    # (small models re-read one file in a loop). Off until the lab shows it helps.
+    nudge_repeats: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:
