@@ -258,14 +258,19 @@ def _run_index_job(job) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: bench-out/SUITE). Rerun with the same --out "
                    "to resume.")  # fmt: skip
-@click.option("--limit", type=click.IntRange(1), help="A seeded random subset of N tasks.")
+@click.option("--task", "include", multiple=True, metavar="GLOB|@FILE",
+              help="Only tasks whose name matches (repeatable; @FILE: one glob per line).")  # fmt: skip
+@click.option("--exclude", multiple=True, metavar="GLOB|@FILE",
+              help="Leave these tasks out, e.g. a tuning split (repeatable; @FILE as --task).")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1),
+              help="A seeded random subset of N tasks (after --task/--exclude).")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --limit.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a self-contained HTML report here.")  # fmt: skip
 @click.option("--keep", is_flag=True, help="Keep each trial's workspace (debugging).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def bench(suite, agents, variants, model, epochs, workers, ray_address, out, limit, seed,
-          report, keep, as_json):  # fmt: skip
+def bench(suite, agents, variants, model, epochs, workers, ray_address, out, include, exclude,
+          limit, seed, report, keep, as_json):  # fmt: skip
     """Run agents and harness variants on a task suite and compare them with statistics.
 
     \b
@@ -281,6 +286,7 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, lim
       reins bench suites/exercism --variant base \\
           --variant wholefile:profile.tools=read_file,write_file,run_command
       reins bench suites/exercism --workers 2 --epochs 3 --json
+      reins bench suites/exercism --exclude @tuning.txt --limit 60 --seed 2   held out
     """
     from reins.evals.task import TaskError
     from reins.evals.variants import VariantError, parse_variants
@@ -293,6 +299,7 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, lim
             suite, agents=list(agents), variants=parsed, config=config, epochs=epochs,
             workers=workers, ray=ray_address, out=out or Path("bench-out") / suite.name,
             as_json=as_json, report=report, limit=limit, seed=seed, keep=keep, endpoint=None,
+            include=list(include), exclude=list(exclude),
         )  # fmt: skip
     except (TaskError, VariantError, ValueError, RuntimeError) as error:
         fail(str(error))

@@ -168,12 +168,28 @@ def test_a_torn_last_line_is_ignored_and_not_glued_to_the_next(tmp_path):
     assert sorted(load_results(tmp_path)) == [("t1", "v", 1), ("t3", "v", 1)]
 
 
-def test_a_different_plan_in_the_same_out_is_refused(tmp_path):
-    suite = make_suite(tmp_path / "suite", n=1)
+def test_a_different_plan_in_the_same_out_is_refused_but_arms_may_be_added(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=2)
     out = str(tmp_path / "out")
     assert bench(str(suite), "--agent", "nop", "--out", out, "--json", cwd=tmp_path).returncode == 0
     other = bench(str(suite), "--agent", "oracle", "--out", out, "--json", cwd=tmp_path)
     assert other.returncode == 1 and "different bench" in other.stderr
+    fewer = bench(
+        str(suite), "--agent", "nop", "--limit", "1", "--out", out, "--json", cwd=tmp_path
+    )
+    assert fewer.returncode == 1 and "may only add arms" in fewer.stderr
+    more = bench(str(suite), "--agent", "nop", "--agent", "oracle", "--out", out, "--json",
+                 cwd=tmp_path)  # fmt: skip
+    assert more.returncode == 0, more.stderr[-800:]
+    rows = [json.loads(line) for line in (Path(out) / RESULTS_FILE).read_text().splitlines()]
+    assert sorted((r["variant"], r["task"]) for r in rows) == [
+        ("nop", "add-0"),
+        ("nop", "add-1"),
+        ("oracle", "add-0"),
+        ("oracle", "add-1"),
+    ]  # the nop trials were not run again
+    arms = {v["name"]: v["pass_rate"] for v in json.loads(more.stdout)["variants"]}
+    assert arms == {"nop": 0.0, "oracle": 1.0}
 
 
 def test_workers_and_ray_give_the_same_results(tmp_path):
@@ -239,3 +255,22 @@ def test_peers_use_the_configured_openai_compatible_server_as_is():
         assert endpoint == "http://10.0.0.5:8000/v1#qwen2.5-coder:7b"
     with model_endpoint(Config(), [], Console(), quiet=True) as endpoint:
         assert endpoint is None  # no peer: no server
+
+
+def test_task_selection_by_glob_file_exclusion_and_seeded_limit(tmp_path):
+    from reins.evals.task import TaskError, select_tasks
+
+    tasks = load_suite(make_suite(tmp_path / "suite", n=6))
+    names = lambda chosen: [t.name for t in chosen]  # noqa: E731
+    assert names(select_tasks(tasks, ["add-1", "add-[45]"])) == ["add-1", "add-4", "add-5"]
+    split = tmp_path / "tuning.txt"
+    split.write_text("# tuning split\nadd-0\nadd-2  # comment\n\n")
+    held_out = select_tasks(tasks, [], [f"@{split}"])
+    assert names(held_out) == ["add-1", "add-3", "add-4", "add-5"]
+    a = select_tasks(tasks, [], [f"@{split}"], limit=2, seed=7)
+    assert names(a) == names(select_tasks(tasks, [], [f"@{split}"], limit=2, seed=7))
+    assert len(a) == 2 and not {"add-0", "add-2"} & set(names(a))
+    with pytest.raises(TaskError, match="matches no task"):
+        select_tasks(tasks, ["add-9"])  # a typo must not shrink the suite silently
+    with pytest.raises(TaskError, match="cannot read task list"):
+        select_tasks(tasks, [], ["@" + str(tmp_path / "missing.txt")])

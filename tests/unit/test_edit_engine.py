@@ -220,7 +220,9 @@ async def test_an_insertion_next_to_a_left_out_line_is_refused_when_nothing_sett
 
 async def test_the_one_placement_that_parses_settles_an_insertion(run, repo):
     # The model left out the `for` line; the new line cannot go under it (wrong indentation).
-    source = "def total(items):\n    s = 0\n    for item in items:\n        s += item\n    return s\n"
+    source = (
+        "def total(items):\n    s = 0\n    for item in items:\n        s += item\n    return s\n"
+    )
     (repo / "total.py").write_text(source)
     body = "     s = 0\n+    count = 0\n         s += item\n     return s"
     result = await run("apply_patch", patch=_patch("total.py", body))
@@ -232,7 +234,7 @@ async def test_a_left_out_closing_quote_is_never_guessed(run, repo):
     # Every placement of the missing `\"\"\"` parses (code can hide in a string): refuse.
     source = 'class T:\n    """Doc.\n\n    a: first.\n    """\n\n    def f(self):\n        pass\n'
     (repo / "t.py").write_text(source)
-    body = '     a: first.\n+    b: second.\n+\n+    LIMIT = 3\n \n     def f(self):'
+    body = "     a: first.\n+    b: second.\n+\n+    LIMIT = 3\n \n     def f(self):"
     result = await run("apply_patch", patch=_patch("t.py", body))
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert (repo / "t.py").read_text() == source

@@ -1,3 +1,5 @@
+import pytest
+
 from reins.agent.protocols.text_codec import (
     close_open_call,
     parse_tool_calls,
@@ -113,3 +115,39 @@ def test_tools_section_lists_every_schema_and_shows_the_style():
     fenced = tools_section(schemas, "fenced")
     assert '"name": "t1"' in tags and "<tool_call>" in tags
     assert "```json" in fenced
+
+
+# --- the files call style: a file is its path and a code block ----------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "calc.py\n```python\ndef add(a, b):\n    return a + b\n```",
+        "Here it is:\n\n`calc.py`:\n```python\ndef add(a, b):\n    return a + b\n```\nDone.",
+        "### File: calc.py\n```\ndef add(a, b):\n    return a + b\n```",
+        "**calc.py**\n```py\ndef add(a, b):\n    return a + b",  # cut at the stop string
+    ],
+)
+def test_a_file_block_is_a_write_of_the_whole_file(reply):
+    from reins.agent.protocols.text_codec import close_open_call, parse_tool_calls
+
+    _, calls = parse_tool_calls(close_open_call(reply), "files")
+    assert [(c.name, c.arguments) for c in calls] == [
+        ("write_file", {"path": "calc.py", "content": "def add(a, b):\n    return a + b\n"})
+    ]
+
+
+def test_in_the_files_style_a_json_call_wins_and_an_unnamed_block_is_an_error():
+    from reins.agent.protocols.text_codec import parse_tool_calls, render_call
+
+    text = '```json\n{"name": "run_command", "arguments": {"command": "pytest"}}\n```'
+    _, calls = parse_tool_calls(text, "files")
+    assert [(c.name, c.arguments) for c in calls] == [("run_command", {"command": "pytest"})]
+    _, calls = parse_tool_calls("```python\nx = 1\n```", "files")
+    assert calls[0].parse_error and "which file" in calls[0].parse_error
+    assert parse_tool_calls("All done.", "files") == ("All done.", [])
+    # the fenced style never reads file blocks: its replies are prefilled JSON
+    assert parse_tool_calls("calc.py\n```python\nx = 1\n```", "fenced")[1] == []
+    write = ToolCall("write_file", {"path": "a.py", "content": "x = 1"})
+    assert render_call(write, "files") == "a.py\n```\nx = 1\n```"

@@ -92,6 +92,16 @@ class ToolCalled(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StepErased(Event):
+    """The last `messages` messages (a reply and its results) left the model's context;
+    they stay in the log, marked, and a resumed session does not load them."""
+
+    step: int
+    messages: int
+    hint: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Notice(Event):
     """Something the person should know (a nudge, a retry, a repaired history)."""
 

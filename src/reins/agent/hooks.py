@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reins.models.messages import Message, ToolCall, Usage
+from reins.tools.base import ToolResult
+from reins.tools.errors import ErrorKind
+from reins.tools.executor import ExecutedCall
 
 if TYPE_CHECKING:
     from reins.agent.outcome import RunOutcome
     from reins.agent.session import Session
-    from reins.tools.executor import ExecutedCall
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Turn:
     steps: int = 0  # model calls so far
     tool_calls: int = 0
     usage: Usage = field(default_factory=Usage)
+    attached: dict[str, int] = field(default_factory=dict)  # files attached to the request
 
     def notice(self, text: str) -> None:
         """Tell the person (a front end shows it; the log does not keep it)."""
@@ -56,6 +59,8 @@ class ModelRequest:
 
     messages: list[Message]
     require_tool: bool = False  # native: tool_choice=required; text protocol: prefill
+    prefill: str | None = None  # how the reply starts (models that support it); None: the
+    # protocol's opener when a call is required
 
 
 @dataclass
@@ -68,6 +73,9 @@ class StepPlan:
     nudge: str | None = None  # a user message to add after the results (asks for more)
     note: str = ""  # appended to the last result the model sees
     stop: Stop | None = None
+    # Take this step (the reply and its results) out of the context and show this hint on
+    # the next call instead; the log keeps the step.
+    erase: str | None = None
 
 
 class Hook:
@@ -88,6 +96,11 @@ class Hook:
 
     def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
         return None
+
+
+def answered(call: ToolCall, kind: ErrorKind, text: str) -> ExecutedCall:
+    """A call the hooks answer without running it."""
+    return ExecutedCall(call, ToolResult(kind, text), 0.0)
 
 
 def call_hooks(hooks: list[Hook], method: str, *args: Any) -> Any:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
+from reins.agent.coding_rules import EraseRepeats, VerifyFinish, WriteFirst
 from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature
-from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
+from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.outcome import Budget
 from reins.profiles import Profile
-from reins.tools.base import ToolResult
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
 
@@ -24,10 +24,6 @@ NO_TOOL_NUDGE = (
     "You have not called any tool yet, so nothing has been checked or changed. "
     "Do the task now by calling tools, one <tool_call> at a time."
 )
-
-
-def answered(call, kind: ErrorKind, text: str) -> ExecutedCall:
-    return ExecutedCall(call, ToolResult(kind, text), 0.0)
 
 
 class Budgets(Hook):
@@ -154,6 +150,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     if profile.finish_tool or profile.require_tool_use:
         hooks.append(RequireToolCall(every_step=profile.finish_tool))
     if offers_finish:
+        if profile.verify_finish:  # first: it may answer the finish call itself
+            hooks.append(VerifyFinish())
         hooks.append(FinishTool())
     if profile.one_call_per_turn:
         hooks.append(OneCallPerTurn())
@@ -162,4 +160,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     hooks.append(DoomLoop())
     if profile.nudge_repeats:
         hooks.append(RepeatNudge())
+    if profile.erase_repeats:
+        hooks.append(EraseRepeats())
+    if profile.write_first_kb > 0 and profile.call_style == "files":
+        hooks.append(WriteFirst(profile.write_first_kb * 1024))
     return hooks

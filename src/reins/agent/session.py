@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reins.agent.attachments import attach_files
 from reins.agent.events import (
     MessageAdded,
     ModelCalled,
     ModelCallStarted,
     Notice,
     Recorder,
+    StepErased,
     SystemPromptSet,
     TextDelta,
     ToolCalled,
@@ -78,6 +80,7 @@ class Session:
         self.model_retries = model_retries  # whole-reply retries after a stream broke
         self.turns = turns  # requests handled so far (a resumed session continues the count)
         self.turn: Turn | None = None
+        self.hint: str | None = None  # shown on the next model call only (see StepPlan.erase)
         # What close() closes, in order: the tools' resources, the model, the sandbox…
         self.on_close: list[Callable[[], Any]] = []
         self._use_profile(profile)
@@ -168,6 +171,9 @@ class Session:
         for hook in self.hooks:
             hook.on_start(turn)
         self.record(TurnStarted(session_id=self.id, turn=turn.number, request=request))
+        if self.profile.attach_files_kb > 0:
+            budget = self.profile.attach_files_kb * 1024
+            request, turn.attached = attach_files(request, self.executor.ctx, budget)
         self.add_message(Message("user", request))
         return turn
 
@@ -202,6 +208,9 @@ class Session:
 
     async def _step(self, turn: Turn) -> Stop | None:
         request = ModelRequest(list(self.history))
+        if self.hint is not None:
+            request.messages.append(Message("user", self.hint))
+            self.hint = None
         stop = call_hooks(self.hooks, "before_model", turn, request)
         if stop is not None:
             return stop
@@ -232,13 +241,25 @@ class Session:
             return Stop("error", f"model error: {error}")
         call_hooks(self.hooks, "after_tools", turn, plan, executed + plan.answered)
         self._answer(turn, plan, executed)
-        if plan.nudge:
+        if plan.erase is not None and plan.stop is None:
+            self._erase_step(turn, plan)
+        elif plan.nudge:
             self.add_message(Message("user", plan.nudge))
         if plan.stop is not None:
             return plan.stop
         if not plan.reply.tool_calls and plan.nudge is None:
             return Stop("completed", plan.reply.content)
         return None
+
+    def _erase_step(self, turn: Turn, plan: StepPlan) -> None:
+        """Take the reply and its results out of the context; the next call shows the hint."""
+        start = next(i for i in range(len(self.history) - 1, -1, -1)
+                     if self.history[i] is plan.reply)  # fmt: skip
+        count = len(self.history) - start
+        del self.history[start:]
+        self.hint = plan.erase
+        self.record(StepErased(session_id=self.id, step=turn.steps, messages=count,
+                               hint=plan.erase))  # fmt: skip
 
     def _current(self) -> Turn:
         if self.turn is None:
@@ -262,6 +283,8 @@ class Session:
     async def _call_model(self, turn: Turn, request: ModelRequest) -> ModelReply:
         messages, tools = self.protocol.render(request.messages, self.executor.schemas())
         prefill = self.protocol.prefill(request.require_tool, self.model.supports_prefill)
+        if request.prefill is not None and self.model.supports_prefill:
+            prefill = request.prefill
         model = self.model.model
         self.record(ModelCallStarted(session_id=self.id, step=turn.steps, model=model))
         start = time.perf_counter()

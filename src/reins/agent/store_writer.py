@@ -6,6 +6,7 @@ from reins.agent.events import (
     Event,
     MessageAdded,
     ModelCalled,
+    StepErased,
     SystemPromptSet,
     ToolCalled,
     TurnEnded,
@@ -51,6 +52,8 @@ class StoreWriter:
                 item.result.kind.value, item.duration_s, len(item.result.output),
                 item.result.detail,
             )  # fmt: skip
+        elif isinstance(event, StepErased):
+            store.mark_erased(sid, event.messages)
         elif isinstance(event, TurnStarted):
             store.claim(sid)
             store.start_turn(sid, event.turn, event.request)
@@ -69,5 +72,13 @@ def add_message(store: SessionStore, session_id: str, message: Message) -> None:
 
 
 def load_history(store: SessionStore, session_id: str) -> list[Message]:
-    """The logged conversation, as Messages."""
-    return [Message.from_record(**row) for row in store.messages(session_id)]
+    """The logged conversation as the model last saw it, as Messages (erased steps left out)."""
+    return [message for message, erased in logged_messages(store, session_id) if not erased]
+
+
+def logged_messages(store: SessionStore, session_id: str) -> list[tuple[Message, bool]]:
+    """Every logged message with whether it was erased from the model's context."""
+    return [
+        (Message.from_record(row["role"], row["content"], row["record"]), row["erased"])
+        for row in store.messages(session_id)
+    ]

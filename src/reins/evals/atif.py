@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reins.agent.store_writer import load_history
+from reins.agent.store_writer import logged_messages
 from reins.models.messages import Message
 from reins.store import SessionStore
 
@@ -128,7 +128,7 @@ def session_to_atif(
     row = store.get_session(session_id)
     if row is None:
         raise LookupError(f"no session {session_id!r}")
-    history = load_history(store, row.id)
+    history = logged_messages(store, row.id)
     calls = [c for c in store.model_calls(row.id) if c.get("error") is None]
     failed = [c for c in store.model_calls(row.id) if c.get("error") is not None]
     results: dict[str, list[dict[str, Any]]] = {}
@@ -138,7 +138,8 @@ def session_to_atif(
 
     steps = _Steps()
     first_system = True
-    for message in history:
+    for message, erased in history:
+        before = len(steps.steps)
         if message.role == "system":
             when = row.created_at if first_system else None
             first_system = False
@@ -146,7 +147,7 @@ def session_to_atif(
                                   "message": message.content}))  # fmt: skip
         elif message.role == "user":
             step: dict[str, Any] = {"source": "user", "message": message.content}
-            if requests and requests[0]["request"] == message.content:
+            if requests and message.content.startswith(requests[0]["request"]):
                 turn = requests.pop(0)
                 step["timestamp"] = _iso(turn["started_at"])
                 step["extra"] = {"reins": {"turn": turn["turn"]}}
@@ -158,6 +159,8 @@ def session_to_atif(
         elif message.role == "tool":
             found = results.get(message.tool_call_id or "")
             steps.observe(message, found.pop(0) if found else None)
+        if erased and len(steps.steps) > before:  # a step the harness took out of the context
+            steps.steps[-1].setdefault("extra", {}).setdefault("reins", {})["erased"] = True
 
     if not steps.steps:  # ATIF needs at least one step
         steps.add(_placeholder())

@@ -101,3 +101,47 @@ def load_suite(path: str | Path) -> list[Task]:
     if len(set(names)) != len(names):
         raise TaskError(f"{path}: task names must be unique")
     return tasks
+
+
+def select_tasks(
+    tasks: list[Task],
+    include: list[str] = (),  # type: ignore[assignment]
+    exclude: list[str] = (),  # type: ignore[assignment]
+    limit: int | None = None,
+    seed: int = 0,
+) -> list[Task]:
+    """The tasks named by `include` (all when empty) minus `exclude`, then a seeded random
+    subset of `limit`. Patterns are fnmatch globs on task names; `@FILE` reads one pattern
+    per line (# comments allowed), e.g. a tuning split kept out of a confirmation run.
+    A pattern that matches nothing is an error: a typo must not silently shrink a suite."""
+    import fnmatch
+    import random
+
+    def expand(patterns: list[str]) -> list[str]:
+        out: list[str] = []
+        for pattern in patterns:
+            if pattern.startswith("@"):
+                try:
+                    lines = Path(pattern[1:]).read_text("utf-8").splitlines()
+                except OSError as error:
+                    raise TaskError(f"cannot read task list {pattern[1:]}: {error}") from error
+                out += [ln.split("#")[0].strip() for ln in lines if ln.split("#")[0].strip()]
+            else:
+                out.append(pattern)
+        return out
+
+    names = [t.name for t in tasks]
+    chosen = list(tasks)
+    for role, patterns in (("--task", expand(list(include))), ("--exclude", expand(list(exclude)))):
+        for pattern in patterns:
+            if not fnmatch.filter(names, pattern):
+                raise TaskError(f"{role} {pattern!r} matches no task of the suite")
+        if role == "--task" and patterns:
+            chosen = [t for t in chosen if any(fnmatch.fnmatchcase(t.name, p) for p in patterns)]
+        elif role == "--exclude":
+            chosen = [
+                t for t in chosen if not any(fnmatch.fnmatchcase(t.name, p) for p in patterns)
+            ]
+    if limit is not None and limit < len(chosen):
+        chosen = sorted(random.Random(seed).sample(chosen, limit), key=lambda t: t.name)
+    return chosen

@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from reins.models import llama_pool
 from reins.models.client import ProviderError
 from reins.models.local_assets import Progress, resolve_local_model
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
@@ -44,7 +45,7 @@ class LocalLlamaClient:
         self._llm: Any = None
         self._path = None
         self._formatter: Any = None
-        self._lock = threading.Lock()  # llama.cpp contexts are not thread-safe
+        self._lock = threading.Lock()  # the loaded model's own lock, once loaded
 
     def ensure_weights(self, progress: Progress | None = None):
         """Find the GGUF, assembling it on first use (the slow part of a first run)."""
@@ -53,34 +54,13 @@ class LocalLlamaClient:
         return self._path
 
     def load(self) -> None:
-        """Load the weights into memory. Idempotent."""
+        """Load the weights into memory (or take the process's loaded copy). Idempotent."""
         if self._llm is not None:
             return
-        path = self.ensure_weights()
-        try:
-            from llama_cpp import Llama
-            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-        except ImportError as error:
-            raise ProviderError(
-                "llama-cpp-python is not installed; run ./dev setup (it builds it with the "
-                "right CPU flags) or: pip install 'reins[local]'"
-            ) from error
-        llm = Llama(
-            model_path=str(path),
-            n_ctx=self.n_ctx,
-            n_threads=self.n_threads,
-            n_batch=512,
-            seed=self.seed,
-            verbose=False,
-        )
-        template = llm.metadata.get("tokenizer.chat_template")
-        if not template:
-            raise ProviderError(f"{path.name} has no chat template in its metadata")
-        eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() != -1 else ""
-        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() != -1 else ""
-        self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
-        self._eos_text = eos
-        self._llm = llm
+        loaded = llama_pool.acquire(self.ensure_weights(), self.n_ctx, self.n_threads)
+        self._formatter, self._eos_text = loaded.formatter, loaded.eos_text
+        self._lock = loaded.lock
+        self._llm = loaded.llm
 
     def render(self, messages: list[Message]) -> tuple[str, list[str]]:
         chat = []
@@ -168,6 +148,7 @@ class LocalLlamaClient:
                     prompt=tokens,
                     max_tokens=max_tokens,
                     temperature=self.temperature,
+                    seed=self.seed,  # per call: the shared model's sampler has no memory
                     stop=stops,
                     stream=True,
                 )
@@ -199,13 +180,6 @@ class LocalLlamaClient:
                 emit("error", f"{type(error).__name__}: {error}")
 
     async def close(self) -> None:
-        """Free the weights, unless a cancelled generation still holds them (llama.cpp
-        cannot be interrupted mid-prefill): then they are left to process exit."""
-        if self._llm is None:
-            return
-        if await asyncio.to_thread(self._lock.acquire, True, 0.5):
-            try:
-                self._llm.close()
-            finally:
-                self._lock.release()
-            self._llm = None
+        """Let go of the model; it stays loaded for the next session of this process (see
+        llama_pool: its KV cache makes that session's shared prefix free)."""
+        self._llm = None

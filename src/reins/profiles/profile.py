@@ -28,7 +28,9 @@ class Profile:
     name: str
     match: tuple[str, ...] = ()  # substrings of the model name that select this profile
     tool_protocol: str = "native"
-    call_style: str = "tags"  # text protocol: <tool_call> tags, or ```json fences
+    # text protocol: <tool_call> tags, ```json fences, or files (fences, and a file is
+    # written as its path and a code block: no JSON escaping of a whole file)
+    call_style: str = "tags"
     prompt: str = "system.md"
     tools: tuple[str, ...] | None = None  # None: every core tool
     temperature: float | None = None
@@ -44,6 +46,18 @@ class Profile:
     # Tell the model when it repeats a call that already succeeded with the same result
     # (small models re-read one file in a loop). Off until the lab shows it helps.
     nudge_repeats: bool = False
+    # Append the files the request names to it (up to this many KiB): no first step spent
+    # reading them. 0: off.
+    attach_files_kb: int = 0
+    # Take a call that repeats an earlier one with the same result out of the context and
+    # ask again with a hint, instead of letting copies pile up (agent/coding_rules.py).
+    erase_repeats: bool = False
+    # Answer `finish` after a failing command, or after untested changes when the request
+    # names a test command, with what is wrong (bounded).
+    verify_finish: bool = False
+    # files call style: when the request names one file of at most this many KiB, start the
+    # first reply as that file's block (write the new version first). 0: off.
+    write_first_kb: int = 0
     notes: str = ""
 
     def prompt_template(self) -> str:
@@ -76,8 +90,8 @@ def _from_toml(name: str, data: dict[str, Any]) -> Profile:
     data.setdefault("name", name)
     if data.get("tool_protocol", "native") not in PROTOCOLS:
         raise ProfileError(f"profile {name}: tool_protocol must be one of {PROTOCOLS}")
-    if data.get("call_style", "tags") not in ("tags", "fenced"):
-        raise ProfileError(f"profile {name}: call_style must be 'tags' or 'fenced'")
+    if data.get("call_style", "tags") not in ("tags", "fenced", "files"):
+        raise ProfileError(f"profile {name}: call_style must be 'tags', 'fenced' or 'files'")
     for key in ("match", "tools", "stop"):
         if data.get(key) is not None:
             data[key] = tuple(data[key])

@@ -393,13 +393,28 @@ class SessionStore:
         return self._row(rows[0], time.time())
 
     def messages(self, session_id: str) -> list[dict[str, Any]]:
-        """Each message as {role, content, record}; record is None for a row that does not
-        decode (the caller falls back to role and content)."""
+        """Each message as {role, content, record, erased}; record is None for a row that
+        does not decode (the caller falls back to role and content); erased marks a step
+        the session took out of the model's context (kept here for the record)."""
         rows = self._read(
             "SELECT role, content, data FROM messages WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
-        return [{"role": r, "content": c, "record": _decode(d)} for r, c, d in rows]
+        out = []
+        for role, content, data in rows:
+            record = _decode(data)
+            erased = bool(record and record.pop(ERASED_KEY, False))
+            out.append({"role": role, "content": content, "record": record, "erased": erased})
+        return out
+
+    def mark_erased(self, session_id: str, count: int) -> None:
+        """Mark the session's last `count` messages as out of the model's context."""
+        self._write(
+            f"UPDATE messages SET data = json_set(data, '$.{ERASED_KEY}', json('true')) "
+            "WHERE id IN (SELECT id FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?) "
+            "AND json_valid(data)",
+            (session_id, int(count)),
+        )
 
     def turns(self, session_id: str) -> list[dict[str, Any]]:
         return self._dicts("SELECT * FROM turns WHERE session_id = ? ORDER BY turn", session_id)
@@ -430,6 +445,9 @@ class SessionStore:
 
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+ERASED_KEY = "reins_erased"
 
 
 def _decode(data: str) -> dict[str, Any] | None:

@@ -367,6 +367,9 @@ def _rewritten(line: str, replacements: list[str]) -> bool:
     return False
 
 
+NO_CHANGE = "no change:"
+
+
 class WriteFileArgs(BaseModel):
     path: str = Field(description="File path, relative to the workspace root")
     content: str = Field(description="The complete new content of the file")
@@ -420,6 +423,8 @@ class WriteFile(Tool):
         return _WritePlan(content, old, old_lines)
 
     def _write(self, args: WriteFileArgs, plan: _WritePlan, ctx: ToolContext) -> str:
+        if plan.old is not None and plan.old == plan.content:  # say so: models re-write in loops
+            return f"{NO_CHANGE} {args.path} already has exactly this content"
         data = plan.content.encode("utf-8")
         target = atomic_write(ctx.workspace, args.path, data)
         ctx.tracker.wrote(target, data)

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reins.config import Config
 from reins.evals.bench import new_bench_id, pending, plan_arms, plan_trials, run_bench, with_keep
 from reins.evals.results import TrialResult
-from reins.evals.task import load_suite
+from reins.evals.task import load_suite, select_tasks
 from reins.evals.variants import Variant
 
 BENCH_FILE = "bench.json"
@@ -28,9 +28,13 @@ def bench_identity(out: Path, plan: dict[str, Any]) -> str:
     if path.is_file():
         saved = json.loads(path.read_text("utf-8"))
         if saved.get("plan") != plan:
-            raise ValueError(
-                f"{out} holds a different bench ({path}); use another --out or remove it"
-            )
+            if not adds_arms(saved.get("plan") or {}, plan):
+                raise ValueError(
+                    f"{out} holds a different bench ({path}); use another --out or remove it "
+                    "(a rerun may only add arms: the same suite, tasks, epochs and model)"
+                )
+            saved["plan"] = plan  # the finished trials of the old arms stay valid
+            path.write_text(json.dumps(saved, indent=2), "utf-8")
         return str(saved["id"])
     out.mkdir(parents=True, exist_ok=True)
     bench_id = new_bench_id()
@@ -38,16 +42,23 @@ def bench_identity(out: Path, plan: dict[str, Any]) -> str:
     return bench_id
 
 
+def adds_arms(saved: dict, plan: dict) -> bool:
+    """`plan` is `saved` with more arms: every saved arm is there, unchanged, and nothing
+    else differs. Adding a variant or a peer to a finished bench reruns nothing."""
+    rest = [k for k in set(saved) | set(plan) if k != "arms"]
+    if any(saved.get(k) != plan.get(k) for k in rest):
+        return False
+    arms = [tuple(a) for a in plan.get("arms", [])]
+    return all(tuple(a) in arms for a in saved.get("arms", []))
+
+
 def run_bench_command(
     suite: Path, *, agents: list[str], variants: list[Variant], config: Config, epochs: int,
     workers: int, ray: str | None, out: Path, as_json: bool, report: Path | None,
     limit: int | None, seed: int, keep: bool, endpoint: str | None,
+    include: list[str] = (), exclude: list[str] = (),  # type: ignore[assignment]
 ) -> int:  # fmt: skip
-    tasks = load_suite(suite)
-    if limit is not None and limit < len(tasks):
-        import random
-
-        tasks = sorted(random.Random(seed).sample(tasks, limit), key=lambda t: t.name)
+    tasks = select_tasks(load_suite(suite), list(include), list(exclude), limit, seed)
     arms = plan_arms(agents, variants)
     plan = {
         "suite": str(suite.resolve()), "tasks": [t.name for t in tasks],

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from reins.agent.store_writer import load_history
+from reins.agent.store_writer import logged_messages
 from reins.store import SessionStore, StoreError
 from reins.store.session_store import INTERRUPTED
 
@@ -70,13 +70,13 @@ def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
     row = store.get_session(session_id)
     if row is None:
         return False
-    messages = load_history(store, row.id)
+    messages = logged_messages(store, row.id)
     model_calls = store.model_calls(row.id)
     tool_calls = store.tool_calls(row.id)
     if as_json:
         print(json.dumps({
             "session": asdict(row),
-            "messages": [m.to_dict() for m in messages],
+            "messages": [{**m.to_dict(), "erased": erased} for m, erased in messages],
             "model_calls": model_calls,
             "tool_calls": tool_calls,
             "turns": store.turns(row.id),
@@ -97,12 +97,14 @@ def show_session(store: SessionStore, session_id: str, as_json: bool) -> bool:
             f"[yellow]interrupted: {escape(owner)} is gone without finishing the run; "
             f"`reins chat --resume {row.id}` continues it"
         )
-    for m in messages:
+    for m, erased in messages:
         if m.role == "system":
             continue
         text = m.content if len(m.content) < 600 else m.content[:600] + " …"
         label = {"user": "green", "assistant": "cyan", "tool": "dim"}.get(m.role, "dim")
         header = f"[{label}]{m.role}[/{label}]" + (f" ({m.name})" if m.name else "")
+        if erased:
+            header += " [dim](erased from the model's context)[/dim]"
         console.print(header)
         if text:
             console.print(escape(text))

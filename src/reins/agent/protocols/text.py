@@ -32,5 +32,5 @@ class TextProtocol:
     def parse(self, message: Message) -> Message:
         if not message.tool_calls:  # a client that parsed calls itself is trusted
             message.raw = close_open_call(message.raw or message.content)
-            message.content, message.tool_calls = parse_tool_calls(message.raw)
+            message.content, message.tool_calls = parse_tool_calls(message.raw, self.call_style)
         return message

@@ -27,16 +27,31 @@ NAME_KEYS = ("name", "tool", "tool_name", "function")
 ARG_KEYS = ("arguments", "parameters", "args", "input")
 
 
-CALL_STYLES = ("tags", "fenced")
-# What a reply starts with when a call is required; each ends on a token boundary.
-PREFILL = {"tags": "<tool_call>", "fenced": "```json\n"}
+CALL_STYLES = ("tags", "fenced", "files")
+# What a reply starts with when a call is required; each ends on a token boundary. (In the
+# files style a hook may start a reply as a file block instead: coding_rules.WriteFirst.)
+PREFILL = {"tags": "<tool_call>", "fenced": "```json\n", "files": "```json\n"}
 EXAMPLE_CALL = ToolCall("run_command", {"command": "ls"})
+EXAMPLE_FILE = "example.py\n```python\ndef add(a, b):\n    return a + b\n```"
 INSTRUCTIONS = {
     "tags": "For each function call, write a JSON object with the function name and its "
     "arguments inside <tool_call></tool_call> tags, like this:\n$example",
     "fenced": "For each function call, write a JSON object with the function name and its "
     "arguments in a ```json code block, like this:\n$example",
+    "files": "To write a file (a new file, or a whole new version of one), write its path on "
+    "a line of its own and then its complete content in a code block, like this:\n"
+    + EXAMPLE_FILE
+    + "\nFor any other function call, write a JSON object with the function name and its "
+    "arguments in a ```json code block, like this:\n$example",
 }
+# A file block: a path alone on its line (bare, in backticks, or after "#", "File:"), then
+# a fenced block. The closing fence may be missing: generation stops there.
+FILE_BLOCK = re.compile(
+    r"(?:^|\n)[ \t]*(?:#+[ \t]*)?[*_]*(?:(?:file|path)[ \t]*:[ \t]*)?`?(?P<path>[\w][\w./-]*\.[A-Za-z0-9]{1,8})"
+    r"`?[*_]*:?[ \t]*\n```[\w+.-]*[ \t]*\n(?P<body>.*?)(?:\n```|$)",
+    re.DOTALL | re.IGNORECASE,
+)
+UNNAMED_BLOCK = re.compile(r"```[\w+.-]*[ \t]*\n.*\S", re.DOTALL)
 
 
 def tools_section(schemas: list[dict[str, Any]], style: str = "tags") -> str:
@@ -52,8 +67,11 @@ def tools_section(schemas: list[dict[str, Any]], style: str = "tags") -> str:
 
 
 def render_call(call: ToolCall, style: str = "tags") -> str:
+    args = call.arguments
+    if style == "files" and call.name == "write_file" and set(args) <= {"path", "content"}:
+        return f"{args.get('path', '')}\n```\n{args.get('content', '')}\n```"
     payload = json.dumps({"name": call.name, "arguments": call.arguments}, ensure_ascii=False)
-    if style == "fenced":
+    if style in ("fenced", "files"):
         return f"```json\n{payload}\n```"
     return f"<tool_call>\n{payload}\n</tool_call>"
 
@@ -137,8 +155,32 @@ def close_open_call(raw: str) -> str:
     return raw
 
 
-def parse_tool_calls(text: str) -> tuple[str, list[ToolCall]]:
+def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
+    """The files style: each file block is a write_file call (used when a reply has no
+    JSON call; a JSON call block wins, since its fence could look like a file's)."""
+    calls = [
+        ToolCall("write_file", {"path": m.group("path"), "content": m.group("body") + "\n"})
+        for m in FILE_BLOCK.finditer(text)
+        if not m.group("path").lower().endswith(".json") or not NAME_HINT.search(m.group("body"))
+    ]
+    if not calls and UNNAMED_BLOCK.search(text):
+        message = (
+            "could not tell which file your code block is for: write the file's path on "
+            "the line right before the ``` line (or call a tool with a ```json block)"
+        )
+        calls = [ToolCall("write_file", {}, parse_error=message, raw_arguments=text[:300])]
+    return (FILE_BLOCK.sub("", text).strip() if calls else text.strip()), calls
+
+
+def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     """Split a reply into its visible text and the tool calls it contains."""
+    if style == "files":
+        visible, calls = _parse_calls(text)
+        return (visible, calls) if calls else parse_file_blocks(text)
+    return _parse_calls(text)
+
+
+def _parse_calls(text: str) -> tuple[str, list[ToolCall]]:
     if "<tool_call>" in text:  # anything after a result tag is the model inventing results
         head, _, _ = text.partition("<tool_response>")
         text = head if "<tool_call>" in head else text

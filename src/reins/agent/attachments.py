@@ -1,0 +1,78 @@
+"""Files the request names, attached to it as they are now (profile `attach_files_kb`).
+
+A small model told "write your solution in `leap.py`" spends its first step (and often
+many more, in a loop) reading that file. Attaching the named files up front, the way a
+person pastes them or aider's /add does, saves the step and gives the model the exact
+text to edit. Only regular files inside the workspace are read (through its descriptors),
+only text, and only up to a byte budget; the model is told what was left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reins.tools.context import ToolContext
+from reins.tools.errors import ToolError
+
+# `src/app.py`, tests/test_x.py, ./Makefile.am: a token with an extension or a slash.
+PATH_TOKEN = re.compile(r"(?<![\w/.-])(?:\./)?([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?![\w/-])")
+FENCE_LANGUAGE = {".py": "python", ".js": "javascript", ".ts": "typescript", ".go": "go",
+                  ".rs": "rust", ".java": "java", ".rb": "ruby", ".c": "c", ".h": "c",
+                  ".cpp": "cpp", ".sh": "bash", ".toml": "toml", ".json": "json",
+                  ".md": "markdown", ".yaml": "yaml", ".yml": "yaml"}  # fmt: skip
+HEADER = "\n\n# Files named above, as they are now (already read for you; do not read them again)"
+
+
+def mentioned_paths(text: str) -> list[str]:
+    """Path-like tokens of `text`, in order of first mention, without duplicates."""
+    seen: dict[str, None] = {}
+    for match in PATH_TOKEN.finditer(text):
+        path = match.group(1).rstrip(".")
+        if not path.startswith(("http", "www.")) and ".." not in path.split("/"):
+            seen.setdefault(path, None)
+    return list(seen)
+
+
+def attach_files(request: str, ctx: ToolContext, budget_bytes: int) -> tuple[str, dict[str, int]]:
+    """`request` with the text files it names appended, at most `budget_bytes` in all, and
+    the attached paths with their sizes."""
+    attached: dict[str, int] = {}
+    sections: list[str] = []
+    skipped: list[str] = []
+    left = budget_bytes
+    for path in mentioned_paths(request):
+        try:
+            if not ctx.workspace.is_file(path):
+                continue
+            got = ctx.workspace.read(path, limit=left + 1)
+        except (OSError, ToolError):
+            continue
+        if got.size > left:
+            skipped.append(path)
+            continue
+        try:
+            text = got.data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        ctx.tracker.saw(got.path, got.data)  # edits check staleness against what was shown
+        left -= got.size
+        attached[path] = got.size
+        fence = "````" if "```" in text else "```"
+        sections.append(f"## {path}\n{fence}{language_of(path)}\n{text.rstrip()}\n{fence}")
+    if not sections and not skipped:
+        return request, attached
+    out = request + HEADER + "\n\n" + "\n\n".join(sections)
+    if skipped:
+        out += f"\n\n(Not attached, too large: {', '.join(skipped)}; read what you need.)"
+    return out, attached
+
+
+def block_opener(path: str) -> str:
+    """How a file block for `path` starts (the files call style)."""
+    return f"{path}\n```{language_of(path)}\n"
+
+
+def language_of(path: str) -> str:
+    return FENCE_LANGUAGE.get("." + path.rsplit(".", 1)[-1].lower(), "") if "." in path else ""

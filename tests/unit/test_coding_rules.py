@@ -1,0 +1,226 @@
+"""The small-model coding rules (profile switches) on the scripted model: attached files,
+erased repeats, the finish check and the syntax check."""
+
+from reins.agent.attachments import attach_files, mentioned_paths
+from reins.agent.hooks import Hook
+from reins.agent.store_writer import load_history, logged_messages
+from reins.evals.atif import session_to_atif
+from tests.unit.test_session import open_scripted
+
+
+def call(name, **arguments):
+    return {"content": "", "tool_calls": [{"name": name, "arguments": arguments}]}
+
+
+class SeenByModel(Hook):
+    """Keeps what each model call is sent."""
+
+    def __init__(self):
+        self.requests = []
+
+    def before_model(self, turn, request):
+        self.requests.append([(m.role, m.content) for m in request.messages])
+
+
+def watched(session):
+    seen = SeenByModel()
+    session.hooks.append(seen)
+    return seen
+
+
+# --- attached files ---------------------------------------------------------------------
+
+
+def test_mentioned_paths_finds_paths_in_prose_and_code_spans():
+    text = (
+        "Fix `src/app.py` so tests/test_app.py passes; see docs/x.md. Not http://a.io/b.py or v1.2"
+    )
+    assert mentioned_paths(text) == ["src/app.py", "tests/test_app.py", "docs/x.md", "v1.2"]
+
+
+async def test_the_files_a_request_names_are_attached_to_it(repo, store, tmp_path):
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}],
+                            profiles={"default": {"attach_files_kb": 16}})  # fmt: skip
+    outcome = await session.run("Make greet in src/app.py shout; nothing.py does not exist")
+    user = [m.content for m in load_history(store, outcome.session_id) if m.role == "user"][0]
+    assert user.startswith("Make greet in src/app.py shout")
+    assert "## src/app.py\n```python\ndef greet(name):" in user
+    assert "nothing.py" not in user.split("# Files named above")[1]
+    # the turn's request is logged as the person wrote it
+    assert store.turns(outcome.session_id)[0]["request"].endswith("does not exist")
+
+
+async def test_attachments_keep_to_the_budget_and_refuse_links_out(repo, store, tmp_path, ctx):
+    (repo / "big.py").write_text("x = 1\n" * 1000)
+    (tmp_path / "secret.txt").write_text("KEY=1")
+    (repo / "link.txt").symlink_to(tmp_path / "secret.txt")
+    text, attached = attach_files("see big.py, link.txt and src/util.py", ctx, budget_bytes=100)
+    assert attached == {"src/util.py": 10}
+    assert "VALUE = 1" in text and "KEY=1" not in text
+    assert "Not attached, too large: big.py" in text
+
+
+async def test_attachments_are_off_by_default(repo, store, tmp_path):
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}])
+    outcome = await session.run("look at src/app.py")
+    user = [m.content for m in load_history(store, outcome.session_id) if m.role == "user"][0]
+    assert user == "look at src/app.py"
+
+
+# --- erased repeats ----------------------------------------------------------------------
+
+
+async def test_a_repeated_read_is_erased_and_the_model_asked_again(repo, store, tmp_path):
+    read = call("read_file", path="src/util.py")
+    session = open_scripted(repo, store, tmp_path, [read, read, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    seen = watched(session)
+    outcome = await session.run("read it")
+    assert outcome.status == "completed" and outcome.steps == 3
+    # the model saw one read and its result, then the hint; never the second read
+    last = seen.requests[-1]
+    assert [r for r, _ in last] == ["system", "user", "assistant", "tool", "user"]
+    assert "already have the content of src/util.py" in last[-1][1]
+    # the hint is shown once, not kept in the history
+    assert not any("already have the content" in m.content for m in session.history)
+    # the log keeps everything, marked; a resume loads what the model last saw
+    logged = logged_messages(store, outcome.session_id)
+    assert [(m.role, erased) for m, erased in logged] == [
+        ("system", False), ("user", False), ("assistant", False), ("tool", False),
+        ("assistant", True), ("tool", True), ("assistant", False),
+    ]  # fmt: skip
+    assert [m.role for m in load_history(store, outcome.session_id)] == [
+        "system", "user", "assistant", "tool", "assistant",
+    ]  # fmt: skip
+    atif = session_to_atif(store, outcome.session_id)
+    erased_steps = [s for s in atif["steps"] if s.get("extra", {}).get("reins", {}).get("erased")]
+    assert (
+        len(erased_steps) == 1 and erased_steps[0]["tool_calls"][0]["function_name"] == "read_file"
+    )
+
+
+async def test_a_read_after_an_edit_is_not_a_repeat(repo, store, tmp_path):
+    read = call("read_file", path="src/util.py")
+    edit = call("edit_file", path="src/util.py", old_string="1", new_string="2")
+    session = open_scripted(repo, store, tmp_path, [read, edit, read, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    outcome = await session.run("edit")
+    assert not any(erased for _, erased in logged_messages(store, outcome.session_id))
+
+
+async def test_a_repeated_failure_is_erased_with_its_error_in_the_hint(repo, store, tmp_path):
+    bad = call("edit_file", path="src/util.py", old_string="nope", new_string="2")
+    session = open_scripted(repo, store, tmp_path, [bad, bad, {"content": "gave up"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    seen = watched(session)
+    await session.run("edit")
+    hint = seen.requests[-1][-1]
+    assert hint[0] == "user" and hint[1].startswith("Your last edit_file call failed the same way")
+
+
+async def test_erasing_is_bounded_per_turn(repo, store, tmp_path):
+    read = call("read_file", path="src/util.py")
+    session = open_scripted(repo, store, tmp_path, [read] * 14 + [{"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    outcome = await session.run("loop")
+    erased = [
+        m for m, e in logged_messages(store, outcome.session_id) if e and m.role == "assistant"
+    ]
+    assert len(erased) == 8  # MAX_ERASES; then the repeats stay in the context
+
+
+# --- the finish check ----------------------------------------------------------------
+
+
+def finish(summary="done"):
+    return call("finish", summary=summary)
+
+
+async def test_finish_after_a_failing_command_is_answered_with_the_failure(repo, store, tmp_path):
+    session = open_scripted(
+        repo, store, tmp_path,
+        [call("run_command", command="exit 3"), finish(), call("run_command", command="true"), finish()],
+        profiles={"default": {"verify_finish": True, "finish_tool": True}},
+    )  # fmt: skip
+    outcome = await session.run("do it")
+    assert outcome.status == "completed" and outcome.steps == 4
+    tool_texts = [m.content for m in session.history if m.role == "tool"]
+    assert tool_texts[1].startswith("not finished: your last command failed (exit code 3)")
+
+
+async def test_finish_after_untested_changes_is_pushed_back_when_the_request_names_tests(
+    repo, store, tmp_path
+):
+    edit = call("edit_file", path="src/util.py", old_string="1", new_string="2")
+    script = [edit, finish(), finish(), finish()]
+    profiles = {"default": {"verify_finish": True, "finish_tool": True}}
+    named = open_scripted(repo, store, tmp_path, script, profiles=profiles)
+    outcome = await named.run("set VALUE to 2; run pytest")
+    assert outcome.steps == 4  # two push-backs at most, then finish is accepted
+    texts = [m.content for m in named.history if m.role == "tool"]
+    assert sum(t.startswith("not finished: you changed files") for t in texts) == 2
+    (repo / "src/util.py").write_text("VALUE = 1\n")
+    silent = open_scripted(repo, store, tmp_path, script, profiles=profiles)
+    outcome = await silent.run("set VALUE to 2")
+    assert outcome.steps == 2  # no test command named: nothing to insist on
+
+
+# --- whole files first ----------------------------------------------------------------
+
+
+async def test_rewriting_a_file_with_what_it_has_says_no_change_and_is_erased(
+    repo, store, tmp_path
+):
+    same = call("write_file", path="src/util.py", content="VALUE = 1\n")
+    session = open_scripted(repo, store, tmp_path, [same, same, {"content": "ok"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    seen = watched(session)
+    await session.run("write")
+    first = [m.content for m in session.history if m.role == "tool"][0]
+    assert first == "no change: src/util.py already has exactly this content"
+    assert seen.requests[-1][-1][1].startswith("You already called write_file")
+
+
+async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo, store, tmp_path):
+    from reins.agent.coding_rules import WriteFirst
+    from reins.agent.hooks import ModelRequest, Turn
+
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}],
+                            profiles={"default": {"attach_files_kb": 8}})  # fmt: skip
+    hook = WriteFirst(max_bytes=100)
+    turn = Turn(session, "fill in src/util.py", 1, 0.0, attached={"src/util.py": 10})
+    request = ModelRequest([])
+    hook.before_model(turn, request)
+    assert request.prefill == "src/util.py\n```python\n"
+    for attached, steps in (
+        ({"src/util.py": 10, "src/app.py": 60}, 0),  # two files: no
+        ({"src/util.py": 500}, 0),  # too large
+        ({"src/util.py": 10}, 1),
+    ):  # not the first step
+        turn = Turn(session, "x", 1, 0.0, steps=steps, attached=attached)
+        request = ModelRequest([])
+        hook.before_model(turn, request)
+        assert request.prefill is None
+
+
+async def test_the_files_profile_writes_the_named_file_and_tests_when_told_how(
+    repo, store, tmp_path
+):
+    block = {"content": "src/util.py\n```python\nVALUE = 2\n```"}
+    test = call("run_command", command="python -m pytest -q || true")
+    done = {"content": '```json\n{"name": "finish", "arguments": {"summary": "set"}}\n```'}
+    session = open_scripted(repo, store, tmp_path, [block, test, done], profile="qwen-files")
+    outcome = await session.run("set VALUE in src/util.py to 2, then run pytest")
+    assert outcome.status == "completed" and outcome.final_message == "set"
+    assert outcome.steps == 3
+    assert (repo / "src/util.py").read_text() == "VALUE = 2\n"
+
+
+async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tmp_path):
+    block = {"content": "src/util.py\n```python\nVALUE = 2\n```"}
+    wander = call("run_command", command="git push origin master")
+    session = open_scripted(repo, store, tmp_path, [block, wander], profile="qwen-files")
+    outcome = await session.run("set VALUE in src/util.py to 2")
+    assert (outcome.status, outcome.steps, outcome.final_message) == (
+        "completed", 1, "wrote src/util.py",
+    )  # fmt: skip
