@@ -190,6 +190,7 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
     hook = WriteFirst(max_bytes=100)
     turn = Turn(session, "fill in src/util.py", 1, 0.0, attached={"src/util.py": 10})
     request = ModelRequest([])
+    hook.on_start(turn)
     hook.before_model(turn, request)
     assert request.prefill == "src/util.py\n```python\n"
     for attached, steps in (
@@ -199,6 +200,7 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
     ):  # not the first step
         turn = Turn(session, "x", 1, 0.0, steps=steps, attached=attached)
         request = ModelRequest([])
+        hook.on_start(turn)
         hook.before_model(turn, request)
         assert request.prefill is None
 
@@ -224,3 +226,71 @@ async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tm
     assert (outcome.status, outcome.steps, outcome.final_message) == (
         "completed", 1, "wrote src/util.py",
     )  # fmt: skip
+
+
+def test_shortfall_names_stub_functions_and_syntax_errors():
+    from reins.agent.coding_rules import shortfall
+
+    assert shortfall("a.py", "def f(x):\n    return x\n") is None
+    assert shortfall("a.py", "def f(x):\n    pass\n\ndef g():\n    '''Doc.'''\n    ...\n") == (
+        "a.py still has functions with no implementation (body only `pass`): f, g."
+    )
+    assert "does not parse (line 1" in shortfall("a.py", "def f(:\n")
+    fine = (
+        "import abc\nclass A:\n    def __init__(self):\n        pass\n"
+        "    @abc.abstractmethod\n    def run(self):\n        pass\n"
+    )
+    assert shortfall("a.py", fine) is None  # an empty constructor, an abstract method
+    assert shortfall("a.js", "function f() {}") is None
+
+
+async def test_a_first_write_that_is_still_a_stub_is_asked_for_once_more(repo, store, tmp_path):
+    stub = {"content": "src/util.py\n```python\ndef value(x):\n    pass\n```"}
+    real = {"content": "src/util.py\n```python\ndef value(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [stub, real, stub], profile="qwen-files")
+    outcome = await session.run("implement value in src/util.py")
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert (repo / "src/util.py").read_text() == "def value(x):\n    return 2 * x\n"
+    first = [m.content for m in session.history if m.role == "tool"][0]
+    assert "still has functions with no implementation (body only `pass`): value" in first
+    # only once: a second stub ends the turn as the write did
+    (repo / "src/util.py").write_text("VALUE = 1\n")
+    again = open_scripted(repo, store, tmp_path, [stub, stub, real], profile="qwen-files")
+    outcome = await again.run("implement value in src/util.py")
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+
+
+TEST_UTIL = (
+    "import unittest\nfrom util import double\n\n\nclass T(unittest.TestCase):\n"
+    "    def test_double(self):\n        self.assertEqual(double(3), 6)\n"
+)
+
+
+async def test_tests_run_after_each_write_until_they_pass(repo, store, tmp_path):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [wrong, right, wrong], profile="qwen-files")
+    seen = watched(session)
+    request = "Implement double in src/util.py; the tests in src/test_util.py run with `cd src && python3 -m unittest -q`."
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert outcome.final_message.endswith("`cd src && python3 -m unittest -q` passes")
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
+    first, second = [m.content for m in session.history if m.role == "tool"]
+    assert "[reins ran `cd src && python3 -m unittest -q`: exit code 1]" in first
+    assert "AssertionError: 5 != 6" in first and "write the whole file again" in first
+    assert "exit code 0" in second
+    # both files were attached; the stub, not the tests, was the file to write
+    assert "## src/test_util.py" in seen.requests[0][1][1]
+
+
+def test_the_test_command_is_read_from_backticks():
+    from reins.agent.coding_rules import test_command
+
+    assert (
+        test_command("run them with `python3 -m unittest etl_test`.")
+        == "python3 -m unittest etl_test"
+    )
+    assert test_command("see `etl.py`, then run `pytest -q tests/`") == "pytest -q tests/"
+    assert test_command("make the tests pass") is None

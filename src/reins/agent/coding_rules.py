@@ -10,14 +10,19 @@
 - WriteFirst (`write_first_kb`, files call style): a request that names exactly one small
   file (a stub to fill in, a short module to change) gets its first reply started as that
   file's block, so the model writes the new version at once, as it would for aider, instead
-  of wandering through tools first. When the request names a test command the loop goes
-  on (run it, fix, finish) with the tools; when it names none there is nothing to check
-  the file against, and the turn ends with the write: small models left to go on wander
-  (git commit, git push, rewrite) until the budget runs out.
+  of wandering through tools first. A written file that does not parse or still has stub
+  functions is asked for once more. With `test_after_write` and a test command in the
+  request, reins runs it after each write and shows the result: passing ends the turn,
+  failing starts the next reply as the file's block again (a few rounds: aider's
+  whole-file-and-test loop, which small models follow far better than tool choices);
+  after that the model goes on with its tools. When the request names no test command
+  there is nothing to check the file against, and the turn ends with the write: small
+  models left to go on wander (git commit, git push, rewrite) until the budget runs out.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 
 from reins.agent.attachments import block_opener
@@ -137,24 +142,121 @@ class VerifyFinish(Hook):
 
 
 class WriteFirst(Hook):
-    def __init__(self, max_bytes: int):
+    RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
+    TEST_ROUNDS = 3  # rewrites after failing tests before the model is left to its tools
+    OUTPUT_TAIL = 2000  # characters of test output shown after a write
+
+    def __init__(self, max_bytes: int, test_after_write: bool = False):
         self.max_bytes = max_bytes
+        self.test_after_write = test_after_write
 
     def on_start(self, turn: Turn) -> None:
         self.path: str | None = None
+        self.retries = 0
+        self.rounds = 0
+        self.again = False
+        self.command = test_command(turn.request)
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
-        if turn.steps != 0 or len(turn.attached) != 1:
-            return None
-        ((path, size),) = turn.attached.items()
-        if size <= self.max_bytes:
-            self.path = path
-            request.prefill = block_opener(path)
+        if self.again:  # the last write fell short: start the reply as the file's block again
+            self.again = False
+            request.prefill = block_opener(self.path or "")
+        elif turn.steps == 0:
+            targets = [(p, n) for p, n in turn.attached.items() if not TEST_FILE.search(p)]
+            if len(targets) == 1 and targets[0][1] <= self.max_bytes:
+                self.path = targets[0][0]
+                request.prefill = block_opener(self.path)
         return None
 
-    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        if self.path is None or turn.steps != 1 or TEST_COMMAND.search(turn.request):
+    async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        wrote = [
+            i for i in executed
+            if i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == self.path
+        ]  # fmt: skip
+        if self.path is None or not wrote:
             return
-        wrote = [i for i in executed if i.call.name == "write_file" and i.result.ok]
-        if wrote and wrote[0].call.arguments.get("path") == self.path:
-            plan.stop = Stop("completed", f"wrote {self.path}")
+        problem = shortfall(self.path, str(wrote[0].call.arguments.get("content", "")))
+        if problem and self.retries < self.RETRIES:
+            self.retries += 1
+            self.again = True
+            plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
+            return
+        if self.command is None:
+            if not TEST_COMMAND.search(turn.request):  # nothing to check the file against
+                plan.stop = Stop("completed", f"wrote {self.path}")
+            return
+        if not self.test_after_write:
+            return
+        exit_code, output = await self._run_tests(turn)
+        tail = output[-self.OUTPUT_TAIL :]
+        plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{tail}".rstrip()
+        if exit_code == 0:
+            plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
+        elif self.rounds < self.TEST_ROUNDS:
+            self.rounds += 1
+            self.again = True
+            plan.note += (
+                f"\n[reins: fix {self.path} so the tests pass: write the whole file again.]"
+            )
+
+    async def _run_tests(self, turn: Turn) -> tuple[int, str]:
+        ctx = turn.session.executor.ctx
+        result = await ctx.sandbox.exec(
+            self.command, str(ctx.workspace.root), ctx.command_timeout_s
+        )
+        if result.timed_out:
+            return -1, f"killed after {ctx.command_timeout_s:g} s\n{result.output}"
+        return result.exit_code, result.output
+
+
+TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
+COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def test_command(request: str) -> str | None:
+    """The test command the request gives, in backticks (`python -m pytest -q`), if any."""
+    for span in COMMAND_SPAN.findall(request):
+        if TEST_COMMAND.search(span):
+            return span.strip()
+    return None
+
+
+def shortfall(path: str, content: str) -> str | None:
+    """Why a whole Python file just written is not done: it does not parse, or functions are
+    still stubs (a body of only `pass` or `...`). None when neither, or not Python."""
+    if not path.endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(content)
+    except SyntaxError as error:
+        return f"{path} does not parse (line {error.lineno}: {error.msg})."
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    stubs = [
+        node.name for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_stub(node)
+    ]  # fmt: skip
+    if not stubs:
+        return None
+    names = ", ".join(stubs[:5]) + (" …" if len(stubs) > 5 else "")
+    return f"{path} still has functions with no implementation (body only `pass`): {names}."
+
+
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    if node.decorator_list:  # @abstractmethod, @overload, properties on purpose
+        return False
+    params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+    if node.name == "__init__" and not [p for p in params if p not in ("self", "cls")]:
+        return False  # an empty constructor with nothing to keep is fine
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str):
+            body = body[1:]  # the docstring
+    if len(body) != 1:
+        return False
+    only = body[0]
+    return isinstance(only, ast.Pass) or (
+        isinstance(only, ast.Expr)
+        and isinstance(only.value, ast.Constant)
+        and only.value.value is Ellipsis
+    )

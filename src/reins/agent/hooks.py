@@ -12,6 +12,7 @@ compaction, alerts and rollout recording plug in the same way. Every method is o
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +92,8 @@ class Hook:
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         return None
 
-    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+    def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> Any:
+        """May be async (it runs within the turn's deadline)."""
         return None
 
     def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
@@ -101,6 +103,18 @@ class Hook:
 def answered(call: ToolCall, kind: ErrorKind, text: str) -> ExecutedCall:
     """A call the hooks answer without running it."""
     return ExecutedCall(call, ToolResult(kind, text), 0.0)
+
+
+async def call_hooks_async(hooks: list[Hook], method: str, *args: Any) -> Any:
+    """call_hooks for a point where hooks may be coroutines (after_tools: a hook may run
+    a command, as the test-after-write rule does)."""
+    for hook in hooks:
+        result = getattr(hook, method)(*args)
+        if inspect.isawaitable(result):
+            result = await result
+        if result is not None:
+            return result
+    return None
 
 
 def call_hooks(hooks: list[Hook], method: str, *args: Any) -> Any:

@@ -35,7 +35,7 @@ from reins.agent.events import (
     TurnEnded,
     TurnStarted,
 )
-from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks
+from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
 from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.protocols import ToolProtocol, protocol_for
 from reins.agent.rules import default_hooks
@@ -218,6 +218,7 @@ class Session:
             return self._out_of_time()
         turn.steps += 1
         plan: StepPlan | None = None
+        tools_done = False  # past run_batch: the calls have results, only hooks were running
         try:
             async with asyncio.timeout_at(turn.deadline):
                 reply = await self._call_model(turn, request)
@@ -228,18 +229,25 @@ class Session:
                 for call in plan.run:
                     self.record(ToolCallStarted(session_id=self.id, step=turn.steps, call=call))
                 executed = await self.executor.run_batch(plan.run)
+                tools_done = True
+                await call_hooks_async(
+                    self.hooks, "after_tools", turn, plan, executed + plan.answered
+                )
         except TimeoutError:
             if plan is not None:
-                self._answer(turn, plan, self.executor.aborted_results(plan.run, timed_out=True))
+                done = executed if tools_done else []
+                self._answer(
+                    turn, plan, done or self.executor.aborted_results(plan.run, timed_out=True)
+                )
             return self._out_of_time()
         except asyncio.CancelledError:
             if plan is not None:  # every call gets a result, so the history stays valid
-                self._answer(turn, plan, self.executor.aborted_results(plan.run))
+                done = executed if tools_done else []
+                self._answer(turn, plan, done or self.executor.aborted_results(plan.run))
             raise
         except ProviderError as error:
             self.notice(f"model error: {error}")
             return Stop("error", f"model error: {error}")
-        call_hooks(self.hooks, "after_tools", turn, plan, executed + plan.answered)
         self._answer(turn, plan, executed)
         if plan.erase is not None and plan.stop is None:
             self._erase_step(turn, plan)

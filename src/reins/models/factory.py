@@ -15,6 +15,7 @@ def create_client(
     n_ctx: int | None = None,
     max_retries: int = 4,
     stop: list[str] | None = None,
+    private_model: bool = False,
 ):
     if spec.provider == "scripted":
         from reins.models.scripted import ScriptedClient
@@ -30,6 +31,7 @@ def create_client(
             max_output_tokens=max_output_tokens,
             temperature=temperature,
             extra_stop=stop,
+            private=private_model,
         )
     if spec.provider == "anthropic":
         from reins.models.anthropic_client import AnthropicClient

@@ -44,6 +44,16 @@ def acquire(path: Path, n_ctx: int, n_threads: int) -> LoadedModel:
         return _current
 
 
+def load_private(path: Path, n_ctx: int, n_threads: int) -> LoadedModel:
+    """A copy nobody else uses (free it with free()): a server's model, whose KV cache
+    must serve its own clients and not be overwritten by the sessions of its process."""
+    return _load(path, n_ctx, n_threads)
+
+
+def free(model: LoadedModel) -> None:
+    _free(model)
+
+
 def release() -> None:
     """Free the loaded model now (it is freed at exit otherwise)."""
     global _current

@@ -33,6 +33,7 @@ class LocalLlamaClient:
         seed: int = 1234,
         n_threads: int | None = None,
         extra_stop: list[str] | None = None,
+        private: bool = False,
     ):
         self.name = name
         self.model = f"local:{name}"
@@ -43,6 +44,8 @@ class LocalLlamaClient:
         self.n_threads = n_threads or os.cpu_count() or 2
         self.extra_stop = list(extra_stop or [])
         self._llm: Any = None
+        self.private = private  # a model of its own (reins serve), not the process's shared one
+        self._own: llama_pool.LoadedModel | None = None
         self._path = None
         self._formatter: Any = None
         self._lock = threading.Lock()  # the loaded model's own lock, once loaded
@@ -57,7 +60,11 @@ class LocalLlamaClient:
         """Load the weights into memory (or take the process's loaded copy). Idempotent."""
         if self._llm is not None:
             return
-        loaded = llama_pool.acquire(self.ensure_weights(), self.n_ctx, self.n_threads)
+        path = self.ensure_weights()
+        if self.private:
+            loaded = self._own = llama_pool.load_private(path, self.n_ctx, self.n_threads)
+        else:
+            loaded = llama_pool.acquire(path, self.n_ctx, self.n_threads)
         self._formatter, self._eos_text = loaded.formatter, loaded.eos_text
         self._lock = loaded.lock
         self._llm = loaded.llm
@@ -180,6 +187,10 @@ class LocalLlamaClient:
                 emit("error", f"{type(error).__name__}: {error}")
 
     async def close(self) -> None:
-        """Let go of the model; it stays loaded for the next session of this process (see
-        llama_pool: its KV cache makes that session's shared prefix free)."""
+        """Let go of the model; a shared one stays loaded for the next session of this
+        process (see llama_pool: its KV cache makes that session's shared prefix free), a
+        private one is freed."""
         self._llm = None
+        own, self._own = self._own, None
+        if own is not None:
+            await asyncio.to_thread(llama_pool.free, own)

@@ -58,6 +58,9 @@ class Profile:
     # files call style: when the request names one file of at most this many KiB, start the
     # first reply as that file's block (write the new version first). 0: off.
     write_first_kb: int = 0
+    # With write_first_kb: run the request's test command after each write of that file
+    # and show the result; failing tests start the next reply as the file's block again.
+    test_after_write: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:

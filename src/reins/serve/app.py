@@ -470,8 +470,10 @@ def build_client(spec_text: str, max_output_tokens: int | None = None) -> ModelC
 
     spec = ModelSpec.parse(spec_text)
     profile = select_profile(spec)
+    # A model of its own: the server's KV cache serves its clients (peers keep their
+    # prompt prefix cached between requests), not the sessions of the process it runs in.
     return create_client(spec, temperature=profile.temperature, n_ctx=profile.n_ctx,
-                         max_output_tokens=max_output_tokens)  # fmt: skip
+                         max_output_tokens=max_output_tokens, private_model=True)  # fmt: skip
 
 
 def run_server(
