@@ -294,3 +294,6 @@ def test_the_test_command_is_read_from_backticks():
     )
     assert test_command("see `etl.py`, then run `pytest -q tests/`") == "pytest -q tests/"
     assert test_command("make the tests pass") is None
+    assert test_command("Run the suite with:\n\n    PYTHONPATH=src python3 -m pytest -q\n") == (
+        "PYTHONPATH=src python3 -m pytest -q"
+    )

@@ -214,8 +214,10 @@ COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
 
 
 def test_command(request: str) -> str | None:
-    """The test command the request gives, in backticks (`python -m pytest -q`), if any."""
-    for span in COMMAND_SPAN.findall(request):
+    """The test command the request gives, in backticks (`python -m pytest -q`) or on an
+    indented code line, if any."""
+    indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
+    for span in [*COMMAND_SPAN.findall(request), *indented]:
         if TEST_COMMAND.search(span):
             return span.strip()
     return None

@@ -208,6 +208,8 @@ def import_exercise(
         metadata = {
             "source": KIND, "cluster": KIND, "track": "python", "exercise": exercise.slug,
             "blurb": exercise.blurb or None, "with_tests": with_tests,
+            # what a peer that runs tests itself is given (aider --test-cmd)
+            "test_cmd": exercise.command if with_tests else None,
         }  # fmt: skip
         verify = {"command": exercise.command, "timeout_s": verifier_timeout_s - 10,
                   "groups": {"tests": passed}}  # fmt: skip

@@ -308,6 +308,7 @@ def write_task(repo: Repo, work: Path, dest: Path, mutation: Mutation, failing: 
             "line": mutation.line, "mutation": mutation.kind, "function": mutation.function,
             "seed": seed, "failing_tests": len(failing), "suite_tests": len(repo.passing),
             "runner": repo.runner,
+            "test_cmd": "".join(f"PYTHONPATH={p} " for p in repo.python_path[:1]) + repo.command,
         }  # fmt: skip
         draft.write(instruction(repo, failing), metadata, verify, {mutation.path: original},
                     agent_timeout_s, verifier_timeout_s)  # fmt: skip
