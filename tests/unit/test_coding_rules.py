@@ -297,3 +297,38 @@ def test_the_test_command_is_read_from_backticks():
     assert test_command("Run the suite with:\n\n    PYTHONPATH=src python3 -m pytest -q\n") == (
         "PYTHONPATH=src python3 -m pytest -q"
     )
+
+
+async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_hotter(
+    repo, store, tmp_path
+):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [wrong, wrong, right], profile="qwen-files")
+    temperatures = []
+
+    class Temperature(Hook):
+        def before_model(self, turn, request):
+            temperatures.append(request.temperature)
+
+    session.hooks.append(Temperature())
+    seen = watched(session)
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 3)
+    assert temperatures == [None, None, 0.8]
+    assert seen.requests[2][-1][1].startswith("src/util.py is still the version above")
+    logged = logged_messages(store, outcome.session_id)
+    assert [e for m, e in logged if m.role == "assistant"] == [False, True, False]
+
+
+def test_long_test_output_keeps_its_start_and_its_summary():
+    from reins.agent.coding_rules import excerpt
+
+    output = "FAIL: test_one\n" + "x" * 5000 + "\nFAILED (failures=3)"
+    shown = excerpt(output)
+    assert shown.startswith("FAIL: test_one") and shown.endswith("FAILED (failures=3)")
+    assert len(shown) < 2000 and "characters …]" in shown

@@ -144,7 +144,8 @@ class VerifyFinish(Hook):
 class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
     TEST_ROUNDS = 3  # rewrites after failing tests before the model is left to its tools
-    OUTPUT_TAIL = 2000  # characters of test output shown after a write
+    RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
+    HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
 
     def __init__(self, max_bytes: int, test_after_write: bool = False):
         self.max_bytes = max_bytes
@@ -152,12 +153,14 @@ class WriteFirst(Hook):
 
     def on_start(self, turn: Turn) -> None:
         self.path: str | None = None
-        self.retries = 0
-        self.rounds = 0
-        self.again = False
+        self.retries = self.rounds = self.resamples = 0
+        self.again = self.hot = self.failing = False
         self.command = test_command(turn.request)
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
+        if self.hot:
+            self.hot = False
+            request.temperature = self.HOT
         if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
             request.prefill = block_opener(self.path or "")
@@ -175,6 +178,15 @@ class WriteFirst(Hook):
         ]  # fmt: skip
         if self.path is None or not wrote:
             return
+        if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
+            if self.resamples < self.RESAMPLES:
+                self.resamples += 1
+                self.again = self.hot = True
+                plan.erase = (
+                    f"{self.path} is still the version above, which fails the tests. Write a "
+                    "corrected version: change the code the failure points at."
+                )
+            return
         problem = shortfall(self.path, str(wrote[0].call.arguments.get("content", "")))
         if problem and self.retries < self.RETRIES:
             self.retries += 1
@@ -188,9 +200,9 @@ class WriteFirst(Hook):
         if not self.test_after_write:
             return
         exit_code, output = await self._run_tests(turn)
-        tail = output[-self.OUTPUT_TAIL :]
-        plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{tail}".rstrip()
-        if exit_code == 0:
+        plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
+        self.failing = exit_code != 0
+        if not self.failing:
             plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
         elif self.rounds < self.TEST_ROUNDS:
             self.rounds += 1
@@ -207,6 +219,15 @@ class WriteFirst(Hook):
         if result.timed_out:
             return -1, f"killed after {ctx.command_timeout_s:g} s\n{result.output}"
         return result.exit_code, result.output
+
+
+def excerpt(output: str, head: int = 1400, tail: int = 500) -> str:
+    """Test output for the model: the start (the first failure, in full) and the end (the
+    summary); the middle of a long run is mostly more of the same."""
+    output = output.strip()
+    if len(output) <= head + tail + 20:
+        return output
+    return f"{output[:head]}\n[… {len(output) - head - tail} characters …]\n{output[-tail:]}"
 
 
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")

@@ -62,6 +62,7 @@ class ModelRequest:
     require_tool: bool = False  # native: tool_choice=required; text protocol: prefill
     prefill: str | None = None  # how the reply starts (models that support it); None: the
     # protocol's opener when a call is required
+    temperature: float | None = None  # this call only (a resample); None: the profile's
 
 
 @dataclass

@@ -300,7 +300,15 @@ class Session:
         try:
             stream = stream_with_retries(
                 lambda: self.model.stream(
-                    messages, tools, require_tool=request.require_tool, prefill=prefill
+                    messages,
+                    tools,
+                    require_tool=request.require_tool,
+                    prefill=prefill,
+                    **(
+                        {"temperature": request.temperature}
+                        if request.temperature is not None
+                        else {}
+                    ),
                 ),
                 max_retries=self.model_retries,
                 on_retry=self._retrying,

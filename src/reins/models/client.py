@@ -123,6 +123,7 @@ class ModelClient(Protocol):
         *,
         require_tool: bool = False,
         prefill: str | None = None,
+        temperature: float | None = None,  # this call only; None: the client's own
     ) -> AsyncIterator[StreamEvent]: ...
 
     async def close(self) -> None: ...
@@ -422,8 +423,11 @@ class SDKClient:
         *,
         require_tool: bool = False,
         prefill: str | None = None,
+        temperature: float | None = None,
     ) -> AsyncIterator[StreamEvent]:
         request = self._request(messages, tools, require_tool)
+        if temperature is not None:
+            request["temperature"] = temperature
         turn = StreamedTurn()
         response = None
         try:

@@ -90,6 +90,7 @@ class LocalLlamaClient:
         *,
         require_tool: bool = False,
         prefill: str | None = None,
+        temperature: float | None = None,
     ) -> AsyncIterator[StreamEvent]:
         if self._llm is None:
             await asyncio.to_thread(self.load)
@@ -108,7 +109,15 @@ class LocalLlamaClient:
         stop_flag = threading.Event()
         thread = threading.Thread(
             target=self._generate,
-            args=(tokens, stops, min(self.max_output_tokens, budget), loop, queue, stop_flag),
+            args=(
+                tokens,
+                stops,
+                min(self.max_output_tokens, budget),
+                loop,
+                queue,
+                stop_flag,
+                self.temperature if temperature is None else temperature,
+            ),
             daemon=True,
         )
         thread.start()
@@ -134,7 +143,7 @@ class LocalLlamaClient:
         usage = Usage(len(tokens), n_out, cached_input_tokens=max(0, cached))
         yield ReplyDone(ModelReply(message, usage, self.model, finish, stats))
 
-    def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag) -> None:
+    def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag, temperature) -> None:
         def emit(kind: str, value: Any) -> None:
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
@@ -154,7 +163,7 @@ class LocalLlamaClient:
                 chunks = self._llm.create_completion(
                     prompt=tokens,
                     max_tokens=max_tokens,
-                    temperature=self.temperature,
+                    temperature=temperature,
                     seed=self.seed,  # per call: the shared model's sampler has no memory
                     stop=stops,
                     stream=True,

@@ -84,7 +84,7 @@ class FuzzClient:
         self.replies = list(replies)
 
     async def stream(
-        self, messages, tools=None, *, require_tool=False, prefill=None
+        self, messages, tools=None, *, require_tool=False, prefill=None, temperature=None
     ) -> AsyncIterator:
         reply = self.replies.pop(0) if self.replies else Message("assistant", "done")
         if isinstance(reply, ProviderError):
