@@ -27,6 +27,22 @@ def smollm():
     asyncio.run(client.close())
 
 
+async def test_sessions_of_one_process_share_the_loaded_model_and_its_cache(smollm):
+    other = LocalLlamaClient("smollm2-135m", n_ctx=2048, max_output_tokens=8, temperature=0.0)
+    other.load()
+    assert other._llm is smollm._llm  # no second copy of the weights
+    prefix = [Message("system", "You are a terse assistant for a bench. " * 20)]
+    await collect(smollm.stream([*prefix, Message("user", "Name a colour.")]))
+    reply = await collect(other.stream([*prefix, Message("user", "Name a fruit.")]))
+    assert reply.usage.cached_input_tokens > 100  # the shared system prompt was not evaluated
+    await other.close()
+    assert smollm._llm is not None  # one client's close leaves the model to the others
+    server = LocalLlamaClient("smollm2-135m", n_ctx=2048, max_output_tokens=8, private=True)
+    server.load()
+    assert server._llm is not smollm._llm  # reins serve keeps its own cache
+    await server.close()
+
+
 async def test_streaming_and_kv_cache_reuse_across_turns(smollm):
     history = [Message("system", "You are terse."), Message("user", "Name a colour.")]
     deltas = []

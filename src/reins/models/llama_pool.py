@@ -10,6 +10,7 @@ release(), frees it.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,11 @@ class LoadedModel:
 
 _current: LoadedModel | None = None
 _guard = threading.Lock()
+
+
+@atexit.register
+def _at_exit() -> None:
+    release()  # before interpreter teardown, when llama.cpp's own cleanup can still run
 
 
 def acquire(path: Path, n_ctx: int, n_threads: int) -> LoadedModel:
