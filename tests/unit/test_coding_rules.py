@@ -146,6 +146,7 @@ async def test_finish_after_a_failing_command_is_answered_with_the_failure(repo,
     assert outcome.status == "completed" and outcome.steps == 4
     tool_texts = [m.content for m in session.history if m.role == "tool"]
     assert tool_texts[1].startswith("not finished: your last command failed (exit code 3)")
+    assert [m.role for m in session.history].count("user") == 1  # no nudge on top of it
 
 
 async def test_finish_after_untested_changes_is_pushed_back_when_the_request_names_tests(

@@ -62,7 +62,8 @@ class FinishTool(Hook):
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         calls = plan.run
         if not calls:
-            plan.nudge = FINISH_NUDGE
+            if not plan.answered:  # a call answered by an earlier hook already says what to do
+                plan.nudge = FINISH_NUDGE
             return
         finishes = [c for c in calls if c.name == "finish"]
         if not finishes:
