@@ -333,3 +333,21 @@ def test_long_test_output_keeps_its_start_and_its_summary():
     shown = excerpt(output)
     assert shown.startswith("FAIL: test_one") and shown.endswith("FAILED (failures=3)")
     assert len(shown) < 2000 and "characters …]" in shown
+
+
+async def test_an_async_after_tools_hook_runs_within_the_deadline_and_keeps_real_results(
+    repo, store, tmp_path
+):
+    import asyncio
+
+    class SlowCheck(Hook):
+        async def after_tools(self, turn, plan, executed):
+            await asyncio.sleep(5)
+
+    read = call("read_file", path="src/util.py")
+    session = open_scripted(repo, store, tmp_path, [read, {"content": "ok"}], max_wall_s=0.5)
+    session.hooks.append(SlowCheck())
+    outcome = await session.run("read")
+    assert outcome.status == "budget" and outcome.wall_s < 2
+    result = [m for m in load_history(store, outcome.session_id) if m.role == "tool"][0]
+    assert "VALUE = 1" in result.content  # the call did finish: its result is kept, not "Timeout"
