@@ -168,7 +168,7 @@ def test_clustered_degenerate_cases():
     mean, low, high = clustered_mean_ci({"t": [1.0, 0.0]})  # one task
     assert mean == 0.5 and math.isnan(low) and math.isnan(high)
     one_cluster = clustered_mean_ci({"a": [1.0], "b": [0.0]}, {"a": "r", "b": "r"})
-    assert one_cluster[0] == 0.5 and math.isnan(one_cluster[1])
+    assert one_cluster == clustered_mean_ci({"a": [1.0], "b": [0.0]})  # the tasks are the units
     assert clustered_mean_ci({"a": [1.0], "b": [1.0, 1.0]}) == (1.0, 1.0, 1.0)  # no variance
     assert clustered_mean_ci({"a": [1.0], "b": [], "c": [0.0]})[0] == 0.5  # b has no values
 
@@ -423,6 +423,18 @@ def test_one_epoch_with_shared_clusters_is_clustered_not_mcnemar():
     assert paired_comparison(a, b, method="mcnemar").method == "mcnemar"
 
 
+def test_one_cluster_for_every_task_is_no_clustering():
+    # an importer that tags every task alike (cluster = "exercism") must not leave the
+    # interval undefined: one cluster gives a cluster-robust error no degrees of freedom
+    a = one_epoch("a", [1, 0, 1, 0, 0, 0], cluster="exercism")
+    b = one_epoch("b", [1, 1, 1, 1, 0, 1], cluster="exercism")
+    result = paired_comparison(a, b)
+    assert result.method == "mcnemar" and np.isfinite([result.ci_low, result.ci_high]).all()
+    values = {f"t{i}": [float(i % 2)] for i in range(8)}
+    same = {task: "exercism" for task in values}
+    assert clustered_mean_ci(values, same) == pytest.approx(clustered_mean_ci(values, None))
+
+
 def test_the_t_can_be_forced_at_one_epoch():
     a, b = paired_table(both=5, b_only=4, a_only=1, neither=5)
     a_means = np.array([t.passed for t in a], dtype=float)
@@ -485,11 +497,11 @@ def test_bootstrap_resamples_clusters_whole():
     assert clustered.ci_high - clustered.ci_low > 1.5 * (plain.ci_high - plain.ci_low)
 
 
-def test_bootstrap_with_one_cluster_has_no_interval():
+def test_bootstrap_with_one_cluster_resamples_tasks():
     a = epochs("a", {"t0": [0, 1], "t1": [0, 0]}, {"t0": "r", "t1": "r"})
     b = epochs("b", {"t0": [1, 1], "t1": [0, 1]}, {"t0": "r", "t1": "r"})
     result = paired_comparison(a, b, method="bootstrap")
-    assert result.diff == 0.5 and math.isnan(result.ci_low) and math.isnan(result.ci_high)
+    assert result.diff == 0.5 and (result.ci_low, result.ci_high) == (0.5, 0.5)
 
 
 def test_only_common_tasks_are_compared():

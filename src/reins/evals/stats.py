@@ -65,10 +65,15 @@ def pass_rate_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[floa
 
 
 def _groups(tasks: Sequence[str], clusters: Mapping[str, str | None] | None) -> np.ndarray:
-    """One integer per task: its cluster, or the task itself when it has none."""
+    """One integer per task: its cluster, or the task itself when it has none. When every
+    task falls in one cluster (a suite that tags all its tasks alike), clustering can say
+    nothing (a cluster-robust error needs two clusters or more): each task is its own."""
     keys = [("cluster", c) if (c := (clusters or {}).get(t)) else ("task", t) for t in tasks]
     index: dict[tuple[str, str], int] = {}
-    return np.array([index.setdefault(key, len(index)) for key in keys])
+    groups = np.array([index.setdefault(key, len(index)) for key in keys])
+    if len(index) == 1 and len(tasks) > 1:
+        return np.arange(len(tasks))
+    return groups
 
 
 def _clusters_matter(tasks: Sequence[str], clusters: Mapping[str, str | None] | None) -> bool:
