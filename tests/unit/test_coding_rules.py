@@ -87,16 +87,17 @@ async def test_a_repeated_read_is_erased_and_the_model_asked_again(repo, store, 
     logged = logged_messages(store, outcome.session_id)
     assert [(m.role, erased) for m, erased in logged] == [
         ("system", False), ("user", False), ("assistant", False), ("tool", False),
-        ("assistant", True), ("tool", True), ("assistant", False),
+        ("assistant", True), ("tool", True), ("user", True), ("assistant", False),
     ]  # fmt: skip
+    assert "already have the content of src/util.py" in logged[6][0].content  # the hint shown
     assert [m.role for m in load_history(store, outcome.session_id)] == [
         "system", "user", "assistant", "tool", "assistant",
     ]  # fmt: skip
     atif = session_to_atif(store, outcome.session_id)
     erased_steps = [s for s in atif["steps"] if s.get("extra", {}).get("reins", {}).get("erased")]
-    assert (
-        len(erased_steps) == 1 and erased_steps[0]["tool_calls"][0]["function_name"] == "read_file"
-    )
+    assert [s["source"] for s in erased_steps] == ["agent", "user"]
+    assert erased_steps[0]["tool_calls"][0]["function_name"] == "read_file"
+    assert erased_steps[1]["extra"]["reins"]["nudge"]  # the hint, from the harness
 
 
 async def test_a_read_after_an_edit_is_not_a_repeat(repo, store, tmp_path):
@@ -324,6 +325,7 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     assert seen.requests[2][-1][1].startswith("src/util.py is still the version above")
     logged = logged_messages(store, outcome.session_id)
     assert [e for m, e in logged if m.role == "assistant"] == [False, True, False]
+    assert [m.content for m, e in logged if e and m.role == "user"] == [seen.requests[2][-1][1]]
 
 
 def test_long_test_output_keeps_its_start_and_its_summary():

@@ -94,7 +94,8 @@ class ToolCalled(Event):
 @dataclass(frozen=True, kw_only=True)
 class StepErased(Event):
     """The last `messages` messages (a reply and its results) left the model's context;
-    they stay in the log, marked, and a resumed session does not load them."""
+    they stay in the log, marked, and a resumed session does not load them. `hint` is
+    shown on the next call only; the log keeps it too, marked the same way."""
 
     step: int
     messages: int

@@ -54,6 +54,9 @@ class StoreWriter:
             )  # fmt: skip
         elif isinstance(event, StepErased):
             store.mark_erased(sid, event.messages)
+            # the one-time hint the next call shows: logged, and out of the context after it
+            add_message(store, sid, Message("user", event.hint))
+            store.mark_erased(sid, 1)
         elif isinstance(event, TurnStarted):
             store.claim(sid)
             store.start_turn(sid, event.turn, event.request)
