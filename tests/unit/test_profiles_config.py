@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from reins.config import ConfigError, load_config, read_repo_config, trust_repo_config
@@ -228,3 +230,17 @@ def test_profile_digest_is_a_stable_hash_of_fields_and_prompt(monkeypatch):
     template = Profile.prompt_template
     monkeypatch.setattr(Profile, "prompt_template", lambda self: template(self) + "\nMore.")
     assert load_profile("qwen").digest() != digests["qwen"]
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"attach_files_kb": "lots"}, "attach_files_kb must be a whole number >= 0, not 'lots'"),
+        ({"write_first_kb": -1}, "write_first_kb must be a whole number >= 0"),
+        ({"erase_repeats": "yes"}, "erase_repeats must be true or false, not 'yes'"),
+        ({"finish_tool": 1}, "finish_tool must be true or false"),
+    ],
+)
+def test_a_profile_value_of_the_wrong_type_is_refused_when_loaded(override, message):
+    with pytest.raises(ProfileError, match=re.escape(message)):
+        load_profile("qwen-files", override)

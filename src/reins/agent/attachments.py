@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 
+from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 
 # `src/app.py`, tests/test_x.py, ./Makefile.am: a token with an extension or a slash.
 PATH_TOKEN = re.compile(r"(?<![\w/.-])(?:\./)?([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?![\w/-])")
-FENCE_LANGUAGE = {".py": "python", ".js": "javascript", ".ts": "typescript", ".go": "go",
-                  ".rs": "rust", ".java": "java", ".rb": "ruby", ".c": "c", ".h": "c",
-                  ".cpp": "cpp", ".sh": "bash", ".toml": "toml", ".json": "json",
-                  ".md": "markdown", ".yaml": "yaml", ".yml": "yaml"}  # fmt: skip
+# Code languages come from the index's table; these data formats only fence a file here.
+DATA_FORMATS = {".toml": "toml", ".json": "json", ".md": "markdown", ".yaml": "yaml",
+                ".yml": "yaml"}  # fmt: skip
 HEADER = "\n\n# Files named above, as they are now (already read for you; do not read them again)"
 
 
@@ -75,4 +75,6 @@ def block_opener(path: str) -> str:
 
 
 def language_of(path: str) -> str:
-    return FENCE_LANGUAGE.get("." + path.rsplit(".", 1)[-1].lower(), "") if "." in path else ""
+    """The code fence's language tag for `path` ("" when unknown)."""
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return language_for(path) or DATA_FORMATS.get(suffix, "")

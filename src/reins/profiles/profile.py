@@ -95,6 +95,16 @@ def _from_toml(name: str, data: dict[str, Any]) -> Profile:
         raise ProfileError(f"profile {name}: tool_protocol must be one of {PROTOCOLS}")
     if data.get("call_style", "tags") not in ("tags", "fenced", "files"):
         raise ProfileError(f"profile {name}: call_style must be 'tags', 'fenced' or 'files'")
+    for f in fields(Profile):  # a typo in a value must fail here, not mid-session
+        if f.name not in data or not isinstance(f.default, (bool, int)):
+            continue
+        value, wanted = data[f.name], type(f.default)
+        if wanted is bool and not isinstance(value, bool):
+            raise ProfileError(f"profile {name}: {f.name} must be true or false, not {value!r}")
+        if wanted is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ProfileError(
+                f"profile {name}: {f.name} must be a whole number >= 0, not {value!r}"
+            )
     for key in ("match", "tools", "stop"):
         if data.get(key) is not None:
             data[key] = tuple(data[key])

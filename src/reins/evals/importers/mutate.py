@@ -267,12 +267,21 @@ def failing_after(repo: Repo, work: Path, mutation: Mutation, max_failing: int,
     return failing, ""
 
 
+def _env_prefix(repo: Repo) -> str:
+    return "".join(f"PYTHONPATH={p} " for p in repo.python_path[:1])
+
+
+def suite_command(repo: Repo) -> str:
+    """The whole suite, as the agent is told to run it (and a peer is given it)."""
+    return _env_prefix(repo) + repo.command
+
+
 def instruction(repo: Repo, failing: list[str]) -> str:
     shown = "\n".join(f"- `{t}`" for t in failing[:SHOWN_TESTS])
     if len(failing) > SHOWN_TESTS:
         shown += f"\n- … and {len(failing) - SHOWN_TESTS} more"
-    env = "".join(f"PYTHONPATH={p} " for p in repo.python_path[:1])
-    run = f"    {env}{repo.command}"
+    env = _env_prefix(repo)
+    run = f"    {suite_command(repo)}"
     if repo.runner == "pytest":
         picked = " ".join(shlex.quote(t) for t in failing[:SHOWN_TESTS])
         run += f"\n\nor only the failing ones with:\n\n    {env}python3 -m pytest -q {picked}"
@@ -308,7 +317,7 @@ def write_task(repo: Repo, work: Path, dest: Path, mutation: Mutation, failing: 
             "line": mutation.line, "mutation": mutation.kind, "function": mutation.function,
             "seed": seed, "failing_tests": len(failing), "suite_tests": len(repo.passing),
             "runner": repo.runner,
-            "test_cmd": "".join(f"PYTHONPATH={p} " for p in repo.python_path[:1]) + repo.command,
+            "test_cmd": suite_command(repo),
         }  # fmt: skip
         draft.write(instruction(repo, failing), metadata, verify, {mutation.path: original},
                     agent_timeout_s, verifier_timeout_s)  # fmt: skip
