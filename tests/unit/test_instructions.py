@@ -68,3 +68,24 @@ async def test_no_diff_is_computed_when_nobody_is_asked(ctx):
     asked = []
     await ctx.authorize_write("a.py", lambda: asked.append(1) or "diff")
     assert asked == []  # workspace-write: no approval, so no diff work on every edit
+
+
+def test_the_context_names_the_branch_and_changes_even_before_the_first_commit(tmp_path):
+    import subprocess
+
+    repo = tmp_path / "fresh"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "work"], cwd=repo, check=True)
+    (repo / "a.py").write_text("x = 1\n")
+    context = gather_static_context(repo)
+    assert "Git branch: work" in context and "?? a.py" in context
+    assert "not a git repository" not in context
+
+
+def test_branch_names_from_status_headers():
+    from reins.agent.static_context import branch_name
+
+    assert branch_name("## main...origin/main [ahead 1]") == "main"
+    assert branch_name("## feature/x") == "feature/x"
+    assert branch_name("## No commits yet on trunk") == "trunk"
+    assert branch_name("## HEAD (no branch)") == "HEAD (detached)"

@@ -8,7 +8,7 @@ import platform
 import stat
 from pathlib import Path
 
-from reins.sandbox.safe_git import run_git
+from reins.sandbox.safe_git import hardened_overrides, run_git
 
 AGENTS_FILE = "AGENTS.md"
 INSTRUCTION_FILES = (AGENTS_FILE, "CLAUDE.md")  # the first one a folder has is used
@@ -24,18 +24,21 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
         f"Working directory: {repo}",
         f"Date: {(today or dt.date.today()).isoformat()}",
     ]
-    branch = run_git(repo, "rev-parse", "--abbrev-ref", "HEAD")
-    if branch is not None:
-        lines.append(f"Git branch: {branch}")
-        status = (run_git(repo, "status", "--short", "--ignore-submodules=all") or "").splitlines()
-        if status:
-            shown = status[:STATUS_MAX_LINES]
-            if len(status) > STATUS_MAX_LINES:
-                shown.append(f"… {len(status) - STATUS_MAX_LINES} more")
+    overrides = hardened_overrides(repo)
+    # one status call gives the branch too (and, unlike rev-parse, works before any commit)
+    status = run_git(repo, "status", "--porcelain", "--branch", "--ignore-submodules=all",
+                     overrides=overrides)  # fmt: skip
+    if status is not None:
+        header, *changes = status.splitlines() or [""]
+        lines.append(f"Git branch: {branch_name(header)}")
+        if changes:
+            shown = changes[:STATUS_MAX_LINES]
+            if len(changes) > STATUS_MAX_LINES:
+                shown.append(f"… {len(changes) - STATUS_MAX_LINES} more")
             lines.append("Git status:\n" + "\n".join(shown))
         else:
             lines.append("Git status: clean")
-        files = (run_git(repo, "ls-files") or "").splitlines()
+        files = (run_git(repo, "ls-files", overrides=overrides) or "").splitlines()
     else:
         lines.append("Git: not a git repository")
         files = sorted(p.name for p in repo.iterdir() if not p.name.startswith("."))
@@ -48,6 +51,15 @@ def gather_static_context(repo: Path, today: dt.date | None = None) -> str:
         name, text = found
         lines.append(f"\n# Project instructions ({name})\n{text}")
     return "\n".join(lines)
+
+
+def branch_name(header: str) -> str:
+    """The branch from `git status --porcelain --branch`'s first line: "## main...origin/main
+    [ahead 1]", "## No commits yet on main", "## HEAD (no branch)"."""
+    name = header.removeprefix("## ").removeprefix("No commits yet on ")
+    if name.startswith("HEAD (no branch)"):
+        return "HEAD (detached)"
+    return name.split("...", 1)[0].split(" [", 1)[0].strip() or "unknown"
 
 
 def read_instructions(repo: Path, folder: Path) -> tuple[str, str] | None:

@@ -120,7 +120,7 @@ def prepare_workspace(task: Task, workspace: Path) -> None:
     shutil.copytree(task.workspace, workspace, dirs_exist_ok=True, symlinks=True)
     env = {**os.environ, **GIT_ENV}
     for command in (["git", "init", "-q"], ["git", "add", "-A"],
-                    ["git", "commit", "-qm", "task", "--allow-empty"]):  # fmt: skip
+                    ["git", "-c", "maintenance.auto=false", "commit", "-qm", "task", "--allow-empty"]):  # fmt: skip
         subprocess.run(command, cwd=workspace, env=env, capture_output=True, timeout=60)
 
 

@@ -91,22 +91,30 @@ def program_overrides(repo: Path) -> dict[str, str]:
     return found
 
 
+def hardened_overrides(repo: Path) -> dict[str, str]:
+    """Every `-c` override a git call in this repo needs (fixed ones and the repo's own)."""
+    return {**FIXED_OVERRIDES, **program_overrides(repo)}
+
+
 def git_call(repo: Path, *args: str, sandboxed: bool = True, timeout_s: float = TIMEOUT_S,
              errors: str = "replace") -> tuple[int, str, str]:  # fmt: skip
     """(exit code, stdout, stderr) of `git ARGS` in repo; exit code -1 if git could not run
     (or ran past timeout_s). Never runs a program the repository's config names.
     errors="surrogateescape" keeps file names that are not UTF-8 round-trippable."""
-    overrides = {**FIXED_OVERRIDES, **program_overrides(repo)}
+    overrides = hardened_overrides(repo)
     done = _run(_argv(repo, args, overrides), repo, sandboxed, timeout_s, errors)
     if done is None:
         return -1, "", "git could not run"
     return done.returncode, done.stdout, done.stderr
 
 
-def run_git(repo: Path, *args: str, sandboxed: bool = True) -> str | None:
+def run_git(repo: Path, *args: str, sandboxed: bool = True,
+            overrides: dict[str, str] | None = None) -> str | None:  # fmt: skip
     """stdout of `git ARGS` in repo, or None if git failed or is missing. Never runs a
-    program the repository's config names."""
-    overrides = {**FIXED_OVERRIDES, **program_overrides(repo)}
+    program the repository's config names. `overrides` (from `hardened_overrides`) saves
+    reading the repo's config again when one caller runs several commands."""
+    if overrides is None:
+        overrides = hardened_overrides(repo)
     done = _run(_argv(repo, args, overrides), repo, sandboxed)
     if done is None or done.returncode != 0:
         return None
