@@ -76,6 +76,24 @@ def test_oracle_scores_one_and_nop_zero_end_to_end(tmp_path):
     assert "<svg" in page and "<script" not in page and 'src="http' not in page
 
 
+def test_named_rewards_are_compared_too(tmp_path):
+    suite = make_suite(tmp_path / "suite")
+    for task in suite.iterdir():  # partial credit, as the Exercism import's verifier writes
+        (task / "tests/test.sh").write_text(
+            "if grep -q 'a + b' calc.py; then r=1; f=1; else r=0; f=0.25; fi\n"
+            'echo "{\\"reward\\": $r, \\"fraction\\": $f}" > /logs/verifier/reward.json\n'
+        )
+    done = bench(str(suite), "--agent", "oracle", "--agent", "nop", "--json",
+                 "--out", str(tmp_path / "out"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    (named,) = json.loads(done.stdout)["reward_comparisons"]
+    assert (named["a"], named["b"], named["metric"]) == ("oracle", "nop", "fraction")
+    assert (named["a_mean"], named["b_mean"], named["diff"]) == (1.0, 0.25, -0.75)
+    shown = bench(str(suite), "--agent", "oracle", "--agent", "nop", "--no-run",
+                  "--out", str(tmp_path / "out"), cwd=tmp_path)  # fmt: skip
+    assert "named rewards" in shown.stdout and "fraction" in shown.stdout
+
+
 def test_the_agent_never_sees_the_tests(tmp_path):
     peek = "ls /tests > seen.txt 2>&1; ls -a >> seen.txt; " + SOLVE
     suite = make_suite(tmp_path / "suite", n=1, solve=peek)

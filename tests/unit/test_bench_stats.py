@@ -19,11 +19,13 @@ from reins.evals.stats import (
     Comparison,
     VariantSummary,
     clustered_mean_ci,
+    compare_rewards,
     minimum_detectable_difference,
     paired_comparison,
     pass_at_k,
     pass_hat_k,
     pass_rate_ci,
+    reward_names,
     suite_pass_at_k,
     suite_pass_hat_k,
     summarize,
@@ -693,3 +695,48 @@ def test_summarize_passes_the_method_and_seed_on():
     _, (first,) = summarize(a_trials + b_trials, method="bootstrap", seed=4)
     _, (again,) = summarize(a_trials + b_trials, method="bootstrap", seed=4)
     assert first.method == "bootstrap" and first == again
+
+
+# --- named rewards (partial credit) ------------------------------------------------------
+
+
+def with_fraction(variant, fractions, errors=()):
+    return [
+        trial(f"t{i}", variant, passed=f == 1.0, rewards={"reward": float(f == 1.0), "fraction": f},
+              error="crashed" if i in errors else None)
+        for i, f in enumerate(fractions)
+    ]  # fmt: skip
+
+
+def test_a_named_reward_is_compared_with_the_paired_t_over_task_means():
+    a_f, b_f = [0.0, 0.2, 0.1, 0.5, 0.0, 0.3], [0.4, 0.2, 0.6, 0.9, 0.1, 0.3]
+    c = paired_comparison(with_fraction("a", a_f), with_fraction("b", b_f), metric="fraction")
+    expected = sps.ttest_rel(b_f, a_f)
+    interval = expected.confidence_interval(0.95)
+    assert c.metric == "fraction" and c.method == "paired-t" and c.n_tasks == 6
+    assert c.diff == pytest.approx(np.mean(b_f) - np.mean(a_f), **APPROX)
+    assert c.p_value == pytest.approx(expected.pvalue, **APPROX)
+    assert (c.ci_low, c.ci_high) == pytest.approx((interval.low, interval.high), **APPROX)
+    assert math.isnan(c.min_detectable)  # the power line is about pass rates
+    # no arm passed a task, so pass/fail cannot tell them apart; partial credit can
+    assert paired_comparison(with_fraction("a", a_f), with_fraction("b", b_f)).diff == 0
+
+
+def test_an_errored_trial_or_a_missing_reward_counts_zero():
+    a = with_fraction("a", [0.5, 0.5, 0.5])
+    b = with_fraction("b", [0.5, 0.5, 0.5], errors={0})
+    b[1].rewards = {"reward": 0.0}  # this verifier wrote no fraction
+    c = paired_comparison(a, b, metric="fraction")
+    assert c.b_rate == pytest.approx(0.5 / 3) and c.a_rate == pytest.approx(0.5)
+
+
+def test_compare_rewards_covers_every_named_reward_and_arm():
+    trials = [*with_fraction("a", [0.1, 0.2]), *with_fraction("b", [0.3, 0.2]),
+              *with_fraction("c", [0.0, 0.0])]  # fmt: skip
+    trials[0].rewards["flaky"] = True  # a flag, not a reward
+    assert reward_names(trials) == ["fraction"]
+    found = compare_rewards(trials, "a")
+    assert [(c.a, c.b, c.metric) for c in found] == [("a", "b", "fraction"), ("a", "c", "fraction")]
+    assert found[0].diff == pytest.approx(0.1) and found[1].diff == pytest.approx(-0.15)
+    with pytest.raises(ValueError, match="baseline"):
+        compare_rewards(trials, "z")

@@ -16,17 +16,33 @@ def summarize_arms(results: list[TrialResult], arms: list[str]):
     """(summaries in arm order, comparisons against the first arm, the power line)."""
     from reins.evals.stats import summarize
 
-    present = [a for a in arms if any(r.variant == a for r in results)]
+    present = _present(results, arms)
     if not present:
         return [], [], ""
-    ordered = sorted(
-        results, key=lambda r: present.index(r.variant) if r.variant in present else 99
-    )
-    summaries, comparisons = summarize(ordered, baseline=present[0])
+    summaries, comparisons = summarize(_ordered(results, present), baseline=present[0])
     by_name = {s.name: s for s in summaries}
     summaries = [by_name[a] for a in present if a in by_name]
     power = _power_line(comparisons)
     return summaries, comparisons, power
+
+
+def reward_comparisons(results: list[TrialResult], arms: list[str]):
+    """Each arm against the first on every named reward the verifier wrote (e.g. the
+    fraction of tests passed), with the paired t."""
+    from reins.evals.stats import compare_rewards
+
+    present = _present(results, arms)
+    if len(present) < 2:
+        return []
+    return compare_rewards(_ordered(results, present), present[0])
+
+
+def _present(results: list[TrialResult], arms: list[str]) -> list[str]:
+    return [a for a in arms if any(r.variant == a for r in results)]
+
+
+def _ordered(results: list[TrialResult], present: list[str]) -> list[TrialResult]:
+    return sorted(results, key=lambda r: present.index(r.variant) if r.variant in present else 99)
 
 
 def _power_line(comparisons) -> str:
@@ -72,19 +88,25 @@ def variant_rows(summaries) -> tuple[list[str], list[list[str]]]:
 
 
 def comparison_rows(comparisons) -> tuple[list[str], list[list[str]]]:
-    headers = ["arm", "vs", "tasks", "difference", "95% CI", "p", "method"]
-    rows = [
-        [
+    """Pass-rate differences in points; a named reward's (metric column) as a mean."""
+    named = any(c.metric != "passed" for c in comparisons)
+    headers = ["arm", "vs", *(["metric"] if named else []), "tasks", "difference", "95% CI",
+               "p", "method"]  # fmt: skip
+    rows = []
+    for c in comparisons:
+        scale, unit = (100, " pts") if c.metric == "passed" else (1, "")
+        digits = 1 if c.metric == "passed" else 3
+        rows.append([
             c.b,
             c.a,
+            *([c.metric] if named else []),
             str(c.n_tasks),
-            f"{c.diff * 100:+.1f} pts" if math.isfinite(c.diff) else "–",
-            f"{c.ci_low * 100:+.1f} – {c.ci_high * 100:+.1f}" if math.isfinite(c.ci_low) else "–",
+            f"{c.diff * scale:+.{digits}f}{unit}" if math.isfinite(c.diff) else "–",
+            f"{c.ci_low * scale:+.{digits}f} – {c.ci_high * scale:+.{digits}f}"
+            if math.isfinite(c.ci_low) else "–",
             _num(c.p_value, 3),
             c.method,
-        ]  # fmt: skip
-        for c in comparisons
-    ]
+        ])  # fmt: skip
     return headers, rows
 
 
@@ -103,6 +125,13 @@ def bench_table(results: list[TrialResult], arms, console: Console) -> None:
             table.add_row(*row)
         console.print(table)
         console.print(f"[dim]{power}[/dim]")
+    named = reward_comparisons(results, [a.name for a in arms])
+    if named:
+        headers, rows = comparison_rows(named)
+        table = Table(*headers, title="paired on the verifier's named rewards (mean per task)")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
     if skipped:
         reasons = sorted({r.skipped for r in results if r.skipped})
         console.print(f"[yellow]{skipped} trials skipped: {'; '.join(reasons)}[/yellow]")
@@ -122,19 +151,10 @@ def bench_json(results: list[TrialResult], arms) -> dict[str, Any]:
         })  # fmt: skip
     return {
         "variants": variants,
-        "comparisons": [
-            {
-                "a": c.a,
-                "b": c.b,
-                "diff": d["diff"],
-                "ci_low": d["ci_low"],
-                "ci_high": d["ci_high"],
-                "p_value": d["p_value"],
-                "method": c.method,
-                "n_tasks": c.n_tasks,
-                "min_detectable": d["min_detectable"],
-            }  # fmt: skip
-            for c, d in ((c, c.to_dict()) for c in comparisons)
+        "comparisons": [_comparison_json(c) for c in comparisons],
+        # the same, on each named reward (reward.json) besides `reward`: `metric` names it
+        "reward_comparisons": [
+            _comparison_json(c) for c in reward_comparisons(results, [a.name for a in arms])
         ],
         "power": power,
         "trials": [
@@ -153,3 +173,13 @@ def bench_json(results: list[TrialResult], arms) -> dict[str, Any]:
             for r in results
         ],
     }
+
+
+def _comparison_json(c) -> dict[str, Any]:
+    d = c.to_dict()
+    return {
+        "a": c.a, "b": c.b, "metric": c.metric, "a_mean": d["a_rate"], "b_mean": d["b_rate"],
+        "diff": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+        "p_value": d["p_value"], "method": c.method, "n_tasks": c.n_tasks,
+        "min_detectable": d["min_detectable"],
+    }  # fmt: skip

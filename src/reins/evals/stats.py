@@ -247,6 +247,13 @@ def _reward(trial: TrialResult) -> float:
     return 0.0 if trial.error else float(trial.reward)
 
 
+def _named_reward(name: str):
+    def value(trial: TrialResult) -> float:
+        return 0.0 if trial.error else float(trial.rewards.get(name, 0.0))
+
+    return value
+
+
 def _by_task(trials: Iterable[TrialResult], value=_outcome) -> dict[str, list[float]]:
     """Each task's values over its counted trials, in order of first appearance."""
     grouped: dict[str, list[float]] = defaultdict(list)
@@ -296,6 +303,7 @@ class Comparison:
     only_a: int = 0  # tasks a ran and b did not (left out of the comparison)
     only_b: int = 0
     min_detectable: float = NAN  # minimum_detectable_difference for this suite
+    metric: str = "passed"  # or a named reward (reward.json), compared as a mean per task
 
     def to_dict(self) -> dict[str, Any]:
         return _finite_or_none(asdict(self))
@@ -418,9 +426,15 @@ def paired_comparison(
     method: Method = "auto",
     n_resamples: int = 9999,
     seed: int = 0,
+    metric: str = "passed",
 ) -> Comparison:
     """Variant b against the baseline a, paired on the tasks both ran (each task's pass
     outcome, errors as failures; tasks only one side ran are counted, not compared).
+
+    metric: "passed", or the name of a reward the verifier writes besides `reward` (e.g.
+    `fraction`, the share of tests passed), compared as each task's mean with the paired
+    t (errors and trials without it count 0): partial credit tells arms apart long before
+    pass rates do when few tasks pass.
 
     method "auto": at one epoch on tasks with no shared clusters, the exact McNemar test
     (statsmodels) with Newcombe's paired interval; otherwise the paired t over per-task
@@ -431,14 +445,17 @@ def paired_comparison(
     `minimum_detectable_difference` for these tasks, epochs and a's rate, at
     alpha = 1 - confidence and power 0.8."""
     _check_confidence(confidence)
-    a_by, b_by = _by_task(a_trials), _by_task(b_trials)
+    value = _outcome if metric == "passed" else _named_reward(metric)
+    a_by, b_by = _by_task(a_trials, value), _by_task(b_trials, value)
     tasks = [task for task in a_by if task in b_by]
     shared = dict(
         a=a_trials[0].variant if a_trials else "a",
         b=b_trials[0].variant if b_trials else "b",
-        n_tasks=len(tasks), confidence=confidence,
+        n_tasks=len(tasks), confidence=confidence, metric=metric,
         only_a=len(a_by.keys() - b_by.keys()), only_b=len(b_by.keys() - a_by.keys()),
     )  # fmt: skip
+    if metric != "passed" and method in ("auto", "mcnemar"):
+        method = "t"  # McNemar is for pass/fail
     if not tasks:
         return Comparison(
             **shared, epochs=0, a_rate=NAN, b_rate=NAN, diff=NAN, ci_low=NAN, ci_high=NAN,
@@ -457,7 +474,10 @@ def paired_comparison(
         **shared, epochs=epochs, a_rate=a_rate, b_rate=b_rate, diff=b_rate - a_rate,
         ci_low=low, ci_high=high, p_value=p_value, method=used,
         a_better=int(np.sum(a_means > b_means)), b_better=int(np.sum(b_means > a_means)),
-        min_detectable=minimum_detectable_difference(len(tasks), epochs, a_rate, 1 - confidence),
+        min_detectable=(
+            minimum_detectable_difference(len(tasks), epochs, a_rate, 1 - confidence)
+            if metric == "passed" else NAN
+        ),
     )  # fmt: skip
 
 
@@ -596,3 +616,30 @@ def summarize(
         if name != first
     ]
     return summaries, comparisons
+
+
+def reward_names(trials: Iterable[TrialResult]) -> list[str]:
+    """The named rewards the verifier wrote besides `reward`, in order of first sight."""
+    names: dict[str, None] = {}
+    for trial in trials:
+        for name, value in (trial.rewards or {}).items():
+            if name != "reward" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                names.setdefault(name)
+    return list(names)
+
+
+def compare_rewards(
+    trials: Sequence[TrialResult], baseline: str, confidence: float = 0.95, *, seed: int = 0
+) -> list[Comparison]:
+    """Every other variant against `baseline` on each named reward (`reward_names`)."""
+    by_variant: dict[str, list[TrialResult]] = defaultdict(list)
+    for trial in trials:
+        by_variant[trial.variant].append(trial)
+    if baseline not in by_variant:
+        raise ValueError(f"no trials of the baseline variant {baseline!r}")
+    return [
+        paired_comparison(by_variant[baseline], group, confidence, seed=seed, metric=name)
+        for name in reward_names(trials)
+        for variant, group in by_variant.items()
+        if variant != baseline
+    ]
