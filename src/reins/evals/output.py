@@ -113,28 +113,25 @@ def comparison_rows(comparisons) -> tuple[list[str], list[list[str]]]:
 def bench_table(results: list[TrialResult], arms, console: Console) -> None:
     summaries, comparisons, power = summarize_arms(results, [a.name for a in arms])
     skipped = sum(1 for r in results if r.skipped)
-    headers, rows = variant_rows(summaries)
-    table = Table(*headers, title="reins bench")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    _print_table(console, "reins bench", *variant_rows(summaries))
     if comparisons:
-        headers, rows = comparison_rows(comparisons)
-        table = Table(*headers, title="paired, per task, against the first arm")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        _print_table(console, "paired, per task, against the first arm",
+                     *comparison_rows(comparisons))  # fmt: skip
         console.print(f"[dim]{power}[/dim]")
     named = reward_comparisons(results, [a.name for a in arms])
     if named:
-        headers, rows = comparison_rows(named)
-        table = Table(*headers, title="paired on the verifier's named rewards (mean per task)")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        _print_table(console, "paired on the verifier's named rewards (mean per task)",
+                     *comparison_rows(named))  # fmt: skip
     if skipped:
         reasons = sorted({r.skipped for r in results if r.skipped})
         console.print(f"[yellow]{skipped} trials skipped: {'; '.join(reasons)}[/yellow]")
+
+
+def _print_table(console: Console, title: str, headers: list[str], rows: list[list[str]]) -> None:
+    table = Table(*headers, title=title)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def bench_json(results: list[TrialResult], arms) -> dict[str, Any]:
