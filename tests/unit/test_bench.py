@@ -84,8 +84,10 @@ def test_named_rewards_are_compared_too(tmp_path):
             'echo "{\\"reward\\": $r, \\"fraction\\": $f}" > /logs/verifier/reward.json\n'
         )
     done = bench(str(suite), "--agent", "oracle", "--agent", "nop", "--json",
-                 "--out", str(tmp_path / "out"), cwd=tmp_path)  # fmt: skip
+                 "--out", str(tmp_path / "out"), "--report", str(tmp_path / "r.html"),
+                 cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "named rewards" in (tmp_path / "r.html").read_text()
     (named,) = json.loads(done.stdout)["reward_comparisons"]
     assert (named["a"], named["b"], named["metric"]) == ("oracle", "nop", "fraction")
     assert (named["a_mean"], named["b_mean"], named["diff"]) == (1.0, 0.25, -0.75)

@@ -96,7 +96,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def write_report(path: Path, results: list[TrialResult], arms, title: str) -> Path:
-    from reins.evals.output import comparison_rows, summarize_arms, variant_rows
+    from reins.evals.output import (
+        comparison_rows,
+        reward_comparisons,
+        summarize_arms,
+        variant_rows,
+    )
 
     names = [a.name for a in arms]
     summaries, comparisons, power = summarize_arms(results, names)
@@ -113,6 +118,10 @@ def write_report(path: Path, results: list[TrialResult], arms, title: str) -> Pa
                   _table(*comparison_rows(comparisons))]  # fmt: skip
         if power:
             parts.append(f"<p class='note'>{html.escape(power)}</p>")
+    named = reward_comparisons(results, names)
+    if named:
+        parts += ["<h2>On the verifier's named rewards (paired t, mean per task)</h2>",
+                  _table(*comparison_rows(named))]  # fmt: skip
     parts += [
         "<h2>Task × arm (mean reward)</h2>",
         _matrix(results, names),
