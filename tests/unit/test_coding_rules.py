@@ -210,12 +210,14 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
     hook.on_start(turn)
     hook.before_model(turn, request)
     assert request.prefill == "src/util.py\n```python\n"
-    for attached, steps in (
-        ({"src/util.py": 10, "src/app.py": 60}, 0),  # two files: no
-        ({"src/util.py": 500}, 0),  # too large
-        ({"src/util.py": 10}, 1),
-    ):  # not the first step
-        turn = Turn(session, "x", 1, 0.0, steps=steps, attached=attached)
+    for request_text, attached, steps in (
+        ("fix it", {"src/util.py": 10, "src/app.py": 60}, 0),  # two files: no
+        ("fix it", {"src/util.py": 500}, 0),  # too large
+        ("fix it", {"src/util.py": 10}, 1),  # not the first step
+        ("What is VALUE in src/util.py?", {"src/util.py": 10}, 0),  # a question: no rewrite
+        ("In src/util.py, is VALUE ever 3? Check.", {"src/util.py": 10}, 0),
+    ):
+        turn = Turn(session, request_text, 1, 0.0, steps=steps, attached=attached)
         request = ModelRequest([])
         hook.on_start(turn)
         hook.before_model(turn, request)
@@ -243,6 +245,19 @@ async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tm
     assert (outcome.status, outcome.steps, outcome.final_message) == (
         "completed", 1, "wrote src/util.py",
     )  # fmt: skip
+
+
+def test_questions_are_told_from_requests():
+    from reins.agent.coding_rules import is_question
+
+    for question in ("What is SECRET in config.py? Read it, then finish with the value.",
+                     "explain how util.py works", "Why does test_x fail? Fix it.",
+                     "  **Where** is VALUE set in util.py"):  # fmt: skip
+        assert is_question(question), question
+    for request in ("# Instructions\n\nWrite your solution in leap.py. Is 1900 a leap year? No.",
+                    "set VALUE in src/util.py to 2", "Implement double in util.py.",
+                    "fill in src/util.py", "# List Ops\n\n## Instructions\n\nImplement them."):  # fmt: skip
+        assert not is_question(request), request
 
 
 def test_shortfall_names_stub_functions_and_syntax_errors():

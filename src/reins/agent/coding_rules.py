@@ -7,10 +7,10 @@
 - VerifyFinish (`verify_finish`): `finish` right after a failing command, or after changes
   that were never run when the request names a test command, is answered with what is
   wrong and the turn goes on (at most MAX_FINISH_PUSHBACKS times a turn).
-- WriteFirst (`write_first_kb`, files call style): a request that names exactly one small
-  file (a stub to fill in, a short module to change) gets its first reply started as that
-  file's block, so the model writes the new version at once, as it would for aider, instead
-  of wandering through tools first. A written file that does not parse or still has stub
+- WriteFirst (`write_first_kb`, files call style): a request (not a question) that names
+  exactly one small file (a stub to fill in, a short module to change) gets its first reply
+  started as that file's block, so the model writes the new version at once, as for aider,
+  instead of wandering through tools first. A written file that does not parse or still has stub
   functions is asked for once more. With `test_after_write` and a test command in the
   request, reins runs it after each write and shows the result: passing ends the turn,
   failing starts the next reply as the file's block again (a few rounds: aider's
@@ -41,6 +41,23 @@ TEST_COMMAND = re.compile(
     r"\b(pytest|python3? -m (?:pytest|unittest)|npm (?:run )?test|cargo test|go test|"
     r"make (?:test|check)|tox|nox|jest|mvn test|gradle test)\b"
 )
+
+
+# A question about code, not a request to change it: its first reply is not started as the
+# named file's block ("What is X in config.py?" must not rewrite config.py).
+QUESTION = re.compile(
+    r"^\W*(what|why|how|where|which|who|when|whose|does|do|is|are|can|could|should|would"
+    r"|explain|describe|summari[sz]e)\b",
+    re.IGNORECASE,
+)
+FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)", re.MULTILINE)  # "a.py" goes on
+
+
+def is_question(request: str) -> bool:
+    """The request's first sentence (past markdown headings) asks rather than tells."""
+    prose = [ln for ln in request.strip().splitlines() if ln.strip() and not ln.startswith("#")]
+    first = FIRST_SENTENCE.match(prose[0].strip()) if prose else None
+    return bool(first) and (bool(QUESTION.match(first.group())) or first.group().endswith("?"))
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -164,7 +181,7 @@ class WriteFirst(Hook):
         if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
             request.prefill = block_opener(self.path or "")
-        elif turn.steps == 0:
+        elif turn.steps == 0 and not is_question(turn.request):
             targets = [(p, n) for p, n in turn.attached.items() if not TEST_FILE.search(p)]
             if len(targets) == 1 and targets[0][1] <= self.max_bytes:
                 self.path = targets[0][0]
