@@ -75,6 +75,21 @@ async def test_cancelling_generation_stops_quickly_and_frees_the_model(smollm):
     assert time.perf_counter() - start < 10 and reply.usage.output_tokens <= 8
 
 
+async def test_a_resample_draws_a_new_reply_and_a_plain_call_repeats(smollm):
+    """A hook's resample (a call with its own temperature) must not redraw the reply it is
+    replacing: every call is seeded, so it gets a seed of its own."""
+    history = [Message("user", "Write one line of a poem about the sea.")]
+    smollm.temperature = 1.0
+    try:
+        plain = [(await collect(smollm.stream(history))).message.content for _ in range(2)]
+        hot = [(await collect(smollm.stream(history, temperature=1.0))).message.content
+               for _ in range(3)]  # fmt: skip
+    finally:
+        smollm.temperature = 0.0
+    assert plain[0] == plain[1]  # a run is repeatable
+    assert len(set(hot)) > 1
+
+
 def test_context_overflow_is_a_clear_provider_error(smollm):
     from reins.models.client import ProviderError
 

@@ -129,9 +129,24 @@ async def test_a_repeated_failure_is_erased_with_its_error_in_the_hint(repo, sto
     session = open_scripted(repo, store, tmp_path, [bad, bad, {"content": "gave up"}],
                             profiles={"default": {"erase_repeats": True}})  # fmt: skip
     seen = watched(session)
+    temperatures = []
+
+    class Temperature(Hook):
+        def before_model(self, turn, request):
+            temperatures.append(request.temperature)
+
+    session.hooks.append(Temperature())
     await session.run("edit")
     hint = seen.requests[-1][-1]
     assert hint[0] == "user" and hint[1].startswith("Your last edit_file call failed the same way")
+    assert temperatures == [None, None, 0.8]  # the failure's repeat is resampled hotter
+    read = call("read_file", path="src/util.py")
+    again = open_scripted(repo, store, tmp_path, [read, read, {"content": "done"}],
+                          profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    temperatures.clear()
+    again.hooks.append(Temperature())
+    await again.run("read it")
+    assert temperatures == [None, None, None]  # a repeated read: the hint is enough
 
 
 async def test_erasing_is_bounded_per_turn(repo, store, tmp_path):

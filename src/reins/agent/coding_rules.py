@@ -2,8 +2,8 @@
 
 - EraseRepeats (`erase_repeats`): a call that repeats an earlier one with the same result
   (a re-read of an unchanged file, the same failing edit) is taken out of the context and
-  the model is asked again with a one-line hint, instead of stacking copies the model then
-  imitates. The session log keeps the erased exchange.
+  the model is asked again with a one-line hint (after a failure, at a higher temperature),
+  instead of stacking copies the model then imitates. The session log keeps the erased exchange.
 - VerifyFinish (`verify_finish`): `finish` right after a failing command, or after changes
   that were never run when the request names a test command, is answered with what is
   wrong and the turn goes on (at most MAX_FINISH_PUSHBACKS times a turn).
@@ -66,22 +66,32 @@ def _first_line(text: str, limit: int = 200) -> str:
 
 
 class EraseRepeats(Hook):
+    HOT = 0.8  # a repeated failure is resampled at this temperature: at a low one, the
+    # same context gives the same failing call again (seen: a blind edit_file four times)
+
     def on_start(self, turn: Turn) -> None:
         self.results: dict[str, int] = {}  # call signature -> hash of its last result
         self.erased = 0
+        self.hot = False
+
+    def before_model(self, turn: Turn, request: ModelRequest) -> None:
+        if self.hot:
+            self.hot = False
+            request.temperature = self.HOT
 
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
         hint = None
         for item in executed:
             sig, result = signature(item), hash((item.result.kind, item.result.output))
             if self.results.get(sig) == result and hint is None:
-                hint = self._hint(item)
+                hint, failed = self._hint(item), not item.result.ok
             if _changes_files(item):
                 # files may have changed: what was read or run before is not repeated now
                 self.results.clear()
             self.results[sig] = result
         if hint is not None and self.erased < MAX_ERASES:
             self.erased += 1
+            self.hot = failed
             turn.notice("the model repeated a call with the same result; asking again")
             plan.erase = hint
 

@@ -41,6 +41,7 @@ class LocalLlamaClient:
         self.max_output_tokens = max_output_tokens or 2048
         self.temperature = 0.2 if temperature is None else temperature
         self.seed = seed
+        self._resamples = 0
         self.n_threads = n_threads or os.cpu_count() or 2
         self.extra_stop = list(extra_stop or [])
         self._llm: Any = None
@@ -123,6 +124,7 @@ class LocalLlamaClient:
                 queue,
                 stop_flag,
                 self.temperature if temperature is None else temperature,
+                self._seed_for(temperature),
             ),
             daemon=True,
         )
@@ -149,7 +151,17 @@ class LocalLlamaClient:
         usage = Usage(len(tokens), n_out, cached_input_tokens=max(0, cached))
         yield ReplyDone(ModelReply(message, usage, self.model, finish, stats))
 
-    def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag, temperature) -> None:
+    def _seed_for(self, temperature: float | None) -> int:
+        """The profile's calls all use the client's seed (a run is repeatable). A call that
+        sets its own temperature is a resample of a reply that went wrong: with the same seed
+        it would draw the same reply again from the same prompt, so each gets a new one."""
+        if temperature is None:
+            return self.seed
+        self._resamples += 1
+        return self.seed + self._resamples
+
+    def _generate(self, tokens, stops, max_tokens, loop, queue, stop_flag, temperature,
+                  seed) -> None:  # fmt: skip
         def emit(kind: str, value: Any) -> None:
             try:
                 loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
@@ -170,7 +182,7 @@ class LocalLlamaClient:
                     prompt=tokens,
                     max_tokens=max_tokens,
                     temperature=temperature,
-                    seed=self.seed,  # per call: the shared model's sampler has no memory
+                    seed=seed,  # per call: the shared model's sampler has no memory
                     stop=stops,
                     stream=True,
                 )
