@@ -50,7 +50,7 @@ QUESTION = re.compile(
     r"|explain|describe|summari[sz]e)\b",
     re.IGNORECASE,
 )
-FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)", re.MULTILINE)  # "a.py" goes on
+FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)")  # of one line; "a.py" goes on
 
 
 def is_question(request: str) -> bool:
@@ -80,7 +80,7 @@ class EraseRepeats(Hook):
             request.temperature = self.HOT
 
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        hint = None
+        hint, failed = None, False
         for item in executed:
             sig, result = signature(item), hash((item.result.kind, item.result.output))
             if self.results.get(sig) == result and hint is None:

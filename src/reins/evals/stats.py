@@ -593,6 +593,18 @@ def variant_summary(trials: Sequence[TrialResult], confidence: float = 0.95) -> 
     )  # fmt: skip
 
 
+def _by_variant(
+    trials: Iterable[TrialResult], baseline: str | None
+) -> dict[str, list[TrialResult]]:
+    """Trials by variant, in order of first appearance; the baseline must be one of them."""
+    by_variant: dict[str, list[TrialResult]] = defaultdict(list)
+    for trial in trials:
+        by_variant[trial.variant].append(trial)
+    if baseline is not None and baseline not in by_variant:
+        raise ValueError(f"no trials of the baseline variant {baseline!r}")
+    return by_variant
+
+
 def summarize(
     trials: Sequence[TrialResult],
     confidence: float = 0.95,
@@ -603,11 +615,7 @@ def summarize(
 ) -> tuple[list[VariantSummary], list[Comparison]]:
     """Every variant's summary, in order of first appearance, and every other variant
     compared with the baseline (`baseline`, or the first variant)."""
-    by_variant: dict[str, list[TrialResult]] = defaultdict(list)
-    for trial in trials:
-        by_variant[trial.variant].append(trial)
-    if baseline is not None and baseline not in by_variant:
-        raise ValueError(f"no trials of the baseline variant {baseline!r}")
+    by_variant = _by_variant(trials, baseline)
     summaries = [variant_summary(group, confidence) for group in by_variant.values()]
     first = baseline if baseline is not None else next(iter(by_variant), None)
     comparisons = [
@@ -632,11 +640,7 @@ def compare_rewards(
     trials: Sequence[TrialResult], baseline: str, confidence: float = 0.95, *, seed: int = 0
 ) -> list[Comparison]:
     """Every other variant against `baseline` on each named reward (`reward_names`)."""
-    by_variant: dict[str, list[TrialResult]] = defaultdict(list)
-    for trial in trials:
-        by_variant[trial.variant].append(trial)
-    if baseline not in by_variant:
-        raise ValueError(f"no trials of the baseline variant {baseline!r}")
+    by_variant = _by_variant(trials, baseline)
     return [
         paired_comparison(by_variant[baseline], group, confidence, seed=seed, metric=name)
         for name in reward_names(trials)
