@@ -398,3 +398,80 @@ async def test_an_async_after_tools_hook_runs_within_the_deadline_and_keeps_real
     assert outcome.status == "budget" and outcome.wall_s < 2
     result = [m for m in load_history(store, outcome.session_id) if m.role == "tool"][0]
     assert "VALUE = 1" in result.content  # the call did finish: its result is kept, not "Timeout"
+
+
+# --- the tests run before the first step ---------------------------------------------------
+
+
+class Prefills(Hook):
+    def __init__(self):
+        self.prefills = []
+
+    def before_model(self, turn, request):
+        self.prefills.append(request.prefill)
+
+
+async def test_a_request_that_gives_a_test_command_but_no_file_starts_from_the_failure(
+    repo, store, tmp_path
+):
+    # the demo's shape: "the tests fail, run X, fix the bug" names no file; reins runs X
+    # first and attaches the code file its traceback points at, so the first reply is the fix
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    (repo / "src/util.py").write_text("def double(x):\n    return x + 2\n")
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [right], profile="qwen-files")
+    seen, prefills = watched(session), Prefills()
+    session.hooks.append(prefills)
+    request = "The tests fail (run them with `cd src && python3 -m unittest -q`). Fix the bug."
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 1)
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
+    first = seen.requests[0]
+    assert [role for role, _ in first[-2:]] == ["user", "user"] and first[-2][1] == request
+    ran = first[-1][1]
+    assert ran.startswith(
+        "[reins ran `cd src && python3 -m unittest -q` before your first step: exit code 1]"
+    )
+    assert 'File "src/test_util.py", line 7' in ran  # the workspace path taken off
+    # an assertion's traceback names only the test: the module it imports comes first
+    attached = ran.split("# Files the output names")[1]
+    assert attached.index("## src/util.py\n```python\ndef double(x):\n    return x + 2\n```") < (
+        attached.index("## src/test_util.py")
+    )
+    assert prefills.prefills == ["src/util.py\n```python\n"]
+    # the log keeps the request as written and the test run as a message of its own
+    assert store.turns(outcome.session_id)[0]["request"] == request
+    assert ran in [m.content for m in load_history(store, outcome.session_id)]
+
+
+async def test_the_tests_run_first_only_where_the_profile_says_and_a_command_is_given(
+    repo, store, tmp_path
+):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    for profile, request in (
+        ("qwen", "The tests fail (run them with `cd src && python3 -m unittest -q`)."),
+        ("qwen-files", "The tests fail. Fix the bug."),
+    ):
+        session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile=profile)
+        seen = watched(session)
+        await session.run(request)
+        assert not any("[reins ran" in text for _, text in seen.requests[0])
+
+
+async def test_the_modules_a_test_file_imports_are_found_beside_it_and_at_the_root(repo, ctx):
+    from reins.agent.preflight import imported_modules
+
+    (repo / "pkg").mkdir()
+    (repo / "pkg/__init__.py").write_text("")
+    (repo / "pkg/core.py").write_text("X = 1\n")
+    (repo / "src/helpers.py").write_text("Y = 2\n")
+    (repo / "src/test_x.py").write_text(
+        "import os\nimport pkg.core\nfrom helpers import Y\nfrom . import util\n"
+        "from missing import z\nimport test_x\n"
+    )
+    assert imported_modules("src/test_x.py", ctx) == [
+        "pkg/core.py", "src/helpers.py", "src/util.py",
+    ]  # fmt: skip
+    (repo / "src/test_bad.py").write_text("def broken(:\n")
+    assert imported_modules("src/test_bad.py", ctx) == []
+    assert imported_modules("src/test_x.js", ctx) == []

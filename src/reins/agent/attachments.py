@@ -39,12 +39,25 @@ def attach_files(
 ) -> tuple[str, dict[str, int]]:
     """`request` with the text files it names appended, at most `budget_bytes` in all, and
     the attached paths with their sizes; `tests=False` leaves test files out (said so)."""
+    return attach_paths(request, mentioned_paths(request), ctx, budget_bytes, tests)
+
+
+def attach_paths(
+    text: str,
+    paths: list[str],
+    ctx: ToolContext,
+    budget_bytes: int,
+    tests: bool = True,
+    header: str = HEADER,
+) -> tuple[str, dict[str, int]]:
+    """`text` with those of `paths` that are text files of the workspace appended under
+    `header` (as attach_files does), and the attached paths with their sizes."""
     attached: dict[str, int] = {}
     sections: list[str] = []
     skipped: list[str] = []
     left_out: list[str] = []
     left = budget_bytes
-    for path in mentioned_paths(request):
+    for path in paths:
         try:
             if not ctx.workspace.is_file(path):
                 continue
@@ -58,19 +71,19 @@ def attach_files(
             skipped.append(path)
             continue
         try:
-            text = got.data.decode("utf-8")
+            content = got.data.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
+        if "\x00" in content:
             continue
         ctx.tracker.saw(got.path, got.data)  # edits check staleness against what was shown
         left -= got.size
         attached[path] = got.size
-        fence = "````" if "```" in text else "```"
-        sections.append(f"## {path}\n{fence}{language_of(path)}\n{text.rstrip()}\n{fence}")
+        fence = "````" if "```" in content else "```"
+        sections.append(f"## {path}\n{fence}{language_of(path)}\n{content.rstrip()}\n{fence}")
     if not sections and not skipped and not left_out:
-        return request, attached
-    out = request + HEADER + "\n\n" + "\n\n".join(sections)
+        return text, attached
+    out = text + header + "\n\n" + "\n\n".join(sections)
     if skipped:
         out += f"\n\n(Not attached, too large: {', '.join(skipped)}; read what you need.)"
     if left_out:

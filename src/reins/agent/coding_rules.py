@@ -28,6 +28,7 @@ import re
 from reins.agent.attachments import TEST_FILE, block_opener
 from reins.agent.doom_loop import signature
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
+from reins.tools.context import ToolContext
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import NO_CHANGE
@@ -239,13 +240,16 @@ class WriteFirst(Hook):
             )
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
-        ctx = turn.session.executor.ctx
-        result = await ctx.sandbox.exec(
-            self.command, str(ctx.workspace.root), ctx.command_timeout_s
-        )
-        if result.timed_out:
-            return -1, f"killed after {ctx.command_timeout_s:g} s\n{result.output}"
-        return result.exit_code, result.output
+        return await run_test_command(turn.session.executor.ctx, self.command or "")
+
+
+async def run_test_command(ctx: ToolContext, command: str) -> tuple[int, str]:
+    """Run `command` in the workspace, in the sandbox: its exit code (-1: killed at the
+    command time-out) and output."""
+    result = await ctx.sandbox.exec(command, str(ctx.workspace.root), ctx.command_timeout_s)
+    if result.timed_out:
+        return -1, f"killed after {ctx.command_timeout_s:g} s\n{result.output}"
+    return result.exit_code, result.output
 
 
 def excerpt(output: str, head: int = 1400, tail: int = 500) -> str:

@@ -47,6 +47,7 @@ class Turn:
     tool_calls: int = 0
     usage: Usage = field(default_factory=Usage)
     attached: dict[str, int] = field(default_factory=dict)  # files attached to the request
+    pending_tests: str | None = None  # a test command to run before the first model call
 
     def notice(self, text: str) -> None:
         """Tell the person (a front end shows it; the log does not keep it)."""

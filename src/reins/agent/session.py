@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reins.agent.attachments import attach_files
+from reins.agent.coding_rules import test_command
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -38,6 +39,7 @@ from reins.agent.events import (
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
 from reins.agent.outcome import Budget, RunOutcome
+from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
 from reins.agent.rules import default_hooks
 from reins.models.client import ModelClient, ProviderError
@@ -203,6 +205,8 @@ class Session:
             request, turn.attached = attach_files(
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests
             )
+            if self.profile.run_tests_first:
+                turn.pending_tests = test_command(request)
         self.add_message(Message("user", request))
         return turn
 
@@ -236,6 +240,18 @@ class Session:
             return Stop("error", f"the session log failed: {error}")
 
     async def _step(self, turn: Turn) -> Stop | None:
+        if turn.pending_tests is not None:
+            command, turn.pending_tests = turn.pending_tests, None
+            try:
+                async with asyncio.timeout_at(turn.deadline):
+                    text = await run_tests_first(
+                        command, self.executor.ctx, self.profile.attach_files_kb * 1024,
+                        self.profile.attach_tests, turn.attached,
+                    )  # fmt: skip
+            except TimeoutError:
+                return self._out_of_time()
+            self.notice(f"ran `{command}` before the first step")
+            self.add_message(Message("user", text))
         request = ModelRequest(list(self.history))
         if self.hint is not None:
             request.messages.append(Message("user", self.hint))
