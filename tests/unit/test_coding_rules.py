@@ -444,13 +444,14 @@ async def test_a_request_that_gives_a_test_command_but_no_file_starts_from_the_f
     assert ran in [m.content for m in load_history(store, outcome.session_id)]
 
 
-async def test_the_tests_run_first_only_where_the_profile_says_and_a_command_is_given(
+async def test_the_tests_run_first_only_where_the_profile_says_and_no_file_is_named(
     repo, store, tmp_path
 ):
     (repo / "src/test_util.py").write_text(TEST_UTIL)
     for profile, request in (
         ("qwen", "The tests fail (run them with `cd src && python3 -m unittest -q`)."),
         ("qwen-files", "The tests fail. Fix the bug."),
+        ("qwen-files", "Fix src/util.py (run the tests with `cd src && python3 -m unittest -q`)."),
     ):
         session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile=profile)
         seen = watched(session)

@@ -89,13 +89,13 @@ NATIVE = dict(
     temperature=None, max_output_tokens=None, n_ctx=None, stop=(), require_tool_use=False,
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
-    test_after_write=False,
+    test_after_write=False, run_tests_first=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", prompt="small.md", stop=("\n```",),
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
-    write_first_kb=0, test_after_write=False,
+    write_first_kb=0, test_after_write=False, run_tests_first=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.
@@ -126,7 +126,7 @@ BUILTIN_PROFILES = {
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
         "temperature": 0.2, "max_output_tokens": 1024, "n_ctx": 16384,
         "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
-        "test_after_write": True,
+        "test_after_write": True, "run_tests_first": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
     },
     "smollm": {

@@ -1,4 +1,5 @@
-"""Run the request's test command before the model's first step (profile `run_tests_first`).
+"""Run the request's test command before the model's first step when the request names no
+file (profile `run_tests_first`).
 
 "The tests fail (run `python -m unittest -q`): find the bug" names no file. A small model
 then guesses where to look: seen, the embedded model rewriting the test file it was told
@@ -7,7 +8,8 @@ person does first is run the tests and open the code the failure points at. rein
 that for it: the command runs in the sandbox, its output (start and end) becomes a message,
 and the workspace files the output names are attached, with the modules that failing Python
 test files import (an assertion's traceback names only the test), so the first reply can
-already be the fix (with `write_first_kb`, it starts as that file's block).
+already be the fix (with `write_first_kb`, it starts as that file's block). A request
+that names its files has them attached already and is left as it is.
 """
 
 from __future__ import annotations

@@ -205,8 +205,8 @@ class Session:
             request, turn.attached = attach_files(
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests
             )
-            if self.profile.run_tests_first:
-                turn.pending_tests = test_command(request)
+            if self.profile.run_tests_first and not turn.attached:
+                turn.pending_tests = test_command(request)  # no file named: find where
         self.add_message(Message("user", request))
         return turn
 
