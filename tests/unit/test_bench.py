@@ -268,9 +268,33 @@ def test_arms_are_named_for_what_they_compare():
     assert [a.name for a in plan_arms(["reins", "aider"], two)] == ["reins", "reins-fast", "aider"]
     first = [[a.name, a.agent, a.variant.describe()] for a in plan_arms(["reins", "aider"], base)]
     later = [[a.name, a.agent, a.variant.describe()] for a in plan_arms(["reins", "aider"], two)]
-    from reins.ui.bench_view import adds_arms
+    from reins.ui.bench_view import resume_conflict
 
-    assert adds_arms({"arms": first}, {"arms": later})
+    assert resume_conflict({"arms": first}, {"arms": later}) is None
+    assert "only add arms" in resume_conflict({"arms": later}, {"arms": first})
+
+
+def test_a_bench_is_not_resumed_with_an_arm_whose_profile_changed(tmp_path):
+    # a new default profile for the model, or an edited profile file, would put two
+    # harnesses in one row: the plan keeps each reins arm's profile and digest
+    from reins.ui.bench_view import arm_profiles, bench_identity
+
+    arms = plan_arms(["reins"], [parse_variant("base"), parse_variant("files:profile=qwen-files")])
+    config = Config(model="local:qwen2.5-coder-1.5b-instruct-q5_k_m.gguf")
+    profiles = arm_profiles(arms, config)
+    assert profiles["files"].startswith("qwen-files@") and len(profiles["files"]) == 23
+    cooler = arm_profiles(arms, config.with_flags(profiles={"qwen-files": {"temperature": 0.0}}))
+    assert cooler["files"] != profiles["files"] and cooler["base"] == profiles["base"]
+    plan = {"suite": "s", "tasks": ["a"], "arms": [["base", "reins", "x"]], "epochs": 1,
+            "model": "m", "profiles": profiles}  # fmt: skip
+    bench_id = bench_identity(tmp_path, plan)
+    assert bench_identity(tmp_path, dict(plan)) == bench_id
+    with pytest.raises(ValueError, match="arm files ran with profile qwen-files@.* now run with"):
+        bench_identity(tmp_path, {**plan, "profiles": cooler})
+    # a bench begun before plans kept profiles resumes as before
+    old = tmp_path / "old"
+    legacy = {k: v for k, v in plan.items() if k != "profiles"}
+    assert bench_identity(old, legacy) == bench_identity(old, plan)
 
 
 def test_peers_use_the_configured_openai_compatible_server_as_is():

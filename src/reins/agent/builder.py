@@ -48,8 +48,7 @@ def resolve_model(
 ) -> tuple[ModelSpec, Profile, ModelClient]:
     """Spec → (spec, profile with the user's overrides, client)."""
     spec = ModelSpec.parse(spec_text or config.model)
-    profile = select_profile(spec, config.profile)
-    profile = apply_overrides(profile, config.profiles.get(profile.name))
+    profile = effective_profile(config, spec)
     client = create_client(
         spec,
         max_output_tokens=profile.max_output_tokens,
@@ -59,6 +58,13 @@ def resolve_model(
         stop=list(profile.stop),
     )
     return spec, profile, client
+
+
+def effective_profile(config: Config, spec: ModelSpec | None = None) -> Profile:
+    """The profile a session of `config` gets: selected for the model (or --profile), with
+    the user's overrides of it."""
+    profile = select_profile(spec or ModelSpec.parse(config.model), config.profile)
+    return apply_overrides(profile, config.profiles.get(profile.name))
 
 
 def profile_tools(profile: Profile, extra: Sequence[Tool] = ()) -> list[Tool]:

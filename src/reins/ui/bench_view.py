@@ -13,7 +13,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from reins.config import Config
-from reins.evals.bench import new_bench_id, pending, plan_arms, plan_trials, run_bench, with_keep
+from reins.evals.bench import (
+    Arm,
+    new_bench_id,
+    pending,
+    plan_arms,
+    plan_trials,
+    run_bench,
+    with_keep,
+)
 from reins.evals.results import TrialResult
 from reins.evals.task import load_suite, select_tasks
 from reins.evals.variants import Variant
@@ -28,11 +36,10 @@ def bench_identity(out: Path, plan: dict[str, Any]) -> str:
     if path.is_file():
         saved = json.loads(path.read_text("utf-8"))
         if saved.get("plan") != plan:
-            if not adds_arms(saved.get("plan") or {}, plan):
-                raise ValueError(
-                    f"{out} holds a different bench ({path}); use another --out or remove it "
-                    "(a rerun may only add arms: the same suite, tasks, epochs and model)"
-                )
+            why = resume_conflict(saved.get("plan") or {}, plan)
+            if why:
+                raise ValueError(f"{out} holds a different bench ({path}): {why}; use another "
+                                 "--out or remove it")  # fmt: skip
             saved["plan"] = plan  # the finished trials of the old arms stay valid
             path.write_text(json.dumps(saved, indent=2), "utf-8")
         return str(saved["id"])
@@ -42,14 +49,35 @@ def bench_identity(out: Path, plan: dict[str, Any]) -> str:
     return bench_id
 
 
-def adds_arms(saved: dict, plan: dict) -> bool:
-    """`plan` is `saved` with more arms: every saved arm is there, unchanged, and nothing
-    else differs. Adding a variant or a peer to a finished bench reruns nothing."""
-    rest = [k for k in set(saved) | set(plan) if k != "arms"]
+def resume_conflict(saved: dict, plan: dict) -> str | None:
+    """Why `plan` cannot go on from `saved`, or None: it may be the same plan or add arms
+    (every saved arm there, unchanged, nothing else different), so adding a variant or a
+    peer to a finished bench reruns nothing. An arm whose profile changed since (a new
+    default, an edited profile file) would mix two harnesses in one row."""
+    rest = [k for k in set(saved) | set(plan) if k not in ("arms", "profiles")]
     if any(saved.get(k) != plan.get(k) for k in rest):
-        return False
+        return "a rerun may only add arms: the same suite, tasks, epochs and model"
     arms = [tuple(a) for a in plan.get("arms", [])]
-    return all(tuple(a) in arms for a in saved.get("arms", []))
+    if not all(tuple(a) in arms for a in saved.get("arms", [])):
+        return "a rerun may only add arms: every arm of the first run, unchanged"
+    now = plan.get("profiles", {})
+    for arm, was in saved.get("profiles", {}).items():  # plans before profiles were kept: any
+        if arm in now and now[arm] != was:
+            return (f"arm {arm} ran with profile {was} and would now run with {now[arm]} "
+                    "(the profile or the default changed)")  # fmt: skip
+    return None
+
+
+def arm_profiles(arms: list[Arm], config: Config) -> dict[str, str]:
+    """Each reins arm's effective profile as NAME@DIGEST (the digest's first 12 digits)."""
+    from reins.agent.builder import effective_profile
+
+    out = {}
+    for arm in arms:
+        if arm.agent == "reins":
+            profile = effective_profile(arm.variant.apply(config))
+            out[arm.name] = f"{profile.name}@{profile.digest()[:12]}"
+    return out
 
 
 def run_bench_command(
@@ -64,12 +92,13 @@ def run_bench_command(
     plan = {
         "suite": str(suite.resolve()), "tasks": [t.name for t in tasks],
         "arms": [[a.name, a.agent, a.variant.describe()] for a in arms],
-        "epochs": epochs, "model": config.model,
+        "epochs": epochs, "model": config.model, "profiles": arm_profiles(arms, config),
     }  # fmt: skip
     console = Console(stderr=True)
     if no_run:  # a look at a bench, maybe still running elsewhere: its plan must match
         saved = out / BENCH_FILE
-        if not saved.is_file() or json.loads(saved.read_text("utf-8")).get("plan") != plan:
+        had = json.loads(saved.read_text("utf-8")).get("plan") if saved.is_file() else None
+        if had is None or resume_conflict(had, plan) or had.get("arms") != plan["arms"]:
             raise ValueError(f"{out} holds no bench with this plan (same suite, tasks, arms, "
                              "epochs and model): nothing to show")  # fmt: skip
         specs = plan_trials(tasks, arms, epochs, config, out, "", None)
