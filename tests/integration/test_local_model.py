@@ -105,7 +105,8 @@ def test_context_overflow_is_a_clear_provider_error(smollm):
 
 
 def test_qwen_reads_a_file_through_the_text_protocol(tmp_path):
-    """`reins run --json` on the embedded Qwen: it must call read_file to learn the answer."""
+    """`reins run --json` on the embedded Qwen, asked about a file (attached to the request
+    by its default profile, so a question is answered, not turned into a rewrite)."""
     repo = make_repo(
         tmp_path / "r", {"config.py": "SECRET_CODE = 'violet-42'\n", "README.md": "# r\n"}
     )
@@ -114,7 +115,7 @@ def test_qwen_reads_a_file_through_the_text_protocol(tmp_path):
     # included, and on some paths the model "fixes" the value instead of reporting it.
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "reins" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[profiles.qwen]\ntemperature = 0.0\n")
+    config.write_text("[profiles.qwen-files]\ntemperature = 0.0\n")
     proc = subprocess.run(
         [sys.executable, "-m", "reins", "run",
          "What is the value of SECRET_CODE in config.py? Read the file, then finish with the value.",

@@ -444,7 +444,19 @@ async def test_a_request_that_gives_a_test_command_but_no_file_starts_from_the_f
     assert ran in [m.content for m in load_history(store, outcome.session_id)]
 
 
-async def test_the_tests_run_first_only_where_the_profile_says_and_no_file_is_named(
+async def test_a_request_that_names_only_tests_still_has_them_run_first(repo, store, tmp_path):
+    # a mutate task lists the failing tests: the code they fail in is still to be found
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    (repo / "src/util.py").write_text("def double(x):\n    return x + 2\n")
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    seen = watched(session)
+    await session.run("src/test_util.py fails; run `cd src && python3 -m unittest -q`.")
+    ran = seen.requests[0][-1][1]
+    assert ran.startswith("[reins ran `cd src && python3 -m unittest -q` before")
+    assert "## src/util.py" in ran and "## src/test_util.py" not in ran  # attached already
+
+
+async def test_the_tests_run_first_only_where_the_profile_says_and_no_code_file_is_named(
     repo, store, tmp_path
 ):
     (repo / "src/test_util.py").write_text(TEST_UTIL)

@@ -11,7 +11,9 @@ from reins.profiles.profile import apply_overrides
 @pytest.mark.parametrize(
     ("spec", "profile"),
     [
-        ("local:qwen2.5-coder-1.5b", "qwen"),
+        ("local:qwen2.5-coder-1.5b", "qwen-files"),
+        ("openai-compat:http://localhost:8000/v1#qwen2.5-coder-1.5b-instruct", "qwen-files"),
+        ("local:qwen2.5-coder-3b", "qwen"),
         ("openai-compat:http://localhost:8000/v1#Qwen/Qwen2.5-Coder-7B-Instruct", "qwen"),
         ("anthropic:claude-sonnet-4-5", "anthropic"),
         ("openai:gpt-5", "openai"),
@@ -121,7 +123,7 @@ BUILTIN_PROFILES = {
         "notes": "Small local models: text tool-call protocol, a short tool list.",
     },
     "qwen-files": {
-        **SMALL, "name": "qwen-files", "match": (), "call_style": "files",
+        **SMALL, "name": "qwen-files", "match": ("qwen2.5-coder-1.5b",), "call_style": "files",
         "prompt": "small_files.md", "stop": ("\n```\n",),
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
         "temperature": 0.2, "max_output_tokens": 1024, "n_ctx": 16384,

@@ -10,6 +10,7 @@ only text, and only up to a byte budget; the model is told what was left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
@@ -90,6 +91,11 @@ def attach_paths(
         out += (f"\n\n(The tests, {', '.join(left_out)}, are not shown: write the code, and "
                 "the test run shows what fails.)")  # fmt: skip
     return out, attached
+
+
+def code_files(paths: Iterable[str]) -> list[str]:
+    """The paths that are not test files."""
+    return [p for p in paths if not TEST_FILE.search(p)]
 
 
 def block_opener(path: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import re
 
-from reins.agent.attachments import TEST_FILE, block_opener
+from reins.agent.attachments import block_opener, code_files
 from reins.agent.doom_loop import signature
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.tools.context import ToolContext
@@ -193,9 +193,9 @@ class WriteFirst(Hook):
             self.again = False
             request.prefill = block_opener(self.path or "")
         elif turn.steps == 0 and not is_question(turn.request):
-            targets = [(p, n) for p, n in turn.attached.items() if not TEST_FILE.search(p)]
-            if len(targets) == 1 and targets[0][1] <= self.max_bytes:
-                self.path = targets[0][0]
+            targets = code_files(turn.attached)
+            if len(targets) == 1 and turn.attached[targets[0]] <= self.max_bytes:
+                self.path = targets[0]
                 request.prefill = block_opener(self.path)
         return None
 

@@ -1,5 +1,5 @@
 """Run the request's test command before the model's first step when the request names no
-file (profile `run_tests_first`).
+code file (profile `run_tests_first`).
 
 "The tests fail (run `python -m unittest -q`): find the bug" names no file. A small model
 then guesses where to look: seen, the embedded model rewriting the test file it was told
@@ -9,7 +9,8 @@ that for it: the command runs in the sandbox, its output (start and end) becomes
 and the workspace files the output names are attached, with the modules that failing Python
 test files import (an assertion's traceback names only the test), so the first reply can
 already be the fix (with `write_first_kb`, it starts as that file's block). A request
-that names its files has them attached already and is left as it is.
+that names code files has them attached already and is left as it is; one that names only
+tests (a `mutate` task lists the failing ones) still leaves the code to be found.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-from reins.agent.attachments import TEST_FILE, attach_paths, mentioned_paths
+from reins.agent.attachments import attach_paths, code_files, mentioned_paths
 from reins.agent.coding_rules import excerpt, run_test_command
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
@@ -43,8 +44,8 @@ async def run_tests_first(
     if exit_code == 0 or left <= 0:
         return text
     named = [p for p in mentioned_paths(output) if _is_file(ctx, p)]
-    test_files = [p for p in named if TEST_FILE.search(p)]
-    code = [p for p in named if p not in test_files]
+    code = code_files(named)
+    test_files = [p for p in named if p not in code]
     for test_file in test_files:
         code += [p for p in imported_modules(test_file, ctx) if p not in code]
     paths = [p for p in (*code, *test_files) if p not in attached]

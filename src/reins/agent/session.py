@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from reins.agent.attachments import attach_files
+from reins.agent.attachments import attach_files, code_files
 from reins.agent.coding_rules import test_command
 from reins.agent.events import (
     HistoryCompacted,
@@ -205,8 +205,8 @@ class Session:
             request, turn.attached = attach_files(
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests
             )
-            if self.profile.run_tests_first and not turn.attached:
-                turn.pending_tests = test_command(request)  # no file named: find where
+            if self.profile.run_tests_first and not code_files(turn.attached):
+                turn.pending_tests = test_command(request)  # where the code is: unsaid
         self.add_message(Message("user", request))
         return turn
 

@@ -65,7 +65,7 @@ class Profile:
     # With write_first_kb: run the request's test command after each write of that file
     # and show the result; failing tests start the next reply as the file's block again.
     test_after_write: bool = False
-    # With attach_files_kb: when the request gives a test command but names no file, run
+    # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
     run_tests_first: bool = False
