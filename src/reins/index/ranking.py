@@ -56,7 +56,8 @@ def top_k(scores: np.ndarray, k: int, valid: np.ndarray) -> list[int]:
     if k <= 0:
         return []
     idx = np.argpartition(-masked, k - 1)[:k]
-    return [int(i) for i in idx[np.argsort(-masked[idx], kind="stable")] if masked[i] > -np.inf]
+    idx = idx[np.argsort(-masked[idx], kind="stable")]
+    return idx[masked[idx] > -np.inf].tolist()
 
 
 def query_identifiers(query: str) -> list[str]:
@@ -74,10 +75,21 @@ def _defines(chunk: Chunk, name: str) -> bool:
     """The chunk defines `Owner.member`: by that name, or as the owner with the member inside."""
     owner, member = name.rsplit(".", 2)[-2:]
     wanted, member = f"{owner}.{member}".lower(), member.lower()
-    symbols = [s.lower() for s in chunk.symbols]
+    symbols, tails = _lowered_symbols(chunk)
     return any(s == wanted or s.endswith("." + wanted) for s in symbols) or (
-        owner.lower() in {s.rsplit(".", 1)[-1] for s in symbols} and member in symbols
+        owner.lower() in tails and member in symbols
     )
+
+
+def _lowered_symbols(chunk: Chunk) -> tuple[frozenset[str], frozenset[str]]:
+    """The chunk's symbols lowercased, and their last parts (kept on the chunk: a query
+    asks this of the same chunks many times)."""
+    cached = getattr(chunk, "_lowered", None)
+    if cached is None:
+        symbols = frozenset(s.lower() for s in chunk.symbols)
+        cached = (symbols, frozenset(s.rsplit(".", 1)[-1] for s in symbols))
+        object.__setattr__(chunk, "_lowered", cached)
+    return cached
 
 
 # Quoted text: the opening quote not inside a word (so "what's X's default" quotes nothing)
