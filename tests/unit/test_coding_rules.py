@@ -456,6 +456,17 @@ async def test_a_request_that_names_only_tests_still_has_them_run_first(repo, st
     assert "## src/util.py" in ran and "## src/test_util.py" not in ran  # attached already
 
 
+async def test_a_test_command_that_outlives_the_turn_ends_it_on_time(repo, store, tmp_path):
+    import time
+
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files",
+                            max_wall_s=1.0)  # fmt: skip
+    started = time.monotonic()
+    outcome = await session.run("The tests fail: run `sleep 30; python3 -m pytest -q`.")
+    assert (outcome.status, outcome.steps) == ("budget", 0)
+    assert time.monotonic() - started < 10
+
+
 async def test_the_tests_run_first_only_where_the_profile_says_and_no_code_file_is_named(
     repo, store, tmp_path
 ):

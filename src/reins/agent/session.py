@@ -240,18 +240,8 @@ class Session:
             return Stop("error", f"the session log failed: {error}")
 
     async def _step(self, turn: Turn) -> Stop | None:
-        if turn.pending_tests is not None:
-            command, turn.pending_tests = turn.pending_tests, None
-            try:
-                async with asyncio.timeout_at(turn.deadline):
-                    text = await run_tests_first(
-                        command, self.executor.ctx, self.profile.attach_files_kb * 1024,
-                        self.profile.attach_tests, turn.attached,
-                    )  # fmt: skip
-            except TimeoutError:
-                return self._out_of_time()
-            self.notice(f"ran `{command}` before the first step")
-            self.add_message(Message("user", text))
+        if turn.pending_tests is not None and not await self._run_pending_tests(turn):
+            return self._out_of_time()
         request = ModelRequest(list(self.history))
         if self.hint is not None:
             request.messages.append(Message("user", self.hint))
@@ -303,6 +293,22 @@ class Session:
         if not plan.reply.tool_calls and plan.nudge is None:
             return Stop("completed", plan.reply.content)
         return None
+
+    async def _run_pending_tests(self, turn: Turn) -> bool:
+        """Run the request's test command before the first model call and add its result
+        (profile run_tests_first); False when the turn's deadline passed first."""
+        command, turn.pending_tests = turn.pending_tests or "", None
+        self.notice(f"running the request's test command first: `{command}`")
+        try:
+            async with asyncio.timeout_at(turn.deadline):
+                text = await run_tests_first(
+                    command, self.executor.ctx, self.profile.attach_files_kb * 1024,
+                    self.profile.attach_tests, turn.attached,
+                )  # fmt: skip
+        except TimeoutError:
+            return False
+        self.add_message(Message("user", text))
+        return True
 
     def _erase_step(self, turn: Turn, plan: StepPlan) -> None:
         """Take the reply and its results out of the context; the next call shows the hint."""
