@@ -267,11 +267,15 @@ def test_questions_are_told_from_requests():
 
     for question in ("What is SECRET in config.py? Read it, then finish with the value.",
                      "explain how util.py works", "Why does test_x fail? Fix it.",
-                     "  **Where** is VALUE set in util.py"):  # fmt: skip
+                     "  **Where** is VALUE set in util.py", "Please explain util.py.",
+                     "Tell me what util.py does", "Look at util.py and say if it is safe",
+                     "Hey, can you read util.py and summarize it", "compare a.py and b.py"):  # fmt: skip
         assert is_question(question), question
     for request in ("# Instructions\n\nWrite your solution in leap.py. Is 1900 a leap year? No.",
                     "set VALUE in src/util.py to 2", "Implement double in util.py.",
-                    "fill in src/util.py", "# List Ops\n\n## Instructions\n\nImplement them."):  # fmt: skip
+                    "fill in src/util.py", "# List Ops\n\n## Instructions\n\nImplement them.",
+                    "Count the rectangles in an ASCII diagram.", "Please fix the bug in util.py",
+                    "Show the total in cart.py with two decimals"):  # fmt: skip
         assert not is_question(request), request
 
 

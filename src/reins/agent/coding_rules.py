@@ -47,10 +47,11 @@ TEST_COMMAND = re.compile(
 # A question about code, not a request to change it: its first reply is not started as the
 # named file's block ("What is X in config.py?" must not rewrite config.py).
 QUESTION = re.compile(
-    r"^\W*(what|why|how|where|which|who|when|whose|does|do|is|are|can|could|should|would"
-    r"|explain|describe|summari[sz]e)\b",
+    r"^\W*(?:(?:please|hey|ok|okay|so)\b,?\s+)?"  # "Please explain …" asks too
+    r"(what|why|how|where|which|who|when|whose|does|do|is|are|can|could|should|would"
+    r"|explain|describe|summari[sz]e|tell me|tell us|show me|look at|read|compare)\b",
     re.IGNORECASE,
-)
+)  # not "count" or "list": Exercism tasks begin "Count the rectangles …"
 FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)")  # of one line; "a.py" goes on
 
 
