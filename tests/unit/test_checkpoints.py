@@ -317,6 +317,51 @@ async def test_a_session_checkpoints_turns_that_change_files_only(repo, store, t
     assert (repo / "src/util.py").read_text() == "VALUE = 1\n"
 
 
+@pytest.mark.parametrize("kind", ["git", "plain"])
+async def test_files_ignore_rules_leave_out_are_undone_too_when_the_agent_edits_them(
+    kind, store, tmp_path
+):
+    # a snapshot honours .gitignore, so an ignored file the agent rewrote had no copy kept
+    from reins.agent.builder import open_session
+
+    files = {".gitignore": "config.local\n.env\nmade.local\n", "app.py": "x = 1\n",
+             "config.local": "token = mine\n", ".env": "KEY=1\n"}  # fmt: skip
+    if kind == "git":
+        root = make_repo(tmp_path / "repo", files)
+    else:
+        root = tmp_path / "plain"
+        root.mkdir()
+        for name, text in files.items():
+            (root / name).write_text(text)
+    write = lambda path, content: {
+        "content": "",
+        "tool_calls": [  # noqa: E731
+            {"name": "write_file", "arguments": {"path": path, "content": content}}
+        ],
+    }
+    edit_env = {
+        "content": "",
+        "tool_calls": [
+            {
+                "name": "edit_file",
+                "arguments": {"path": ".env", "old_string": "KEY=1", "new_string": "KEY=2"},
+            }
+        ],
+    }
+    script = write_script(tmp_path / "s.jsonl", [
+        write("config.local", "token = clobbered\n"), write("app.py", "x = 2\n"), edit_env,
+        write("made.local", "new\n"), {"content": "done"},
+    ])  # fmt: skip
+    before = tree_state(root)
+    session = open_session(root, Config(model=f"scripted:{script}"), store, title="t")
+    async with session:
+        outcome = await session.run("change things")
+    assert {c["path"] for c in outcome.changes} == {"config.local", "app.py", ".env", "made.local"}
+    assert (root / ".env").read_text() == "KEY=2\n"
+    Checkpoints(root).undo(session.id)
+    assert tree_state(root) == before  # the ignored files back, the new one gone
+
+
 async def test_checkpoints_can_be_turned_off(repo, store, tmp_path):
     from reins.agent.builder import open_session
 

@@ -1,7 +1,8 @@
 """The checkpoint hook: snapshot before a turn's first change, and again when it ends.
 
 The `before` snapshot is taken lazily, when a reply first asks for a call that may change
-something (an exclusive access), so a turn that only reads costs nothing. What the turn
+something (an exclusive access), so a turn that only reads costs nothing. Files the file
+tools are about to edit are covered even where ignore rules leave them out of snapshots. What the turn
 changed comes back in its outcome (`changes`), for the end-of-run summary and `--json`.
 A snapshot that fails is a notice, never the end of the turn: the work matters more.
 """
@@ -14,6 +15,7 @@ from reins.checkpoints import CheckpointError, Checkpoints
 from reins.project_guard import NotAProject, check_project
 
 CHECKPOINT_ADVICE = "Run reins in the project's folder (--repo PATH) to have undo."
+FILE_EDITS = ("write_file", "edit_file", "apply_patch")  # their access keys are the files
 
 
 class Checkpointing(Hook):
@@ -25,19 +27,30 @@ class Checkpointing(Hook):
 
     def on_start(self, turn: Turn) -> None:
         self.taken = False
+        self.covered: set[str] = set()  # files edited this turn, checked for ignore rules
+        self.to_cover: list[str] = []  # of those, ones that did not exist yet
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
-        if self.taken or self.broken or not plan.run:
+        if self.broken or not plan.run:
             return
         executor = turn.session.executor
-        if not any(executor.access_of(call).is_exclusive for call in plan.run):
+        accesses = [(call, executor.access_of(call)) for call in plan.run]
+        if not any(access.is_exclusive for _, access in accesses):
             return
+        edited = sorted({key for call, access in accesses if call.name in FILE_EDITS
+                         for key in (access.keys or ()) if key not in self.covered})  # fmt: skip
+        self.covered.update(edited)
         try:
-            if not self.checkpoints.shadow.exists():  # a first snapshot hashes every file
-                check_project(self.checkpoints.shadow.root, what="checkpointed",
-                              advice=CHECKPOINT_ADVICE)  # fmt: skip
-            self.checkpoints.begin_turn(turn.session.id, turn.number, turn.request)
-            self.taken = True
+            if not self.taken:
+                if not self.checkpoints.shadow.exists():  # a first snapshot hashes every file
+                    check_project(self.checkpoints.shadow.root, what="checkpointed",
+                                  advice=CHECKPOINT_ADVICE)  # fmt: skip
+                self.checkpoints.cover(turn.session.id, None, edited)
+                self.checkpoints.begin_turn(turn.session.id, turn.number, turn.request)
+                self.taken = True
+            elif edited:
+                self.checkpoints.cover(turn.session.id, turn.number, edited)
+            self.to_cover += edited  # a file created now is covered once it exists
         except (CheckpointError, NotAProject, OSError, ValueError) as error:
             self.broken = True
             turn.notice(f"checkpoints are off for this session ({error}); changes cannot be undone")
@@ -54,6 +67,7 @@ class Checkpointing(Hook):
             return
         self.taken = False
         try:
+            self.checkpoints.cover(turn.session.id, None, self.to_cover)
             changes = self.checkpoints.end_turn(turn.session.id, turn.number)
         except (CheckpointError, OSError, ValueError) as error:
             turn.notice(f"could not checkpoint the end of the turn ({error})")

@@ -9,7 +9,8 @@ the private index (whose stat cache makes an unchanged file free) and `git write
 Only reins' own config applies (system and global config are off, the repository's
 `.git/config` is never read), so a file in the working tree cannot make these calls run a
 program; `.gitignore` files and the repository's `.git/info/exclude` are honoured, and a
-few bulky folders (virtualenvs, node_modules, caches) are always left out.
+few bulky folders (virtualenvs, node_modules, caches) are always left out, except files the
+agent's own edits touch (`force_add`): an ignored `.env` it rewrites can be undone too.
 """
 
 from __future__ import annotations
@@ -86,22 +87,27 @@ class ShadowRepo:
 
     # --- plumbing -------------------------------------------------------------------
 
-    def git(self, *args: str, index: Path | None = None, stdin: str | None = None) -> str:
-        """stdout of one git call on the private repository; CheckpointError if it fails."""
+    def git(
+        self, *args: str, index: Path | None = None, stdin: str | None = None,
+        ok: tuple[int, ...] = (0,), literal: bool = True,
+    ) -> str:  # fmt: skip
+        """stdout of one git call on the private repository; CheckpointError if it fails
+        (exits with a code not in `ok`). `literal=False` for commands that take plain
+        paths and refuse pathspec magic (check-ignore)."""
         self._ensure()
         env = {
             **hardened_env(), **IDENTITY,
             "GIT_DIR": str(self.git_dir), "GIT_WORK_TREE": str(self.root),
             "GIT_INDEX_FILE": str(index or self.index),
             "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_LITERAL_PATHSPECS": "1",  # a file named ":x" or "*.py" is that file
+            "GIT_LITERAL_PATHSPECS": "1" if literal else "0",  # a file ":x" or "*.py" is that file
         }  # fmt: skip
         flags = [f for key, value in FIXED_OVERRIDES.items() for f in ("-c", f"{key}={value}")]
         argv = ["git", "--no-pager", *flags, *args]
         waited = 0.0
         while True:
             done = self._run(argv, env, stdin)
-            if done.returncode == 0:
+            if done.returncode in ok:
                 return done.stdout
             if "index.lock" in done.stderr and waited < LOCK_WAIT_S:
                 time.sleep(0.05)  # another reins process is snapshotting this repo
@@ -175,6 +181,22 @@ class ShadowRepo:
                 with (self.git_dir / "info" / "exclude").open("a", encoding="utf-8") as f:
                     f.write(f"/{nested.group(1).rstrip('/')}/\n")
         return self.git("write-tree").strip()
+
+    def ignored(self, paths: list[str]) -> list[str]:
+        """Those of `paths` that snapshots leave out: ignored (.gitignore, the always
+        excluded folders) and not yet in the private index."""
+        if not paths:
+            return []
+        out = self.git("check-ignore", "-z", "--stdin", stdin="\0".join(paths) + "\0",
+                       ok=(0, 1), literal=False)  # fmt: skip
+        return [p for p in out.split("\0") if p]
+
+    def force_add(self, paths: list[str], index: Path | None = None) -> None:
+        """Put these files (ignored ones too) into the private index as they are now; from
+        then on every snapshot has them. Paths that are not files are skipped."""
+        present = [p for p in paths if (self.root / p).is_file()]
+        if present:
+            self.git("add", "--force", "--", *present, index=index)
 
     def commit(self, tree: str, message: str) -> str:
         return self.git("commit-tree", tree, "-m", message).strip()

@@ -13,6 +13,7 @@ state it replaces is kept first (`undone` ref), so an undo loses nothing.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -85,6 +86,27 @@ class Checkpoints:
         commit = self.shadow.commit(self.shadow.snapshot(), f"{subject}\n\n{body}")
         self.shadow.set_ref(_ref(session_id, turn, "before"), commit)
         return commit
+
+    def cover(self, session_id: str, turn: int | None, paths: list[str]) -> None:
+        """Files the agent is about to change that snapshots leave out (ignored): from now
+        on in every snapshot, and, when turn N's `before` snapshot was taken already, added
+        to it as they are now (the call that changes them has not run yet)."""
+        ignored = self.shadow.ignored(paths)
+        if not ignored:
+            return
+        self.shadow.force_add(ignored)
+        if turn is None:
+            return
+        ref = _ref(session_id, turn, "before")
+        scratch = self.shadow.git_dir / f"before-index-{os.getpid()}"
+        try:
+            self.shadow.git("read-tree", ref, index=scratch)
+            self.shadow.force_add(ignored, index=scratch)
+            tree = self.shadow.git("write-tree", index=scratch).strip()
+        finally:
+            scratch.unlink(missing_ok=True)
+        message = self.shadow.git("log", "-1", "--format=%B", ref)
+        self.shadow.set_ref(ref, self.shadow.commit(tree, message.strip()))
 
     def end_turn(self, session_id: str, turn: int) -> list[FileChange]:
         """Snapshot the end of the turn; what it changed. A turn that changed nothing
