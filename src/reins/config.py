@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 import tomllib
@@ -116,7 +117,47 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}")
+    for key, value in data.items():
+        problem = setting_problem(key, value)
+        if problem:
+            raise ConfigError(f"{path}: {key} {problem}, not {value!r}")
     return data
+
+
+# What each setting must be (a bad type used to surface as a traceback mid-run).
+WHOLE_AT_LEAST = {"max_steps": 1, "max_tokens": 1, "max_retries": 0, "attempts": 1}
+POSITIVE_SECONDS = ("max_wall_s", "command_timeout_s")
+SWITCHES = ("allow_network", "checkpoints", "auto_commit")
+TEXTS = ("model", "profile", "sandbox")
+NAME_LISTS = ("env_passthrough", "sandbox_hide")
+TABLES = ("profiles", "prices", "index")
+
+
+def setting_problem(key: str, value: Any) -> str | None:
+    """What is wrong with `value` for setting `key` ("must be …"), or None."""
+    if key in WHOLE_AT_LEAST:
+        least = WHOLE_AT_LEAST[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            return f"must be a whole number of at least {least}"
+    elif key in POSITIVE_SECONDS:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "must be a number of seconds"
+        if not math.isfinite(value) or value <= 0:
+            return "must be a number of seconds above 0"
+    elif key in SWITCHES and not isinstance(value, bool):
+        return "must be true or false"
+    elif key in TEXTS and not isinstance(value, str):
+        return "must be a string"
+    elif key in NAME_LISTS and not (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    ):
+        return "must be a list of strings"
+    elif key in TABLES and not (
+        isinstance(value, dict)
+        and (key == "index" or all(isinstance(v, dict) for v in value.values()))
+    ):
+        return "must be a table (of tables)" if key != "index" else "must be a table"
+    return None
 
 
 def _read_file(path: Path) -> bytes | None:

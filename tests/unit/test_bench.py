@@ -152,9 +152,13 @@ def test_variant_syntax_errors_are_clear():
         "x:profile.colour=red",
         "x:oops",
         "x:profile.tools=teleport",
+        "x:max_steps=lots",
+        "x:command_timeout_s=0",
     ):
         with pytest.raises(VariantError):
             parse_variant(bad)
+    with pytest.raises(VariantError, match="max_steps must be a whole number"):
+        parse_variant("x:max_steps=2.5")
 
 
 def test_a_killed_bench_resumes_without_losing_or_repeating_trials(tmp_path):

@@ -333,12 +333,11 @@ async def test_files_ignore_rules_leave_out_are_undone_too_when_the_agent_edits_
         root.mkdir()
         for name, text in files.items():
             (root / name).write_text(text)
-    write = lambda path, content: {
-        "content": "",
-        "tool_calls": [  # noqa: E731
-            {"name": "write_file", "arguments": {"path": path, "content": content}}
-        ],
-    }
+
+    def write(path, content):
+        call = {"name": "write_file", "arguments": {"path": path, "content": content}}
+        return {"content": "", "tool_calls": [call]}
+
     edit_env = {
         "content": "",
         "tool_calls": [

@@ -52,6 +52,12 @@ def test_json_output_is_one_object_even_on_a_config_error(tmp_path):
     bad = reins("run", "x", "--repo", str(tmp_path), "--output-format", "json",
                 env={"XDG_CONFIG_HOME": str(tmp_path / "cfg")})  # fmt: skip
     assert bad.returncode == 1 and "unknown setting" in json.loads(bad.stdout)["error"]
+    # a value of the wrong type is named with its file, before any model loads
+    (tmp_path / "cfg" / "reins" / "config.toml").write_text('max_steps = "x"\n')
+    typed = reins("run", "x", "--repo", str(tmp_path), "--json",
+                  env={"XDG_CONFIG_HOME": str(tmp_path / "cfg")})  # fmt: skip
+    error = json.loads(typed.stdout)["error"]
+    assert typed.returncode == 1 and "config.toml: max_steps must be a whole number" in error
 
 
 def test_stream_json_events_parse_line_by_line_and_match_the_log(repo, tmp_path):

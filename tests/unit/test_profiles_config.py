@@ -79,6 +79,32 @@ def test_bad_config_is_a_clear_error(tmp_path, monkeypatch):
     (repo / ".reins" / "config.toml").write_text('modle = "x"')
     with pytest.raises(ConfigError, match="unknown setting"):
         load_config(repo)
+    for text, message in (
+        ('max_steps = "x"', "max_steps must be a whole number of at least 1, not 'x'"),
+        ("max_steps = -5", "max_steps must be a whole number of at least 1"),
+        ("max_retries = true", "max_retries must be a whole number of at least 0"),
+        ("command_timeout_s = 0", "command_timeout_s must be a number of seconds above 0"),
+        ('max_wall_s = "10m"', "max_wall_s must be a number of seconds"),
+        ('allow_network = "yes"', "allow_network must be true or false"),
+        ('env_passthrough = "HOME"', "env_passthrough must be a list of strings"),
+        ("profiles = 3", "profiles must be a table"),
+    ):
+        (repo / ".reins" / "config.toml").write_text(text)
+        with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+            load_config(repo)
+    (repo / ".reins" / "config.toml").write_text("max_steps = 0.5")
+    with pytest.raises(ConfigError, match=r"\.reins/config\.toml: max_steps"):  # names the file
+        load_config(repo)
+
+
+def test_every_setting_has_a_type_rule():
+    from dataclasses import fields
+
+    import reins.config as c
+
+    ruled = {*c.WHOLE_AT_LEAST, *c.POSITIVE_SECONDS, *c.SWITCHES, *c.TEXTS, *c.NAME_LISTS,
+             *c.TABLES}  # fmt: skip
+    assert {f.name for f in fields(c.Config)} == ruled
 
 
 # --- profile inheritance (`extends`) and the content digest ----------------------------

@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from reins.config import Config
+from reins.config import Config, setting_problem
 
 PROFILE_PREFIX = "profile."
 
@@ -83,6 +83,9 @@ def parse_variant(spec: str) -> Variant:
                 value = [value]
             profile[field_name] = value
         elif key in known:
+            problem = setting_problem(key, value)
+            if problem:
+                raise VariantError(f"variant {name}: {key} {problem}, not {value!r}")
             settings[key] = value
         else:
             raise VariantError(
