@@ -80,4 +80,9 @@ def test_sigterm_and_sigint_abort_the_step_and_report(repo, tmp_path):
         assert result["final_message"].startswith(named)
         store = SessionStore(default_store_path())
         assert store.tool_calls(result["session_id"])[0]["kind"] == "UserAborted"
+        # the model and the log are told why the call stopped, as the person is
+        from reins.agent.store_writer import load_history
+
+        tool = [m for m in load_history(store, result["session_id"]) if m.role == "tool"][0]
+        assert tool.content == f"{named} before it finished"
         store.close()

@@ -275,10 +275,11 @@ class Session:
                     turn, plan, done or self.executor.aborted_results(plan.run, timed_out=True)
                 )
             return self._out_of_time()
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as cancelled:
             if plan is not None:  # every call gets a result, so the history stays valid
                 done = executed if tools_done else []
-                self._answer(turn, plan, done or self.executor.aborted_results(plan.run))
+                why = str(cancelled.args[0]) if cancelled.args else None  # "terminated by SIGTERM"
+                self._answer(turn, plan, done or self.executor.aborted_results(plan.run, why=why))
             raise
         except ProviderError as error:
             self.notice(f"model error: {error}")

@@ -153,13 +153,18 @@ class ToolExecutor:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
 
-    def aborted_results(self, calls: list[ToolCall], timed_out: bool = False) -> list[ExecutedCall]:
+    def aborted_results(
+        self, calls: list[ToolCall], timed_out: bool = False, why: str | None = None
+    ) -> list[ExecutedCall]:
+        """Results for calls cut off by the deadline or a cancel (`why`: its reason, e.g.
+        "terminated by SIGTERM"; none: the person's Ctrl-C)."""
         if timed_out:
             result = ToolResult(
                 ErrorKind.TIMEOUT, "stopped: the run's time budget ran out before it finished"
             )
         else:
-            result = ToolResult(ErrorKind.USER_ABORTED, "aborted by the user before it finished")
+            text = f"{why} before it finished" if why else "aborted by the user before it finished"
+            result = ToolResult(ErrorKind.USER_ABORTED, text)
         return [ExecutedCall(call, result, 0.0) for call in calls]
 
     def access_of(self, call: ToolCall) -> Access:
