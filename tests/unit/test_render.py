@@ -55,7 +55,12 @@ def test_denials_and_errors_are_rendered_in_full():
             )
         ]
     )
-    assert "⊘ stopped" in denied and "denied by the person" in denied and "✓" not in denied
+    assert "⊘ denied" in denied and "denied by the person" in denied and "✓" not in denied
+    stopped, _ = shown([result("run_command", ErrorKind.USER_ABORTED,
+                               "terminated by SIGTERM before it finished")])  # fmt: skip
+    assert "⊘ stopped" in stopped
+    wrote, _ = shown([result("write_file", ErrorKind.OK, "overwrote a.py (1 → 3 lines, 9 bytes)")])
+    assert "(1 → 3 lines, 9 bytes) (0." in wrote  # no "1 lines" beside the file's own count
     long_line = "x" * 300
     error = "\n".join([long_line] + [f"detail {i}" for i in range(30)])
     text, _ = shown([result("edit_file", ErrorKind.INVALID_ARGUMENTS, error)])

@@ -182,11 +182,11 @@ class ConsoleProgress:
             self._print_tail(body)
         elif result.ok:
             lines = result.output.count("\n") + 1
-            self.console.print(
-                f"  [green]✓[/green] [dim]{escape(first)} ({lines} lines, {took})[/dim]"
-            )
+            size = f"{lines} lines, " if lines > 1 else ""  # one line: it is all shown
+            self.console.print(f"  [green]✓[/green] [dim]{escape(first)} ({size}{took})[/dim]")
         elif result.kind is ErrorKind.USER_ABORTED:
-            self.console.print(f"  [yellow]⊘ stopped[/yellow] {escape(output[:MAX_ERROR_CHARS])}")
+            what = "denied" if "denied by the person" in output else "stopped"
+            self.console.print(f"  [yellow]⊘ {what}[/yellow] {escape(output[:MAX_ERROR_CHARS])}")
         else:
             self.console.print(f"  [red]✗ {result.kind.value}[/red]")
             self._print_tail(output, MAX_ERROR_LINES, from_start=True)
