@@ -1,5 +1,6 @@
 """`reins chat` in a real terminal (tmux): a turn changes a file, /diff shows it, /undo
-puts it back, and the next request tells the model about the undo."""
+puts it back, the next request tells the model about the undo, /cost adds it up, and
+`chat --continue` goes on in the same session."""
 
 import json
 import os
@@ -81,14 +82,34 @@ def test_chat_diff_and_undo_in_a_terminal(repo, tmp_path):
         chat.wait_for("nothing to undo")
         chat.send("thanks")
         chat.wait_for("Understood.")
+        chat.send("/cost")
+        screen = chat.wait_for("tool calls · cost")
+        assert "3 model calls · tokens in/out" in screen
         chat.send("/exit")
         chat.wait_for("saved; resume with")
     finally:
         chat.close()
     sessions = subprocess.run([sys.executable, "-m", "reins", "sessions", "list", "--json"],
                               capture_output=True, text=True, env={**os.environ, **env})  # fmt: skip
-    session_id = json.loads(sessions.stdout)[0]["id"]
+    listed = json.loads(sessions.stdout)
+    session_id = listed[0]["id"]
+    assert listed[0]["title"] == "set VALUE to 42"  # titled from its first request
+    # --continue picks the chat up again in this repo, with what was said before
+    again = write_script(tmp_path / "again.jsonl", [{"content": "Welcome back."}])
+    chat = Tmux([sys.executable, "-m", "reins", "chat", "--continue", "--repo", str(repo), "-m",
+                 f"scripted:{again}"], env)  # fmt: skip
+    try:
+        chat.wait_for("reins>")
+        chat.send("hello again")
+        chat.wait_for("Welcome back.")
+        chat.send("/session")
+        chat.wait_for(session_id, count=2)  # the resume notice or the prompt, and /session
+        chat.send("/exit")
+        chat.wait_for("saved; resume with")
+    finally:
+        chat.close()
     shown = subprocess.run([sys.executable, "-m", "reins", "sessions", "show", session_id, "--json"],
                            capture_output=True, text=True, env={**os.environ, **env})  # fmt: skip
     users = [m["content"] for m in json.loads(shown.stdout)["messages"] if m["role"] == "user"]
-    assert users[-1].startswith("(I undid your changes") and "src/util.py" in users[-1]
+    assert users[-2].startswith("(I undid your changes") and "src/util.py" in users[-2]
+    assert users[-1] == "hello again"  # the continued chat went on in the same session
