@@ -100,7 +100,11 @@ def _common(func):
     return func
 
 
-def _auto_commit_option(func):
+def _changes_options(func):
+    func = click.option(
+        "--no-checkpoints", "checkpoints", flag_value=False, default=None,
+        help="Do not snapshot turns for `reins undo` (config: checkpoints = false).",
+    )(func)  # fmt: skip
     return click.option(
         "--auto-commit", is_flag=True, default=None,
         help="Commit the files each turn changed to the current branch (hooks do not run).",
@@ -227,7 +231,7 @@ def read_task(task: str | None, task_file: Path | None) -> str:
               help="Stop after N seconds (config: max_wall_s).")  # fmt: skip
 @_sandbox_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print the full diff of the changes.")
-@_auto_commit_option
+@_changes_options
 @click.option("--output-format", "output", type=click.Choice(["text", "json", "stream-json"]),
               default="text", show_default=True, callback=_output_format,
               help="json: one object at the end; stream-json: one JSON event per line as it "
@@ -241,7 +245,8 @@ def read_task(task: str | None, task_file: Path | None) -> str:
               help="Continue the latest session that ran in this repository.")  # fmt: skip
 def run(
     task, repo, model, profile, task_file, max_steps, max_tokens, max_wall_s, sandbox,
-    allow_network, show_diff, auto_commit, output, as_json, resume_id, continue_latest,
+    allow_network, show_diff, auto_commit, checkpoints, output, as_json, resume_id,
+    continue_latest,
 ):  # fmt: skip
     """Run TASK headless in a repository; never prompts.
 
@@ -275,7 +280,7 @@ def run(
     config = _config(
         repo, as_json=output != "text", model=model, profile=profile, max_steps=max_steps,
         max_tokens=max_tokens, max_wall_s=max_wall_s, sandbox=sandbox,
-        allow_network=allow_network, auto_commit=auto_commit,
+        allow_network=allow_network, auto_commit=auto_commit, checkpoints=checkpoints,
     )  # fmt: skip
     store = _store(as_json=output != "text")
     resume = _resume_target(store, repo, resume_id, continue_latest, as_json=output != "text")
@@ -289,8 +294,11 @@ def run(
 @click.option("--resume", "resume_id", help="Continue a stored session (ID or unique prefix).")
 @click.option("--continue", "-c", "continue_latest", is_flag=True,
               help="Continue the latest session that ran in this repository.")  # fmt: skip
-@_auto_commit_option
-def chat(repo, model, profile, sandbox, allow_network, resume_id, continue_latest, auto_commit):
+@_changes_options
+def chat(
+    repo, model, profile, sandbox, allow_network, resume_id, continue_latest, auto_commit,
+    checkpoints,
+):  # fmt: skip
     """Interactive session: type requests; /help lists the commands; /exit quits.
 
     \b
@@ -302,7 +310,7 @@ def chat(repo, model, profile, sandbox, allow_network, resume_id, continue_lates
 
     config = _config(
         repo, ask_trust=True, model=model, profile=profile, sandbox=sandbox,
-        allow_network=allow_network, auto_commit=auto_commit,
+        allow_network=allow_network, auto_commit=auto_commit, checkpoints=checkpoints,
     )  # fmt: skip
     store = _store()
     run_chat(repo, config, store, _resume_target(store, repo, resume_id, continue_latest))

@@ -23,6 +23,15 @@ def test_run_summarises_the_changes_and_diff_shows_them(repo, tmp_path):
     assert "+OTHER = 3" in proc.stdout and "-VALUE = 1" in proc.stdout
 
 
+def test_no_checkpoints_runs_without_a_snapshot_to_undo(repo, tmp_path):
+    proc = write_run(repo, tmp_path, "--no-checkpoints", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["changes"] == []  # nothing snapshotted, nothing summed up
+    assert (repo / "src/util.py").read_text() == "VALUE = 2\nOTHER = 3\n"
+    undo = reins("undo", "--repo", str(repo))
+    assert undo.returncode != 0 and "nothing to undo" in (undo.stdout + undo.stderr)
+
+
 def test_undo_puts_back_a_run_and_refuses_after_a_user_edit(repo, tmp_path):
     out = json.loads(write_run(repo, tmp_path, "--json").stdout)
     assert {c["path"] for c in out["changes"]} == {"src/util.py", "docs/new.md"}

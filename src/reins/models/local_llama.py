@@ -103,7 +103,7 @@ class LocalLlamaClient:
         if budget < 64:
             first = sum(1 for m in messages if m.role == "assistant") == 0
             what = "the request" if first else "the conversation"
-            fix = "shorten it" if first else "start a new session"
+            fix = "shorten it" if first else "run /compact (chat) or start a new session"
             raise ProviderError(
                 f"{self.model}: {what} ({len(tokens)} tokens with the system prompt) does not "
                 f"fit the context window of {self.n_ctx} tokens; {fix}, or raise the window "
