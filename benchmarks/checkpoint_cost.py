@@ -50,13 +50,18 @@ def measure(kind: str, files: int, turns: int, data_dir: Path) -> dict:
         first = time.perf_counter() - start
         per_turn = []
         for turn in range(1, turns + 1):
+            created = f"pkg{turn % 40}/sub0/new_{turn}.py"
+            edits = [created, "pkg1/sub1/mod_1.py"]
             start = time.perf_counter()
+            # as the hook does: the files the tools will edit checked against ignore rules
+            checkpoints.cover("bench", None, edits)
             checkpoints.begin_turn("bench", turn, f"turn {turn}")
             edit = time.perf_counter()
-            (root / f"pkg{turn % 40}" / "sub0" / f"new_{turn}.py").write_text(f"x = {turn}\n")
+            (root / created).write_text(f"x = {turn}\n")
             target = root / "pkg1" / "sub1" / "mod_1.py"
             target.write_text(target.read_text() + f"# turn {turn}\n")
             edited = time.perf_counter()
+            checkpoints.cover("bench", None, [created])  # created files, once they exist
             checkpoints.end_turn("bench", turn)
             per_turn.append(time.perf_counter() - start - (edited - edit))
         start = time.perf_counter()
