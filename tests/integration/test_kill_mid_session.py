@@ -84,5 +84,5 @@ def test_sigterm_and_sigint_abort_the_step_and_report(repo, tmp_path):
         from reins.agent.store_writer import load_history
 
         tool = [m for m in load_history(store, result["session_id"]) if m.role == "tool"][0]
-        assert tool.content == f"{named} before it finished"
+        assert tool.content.startswith(named) and tool.content.endswith("before it finished")
         store.close()
