@@ -283,17 +283,18 @@ def test_a_bench_is_not_resumed_with_an_arm_whose_profile_changed(tmp_path):
     # harnesses in one row: the plan keeps each reins arm's profile and digest
     from reins.ui.bench_view import arm_profiles, bench_identity
 
-    arms = plan_arms(["reins"], [parse_variant("base"), parse_variant("files:profile=qwen-files")])
+    arms = plan_arms(["reins"], [parse_variant("base"), parse_variant("old:profile=qwen")])
     config = Config(model="local:qwen2.5-coder-1.5b-instruct-q5_k_m.gguf")
     profiles = arm_profiles(arms, config)
-    assert profiles["files"].startswith("qwen-files@") and len(profiles["files"]) == 23
-    cooler = arm_profiles(arms, config.with_flags(profiles={"qwen-files": {"temperature": 0.0}}))
-    assert cooler["files"] != profiles["files"] and cooler["base"] == profiles["base"]
+    assert profiles["base"].startswith("qwen-files@")  # the embedded model's default
+    assert profiles["old"].startswith("qwen@") and len(profiles["old"]) == 17
+    cooler = arm_profiles(arms, config.with_flags(profiles={"qwen": {"temperature": 0.0}}))
+    assert cooler["old"] != profiles["old"] and cooler["base"] == profiles["base"]
     plan = {"suite": "s", "tasks": ["a"], "arms": [["base", "reins", "x"]], "epochs": 1,
             "model": "m", "profiles": profiles}  # fmt: skip
     bench_id = bench_identity(tmp_path, plan)
     assert bench_identity(tmp_path, dict(plan)) == bench_id
-    with pytest.raises(ValueError, match="arm files ran with profile qwen-files@.* now run with"):
+    with pytest.raises(ValueError, match="arm old ran with profile qwen@.* now run with"):
         bench_identity(tmp_path, {**plan, "profiles": cooler})
     # a bench begun before plans kept profiles resumes as before
     old = tmp_path / "old"
