@@ -2,8 +2,9 @@
 
 The `before` snapshot is taken lazily, when a reply first asks for a call that may change
 something (an exclusive access), so a turn that only reads costs nothing. Files the file
-tools are about to edit are covered even where ignore rules leave them out of snapshots. What the turn
-changed comes back in its outcome (`changes`), for the end-of-run summary and `--json`.
+tools are about to edit are covered even where ignore rules leave them out of snapshots.
+What the turn changed comes back in its outcome (`changes`), for the end-of-run summary
+and `--json`.
 A snapshot that fails is a notice, never the end of the turn: the work matters more.
 """
 
@@ -28,7 +29,8 @@ class Checkpointing(Hook):
     def on_start(self, turn: Turn) -> None:
         self.taken = False
         self.covered: set[str] = set()  # files edited this turn, checked for ignore rules
-        self.to_cover: list[str] = []  # of those, ones that did not exist yet
+        self.to_cover: list[str] = []  # the same, checked again at the end: a file created
+        # by the turn exists only then
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         if self.broken or not plan.run:
