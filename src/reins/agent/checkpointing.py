@@ -28,9 +28,9 @@ class Checkpointing(Hook):
 
     def on_start(self, turn: Turn) -> None:
         self.taken = False
-        self.covered: set[str] = set()  # files edited this turn, checked for ignore rules
-        self.to_cover: list[str] = []  # the same, checked again at the end: a file created
-        # by the turn exists only then
+        # files edited this turn, checked for ignore rules; again at the end, since a file
+        # the turn created exists only then
+        self.covered: set[str] = set()
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         if self.broken or not plan.run:
@@ -52,7 +52,6 @@ class Checkpointing(Hook):
                 self.taken = True
             elif edited:
                 self.checkpoints.cover(turn.session.id, turn.number, edited)
-            self.to_cover += edited  # a file created now is covered once it exists
         except (CheckpointError, NotAProject, OSError, ValueError) as error:
             self.broken = True
             turn.notice(f"checkpoints are off for this session ({error}); changes cannot be undone")
@@ -69,7 +68,7 @@ class Checkpointing(Hook):
             return
         self.taken = False
         try:
-            self.checkpoints.cover(turn.session.id, None, self.to_cover)
+            self.checkpoints.cover(turn.session.id, None, sorted(self.covered))
             changes = self.checkpoints.end_turn(turn.session.id, turn.number)
         except (CheckpointError, OSError, ValueError) as error:
             turn.notice(f"could not checkpoint the end of the turn ({error})")
