@@ -19,6 +19,16 @@ from reins.profiles.profile import apply_overrides
         ("openai:gpt-5", "openai"),
         ("local:smollm2-135m", "smollm"),
         ("openai-compat:http://x/v1#mistral-large", "default"),
+        ("openai:o3-mini", "openai"),
+        ("openai-compat:http://x/v1#openai/o4-mini", "openai"),
+        ("openai:gpt-5-codex", "openai"),
+        # a name part that merely contains a pattern is another model...
+        ("openai-compat:http://x/v1#foo3-chat", "default"),
+        # ...and the folders a file sits in are not its name (a bench's temp folder was
+        # read as OpenAI's o4, which took write_file away from a scripted run)
+        ("scripted:/tmp/tmpxc_dko43/turns.jsonl", "default"),
+        ("scripted:/tmp/qwen-turns.jsonl", "qwen"),
+        ("local:/models/o3/Qwen2.5-Coder-7B-Instruct-Q4_K_M.gguf", "qwen"),
     ],
 )
 def test_profile_chosen_by_model_family(spec, profile):

@@ -369,3 +369,27 @@ def test_sessions_view_reports_interrupted_and_store_errors(tmp_path, capsys):
         list_sessions(store, 10, as_json=False)
     assert exit_info.value.code == 1
     assert capsys.readouterr().err.startswith("reins: error: session store")
+
+
+def _open_at_once(args) -> str:
+    path, barrier = args
+    barrier.wait()
+    try:
+        SessionStore(path).close()
+        return "ok"
+    except StoreError as error:
+        return str(error)
+
+
+def test_workers_opening_a_new_store_at_once_all_get_it(tmp_path):
+    # bench workers start together on a fresh OUT/sessions.db; the switch to WAL must wait
+    # for the other opener instead of failing the trial with "locked"
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Manager() as manager, context.Pool(4) as pool:
+        for round_ in range(12):
+            barrier = manager.Barrier(4)
+            path = tmp_path / f"round{round_}.db"
+            outcomes = pool.map(_open_at_once, [(path, barrier)] * 4)
+            assert outcomes == ["ok"] * 4, outcomes

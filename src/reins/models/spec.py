@@ -43,5 +43,10 @@ class ModelSpec:
 
     @property
     def family_key(self) -> str:
-        """What profile matching looks at: the model's own name, lowercased."""
-        return self.model.lower()
+        """What profile matching looks at: the model's own name, lowercased; for a model
+        given as a file (scripted:FILE, local:PATH.gguf), the file's name, not the folders
+        it sits in (a temp folder named tmpxc_dko43 is not OpenAI's o4)."""
+        name = self.model
+        if self.provider in ("scripted", "local") and "/" in name:
+            name = name.rstrip("/").rsplit("/", 1)[-1]
+        return name.lower()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from importlib import resources
@@ -192,6 +193,12 @@ def select_profile(
         return load_profile(forced, overrides)
     key = spec.family_key
     for profile in builtin_profiles().values():
-        if any(m in key for m in profile.match):
+        if any(matches(m, key) for m in profile.match):
             return apply_overrides(profile, overrides)
     return load_profile("default", overrides)
+
+
+def matches(pattern: str, model_name: str) -> bool:
+    """`pattern` starts a word of the model's name: "o3" is in "o3-mini" and "openai/o3",
+    not in "foo3"; "qwen" is in "Qwen/Qwen2.5-Coder"."""
+    return re.search(r"(?<![a-z0-9])" + re.escape(pattern.lower()), model_name) is not None

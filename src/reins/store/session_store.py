@@ -123,7 +123,7 @@ class SessionStore:
                 self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_s
             )
             self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._enter_wal(busy_timeout_s)
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(
                 resources.files("reins.store").joinpath("schema.sql").read_text("utf-8")
@@ -148,6 +148,21 @@ class SessionStore:
         except _SQLITE_FAILURES as error:
             self._close_quietly()
             raise self._explain(error) from error
+
+    def _enter_wal(self, wait_s: float) -> None:
+        """Switch a new file to WAL. Two processes opening the same new file at once (bench
+        workers) can get "database is locked" here at once: SQLite does not call the busy
+        handler for this switch, so wait for the other one as a busy handler would."""
+        assert self.db is not None
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _schema(self) -> str | None:
         assert self.db is not None
