@@ -299,17 +299,8 @@ async def test_a_first_write_that_is_still_a_stub_is_asked_for_once_more(repo, s
     stub = {"content": "src/util.py\n```python\ndef value(x):\n    pass\n```"}
     real = {"content": "src/util.py\n```python\ndef value(x):\n    return 2 * x\n```"}
     session = open_scripted(repo, store, tmp_path, [stub, real, stub], profile="qwen-files")
-    temperatures = []
-
-    class Temperature(Hook):
-        def before_model(self, turn, request):
-            temperatures.append(request.temperature)
-
-    session.hooks.append(Temperature())
     outcome = await session.run("implement value in src/util.py")
     assert (outcome.status, outcome.steps) == ("completed", 2)
-    # asked again hotter: at the profile's low temperature the same stub came back
-    assert temperatures == [None, 0.8]
     assert (repo / "src/util.py").read_text() == "def value(x):\n    return 2 * x\n"
     first = [m.content for m in session.history if m.role == "tool"][0]
     assert "still has functions with no implementation (body only `pass`): value" in first

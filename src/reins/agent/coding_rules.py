@@ -172,7 +172,6 @@ class VerifyFinish(Hook):
 
 class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
-    # (at HOT)
     TEST_ROUNDS = 3  # rewrites after failing tests before the model is left to its tools
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
@@ -220,8 +219,7 @@ class WriteFirst(Hook):
         problem = shortfall(self.path, str(wrote[0].call.arguments.get("content", "")))
         if problem and self.retries < self.RETRIES:
             self.retries += 1
-            # hotter: at a low temperature the stub came back byte for byte (seen: forth)
-            self.again = self.hot = True
+            self.again = True
             plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
             return
         if self.command is None:
