@@ -149,3 +149,51 @@ async def test_qwen_session_abort_keeps_history_consistent(tmp_path, store):
     roles = [m.role for m in load_history(store, outcome.session_id)]
     assert roles[:2] == ["system", "user"]
     await session.close()
+
+
+KV_CHILD = """
+import asyncio, json, sys
+from reins.models.client import collect
+from reins.models.local_llama import LocalLlamaClient
+from reins.models.messages import Message
+
+async def main():
+    client = LocalLlamaClient("smollm2-135m", n_ctx=2048, max_output_tokens=12, temperature=0.0)
+    system = Message("system", "You answer questions about colours and fruit, briefly. " * 30)
+    reply = await collect(client.stream([system, Message("user", sys.argv[1])]))
+    print(json.dumps({"cached": reply.usage.cached_input_tokens, "input": reply.usage.input_tokens,
+                      "content": reply.message.content}))
+    await client.close()
+
+asyncio.run(main())
+"""
+
+
+def _kv_child(cache: Path, question: str) -> dict:
+    env = {**os.environ, "REINS_CACHE_DIR": str(cache)}
+    models = Path(os.environ.get("REINS_CACHE_DIR", Path.home() / ".cache/reins")) / "models"
+    (cache / "models").mkdir(parents=True, exist_ok=True)
+    if models.is_dir() and not any((cache / "models").iterdir()):
+        for gguf in models.iterdir():  # the assembled GGUFs, not copied again
+            (cache / "models" / gguf.name).symlink_to(gguf)
+    done = subprocess.run([sys.executable, "-c", KV_CHILD, question], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_new_process_loads_the_system_prompt_an_earlier_one_saved(tmp_path):
+    cache = tmp_path / "cache"
+    first = _kv_child(cache, "Name a colour.")
+    assert first["cached"] < 50  # nothing to reuse yet: the system message was evaluated
+    saved = list((cache / "kv").glob("*.kv"))
+    assert len(saved) == 1
+    again = _kv_child(cache, "Name a colour.")
+    assert again["cached"] > 300  # the system message came from disk, not prefill
+    assert again["content"] == first["content"]  # the loaded state is the evaluated one
+    other = _kv_child(cache, "Name a fruit.")  # another request, the same system message
+    assert other["cached"] > 300
+    assert len(list((cache / "kv").glob("*.kv"))) == 1
+    saved[0].write_bytes(saved[0].read_bytes()[:5000])  # cut off: a lost entry, not an error
+    broken = _kv_child(cache, "Name a colour.")
+    assert broken["cached"] < 50 and broken["content"] == first["content"]

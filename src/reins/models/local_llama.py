@@ -2,7 +2,8 @@
 
 The prompt is rendered with the GGUF's own chat template and passed as tokens; llama.cpp
 keeps the KV cache of the previous call and only evaluates the tokens after the longest
-common prefix, so a new turn costs its new tokens, not the whole history.
+common prefix, so a new turn costs its new tokens, not the whole history; a new process
+loads the system message's KV state an earlier one saved (kv_disk).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from reins.models import llama_pool
+from reins.models import kv_disk, llama_pool
 from reins.models.client import ProviderError
-from reins.models.local_assets import Progress, resolve_local_model
+from reins.models.local_assets import Progress, cache_dir, resolve_local_model
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
 
 
@@ -49,6 +50,8 @@ class LocalLlamaClient:
         self._own: llama_pool.LoadedModel | None = None
         self._path = None
         self._formatter: Any = None
+        self._end_of_turn: int | None = None
+        self._states: kv_disk.SystemPromptStates | None = None
         self._lock = threading.Lock()  # the loaded model's own lock, once loaded
 
     def ensure_weights(self, progress: Progress | None = None):
@@ -69,6 +72,9 @@ class LocalLlamaClient:
         self._formatter, self._eos_text = loaded.formatter, loaded.eos_text
         self._lock = loaded.lock
         self._llm = loaded.llm
+        end = loaded.llm.tokenize(self._eos_text.encode("utf-8"), add_bos=False, special=True)
+        self._end_of_turn = end[0] if len(end) == 1 else None
+        self._states = kv_disk.SystemPromptStates(cache_dir() / "kv", path, self.n_ctx)
 
     def render(self, messages: list[Message]) -> tuple[str, list[str]]:
         chat = []
@@ -170,11 +176,9 @@ class LocalLlamaClient:
 
         with self._lock:
             try:
-                from llama_cpp import Llama
-
-                prefix = Llama.longest_token_prefix(self._llm._input_ids.tolist(), tokens)
-                evaluated = len(tokens) - min(prefix, len(tokens) - 1)
                 start = time.perf_counter()
+                prefix = self._system_prompt_from_disk(tokens)
+                evaluated = len(tokens) - min(prefix, len(tokens) - 1)
                 first_at = None
                 n_out = 0
                 finish = None
@@ -212,6 +216,25 @@ class LocalLlamaClient:
                 emit("done", (stats, finish, n_out))
             except Exception as error:  # surfaced to the loop as a ProviderError
                 emit("error", f"{type(error).__name__}: {error}")
+
+    def _system_prompt_from_disk(self, tokens: list[int]) -> int:
+        """How many of `tokens` the model holds without evaluating them: what this process
+        holds, or a system message saved by an earlier process (kv_disk). When neither
+        covers the system message, it is evaluated now and saved for the next process."""
+        from llama_cpp import Llama
+
+        held = Llama.longest_token_prefix(self._llm._input_ids.tolist(), tokens)
+        end = kv_disk.system_end(tokens, self._end_of_turn)
+        if self._states is None or end is None or held >= end or end < kv_disk.MIN_REUSE:
+            return held
+        if held < kv_disk.MIN_REUSE:
+            # a state that failed to load leaves the model reset: nothing held then
+            held = self._states.restore(self._llm, tokens) or min(held, self._llm.n_tokens)
+        if end - held >= kv_disk.MIN_REUSE:
+            self._llm.n_tokens = held  # eval() drops what the model held past this
+            self._llm.eval(tokens[held:end])
+            self._states.save(self._llm)
+        return held
 
     async def close(self) -> None:
         """Let go of the model; a shared one stays loaded for the next session of this
