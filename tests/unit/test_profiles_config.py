@@ -13,6 +13,7 @@ from reins.profiles.profile import apply_overrides
     [
         ("local:qwen2.5-coder-1.5b", "qwen-files"),
         ("openai-compat:http://localhost:8000/v1#qwen2.5-coder-1.5b-instruct", "qwen-files"),
+        ("openai-compat:http://localhost:11434/v1#qwen2.5-coder:1.5b", "qwen-files"),  # ollama
         ("local:qwen2.5-coder-3b", "qwen"),
         ("openai-compat:http://localhost:8000/v1#Qwen/Qwen2.5-Coder-7B-Instruct", "qwen"),
         ("anthropic:claude-sonnet-4-5", "anthropic"),
@@ -159,7 +160,7 @@ BUILTIN_PROFILES = {
         "notes": "Small local models: text tool-call protocol, a short tool list.",
     },
     "qwen-files": {
-        **SMALL, "name": "qwen-files", "match": ("qwen2.5-coder-1.5b",), "call_style": "files",
+        **SMALL, "name": "qwen-files", "match": ("qwen2.5-coder-1.5b", "qwen2.5-coder:1.5b"), "call_style": "files",
         "prompt": "small_files.md", "stop": ("\n```\n",),
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
         "temperature": 0.2, "max_output_tokens": 1024, "n_ctx": 16384,
@@ -266,6 +267,9 @@ def test_profile_digest_is_a_stable_hash_of_fields_and_prompt(monkeypatch):
     # any field, and the prompt template's text, tells versions apart
     assert apply_overrides(load_profile("qwen"), {"temperature": 0.3}).digest() != digests["qwen"]
     assert apply_overrides(load_profile("qwen"), {"n_ctx": 16384}).digest() == digests["qwen"]
+    # ...but not which models it is for, or its notes: a new alias is the same harness
+    alias = apply_overrides(load_profile("qwen"), {"match": ("qwen", "qwen3"), "notes": "x"})
+    assert alias.digest() == digests["qwen"]
     template = Profile.prompt_template
     monkeypatch.setattr(Profile, "prompt_template", lambda self: template(self) + "\nMore.")
     assert load_profile("qwen").digest() != digests["qwen"]

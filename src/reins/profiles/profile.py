@@ -77,13 +77,16 @@ class Profile:
 
     def digest(self) -> str:
         """sha256 (hex) of the effective fields and the prompt template's text: the same for
-        the same profile in any process, different when a field or the template changes."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        the same profile in any process, different when a field or the template changes.
+        Which models it is for (`match`) and its `notes` are left out: they change nothing
+        a session does, so adding a model's alias does not read as a new harness."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in UNDIGESTED}
         payload = {"fields": values, "prompt_template": self.prompt_template()}
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+UNDIGESTED = ("match", "notes")
 EXTENDS = "extends"
 NOT_INHERITED = ("name", "match")  # a child that inherited `match` would take its parent's models
 
