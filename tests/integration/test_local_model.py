@@ -197,3 +197,12 @@ def test_a_new_process_loads_the_system_prompt_an_earlier_one_saved(tmp_path):
     saved[0].write_bytes(saved[0].read_bytes()[:5000])  # cut off: a lost entry, not an error
     broken = _kv_child(cache, "Name a colour.")
     assert broken["cached"] < 50 and broken["content"] == first["content"]
+
+
+def test_a_cache_dir_that_cannot_hold_states_only_costs_the_prefill(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "kv").write_text("a file where the states' folder would go")
+    reply = _kv_child(cache, "Name a colour.")
+    assert reply["content"] and reply["cached"] < 50
+    assert not list(cache.glob("*.tmp*"))

@@ -88,14 +88,15 @@ class SystemPromptStates:
         used = llama_cpp.llama_state_get_data(llm.ctx, buffer, size)
         digest = hashlib.sha256(repr(tokens).encode()).hexdigest()[:16]
         path = self.folder / f"{self.key}-{digest}.kv"
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
             with open(tmp, "wb") as out:
                 out.write(MAGIC + struct.pack(f"<I{len(tokens)}i", len(tokens), *tokens))
                 out.write(memoryview(buffer)[: int(used)])
             os.replace(tmp, path)
         except OSError:
+            _remove(tmp)
             return  # a full or read-only disk: the next process prefills, as before
         for old in self._files()[KEEP:]:
             _remove(old)
