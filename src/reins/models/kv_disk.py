@@ -30,15 +30,6 @@ def system_end(tokens: list[int], end_of_turn: int | None) -> int | None:
     return tokens.index(end_of_turn) + 1
 
 
-def common_prefix(a: list[int], b: list[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 class SystemPromptStates:
     """Saved KV states of one model (file, context size, llama.cpp version) in `folder`."""
 
@@ -58,19 +49,23 @@ class SystemPromptStates:
     def restore(self, llm: Any, tokens: list[int]) -> int:
         """Load the saved state sharing the longest prefix with `tokens` (at least
         MIN_REUSE tokens) into `llm`; returns that prefix's length, 0 when none."""
+        from llama_cpp import Llama
+
         best: tuple[int, Path, list[int]] | None = None
         for path in self._files():
             saved = _tokens(path)
             if saved is None:
                 continue
-            shared = common_prefix(saved, tokens)
+            shared = Llama.longest_token_prefix(saved, tokens)
             if shared >= MIN_REUSE and (best is None or shared > best[0]):
                 best = (shared, path, saved)
         if best is None:
             return 0
         shared, path, saved = best
         try:
-            _load(llm, saved, path.read_bytes()[len(MAGIC) + 4 + 4 * len(saved) :])
+            with open(path, "rb") as f:  # the state only: the header was read above
+                f.seek(len(MAGIC) + 4 + 4 * len(saved))
+                _load(llm, saved, f.read())
         except (OSError, RuntimeError, ValueError):
             _remove(path)
             llm.reset()
