@@ -336,6 +336,30 @@ async def test_tests_run_after_each_write_until_they_pass(repo, store, tmp_path)
     assert "## src/test_util.py" in seen.requests[0][1][1]
 
 
+async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(
+    repo, store, tmp_path
+):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    worse = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 4\n```"}
+    done = {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "x"}}]}
+    request = "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    prefills = []
+
+    class Prefill(Hook):
+        def before_model(self, turn, request):
+            prefills.append(request.prefill)
+
+    session = open_scripted(repo, store, tmp_path, [wrong, worse, done, done, done],
+                            profile="qwen-files", profiles={"qwen-files": {"test_rounds": 1}})  # fmt: skip
+    session.hooks.append(Prefill())
+    await session.run(request)
+    # the first reply and one rewrite start as the file's block; then the model's own step
+    assert [bool(p) for p in prefills[:3]] == [True, True, False]
+    notes = [m.content for m in session.history if m.role == "tool"]
+    assert "write the whole file again" in notes[0] and "write the whole file again" not in notes[1]
+
+
 def test_the_test_command_is_read_from_backticks():
     from reins.agent.coding_rules import test_command
 

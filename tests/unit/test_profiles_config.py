@@ -128,13 +128,13 @@ NATIVE = dict(
     temperature=None, max_output_tokens=None, n_ctx=None, stop=(), require_tool_use=False,
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
-    test_after_write=False, run_tests_first=False,
+    test_after_write=False, test_rounds=3, run_tests_first=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", prompt="small.md", stop=("\n```",),
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
-    write_first_kb=0, test_after_write=False, run_tests_first=False,
+    write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.
@@ -163,7 +163,7 @@ BUILTIN_PROFILES = {
         **SMALL, "name": "qwen-files", "match": ("qwen2.5-coder-1.5b", "qwen2.5-coder:1.5b"), "call_style": "files",
         "prompt": "small_files.md", "stop": ("\n```\n",),
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
-        "temperature": 0.2, "max_output_tokens": 1024, "n_ctx": 16384,
+        "temperature": 0.0, "max_output_tokens": 1024, "n_ctx": 16384,
         "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
         "test_after_write": True, "run_tests_first": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
@@ -270,6 +270,11 @@ def test_profile_digest_is_a_stable_hash_of_fields_and_prompt(monkeypatch):
     # ...but not which models it is for, or its notes: a new alias is the same harness
     alias = apply_overrides(load_profile("qwen"), {"match": ("qwen", "qwen3"), "notes": "x"})
     assert alias.digest() == digests["qwen"]
+    # ...nor a setting left at the code's default: a field added later with a default that
+    # keeps the old behaviour does not stop a bench from resuming across it
+    files = load_profile("qwen-files")
+    assert apply_overrides(files, {"test_rounds": 3}).digest() == files.digest()
+    assert apply_overrides(files, {"test_rounds": 8}).digest() != files.digest()
     template = Profile.prompt_template
     monkeypatch.setattr(Profile, "prompt_template", lambda self: template(self) + "\nMore.")
     assert load_profile("qwen").digest() != digests["qwen"]

@@ -172,13 +172,13 @@ class VerifyFinish(Hook):
 
 class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
-    TEST_ROUNDS = 3  # rewrites after failing tests before the model is left to its tools
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
 
-    def __init__(self, max_bytes: int, test_after_write: bool = False):
+    def __init__(self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3):
         self.max_bytes = max_bytes
         self.test_after_write = test_after_write
+        self.test_rounds = test_rounds  # rewrites after failing tests, then the model's tools
 
     def on_start(self, turn: Turn) -> None:
         self.path: str | None = None
@@ -233,7 +233,7 @@ class WriteFirst(Hook):
         self.failing = exit_code != 0
         if not self.failing:
             plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
-        elif self.rounds < self.TEST_ROUNDS:
+        elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
             plan.note += (

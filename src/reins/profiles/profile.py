@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, Field, dataclass, fields
 from importlib import resources
 from typing import Any
 
@@ -66,6 +66,9 @@ class Profile:
     # With write_first_kb: run the request's test command after each write of that file
     # and show the result; failing tests start the next reply as the file's block again.
     test_after_write: bool = False
+    # With test_after_write: rewrites asked for while the tests fail, before the model is
+    # left to its tools.
+    test_rounds: int = 3
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
@@ -79,14 +82,27 @@ class Profile:
         """sha256 (hex) of the effective fields and the prompt template's text: the same for
         the same profile in any process, different when a field or the template changes.
         Which models it is for (`match`) and its `notes` are left out: they change nothing
-        a session does, so adding a model's alias does not read as a new harness."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in UNDIGESTED}
+        a session does, so adding a model's alias does not read as a new harness. So are
+        fields left at the code's default: a new setting whose default keeps the old
+        behaviour is not a new harness either, and a bench goes on resuming across it."""
+        values = {
+            f.name: getattr(self, f.name) for f in fields(self)
+            if f.name not in UNDIGESTED and getattr(self, f.name) != _default(f)
+        }  # fmt: skip
         payload = {"fields": values, "prompt_template": self.prompt_template()}
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 UNDIGESTED = ("match", "notes")
+
+
+def _default(f: Field) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return MISSING
 EXTENDS = "extends"
 NOT_INHERITED = ("name", "match")  # a child that inherited `match` would take its parent's models
 
