@@ -336,14 +336,14 @@ async def test_tests_run_after_each_write_until_they_pass(repo, store, tmp_path)
     assert "## src/test_util.py" in seen.requests[0][1][1]
 
 
-async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(
-    repo, store, tmp_path
-):
+async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(repo, store, tmp_path):
     (repo / "src/test_util.py").write_text(TEST_UTIL)
     wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
     worse = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 4\n```"}
     done = {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "x"}}]}
-    request = "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
     prefills = []
 
     class Prefill(Hook):

@@ -166,5 +166,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     if profile.erase_repeats:
         hooks.append(EraseRepeats())
     if profile.write_first_kb > 0 and profile.call_style == "files":
-        hooks.append(WriteFirst(profile.write_first_kb * 1024, profile.test_after_write, profile.test_rounds))
+        hooks.append(
+            WriteFirst(profile.write_first_kb * 1024, profile.test_after_write, profile.test_rounds)
+        )
     return hooks

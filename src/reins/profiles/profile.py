@@ -103,6 +103,8 @@ def _default(f: Field) -> Any:
     if f.default_factory is not MISSING:
         return f.default_factory()
     return MISSING
+
+
 EXTENDS = "extends"
 NOT_INHERITED = ("name", "match")  # a child that inherited `match` would take its parent's models
 
