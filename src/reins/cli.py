@@ -436,6 +436,9 @@ def _run_index_job(job, as_json: bool = False) -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a self-contained HTML report here.")  # fmt: skip
 @click.option("--keep", is_flag=True, help="Keep each trial's workspace (debugging).")
+@click.option("--agent-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
+              help="Cap every agent's time on a task (a task's own lower limit stays), for "
+                   "every arm alike; kept in the plan, so a resume keeps it.")  # fmt: skip
 @click.option("--no-run", is_flag=True,
               help="Only summarise the trials already in --out for exactly this plan (the same "
                    "arms too): a look at a bench still running elsewhere, or a report without "
@@ -444,7 +447,7 @@ def _run_index_job(job, as_json: bool = False) -> None:
     "--json", "as_json", is_flag=True, callback=_json_flag, help="Print one JSON object on stdout."
 )
 def bench(suite, agents, variants, model, epochs, workers, ray_address, out, include, exclude,
-          limit, seed, report, keep, no_run, as_json):  # fmt: skip
+          limit, seed, report, keep, agent_timeout, no_run, as_json):  # fmt: skip
     """Run agents and harness variants on a task suite and compare them with statistics.
 
     \b
@@ -460,6 +463,7 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
       reins bench suites/exercism --variant base \\
           --variant wholefile:profile.tools=read_file,write_file,run_command
       reins bench suites/exercism --workers 2 --epochs 3 --json
+      reins bench suites/exercism --agent reins --agent aider --agent-timeout 180
       reins bench suites/exercism --exclude @tuning.txt --limit 60 --seed 2   held out
       reins bench suites/ex-tests --variant one --variant best3:attempts=3
           best-of-3 sessions per task, picked by the tests the agent was given
@@ -476,6 +480,7 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
             workers=workers, ray=ray_address, out=out or Path("bench-out") / suite.name,
             as_json=as_json, report=report, limit=limit, seed=seed, keep=keep, endpoint=None,
             include=list(include), exclude=list(exclude), no_run=no_run,
+            agent_timeout_s=agent_timeout,
         )  # fmt: skip
     except (TaskError, VariantError, ValueError, RuntimeError) as error:
         fail(str(error))

@@ -220,6 +220,24 @@ def test_a_different_plan_in_the_same_out_is_refused_but_arms_may_be_added(tmp_p
     assert arms == {"nop": 0.0, "oracle": 1.0}
 
 
+def test_agent_timeout_caps_every_agent_and_is_kept_for_the_resume(tmp_path):
+    slow = "sleep 30\n" + SOLVE  # the task itself allows 60 s
+    suite = make_suite(tmp_path / "suite", n=1, solve=slow)
+    out = str(tmp_path / "out")
+    started = time.monotonic()
+    done = bench(str(suite), "--agent", "oracle", "--agent-timeout", "2", "--out", out,
+                 "--json", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-800:]
+    assert time.monotonic() - started < 25  # stopped at 2 s, not the task's 60
+    (trial,) = json.loads(done.stdout)["trials"]
+    assert not trial["passed"] and "the solution failed" in trial["error"]
+    assert json.loads((Path(out) / "bench.json").read_text())["plan"]["agent_timeout_s"] == 2
+    # another cap would mix two budgets in one row
+    other = bench(str(suite), "--agent", "oracle", "--agent-timeout", "5", "--out", out,
+                  "--json", cwd=tmp_path)  # fmt: skip
+    assert other.returncode == 1 and "different bench" in other.stderr
+
+
 def test_workers_and_ray_give_the_same_results(tmp_path):
     suite = make_suite(tmp_path / "suite", n=4)
     tasks = load_suite(suite)

@@ -56,7 +56,8 @@ def plan_arms(agents: list[str], variants: list[Variant]) -> list[Arm]:
 
 
 def plan_trials(tasks: list[Task], arms: list[Arm], epochs: int, config: Config, out: Path,
-                bench_id: str, endpoint: str | None = None) -> list[TrialSpec]:  # fmt: skip
+                bench_id: str, endpoint: str | None = None,
+                agent_timeout_s: float | None = None) -> list[TrialSpec]:  # fmt: skip
     """Arms interleaved within each task and epochs outermost, so a bench stopped early
     still compares the arms on the same tasks."""
     return [
@@ -70,6 +71,7 @@ def plan_trials(tasks: list[Task], arms: list[Arm], epochs: int, config: Config,
             str(out),
             bench_id,
             endpoint,
+            agent_timeout_s=agent_timeout_s,
         )  # fmt: skip
         for epoch in range(1, epochs + 1)
         for task in tasks

@@ -8,6 +8,7 @@ in a worker process and as a Ray task.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ class TrialSpec:
     bench_id: str | None = None
     endpoint: str | None = None  # openai-compat base URL#model for peers (reins serve)
     keep: bool = False  # keep the trial's workspace (for debugging)
+    agent_timeout_s: float | None = None  # caps the task's own agent time limit
 
 
 @dataclass
@@ -73,6 +75,8 @@ async def run_trial_async(spec: TrialSpec) -> TrialResult:
 
 async def _run_trial(spec: TrialSpec) -> TrialResult:
     task = load_task(spec.task_path)
+    if spec.agent_timeout_s and spec.agent_timeout_s < task.agent_timeout_s:
+        task = dataclasses.replace(task, agent_timeout_s=spec.agent_timeout_s)
     result = TrialResult(task=task.name, variant=spec.arm, epoch=spec.epoch, agent=spec.agent,
                          reward=0.0, passed=False, cluster=task.cluster)  # fmt: skip
     if task.workspace is None:

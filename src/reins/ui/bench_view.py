@@ -85,7 +85,7 @@ def run_bench_command(
     workers: int, ray: str | None, out: Path, as_json: bool, report: Path | None,
     limit: int | None, seed: int, keep: bool, endpoint: str | None,
     include: list[str] = (), exclude: list[str] = (),  # type: ignore[assignment]
-    no_run: bool = False,
+    no_run: bool = False, agent_timeout_s: float | None = None,
 ) -> int:  # fmt: skip
     tasks = select_tasks(load_suite(suite), list(include), list(exclude), limit, seed)
     arms = plan_arms(agents, variants)
@@ -94,6 +94,11 @@ def run_bench_command(
         "arms": [[a.name, a.agent, a.variant.describe()] for a in arms],
         "epochs": epochs, "model": config.model, "profiles": arm_profiles(arms, config),
     }  # fmt: skip
+    # Every agent's time cap, when one is set (the flag, else the config's max_wall_s): a
+    # resume under another cap would mix two budgets in one row.
+    cap = agent_timeout_s or config.max_wall_s
+    if cap:
+        plan["agent_timeout_s"] = cap
     console = Console(stderr=True)
     if no_run:  # a look at a bench, maybe still running elsewhere: its plan must match
         saved = out / BENCH_FILE
@@ -101,7 +106,7 @@ def run_bench_command(
         if had is None or resume_conflict(had, plan) or had.get("arms") != plan["arms"]:
             raise ValueError(f"{out} holds no bench with this plan (same suite, tasks, arms, "
                              "epochs and model): nothing to show")  # fmt: skip
-        specs = plan_trials(tasks, arms, epochs, config, out, "", None)
+        specs = plan_trials(tasks, arms, epochs, config, out, "", None, cap)
         todo, results = pending(specs, out)
         if not as_json:
             console.print(f"{len(specs) - len(todo)} of {len(specs)} trials done; "
@@ -111,7 +116,8 @@ def run_bench_command(
     bench_id = bench_identity(out, plan)
     peers = [a for a in agents if a in PEERS]
     with model_endpoint(config, peers, console, quiet=as_json) as endpoint:
-        specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint), keep)
+        specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint, cap),
+                          keep)  # fmt: skip
         todo, _ = pending(specs, out)
         if not as_json:
             console.print(
