@@ -124,14 +124,14 @@ NATIVE_TOOLS = ("read_file", "list_dir", "glob", "grep", "codebase_search", "edi
                 "write_file", "run_command", "read_terminal", "kill_terminal", "read_lints",
                 "todo_write", "think")  # fmt: skip
 NATIVE = dict(
-    tool_protocol="native", call_style="tags", prompt="system.md", tools=NATIVE_TOOLS,
+    tool_protocol="native", call_style="tags", tool_list="json", prompt="system.md", tools=NATIVE_TOOLS,
     temperature=None, max_output_tokens=None, n_ctx=None, stop=(), require_tool_use=False,
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False,
 )  # fmt: skip
 SMALL = dict(
-    tool_protocol="text", call_style="fenced", prompt="small.md", stop=("\n```",),
+    tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
@@ -287,6 +287,7 @@ def test_profile_digest_is_a_stable_hash_of_fields_and_prompt(monkeypatch):
         ({"write_first_kb": -1}, "write_first_kb must be a whole number >= 0"),
         ({"erase_repeats": "yes"}, "erase_repeats must be true or false, not 'yes'"),
         ({"finish_tool": 1}, "finish_tool must be true or false"),
+        ({"tool_list": "short"}, "tool_list must be 'json' or 'compact'"),
     ],
 )
 def test_a_profile_value_of_the_wrong_type_is_refused_when_loaded(override, message):

@@ -117,6 +117,28 @@ def test_tools_section_lists_every_schema_and_shows_the_style():
     assert "```json" in fenced
 
 
+def test_a_compact_tool_list_gives_each_tool_one_signature_line_at_about_half_the_size():
+    from reins.tools.registry import build_tools
+
+    schemas = [
+        {"name": "read_file", "description": "Read a file.", "parameters": {
+            "properties": {"path": {"type": "string", "description": "relative path"},
+                           "end_line": {"type": "integer", "minimum": 1}},
+            "required": ["path"]}},
+        {"name": "list_dir", "description": "List a directory.", "parameters": {}},
+    ]  # fmt: skip
+    compact = tools_section(schemas, "files", "compact")
+    assert "read_file(path: string, end_line?: integer): Read a file." in compact
+    assert "list_dir(): List a directory." in compact
+    assert "relative path" not in compact and '"type"' not in compact
+    assert "example.py\n```python" in compact  # the call instructions are the same
+    # every real tool keeps its line, in about half the prompt
+    tools = [t.schema() for t in build_tools(None, finish=True)]
+    listed, full = tools_section(tools, "files", "compact"), tools_section(tools, "files")
+    assert all(f"\n{t['name']}(" in listed for t in tools)
+    assert len(listed) < 0.6 * len(full)
+
+
 # --- the files call style: a file is its path and a code block ----------------------------
 
 

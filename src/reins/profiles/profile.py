@@ -32,6 +32,10 @@ class Profile:
     # text protocol: <tool_call> tags, ```json fences, or files (fences, and a file is
     # written as its path and a code block: no JSON escaping of a whole file)
     call_style: str = "tags"
+    # text protocol: how tools are listed in the system prompt: "json" (a JSON schema per
+    # line, as Qwen's chat template does) or "compact" (one signature line per tool, about
+    # half the tokens).
+    tool_list: str = "json"
     prompt: str = "system.md"
     tools: tuple[str, ...] | None = None  # None: every core tool
     temperature: float | None = None
@@ -95,6 +99,7 @@ class Profile:
 
 
 UNDIGESTED = ("match", "notes")
+TOOL_LISTS = ("json", "compact")
 
 
 def _default(f: Field) -> Any:
@@ -125,6 +130,8 @@ def _from_toml(name: str, data: dict[str, Any]) -> Profile:
         raise ProfileError(f"profile {name}: tool_protocol must be one of {PROTOCOLS}")
     if data.get("call_style", "tags") not in ("tags", "fenced", "files"):
         raise ProfileError(f"profile {name}: call_style must be 'tags', 'fenced' or 'files'")
+    if data.get("tool_list", "json") not in TOOL_LISTS:
+        raise ProfileError(f"profile {name}: tool_list must be 'json' or 'compact'")
     for f in fields(Profile):  # a typo in a value must fail here, not mid-session
         if f.name not in data or not isinstance(f.default, (bool, int)):
             continue

@@ -17,11 +17,12 @@ from reins.models.messages import Message
 class TextProtocol:
     name = "text"
 
-    def __init__(self, call_style: str = "tags"):
+    def __init__(self, call_style: str = "tags", tool_list: str = "json"):
         self.call_style = call_style
+        self.tool_list = tool_list
 
     def system_section(self, schemas: list[dict[str, Any]]) -> str:
-        return tools_section(schemas, self.call_style)
+        return tools_section(schemas, self.call_style, self.tool_list)
 
     def render(self, messages: list[Message], schemas: list[dict[str, Any]]):
         return to_text_messages(messages, self.call_style), None

@@ -54,16 +54,33 @@ FILE_BLOCK = re.compile(
 UNNAMED_BLOCK = re.compile(r"```[\w+.-]*[ \t]*\n.*\S", re.DOTALL)
 
 
-def tools_section(schemas: list[dict[str, Any]], style: str = "tags") -> str:
+def tools_section(schemas: list[dict[str, Any]], style: str = "tags", listing: str = "json") -> str:
     data = resources.files("reins.profiles").joinpath("data", "text_tools.md")
-    lines = "\n".join(
-        json.dumps({"type": "function", "function": s}, ensure_ascii=False) for s in schemas
-    )
+    if listing == "compact":
+        lines = "\n".join(signature_line(s) for s in schemas)
+    else:
+        lines = "\n".join(
+            json.dumps({"type": "function", "function": s}, ensure_ascii=False) for s in schemas
+        )
     example = render_call(EXAMPLE_CALL, style)
     instructions = Template(INSTRUCTIONS[style]).substitute(example=example)
     return Template(data.read_text("utf-8")).substitute(
         tool_lines=lines, call_instructions=instructions
     )
+
+
+def signature_line(schema: dict[str, Any]) -> str:
+    """One tool as `name(arg: type, optional?: type): description`: the names and types a
+    call needs, without the JSON schema's per-argument prose."""
+    params = schema.get("parameters") or {}
+    required = set(params.get("required") or ())
+    args = []
+    for arg, spec in (params.get("properties") or {}).items():
+        kind = spec.get("type", "any") if isinstance(spec, dict) else "any"
+        if isinstance(kind, list):
+            kind = "|".join(str(k) for k in kind)
+        args.append(f"{arg}{'' if arg in required else '?'}: {kind}")
+    return f"{schema.get('name', '?')}({', '.join(args)}): {schema.get('description', '')}".strip()
 
 
 def render_call(call: ToolCall, style: str = "tags") -> str:
