@@ -527,3 +527,68 @@ async def test_the_modules_a_test_file_imports_are_found_beside_it_and_at_the_ro
     (repo / "src/test_bad.py").write_text("def broken(:\n")
     assert imported_modules("src/test_bad.py", ctx) == []
     assert imported_modules("src/test_x.js", ctx) == []
+
+
+async def test_a_rerun_whose_output_differs_only_in_timings_and_addresses_is_a_repeat(
+    repo, store, tmp_path
+):
+    # seen on a mutate task: the same failing pytest six times in a row, each output
+    # different only in "in 1.49s" and "at 0x7f5d…", so no repeat was noticed
+    command = (
+        'python3 -c "import time; print(object()); '
+        "print('1 failed in %.6fs' % time.perf_counter()); raise SystemExit(1)\""
+    )
+    run = call("run_command", command=command)
+    session = open_scripted(repo, store, tmp_path, [run, run, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    seen = watched(session)
+    outcome = await session.run("run it")
+    hint = seen.requests[-1][-1]
+    assert hint[0] == "user" and hint[1].startswith("You already ran this command")
+    assert [e for m, e in logged_messages(store, outcome.session_id) if m.role == "tool"] == [
+        False, True,
+    ]  # fmt: skip
+    other = call("run_command", command="python3 -c \"print('x')\"")
+    session = open_scripted(repo, store, tmp_path, [run, other, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    outcome = await session.run("run them")
+    assert not any(erased for _, erased in logged_messages(store, outcome.session_id))
+
+
+BIG_MODULE = (
+    "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(60))
+    + "@staticmethod\ndef double(x):\n    y = x\n    return y - y\n\n\n"
+    + "".join(f"def tail_{i}(x):\n    return x * {i}\n\n\n" for i in range(60))
+)
+BIG_TESTS = (
+    "import unittest\nfrom util import double\n\n\n"
+    + "".join(f"def test_other_{i}():\n    assert {i} == {i}\n\n\n" for i in range(120))
+    + "def test_double():\n    assert double(3) == 6\n"
+)
+
+
+async def test_a_large_file_the_traceback_ends_in_is_attached_as_the_failing_function(
+    repo, store, tmp_path
+):
+    # a mutate task names its failing test by node id; the bug is in a module too large
+    # to attach whole: the test is cut to the one named, the module to the failing function
+    (repo / "src/util.py").write_text(BIG_MODULE)
+    (repo / "src/test_util.py").write_text(BIG_TESTS)
+    assert len(BIG_MODULE) > 2048 and len(BIG_TESTS) > 4096
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files",
+                            profiles={"qwen-files": {"attach_files_kb": 2}})  # fmt: skip
+    seen = watched(session)
+    await session.run(
+        "These tests fail: `src/test_util.py::test_double`. Run `cd src && python3 -m pytest -q`."
+    )
+    request, ran = seen.requests[0][-2][1], seen.requests[0][-1][1]
+    tests = len(BIG_TESTS.splitlines())
+    assert f"## src/test_util.py (lines {tests - 1}-{tests} of {tests}; the rest is" in request
+    assert "def test_double():\n    assert double(3) == 6" in request
+    assert "test_other_1()" not in request
+    assert ran.startswith("[reins ran `cd src && python3 -m pytest -q`")
+    # the whole function at the failing line, decorator included, and no other
+    total, at = len(BIG_MODULE.splitlines()), 60 * 4 + 1
+    assert f"## src/util.py (lines {at}-{at + 3} of {total:,}; the rest is not shown)" in ran
+    assert "...\n@staticmethod\ndef double(x):\n    y = x\n    return y - y\n..." in ran
+    assert "helper_3" not in ran and "Not attached, too large" not in ran

@@ -243,3 +243,37 @@ def test_the_peer_environment_is_scrubbed(monkeypatch):
     assert env["OPENAI_API_KEY"] == "reins" and "AIDER_MODEL" not in env
     assert "MSWEA_MODEL_NAME" not in env and env["PATH"] == os.environ["PATH"]
     assert sys.executable  # the default interpreter for peer venvs
+
+
+async def test_aider_gets_a_repository_map_where_the_repository_outgrows_its_chat(
+    tmp_path, monkeypatch
+):
+    # seen: on a mutate task (a 390 KB repository) aider was given 60 files, 74k tokens in
+    # a 16k window, and failed at once; now it gets the named test file and its own map
+    monkeypatch.setenv("REINS_CACHE_DIR", str(tmp_path / "cache"))
+    record = tmp_path / "seen.txt"
+    executable = peers.peer_executable(AIDER)
+    executable.parent.mkdir(parents=True)
+    executable.write_text(
+        f'#!/bin/sh\n{{ echo "$*"; test -d .git && git log --oneline | wc -l; }} > {record}\n'
+    )
+    executable.chmod(0o755)
+    (executable.parent.parent / ".installed").write_text("aider-chat==0.86.2\n")
+    workspace = tmp_path / "repo"
+    (workspace / "pkg" / "tests").mkdir(parents=True)
+    (workspace / "pkg" / "core.py").write_text("x = 1\n" * 20_000)  # 120 KB: 30k tokens
+    (workspace / "pkg" / "tests" / "test_core.py").write_text("def test_x():\n    pass\n")
+    instruction = "These fail: `pkg/tests/test_core.py::test_x` (and missing/nope.py)."
+    common = dict(base_url="http://127.0.0.1:9/v1", model="m", timeout_s=30, test_cmd=None,
+                  log_dir=tmp_path / "log", context_length=16384)  # fmt: skip
+    (tmp_path / "log").mkdir()
+    await run_aider(workspace, instruction, **common)
+    args, commits = record.read_text().splitlines()
+    assert "--no-git" not in args.split() and "--map-tokens 1024" in args and commits.strip() == "1"
+    assert args.endswith("-- pkg/tests/test_core.py")
+    assert not (workspace / ".git").exists()  # taken away again before the verifier runs
+    (workspace / "pkg" / "core.py").write_text("x = 1\n")  # a small one: all in the chat
+    await run_aider(workspace, instruction, **common)
+    (args,) = record.read_text().splitlines()
+    assert "--no-git" in args.split() and "--map-tokens 0" in args
+    assert args.endswith("-- pkg/core.py pkg/tests/test_core.py")

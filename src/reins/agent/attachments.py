@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from reins.agent.excerpts import Focus, describe, node_ids, render, spans
 from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
@@ -22,6 +23,8 @@ PATH_TOKEN = re.compile(r"(?<![\w/.-])(?:\./)?([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]
 DATA_FORMATS = {".toml": "toml", ".json": "json", ".md": "markdown", ".yaml": "yaml",
                 ".yml": "yaml"}  # fmt: skip
 HEADER = "\n\n# Files named above, as they are now (already read for you; do not read them again)"
+EXCERPT_OVER = 4096  # a file named by node ids is cut to those tests above this size
+MAX_EXCERPTED_BYTES = 4 * 1024 * 1024  # larger files are not parsed for an excerpt
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
 
 
@@ -40,7 +43,9 @@ def attach_files(
 ) -> tuple[str, dict[str, int]]:
     """`request` with the text files it names appended, at most `budget_bytes` in all, and
     the attached paths with their sizes; `tests=False` leaves test files out (said so)."""
-    return attach_paths(request, mentioned_paths(request), ctx, budget_bytes, tests)
+    return attach_paths(
+        request, mentioned_paths(request), ctx, budget_bytes, tests, focus=node_ids(request)
+    )
 
 
 def attach_paths(
@@ -50,9 +55,13 @@ def attach_paths(
     budget_bytes: int,
     tests: bool = True,
     header: str = HEADER,
+    focus: dict[str, Focus] | None = None,
 ) -> tuple[str, dict[str, int]]:
     """`text` with those of `paths` that are text files of the workspace appended under
-    `header` (as attach_files does), and the attached paths with their sizes."""
+    `header` (as attach_files does), and the attached paths with the bytes shown of each.
+    A file in `focus` that is too large for what is left (or, `prefer`red, over
+    EXCERPT_OVER) is attached as the parts the focus points at (agent/excerpts.py)."""
+    focus = focus or {}
     attached: dict[str, int] = {}
     sections: list[str] = []
     skipped: list[str] = []
@@ -68,20 +77,25 @@ def attach_paths(
             got = ctx.workspace.read(path, limit=left + 1)
         except (OSError, ToolError):
             continue
+        where = focus.get(path)
+        cut = where is not None and (got.size > left or (where.prefer and got.size > EXCERPT_OVER))
+        if cut:
+            section = _excerpt(path, where, ctx, left)  # type: ignore[arg-type]
+            if section is not None:
+                left -= len(section[1].encode())
+                attached[path] = len(section[1].encode())
+                sections.append(section[1])
+                continue
         if got.size > left:
             skipped.append(path)
             continue
-        try:
-            content = got.data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in content:
+        content = _text(got.data)
+        if content is None:
             continue
         ctx.tracker.saw(got.path, got.data)  # edits check staleness against what was shown
         left -= got.size
         attached[path] = got.size
-        fence = "````" if "```" in content else "```"
-        sections.append(f"## {path}\n{fence}{language_of(path)}\n{content.rstrip()}\n{fence}")
+        sections.append(_section(path, content))
     if not sections and not skipped and not left_out:
         return text, attached
     out = text + header + "\n\n" + "\n\n".join(sections)
@@ -91,6 +105,39 @@ def attach_paths(
         out += (f"\n\n(The tests, {', '.join(left_out)}, are not shown: write the code, and "
                 "the test run shows what fails.)")  # fmt: skip
     return out, attached
+
+
+def _excerpt(path: str, where: Focus, ctx: ToolContext, left: int) -> tuple[str, str] | None:
+    """(path, the section showing the parts of `path` that `where` points at), or None
+    when there are none or they do not fit in `left` bytes."""
+    try:
+        got = ctx.workspace.read(path, limit=MAX_EXCERPTED_BYTES)
+    except (OSError, ToolError):
+        return None
+    source = _text(got.data)
+    if source is None or got.size > MAX_EXCERPTED_BYTES:
+        return None
+    ranges = spans(source, where, path)
+    if not ranges:
+        return None
+    ctx.tracker.saw(got.path, got.data)
+    title = f"{path} ({describe(ranges, len(source.splitlines()))}; the rest is not shown)"
+    section = _section(title, render(source, ranges), language_of(path))
+    return (path, section) if len(section.encode()) <= left else None
+
+
+def _text(data: bytes) -> str | None:
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in content else content
+
+
+def _section(title: str, content: str, language: str | None = None) -> str:
+    fence = "````" if "```" in content else "```"
+    language = language_of(title) if language is None else language
+    return f"## {title}\n{fence}{language}\n{content.rstrip()}\n{fence}"
 
 
 def code_files(paths: Iterable[str]) -> list[str]:

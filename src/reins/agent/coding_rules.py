@@ -26,7 +26,7 @@ import ast
 import re
 
 from reins.agent.attachments import block_opener, code_files
-from reins.agent.doom_loop import signature
+from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.tools.context import ToolContext
 from reins.tools.errors import ErrorKind
@@ -84,7 +84,8 @@ class EraseRepeats(Hook):
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
         hint, failed = None, False
         for item in executed:
-            sig, result = signature(item), hash((item.result.kind, item.result.output))
+            sig = signature(item)
+            result = hash((item.result.kind, stable_output(item.result.output)))
             if self.results.get(sig) == result and hint is None:
                 hint, failed = self._hint(item), not item.result.ok
             if _changes_files(item):
@@ -106,6 +107,12 @@ class EraseRepeats(Hook):
                 f"You already have the content of {path} above and it has not changed. "
                 "Do not read it again: make your change now (write_file with the whole new "
                 "file, or edit_file)."
+            )
+        if call.name == "run_command" and item.result.ok:
+            return (
+                "You already ran this command, and nothing has changed since, so its output "
+                "above is still what it gives. Do not run it again yet: change the code the "
+                "output points at first (edit_file or a file block)."
             )
         if item.result.ok:
             return (

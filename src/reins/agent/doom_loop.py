@@ -7,6 +7,7 @@ models often alternate a failing call with a harmless one (edit, run tests, same
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from enum import Enum
 
@@ -24,6 +25,22 @@ WARNING = (
     "\n[reins: you have made this exact failing call {n} times. Do not repeat it: "
     "read the error above, change the arguments, or try a different approach.]"
 )
+
+
+# What changes from one run of the same command to the next without meaning anything: object
+# addresses (pytest prints `<function f at 0x7f5d…>`), durations ("179 passed in 1.49s",
+# "Ran 3 tests in 0.001s") and clock times. Seen: the embedded model ran the same failing
+# pytest six times in a row; every output differed only here, so no repeat was noticed.
+VOLATILE = re.compile(
+    r"0x[0-9a-fA-F]{4,}"
+    r"|\b\d+(?:\.\d+)?\s?(?:s|ms|us|µs|sec|secs|seconds)\b"
+    r"|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b"
+)
+
+
+def stable_output(text: str) -> str:
+    """`text` without the parts that differ between two runs of the same thing."""
+    return VOLATILE.sub("~", text)
 
 
 class Verdict(Enum):

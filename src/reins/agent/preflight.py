@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
 from reins.agent.coding_rules import excerpt, run_test_command
+from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 
@@ -28,6 +30,7 @@ HEADER = (
     "(already read for you; do not read them again)"
 )
 MAX_TEST_BYTES = 256 * 1024  # a test file read for its imports
+CD_PREFIX = re.compile(r"^\s*cd\s+(\S+)\s*&&")
 
 
 async def run_tests_first(
@@ -43,15 +46,52 @@ async def run_tests_first(
     left = budget_bytes - sum(attached.values())
     if exit_code == 0 or left <= 0:
         return text
-    named = [p for p in mentioned_paths(output) if _is_file(ctx, p)]
+    base = cd_dir(command)
+    named = [p for p in (_resolved(ctx, base, m) for m in mentioned_paths(output)) if p]
+    named = list(dict.fromkeys(named))
+    focus: dict[str, Focus] = {}
+    for found in (line_refs(output), node_ids(output)):  # frames, and the failing tests
+        for mention, where in found.items():
+            if path := _resolved(ctx, base, mention):
+                into = focus.setdefault(path, Focus(prefer=where.prefer))
+                into.lines += where.lines
+                into.names += where.names
     code = code_files(named)
     test_files = [p for p in named if p not in code]
     for test_file in test_files:
-        code += [p for p in imported_modules(test_file, ctx) if p not in code]
+        used = names_used(_source(ctx, test_file), focus.get(test_file, Focus()))
+        for module, names in imports(test_file, ctx).items():
+            if module not in code:
+                code.append(module)
+            # a module too large to attach whole is cut to what the failing tests use
+            wanted = [n for n in names if n in used]
+            if wanted:
+                focus.setdefault(module, Focus()).names.extend(wanted)
     paths = [p for p in (*code, *test_files) if p not in attached]
-    text, more = attach_paths(text, paths, ctx, left, tests=tests, header=HEADER)
+    text, more = attach_paths(text, paths, ctx, left, tests=tests, header=HEADER, focus=focus)
     attached.update(more)
     return text
+
+
+def cd_dir(command: str) -> str:
+    """The folder a `cd DIR && …` command runs in (its output's paths are relative to it)."""
+    match = CD_PREFIX.match(command)
+    return match.group(1).strip("'\"").rstrip("/") if match else ""
+
+
+def _resolved(ctx: ToolContext, base: str, mention: str) -> str | None:
+    """The workspace path of a path the output names (relative to the root or to `base`)."""
+    for path in (mention, posixpath.normpath(posixpath.join(base, mention)) if base else None):
+        if path and not path.startswith("../") and _is_file(ctx, path):
+            return path
+    return None
+
+
+def _source(ctx: ToolContext, path: str) -> str:
+    try:
+        return ctx.workspace.read(path, limit=MAX_TEST_BYTES).data.decode("utf-8", "replace")
+    except (OSError, ToolError):
+        return ""
 
 
 def relative_paths(output: str, ctx: ToolContext) -> str:
@@ -63,31 +103,39 @@ def relative_paths(output: str, ctx: ToolContext) -> str:
 def imported_modules(test_file: str, ctx: ToolContext) -> list[str]:
     """The workspace files a Python test file imports (looked up beside it and at the
     workspace root), in the order of its imports."""
+    return list(imports(test_file, ctx))
+
+
+def imports(test_file: str, ctx: ToolContext) -> dict[str, list[str]]:
+    """imported_modules, each with the names imported from it (`from m import a, b`)."""
     if not test_file.endswith(".py"):
-        return []
+        return {}
     try:
         got = ctx.workspace.read(test_file, limit=MAX_TEST_BYTES)
         tree = ast.parse(got.data)
     except (OSError, ToolError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
+        return {}
     here = posixpath.dirname(test_file)
-    found: list[str] = []
+    found: dict[str, list[str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            names = [(alias.name, []) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            imported = [alias.name for alias in node.names]
+            names = [(node.module, imported)]
+            names += [(f"{node.module}.{name}", []) for name in imported]
         elif isinstance(node, ast.ImportFrom):  # from . import x
-            names = [alias.name for alias in node.names]
+            names = [(alias.name, []) for alias in node.names]
         else:
             continue
-        for name in names:
+        for name, members in names:
             module = name.replace(".", "/")
             for base in dict.fromkeys((here, "")):
                 for candidate in (f"{module}.py", f"{module}/__init__.py"):
                     path = posixpath.join(base, candidate)
-                    if path not in found and path != test_file and _is_file(ctx, path):
-                        found.append(path)
+                    if path != test_file and (path in found or _is_file(ctx, path)):
+                        known = found.setdefault(path, [])
+                        known += [m for m in members if m not in known]
     return found
 
 

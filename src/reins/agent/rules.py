@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from reins.agent.coding_rules import EraseRepeats, VerifyFinish, WriteFirst
-from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature
+from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
 from reins.agent.outcome import Budget
@@ -139,7 +139,7 @@ class RepeatNudge(Hook):
         for item in executed:
             if not item.result.ok:
                 continue
-            key = (signature(item), hash(item.result.output))
+            key = (signature(item), hash(stable_output(item.result.output)))
             if key in self.seen:
                 plan.note += REPEAT_NOTE
                 return

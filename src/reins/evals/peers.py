@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reins.agent.attachments import mentioned_paths
+
 DEFAULT_API_KEY = "reins"  # any key: `reins serve` takes none, the peers insist on one
 INSTALL_TIMEOUT_S = 1200.0
 KILL_GRACE_S = 3.0  # SIGTERM, then this long, then SIGKILL
@@ -343,25 +345,27 @@ def workspace_files(workspace: Path) -> list[str]:
 def aider_command(
     executable: str | Path, *, base_url: str, model: str, message_file: Path, log_dir: Path,
     test_cmd: str | None, timeout_s: float, files: Sequence[str] = (),
-    metadata_file: Path | None = None,
+    metadata_file: Path | None = None, repo_map: bool = False,
 ) -> list[str]:  # fmt: skip
-    """aider, one message, non-interactive: whole-file edits, no git, auto-test when a test
-    command is given; everything it would write besides the edits goes to log_dir, and
-    nothing reaches the network except the model endpoint."""
+    """aider, one message, non-interactive: whole-file edits, no git (with `repo_map`: the
+    workspace's git repository for aider's map and file adding, never committed to),
+    auto-test when a test command is given; everything it would write besides the edits
+    goes to log_dir, and nothing reaches the network except the model endpoint."""
     name = f"openai/{model}"
     command = [
         str(executable),
         "--model", name, "--weak-model", name, "--editor-model", name,
         "--openai-api-base", base_url,
         "--edit-format", "whole",
-        "--yes-always", "--no-git", "--no-auto-commits", "--no-dirty-commits", "--no-gitignore",
+        "--yes-always", *(() if repo_map else ("--no-git",)),
+        "--no-auto-commits", "--no-dirty-commits", "--no-gitignore",
         "--message-file", str(message_file),
         "--no-stream", "--no-pretty", "--no-fancy-input", "--no-multiline",
         "--no-check-update", "--no-show-release-notes", "--no-analytics",
         "--analytics-log", str(log_dir / "aider.analytics.jsonl"),
         "--no-detect-urls", "--disable-playwright", "--no-suggest-shell-commands",
         "--no-show-model-warnings", "--no-check-model-accepts-settings",
-        "--map-tokens", "0",
+        "--map-tokens", "1024" if repo_map else "0",  # aider's default map size
         "--timeout", str(int(max(1, timeout_s))),
         "--encoding", "utf-8",
         "--input-history-file", str(log_dir / "aider.input.history"),
@@ -439,20 +443,57 @@ async def run_aider(
     metadata_file = log_dir / "aider.model-metadata.json"
     metadata_file.write_text(json.dumps(_aider_metadata(model, window), indent=1), "utf-8")
     chosen = list(files) if files is not None else workspace_files(workspace)
+    made_repo = repo_map = False
+    if files is None and _text_bytes(workspace, chosen) // 4 > window // 2:
+        # a repository too large for the chat: what an aider user does, the files the task
+        # names in the chat and aider's repository map (git) to find the rest
+        chosen = named_files(workspace, instruction)
+        made_repo = await asyncio.to_thread(_git_snapshot, workspace)
+        repo_map = (workspace / ".git").is_dir()
     command = aider_command(
         ready, base_url=base_url, model=model, message_file=message_file, log_dir=log_dir,
         test_cmd=test_cmd, timeout_s=timeout_s, files=chosen, metadata_file=metadata_file,
+        repo_map=repo_map,
     )  # fmt: skip
     env = _scrubbed_env({
         "OPENAI_API_KEY": api_key, "OPENAI_API_BASE": base_url,
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",  # no fetch of the price list at start-up
         "AIDER_CHECK_UPDATE": "false", "PYTHONUNBUFFERED": "1", "TERM": "dumb",
     })  # fmt: skip
-    return await _run_peer(
-        AIDER, command, workspace=workspace, env=env, timeout_s=timeout_s, base_url=base_url,
-        log_path=log_dir / "aider.log", trajectory=log_dir / "aider.chat.md",
-        read_result=lambda run: _aider_result(run, log_dir / "aider.analytics.jsonl"),
-    )  # fmt: skip
+    try:
+        return await _run_peer(
+            AIDER, command, workspace=workspace, env=env, timeout_s=timeout_s,
+            base_url=base_url, log_path=log_dir / "aider.log", trajectory=log_dir / "aider.chat.md",
+            read_result=lambda run: _aider_result(run, log_dir / "aider.analytics.jsonl"),
+        )  # fmt: skip
+    finally:
+        if made_repo:  # the verifier sees the workspace as the task made it, plus the edits
+            shutil.rmtree(workspace / ".git", ignore_errors=True)
+
+
+def _text_bytes(workspace: Path, files: Sequence[str]) -> int:
+    return sum((workspace / f).stat().st_size for f in files if (workspace / f).is_file())
+
+
+def named_files(workspace: Path, instruction: str) -> list[str]:
+    """The workspace files the instruction names (`toolz/tests/test_x.py::test_y` too)."""
+    return [p for p in mentioned_paths(instruction) if (workspace / p).is_file()]
+
+
+def _git_snapshot(workspace: Path) -> bool:
+    """Make `workspace` a git repository with one commit of its files, so aider has its
+    repository map; False when it already is one or git fails (aider then runs without)."""
+    if (workspace / ".git").exists():
+        return False
+    identity = ["-c", "user.name=reins-bench", "-c", "user.email=bench@reins.invalid"]
+    env = {**_scrubbed_env({}), "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for step in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "task start"]):
+        done = subprocess.run(["git", *step], cwd=workspace, env=env, capture_output=True,
+                              timeout=120, check=False)  # fmt: skip
+        if done.returncode != 0:
+            shutil.rmtree(workspace / ".git", ignore_errors=True)
+            return False
+    return True
 
 
 def _context_length(card: Mapping[str, Any]) -> int | None:
