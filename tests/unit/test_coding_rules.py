@@ -592,3 +592,26 @@ async def test_a_large_file_the_traceback_ends_in_is_attached_as_the_failing_fun
     assert f"## src/util.py (lines {at}-{at + 3} of {total:,}; the rest is not shown)" in ran
     assert "...\n@staticmethod\ndef double(x):\n    y = x\n    return y - y\n..." in ran
     assert "helper_3" not in ran and "Not attached, too large" not in ran
+
+
+def test_test_output_is_shown_without_progress_dots_and_warnings():
+    from reins.agent.coding_rules import excerpt
+
+    output = (
+        "......more_itertools/more.py:1742: DeprecationWarning: zip_equal is old\n"
+        "  warnings.warn(\n"
+        "........................F.s..\n"
+        "tests/test_a.py ..F                                 [ 40%]\n"
+        "FAIL: test_x (tests.test_a.T.test_x)\n"
+        "    ...\n"
+        "AssertionError: 1 != 2\n"
+        "Ran 3 tests in 0.1s\n"
+    )
+    assert excerpt(output) == (
+        "tests/test_a.py ..F                                 [ 40%]\n"
+        "FAIL: test_x (tests.test_a.T.test_x)\n"
+        "    ...\n"
+        "AssertionError: 1 != 2\n"
+        "Ran 3 tests in 0.1s\n"
+        "(1 warning line(s) left out)"
+    )

@@ -260,10 +260,41 @@ async def run_test_command(ctx: ToolContext, command: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+# Test-run noise. Seen on a mutate task: the embedded model "fixed" the DeprecationWarning
+# that opened the output (`warnings.warn(`, in a file without it) four times over, with
+# the failing function attached below.
+PROGRESS = re.compile(r"^(?=[sFExX]*\.)[.sFExX]{3,}(?:\s*\[\s*\d+%\])?$")  # unittest/pytest dots
+PROGRESS_THEN = re.compile(r"^[.sFExX]+(?=\S+:\d+: \w*Warning: )")  # dots, then a warning
+WARNING_LINE = re.compile(r"^\S+:\d+: \w*Warning: ")
+
+
+def quiet(output: str) -> str:
+    """Test output without progress dots and warnings (each warning's source line too)."""
+    kept: list[str] = []
+    warnings = 0
+    lines = output.splitlines()
+    skip_source = False
+    for line in lines:
+        line = PROGRESS_THEN.sub("", line)
+        if skip_source and line.startswith("  "):
+            skip_source = False
+            continue
+        skip_source = False
+        if WARNING_LINE.match(line):
+            warnings += 1
+            skip_source = True
+            continue
+        if not PROGRESS.match(line.rstrip()):
+            kept.append(line)
+    if warnings:
+        kept.append(f"({warnings} warning line(s) left out)")
+    return "\n".join(kept)
+
+
 def excerpt(output: str, head: int = 1400, tail: int = 500) -> str:
-    """Test output for the model: the start (the first failure, in full) and the end (the
-    summary); the middle of a long run is mostly more of the same."""
-    output = output.strip()
+    """Test output for the model, quiet: the start (the first failure, in full) and the end
+    (the summary); the middle of a long run is mostly more of the same."""
+    output = quiet(output).strip()
     if len(output) <= head + tail + 20:
         return output
     return f"{output[:head]}\n[… {len(output) - head - tail} characters …]\n{output[-tail:]}"

@@ -63,7 +63,7 @@ def node_ids(text: str) -> dict[str, Focus]:
 def spans(source: str, focus: Focus, path: str) -> list[tuple[int, int]]:
     """1-based inclusive line ranges of `source` worth showing for `focus`, merged."""
     total = len(source.splitlines())
-    tree = _parse(source) if path.endswith(".py") else None
+    tree = parse_python(source) if path.endswith(".py") else None
     found: list[tuple[int, int]] = []
     for line in focus.lines:
         if not 1 <= line <= total:
@@ -72,11 +72,11 @@ def spans(source: str, focus: Focus, path: str) -> list[tuple[int, int]]:
         if node is None:
             found.append((max(1, line - RADIUS), min(total, line + RADIUS)))
         else:
-            found.append(_capped(_start(node), node.end_lineno or node.lineno, line))
+            found.append(_capped(first_line(node), node.end_lineno or node.lineno, line))
     if tree is not None:
         for node in ast.walk(tree):
             if isinstance(node, DEFS) and node.name in focus.names:
-                start = _start(node)
+                start = first_line(node)
                 found.append(_capped(start, node.end_lineno or node.lineno, start))
     return _merged(found)
 
@@ -84,7 +84,7 @@ def spans(source: str, focus: Focus, path: str) -> list[tuple[int, int]]:
 def names_used(source: str, focus: Focus) -> set[str]:
     """The names the functions `focus` points at in Python `source` use (what a failing
     test calls); every name in the file when it points at none."""
-    tree = _parse(source)
+    tree = parse_python(source)
     if tree is None:
         return set()
     roots = [
@@ -119,7 +119,7 @@ def describe(ranges: list[tuple[int, int]], total: int) -> str:
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _parse(source: str) -> ast.Module | None:
+def parse_python(source: str) -> ast.Module | None:
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -136,7 +136,7 @@ def _innermost_def(tree: ast.Module, line: int) -> ast.AST | None:
     return best
 
 
-def _start(node: ast.AST) -> int:
+def first_line(node: ast.AST) -> int:
     """The first line of a definition, its decorators included."""
     return min([node.lineno] + [d.lineno for d in node.decorator_list])  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ import time
 
 from reins.agent.coding_rules import EraseRepeats, VerifyFinish, WriteFirst
 from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, stable_output
+from reins.agent.fragments import PartialWrites
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
 from reins.agent.outcome import Budget
@@ -165,6 +166,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(RepeatNudge())
     if profile.erase_repeats:
         hooks.append(EraseRepeats())
+    if profile.partial_writes:  # before WriteFirst: it checks what is written
+        hooks.append(PartialWrites())
     if profile.write_first_kb > 0 and profile.call_style == "files":
         hooks.append(
             WriteFirst(profile.write_first_kb * 1024, profile.test_after_write, profile.test_rounds)

@@ -77,6 +77,10 @@ class Profile:
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
     run_tests_first: bool = False
+    # A Python file block that holds only some definitions of a large file replaces those
+    # definitions, not the file; a write that would delete most of a large file is refused
+    # (agent/fragments.py).
+    partial_writes: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:

@@ -1,0 +1,57 @@
+"""A file block holding only some functions of a large Python file replaces those
+functions; a write that would gut a large file is refused (profile partial_writes)."""
+
+from reins.agent.fragments import merged
+from reins.agent.store_writer import logged_messages
+from tests.unit.test_session import open_scripted
+
+FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(20))
+MODULE = (
+    "import math\n\n\n"
+    + FILLER
+    + "class Shape:\n    sides = 0\n\n    @property\n    def area(self):\n        return 0\n\n\n"
+    + "def dft(xs):\n    n = len(xs)\n    return [x * n for x in xs]\n"
+)
+
+
+def call(name, **arguments):
+    return {"content": "", "tool_calls": [{"name": name, "arguments": arguments}]}
+
+
+def test_a_block_of_definitions_replaces_those_of_the_same_name():
+    block = "def dft(xs):\n    n = len(xs)\n    return [x / n for x in xs]\n"
+    text, names = merged(MODULE, block)
+    assert names == ["dft"]
+    assert text == MODULE.replace("x * n", "x / n")
+    # a method written at the top level goes back into its class, indented, decorator kept
+    text, names = merged(MODULE, "@property\ndef area(self):\n    return 42\n")
+    assert "    @property\n    def area(self):\n        return 42\n" in text
+    assert text.count("def area") == 1 and text.endswith(MODULE[MODULE.index("\n\ndef dft") :])
+
+
+def test_blocks_that_are_not_clean_fragments_are_left_alone():
+    assert merged(MODULE, "import os\n\ndef dft(xs):\n    return xs\n") is None  # not only defs
+    assert merged(MODULE, "def nowhere(x):\n    return x\n") is None  # no such name
+    assert merged(MODULE + "\nclass B:\n    def area(self):\n        return 1\n",
+                  "def area(self):\n    return 2\n") is None  # two of that name: ambiguous  # fmt: skip
+    assert merged(MODULE, "def dft(:\n") is None  # does not parse
+
+
+async def test_the_profile_merges_fragments_and_refuses_gutting_a_large_file(repo, store, tmp_path):
+    (repo / "src/shapes.py").write_text(MODULE)
+    fix = {"content": "src/shapes.py\n```python\ndef dft(xs):\n    return list(xs)\n```"}
+    gut = call("write_file", path="src/shapes.py", content="print('hi')\n")
+    small = call("write_file", path="src/util.py", content="VALUE = 3\n")
+    session = open_scripted(repo, store, tmp_path, [fix, gut, small, {"content": "done"}],
+                            profile="qwen-files", profiles={"qwen-files": {
+                                "partial_writes": True, "write_first_kb": 0}})  # fmt: skip
+    outcome = await session.run("Fix dft in src/shapes.py.")
+    text = (repo / "src/shapes.py").read_text()
+    assert text == MODULE.replace("    n = len(xs)\n    return [x * n for x in xs]\n",
+                                  "    return list(xs)\n")  # fmt: skip
+    results = [m.content for m, _ in logged_messages(store, outcome.session_id) if m.role == "tool"]
+    assert "held only dft: it replaced the definition(s)" in results[0]
+    assert results[1].startswith("refused: this would replace all ") and "edit_file" in results[1]
+    assert (repo / "src/util.py").read_text() == "VALUE = 3\n"  # small files: written whole
+    kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
+    assert kinds == ["ok", "InvalidArguments", "ok"]
