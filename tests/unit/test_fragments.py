@@ -55,3 +55,40 @@ async def test_the_profile_merges_fragments_and_refuses_gutting_a_large_file(rep
     assert (repo / "src/util.py").read_text() == "VALUE = 3\n"  # small files: written whole
     kinds = [t["kind"] for t in store.tool_calls(outcome.session_id)]
     assert kinds == ["ok", "InvalidArguments", "ok"]
+
+
+BIG = (
+    "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(60))
+    + "def double(x):\n    return x * 2 + 1\n\n\n"
+    + "".join(f"def tail_{i}(x):\n    return x * {i}\n\n\n" for i in range(20))
+)
+TEST = "from util import double\n\n\ndef test_double():\n    assert double(3) == 6\n"
+
+
+async def test_the_failing_function_of_a_large_file_is_written_first_and_merged(
+    repo, store, tmp_path
+):
+    # the mutate shape: the failure is in a file too large to attach; reins attaches the
+    # function the failing test uses, starts the reply as that file's block, merges the
+    # function the model writes back, runs the tests and ends the turn when they pass
+    from tests.unit.test_coding_rules import Prefills
+
+    (repo / "src/util.py").write_text(BIG)
+    (repo / "src/test_util.py").write_text(TEST)
+    fixed = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    request = "The tests fail: run `cd src && python3 -m pytest -q`. Fix the bug."
+    for partial in (False, True):
+        (repo / "src/util.py").write_text(BIG)
+        session = open_scripted(repo, store, tmp_path, [fixed, {"content": "done"}],
+                                profile="qwen-files", profiles={"qwen-files": {
+                                    "attach_files_kb": 2, "partial_writes": partial}})  # fmt: skip
+        prefills = Prefills()
+        session.hooks.append(prefills)
+        outcome = await session.run(request)
+        if not partial:  # the cut file is not started as a block: that write would gut it
+            assert prefills.prefills[0] is None
+            continue
+        assert prefills.prefills[0] == "src/util.py\n```python\n"
+        assert (repo / "src/util.py").read_text() == BIG.replace("x * 2 + 1\n", "2 * x\n")
+        assert (outcome.status, outcome.steps) == ("completed", 1)
+        assert "passes" in outcome.final_message

@@ -39,13 +39,15 @@ def mentioned_paths(text: str) -> list[str]:
 
 
 def attach_files(
-    request: str, ctx: ToolContext, budget_bytes: int, tests: bool = True
-) -> tuple[str, dict[str, int]]:
+    request: str, ctx: ToolContext, budget_bytes: int, tests: bool = True,
+    cut: set[str] | None = None,
+) -> tuple[str, dict[str, int]]:  # fmt: skip
     """`request` with the text files it names appended, at most `budget_bytes` in all, and
     the attached paths with their sizes; `tests=False` leaves test files out (said so)."""
     return attach_paths(
-        request, mentioned_paths(request), ctx, budget_bytes, tests, focus=node_ids(request)
-    )
+        request, mentioned_paths(request), ctx, budget_bytes, tests, focus=node_ids(request),
+        cut=cut,
+    )  # fmt: skip
 
 
 def attach_paths(
@@ -56,11 +58,13 @@ def attach_paths(
     tests: bool = True,
     header: str = HEADER,
     focus: dict[str, Focus] | None = None,
+    cut: set[str] | None = None,
 ) -> tuple[str, dict[str, int]]:
     """`text` with those of `paths` that are text files of the workspace appended under
     `header` (as attach_files does), and the attached paths with the bytes shown of each.
     A file in `focus` that is too large for what is left (or, `prefer`red, over
-    EXCERPT_OVER) is attached as the parts the focus points at (agent/excerpts.py)."""
+    EXCERPT_OVER) is attached as the parts the focus points at (agent/excerpts.py), and
+    added to `cut`."""
     focus = focus or {}
     attached: dict[str, int] = {}
     sections: list[str] = []
@@ -78,13 +82,14 @@ def attach_paths(
         except (OSError, ToolError):
             continue
         where = focus.get(path)
-        cut = where is not None and (got.size > left or (where.prefer and got.size > EXCERPT_OVER))
-        if cut:
+        if where is not None and (got.size > left or (where.prefer and got.size > EXCERPT_OVER)):
             section = _excerpt(path, where, ctx, left)  # type: ignore[arg-type]
             if section is not None:
                 left -= len(section[1].encode())
                 attached[path] = len(section[1].encode())
                 sections.append(section[1])
+                if cut is not None:
+                    cut.add(path)
                 continue
         if got.size > left:
             skipped.append(path)

@@ -182,8 +182,14 @@ class WriteFirst(Hook):
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
 
-    def __init__(self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3):
+    def __init__(
+        self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
+        fragments: bool = False,
+    ) -> None:  # fmt: skip
         self.max_bytes = max_bytes
+        # partial_writes: a file attached only in part (the failing function of a large
+        # file) is started as a block too; the block is that function's new version
+        self.fragments = fragments
         self.test_after_write = test_after_write
         self.test_rounds = test_rounds  # rewrites after failing tests, then the model's tools
 
@@ -201,10 +207,22 @@ class WriteFirst(Hook):
             self.again = False
             request.prefill = block_opener(self.path or "")
         elif turn.steps == 0 and not is_question(turn.request):
-            targets = code_files(turn.attached)
-            if len(targets) == 1 and turn.attached[targets[0]] <= self.max_bytes:
-                self.path = targets[0]
+            self.path = self._target(turn)
+            if self.path is not None:
                 request.prefill = block_opener(self.path)
+        return None
+
+    def _target(self, turn: Turn) -> str | None:
+        """The file whose block the first reply starts as: the one code file attached
+        whole (a stub, a small module), or with `fragments`, the one Python file attached
+        in part (where the failure is); None when there is no single such file."""
+        targets = code_files(turn.attached)
+        whole = [p for p in targets if p not in turn.cut]
+        if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
+            return whole[0]
+        cut = [p for p in targets if p in turn.cut and p.endswith(".py")]
+        if self.fragments and len(cut) == 1:
+            return cut[0]
         return None
 
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
@@ -243,9 +261,11 @@ class WriteFirst(Hook):
         elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
-            plan.note += (
-                f"\n[reins: fix {self.path} so the tests pass: write the whole file again.]"
-            )
+            what = (
+                "the new version of the function(s) you change"
+                if self.path in turn.cut else "the whole file"
+            )  # fmt: skip
+            plan.note += f"\n[reins: fix {self.path} so the tests pass: write {what} again.]"
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
         return await run_test_command(turn.session.executor.ctx, self.command or "")

@@ -47,6 +47,7 @@ class Turn:
     tool_calls: int = 0
     usage: Usage = field(default_factory=Usage)
     attached: dict[str, int] = field(default_factory=dict)  # files attached to the request
+    cut: set[str] = field(default_factory=set)  # of those, the ones shown only in part
     pending_tests: str | None = None  # a test command to run before the first model call
 
     def notice(self, text: str) -> None:

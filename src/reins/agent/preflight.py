@@ -34,8 +34,9 @@ CD_PREFIX = re.compile(r"^\s*cd\s+(\S+)\s*&&")
 
 
 async def run_tests_first(
-    command: str, ctx: ToolContext, budget_bytes: int, tests: bool, attached: dict[str, int]
-) -> str:
+    command: str, ctx: ToolContext, budget_bytes: int, tests: bool, attached: dict[str, int],
+    cut: set[str] | None = None,
+) -> str:  # fmt: skip
     """The message that shows `command`'s result, with the files it points at attached
     (within what is left of `budget_bytes`; `attached`, the request's attachments, is
     updated, and its files are not attached again)."""
@@ -68,7 +69,9 @@ async def run_tests_first(
             if wanted:
                 focus.setdefault(module, Focus()).names.extend(wanted)
     paths = [p for p in (*code, *test_files) if p not in attached]
-    text, more = attach_paths(text, paths, ctx, left, tests=tests, header=HEADER, focus=focus)
+    text, more = attach_paths(
+        text, paths, ctx, left, tests=tests, header=HEADER, focus=focus, cut=cut
+    )
     attached.update(more)
     return text
 

@@ -170,6 +170,11 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(PartialWrites())
     if profile.write_first_kb > 0 and profile.call_style == "files":
         hooks.append(
-            WriteFirst(profile.write_first_kb * 1024, profile.test_after_write, profile.test_rounds)
+            WriteFirst(
+                profile.write_first_kb * 1024,
+                profile.test_after_write,
+                profile.test_rounds,
+                fragments=profile.partial_writes,
+            )
         )
     return hooks

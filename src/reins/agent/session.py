@@ -203,8 +203,9 @@ class Session:
         if self.profile.attach_files_kb > 0:
             budget = self.profile.attach_files_kb * 1024
             request, turn.attached = attach_files(
-                request, self.executor.ctx, budget, tests=self.profile.attach_tests
-            )
+                request, self.executor.ctx, budget, tests=self.profile.attach_tests,
+                cut=turn.cut,
+            )  # fmt: skip
             if self.profile.run_tests_first and not code_files(turn.attached):
                 turn.pending_tests = test_command(request)  # where the code is: unsaid
         self.add_message(Message("user", request))
@@ -304,7 +305,7 @@ class Session:
             async with asyncio.timeout_at(turn.deadline):
                 text = await run_tests_first(
                     command, self.executor.ctx, self.profile.attach_files_kb * 1024,
-                    self.profile.attach_tests, turn.attached,
+                    self.profile.attach_tests, turn.attached, turn.cut,
                 )  # fmt: skip
         except TimeoutError:
             return False
