@@ -590,7 +590,7 @@ async def test_a_large_file_the_traceback_ends_in_is_attached_as_the_failing_fun
     # the whole function at the failing line, decorator included, and no other
     total, at = len(BIG_MODULE.splitlines()), 60 * 4 + 1
     assert f"## src/util.py (lines {at}-{at + 3} of {total:,}; the rest is not shown)" in ran
-    assert "...\n@staticmethod\ndef double(x):\n    y = x\n    return y - y\n..." in ran
+    assert "# ...\n@staticmethod\ndef double(x):\n    y = x\n    return y - y\n# ..." in ran
     assert "helper_3" not in ran and "Not attached, too large" not in ran
 
 

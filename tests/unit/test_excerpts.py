@@ -57,6 +57,6 @@ def test_long_functions_are_cut_around_the_line():
 def test_render_marks_what_is_left_out():
     assert (
         render(SOURCE, [(6, 8)])
-        == "...\n    @property\n    def area(self):\n        return self.size ** 2\n..."
+        == "# ...\n    @property\n    def area(self):\n        return self.size ** 2\n# ..."
     )
     assert describe([(6, 8), (10, 10)], 1200) == "lines 6-8, 10 of 1,200"

@@ -35,6 +35,9 @@ def test_blocks_that_are_not_clean_fragments_are_left_alone():
     assert merged(MODULE + "\nclass B:\n    def area(self):\n        return 1\n",
                   "def area(self):\n    return 2\n") is None  # two of that name: ambiguous  # fmt: skip
     assert merged(MODULE, "def dft(:\n") is None  # does not parse
+    # the excerpt's elision marks, copied back, are not code to merge
+    fixed = "# ...\n...\ndef dft(xs):\n    return xs\n...\n"
+    assert merged(MODULE, fixed)[1] == ["dft"]
 
 
 async def test_the_profile_merges_fragments_and_refuses_gutting_a_large_file(repo, store, tmp_path):

@@ -20,6 +20,10 @@ LINE_REF = re.compile(
     r"(?:File \"([^\"\n]+)\", line (\d+))|(?<![\w/.-])([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8}):(\d+)\b"
 )
 NODE_ID = re.compile(r"(?<![\w/.-])([\w.-]+(?:/[\w.-]+)*\.py)((?:::[\w\[\]-]+)+)")
+# Where lines are left out: a comment, so a model that copies it into the block it writes
+# back still writes valid code (seen: a bare `...` copied, which made the block more than
+# definitions).
+ELIDED = "# ..."
 RADIUS = 12  # lines either side of a line outside any function
 MAX_SPAN = 80  # lines of one function shown at most (centred on the line named)
 
@@ -98,15 +102,15 @@ def names_used(source: str, focus: Focus) -> set[str]:
 
 
 def render(source: str, ranges: list[tuple[int, int]]) -> str:
-    """The lines of `ranges`, with a `...` line where lines are left out."""
+    """The lines of `ranges`, with an ELIDED line where lines are left out."""
     lines = source.splitlines()
     parts: list[str] = []
     for start, end in ranges:
         if start > 1:
-            parts.append("...")
+            parts.append(ELIDED)
         parts.extend(lines[start - 1 : end])
     if ranges and ranges[-1][1] < len(lines):
-        parts.append("...")
+        parts.append(ELIDED)
     return "\n".join(parts)
 
 

@@ -30,13 +30,14 @@ def merged(old: str, block: str) -> tuple[str, list[str]] | None:
     same name in `old` (at any depth, re-indented), and the names; None when `block` is
     not only definitions, or a name is not found exactly once."""
     old_tree, new_tree = parse_python(old), parse_python(block)
-    if old_tree is None or new_tree is None or not new_tree.body:
+    if old_tree is None or new_tree is None:
         return None
-    if not all(isinstance(node, DEFS) for node in new_tree.body):
+    body = [node for node in new_tree.body if not _elision(node)]
+    if not body or not all(isinstance(node, DEFS) for node in body):
         return None
     old_lines, new_lines = old.splitlines(keepends=True), block.splitlines(keepends=True)
     replacements: list[tuple[int, int, str]] = []
-    for node in new_tree.body:
+    for node in body:
         same = [n for n in ast.walk(old_tree) if isinstance(n, DEFS) and n.name == node.name]
         if len(same) != 1:
             return None
@@ -51,7 +52,16 @@ def merged(old: str, block: str) -> tuple[str, list[str]] | None:
         return None  # one definition inside another: ambiguous
     for start, end, text in reversed(replacements):
         old_lines[start - 1 : end] = [text]
-    return "".join(old_lines), [node.name for node in new_tree.body]
+    return "".join(old_lines), [node.name for node in body]  # type: ignore[attr-defined]
+
+
+def _elision(node: ast.stmt) -> bool:
+    """A bare `...` line: an excerpt's "lines left out" copied into the block."""
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is Ellipsis
+    )
 
 
 def line_count(text: str) -> int:
