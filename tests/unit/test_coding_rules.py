@@ -615,3 +615,22 @@ def test_test_output_is_shown_without_progress_dots_and_warnings():
         "Ran 3 tests in 0.1s\n"
         "(1 warning line(s) left out)"
     )
+
+
+async def test_one_read_cannot_overflow_a_small_window(repo, store, tmp_path):
+    # seen: a 37 KB read_file in a 16k-token session; the next model call did not fit
+    (repo / "src/big.py").write_text(
+        "".join(f"x_{i} = {i}  # some padding here\n" for i in range(2000))
+    )
+    read = call("read_file", path="src/big.py")
+    for n_ctx, limit in ((2048, 2048), (None, 100_000)):
+        session = open_scripted(repo, store, tmp_path, [read, {"content": "done"}],
+                                profiles={"default": {"n_ctx": n_ctx}})  # fmt: skip
+        outcome = await session.run("read it")
+        result = [
+            m.content for m, _ in logged_messages(store, outcome.session_id) if m.role == "tool"
+        ][0]
+        if n_ctx is None:  # no window known: the tool's own limit, the whole file here
+            assert len(result) > 50_000 and "truncated" not in result
+        else:
+            assert len(result) <= limit + 100 and "call read_file with start_line=" in result

@@ -34,6 +34,7 @@ from reins.sandbox import make_sandbox
 from reins.store import SessionStore
 from reins.telemetry.tracing import make_tracer
 from reins.tools.base import Tool, ToolContext
+from reins.tools.context import MAX_READ_BYTES
 from reins.tools.executor import ToolExecutor
 from reins.tools.registry import build_tools
 from reins.tools.workspace import Workspace
@@ -106,6 +107,8 @@ def build_session(
         Workspace(repo), sandbox, settings.command_timeout_s,
         mode=settings.sandbox, allow_network=settings.allow_network, approver=approver,
         index_settings=settings.index,
+        # a quarter of a small window (about 4 bytes a token): one read cannot overflow it
+        read_limit_bytes=min(MAX_READ_BYTES, profile.n_ctx) if profile.n_ctx else MAX_READ_BYTES,
     )  # fmt: skip
     chosen = list(tools) if tools is not None else profile_tools(profile, extra_tools)
     executor = ToolExecutor(chosen, ctx)

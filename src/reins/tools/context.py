@@ -23,6 +23,8 @@ from reins.tools.terminal_manager import TerminalManager
 from reins.tools.tracker import FileTracker
 from reins.tools.workspace import Workspace
 
+MAX_READ_BYTES = 100_000  # read_file's default limit
+
 # Resource names (tools own theirs; these are the ones ToolContext offers as attributes).
 TRACKER = "tracker"
 TERMINALS = "terminals"
@@ -45,6 +47,9 @@ class ToolEnv:
     allow_network: bool = False
     approver: Approver | None = None  # asks the person (chat); None: never ask (run)
     index_settings: Mapping[str, Any] = field(default_factory=dict)  # config [index]
+    # The most one read_file shows: a small model's window is overflowed by one whole large
+    # file (seen: a 37 KB read ended a 16k-token session), so the builder lowers it there.
+    read_limit_bytes: int = MAX_READ_BYTES
 
     def __post_init__(self) -> None:
         settings = MappingProxyType(dict(self.index_settings or {}))  # a read-only copy
@@ -77,10 +82,11 @@ class ToolContext:
         approver: Approver | None = None,
         index_settings: Mapping[str, Any] | None = None,
         resources: Resources | None = None,
+        read_limit_bytes: int = MAX_READ_BYTES,
     ):
         self.env = ToolEnv(
             workspace, sandbox, command_timeout_s, max_command_timeout_s, background_startup_s,
-            mode, allow_network, approver, index_settings or {},
+            mode, allow_network, approver, index_settings or {}, read_limit_bytes,
         )  # fmt: skip
         self.resources = resources if resources is not None else Resources()
 
@@ -101,6 +107,7 @@ class ToolContext:
     allow_network = _env_field("allow_network")
     approver = _env_field("approver")
     index_settings = _env_field("index_settings")
+    read_limit_bytes = _env_field("read_limit_bytes")
 
     # -- resources, created on first use --
     @property

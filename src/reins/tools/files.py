@@ -21,7 +21,6 @@ from reins.tools.offload import off_loop
 from reins.tools.workspace import Entry, Workspace
 
 MAX_READ_LINES = 2000
-MAX_READ_BYTES = 100_000
 MAX_LINE_CHARS = 2000
 MAX_FILE_BYTES = 50_000_000  # read_file reads at most this much of a file
 MAX_LISTING = 500
@@ -132,7 +131,7 @@ class ReadFile(Tool):
             if len(text) > MAX_LINE_CHARS:
                 text = text[:MAX_LINE_CHARS] + " …[line truncated]"
             entry = f"{number}| {text}"
-            if len(out) >= MAX_READ_LINES or size + len(entry) > MAX_READ_BYTES:
+            if len(out) >= MAX_READ_LINES or size + len(entry) > ctx.read_limit_bytes:
                 break
             out.append(entry)
             size += len(entry) + 1
