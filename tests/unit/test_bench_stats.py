@@ -740,3 +740,24 @@ def test_compare_rewards_covers_every_named_reward_and_arm():
     assert found[0].diff == pytest.approx(0.1) and found[1].diff == pytest.approx(-0.15)
     with pytest.raises(ValueError, match="baseline"):
         compare_rewards(trials, "z")
+
+
+def test_clustered_intervals_are_never_narrower_than_the_task_count_allows():
+    # seen on the mutate suites (two repositories, 0 of 6 passed in every arm): the
+    # clustered t reported the pass rate as [0%, 0%] and every difference as [0, 0]
+    clusters = ["toolz", "toolz", "toolz", "more", "more", "more"]
+    a = [trial(f"t{i}", "a", passed=False, cluster=c) for i, c in enumerate(clusters)]
+    b = [trial(f"t{i}", "b", passed=False, cluster=c) for i, c in enumerate(clusters)]
+    summary = variant_summary(a)
+    assert (summary.ci_low, summary.ci_high) == pytest.approx(pass_rate_ci(0, 6)[1:])
+    assert summary.ci_high > 0.3
+    result = paired_comparison(a, b)
+    assert result.method == "clustered-t" and result.p_value == 1.0
+    assert result.ci_low < -0.3 and result.ci_high > 0.3  # Newcombe's, not [0, 0]
+    # where the tasks differ, the clustered interval still counts when it is the wider
+    mixed = [trial(f"t{i}", "b", passed=i in (0, 1, 2), cluster=c) for i, c in enumerate(clusters)]
+    clustered = clustered_mean_ci({t.task: [float(t.passed)] for t in mixed},
+                                  {t.task: t.cluster for t in mixed})  # fmt: skip
+    summary = variant_summary(mixed)
+    assert summary.ci_low <= max(0.0, clustered[1]) and summary.ci_high >= min(1.0, clustered[2])
+    assert summary.ci_low <= pass_rate_ci(3, 6)[1] and summary.ci_high >= pass_rate_ci(3, 6)[2]

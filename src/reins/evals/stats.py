@@ -46,12 +46,13 @@ def _check_confidence(confidence: float) -> None:
 # --- one proportion ------------------------------------------------------------------
 
 
-def pass_rate_ci(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float, float]:
+def pass_rate_ci(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float, float]:
     """(rate, low, high): the Wilson score interval (statsmodels `proportion_confint`,
     method "wilson"). Wilson, not Wald: its coverage stays near nominal for the small n
     and the rates near 0 or 1 that benches produce, and it never leaves [0, 1]
     (Brown, Cai & DasGupta 2001). With n = 0 the rate is NaN and the interval is [0, 1],
-    the limit of Wilson's formula: no data, no information."""
+    the limit of Wilson's formula: no data, no information. `successes` may be a sum of
+    per-task pass rates (several epochs)."""
     _check_confidence(confidence)
     if n < 0 or not 0 <= successes <= max(n, 0):
         raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
@@ -411,6 +412,12 @@ def _compare(
     if method == "mcnemar" or (method == "auto" and one_epoch and not clustered):
         return _mcnemar(a_means, b_means, confidence)
     low, high, p_value, used = _paired_t(a_means, b_means, groups, confidence)
+    if method == "auto" and one_epoch:
+        # pass/fail with clusters: the clustered t has no width when every task came out
+        # alike in both arms; never report less uncertainty than McNemar/Newcombe would
+        exact_low, exact_high, exact_p, _ = _mcnemar(a_means, b_means, confidence)
+        low, high = _widest((low, high), (exact_low, exact_high))
+        p_value = max(p_value, exact_p) if not math.isnan(p_value) else exact_p
     if method == "bootstrap":
         diffs = b_means - a_means
         low, high = _cluster_bootstrap_ci(diffs, groups, confidence, n_resamples, seed)
@@ -521,7 +528,9 @@ def _pass_rate_and_ci(
     trials: Sequence[TrialResult], confidence: float
 ) -> tuple[float, float, float, str]:
     """Wilson at one epoch when no cluster holds several tasks; else the clustered
-    interval over task means, clipped to [0, 1]."""
+    interval over task means, clipped to [0, 1] and never narrower than Wilson's over the
+    tasks: a t interval has no width when every task came out alike (0 of 6 passed gave
+    [0%, 0%]), and clustering can only widen what the task count allows."""
     outcomes = _by_task(trials)
     clusters = _clusters_of(trials)
     one_epoch = all(len(values) == 1 for values in outcomes.values())
@@ -529,7 +538,18 @@ def _pass_rate_and_ci(
         passes = int(sum(values[0] for values in outcomes.values()))
         return (*pass_rate_ci(passes, len(outcomes), confidence), "wilson")
     rate, low, high = clustered_mean_ci(outcomes, clusters, confidence)
+    _, wilson_low, wilson_high = pass_rate_ci(
+        sum(float(np.mean(v)) for v in outcomes.values()), len(outcomes), confidence
+    )
+    low, high = _widest((low, high), (wilson_low, wilson_high))
     return rate, max(0.0, low), min(1.0, high), "clustered-t"
+
+
+def _widest(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """The union of two intervals (a NaN bound counts as no bound)."""
+    lows = [x for x in (a[0], b[0]) if not math.isnan(x)]
+    highs = [x for x in (a[1], b[1]) if not math.isnan(x)]
+    return (min(lows) if lows else NAN, max(highs) if highs else NAN)
 
 
 def _quantile(values: Sequence[float], q: float) -> float:
