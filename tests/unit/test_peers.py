@@ -277,3 +277,9 @@ async def test_aider_gets_a_repository_map_where_the_repository_outgrows_its_cha
     (args,) = record.read_text().splitlines()
     assert "--no-git" in args.split() and "--map-tokens 0" in args
     assert args.endswith("-- pkg/core.py pkg/tests/test_core.py")
+
+
+def test_no_git_means_no_repository_map_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # git cannot be found
+    (tmp_path / "a.py").write_text("x = 1\n")
+    assert peers._git_snapshot(tmp_path) is False and not (tmp_path / ".git").exists()

@@ -488,9 +488,13 @@ def _git_snapshot(workspace: Path) -> bool:
     identity = ["-c", "user.name=reins-bench", "-c", "user.email=bench@reins.invalid"]
     env = {**_scrubbed_env({}), "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
     for step in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "task start"]):
-        done = subprocess.run(["git", *step], cwd=workspace, env=env, capture_output=True,
-                              timeout=120, check=False)  # fmt: skip
-        if done.returncode != 0:
+        try:
+            done = subprocess.run(["git", *step], cwd=workspace, env=env, capture_output=True,
+                                  timeout=120, check=False)  # fmt: skip
+            failed = done.returncode != 0
+        except (OSError, subprocess.TimeoutExpired):  # no git, or it hung
+            failed = True
+        if failed:
             shutil.rmtree(workspace / ".git", ignore_errors=True)
             return False
     return True
