@@ -281,6 +281,24 @@ def test_a_reins_agent_cannot_read_the_suites_tests_or_solutions(tmp_path):
     assert "No such file" in tool.content
 
 
+def test_a_reins_run_that_ends_in_its_own_error_is_still_graded(tmp_path):
+    # The fix lands, then the model loops on a failing call until the guard stops it:
+    # the verifier's pass counts, and the stop is the agent's error, not the bench's.
+    suite = make_suite(tmp_path / "suite", n=1)
+    fix = {"path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}
+    loop = {"name": "read_file", "arguments": {"path": "missing.py"}}
+    script = write_script(tmp_path / "turns.jsonl", [
+        {"content": "", "tool_calls": [{"name": "write_file", "arguments": fix}]},
+        *[{"content": "", "tool_calls": [loop]} for _ in range(12)],
+    ])  # fmt: skip
+    out = tmp_path / "out"
+    specs = plan_trials(load_suite(suite), plan_arms(["reins"], [parse_variant("base")]), 1,
+                        Config(model=f"scripted:{script}"), out, "b")  # fmt: skip
+    (result,) = run_bench(specs, out)
+    assert result.status == "error" and "repeated" in (result.agent_error or "")
+    assert result.error is None and result.passed and result.session_id
+
+
 def test_arms_are_named_for_what_they_compare():
     base = [parse_variant("base")]
     two = [parse_variant("base"), parse_variant("fast:max_steps=5")]

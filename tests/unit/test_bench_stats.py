@@ -761,3 +761,33 @@ def test_clustered_intervals_are_never_narrower_than_the_task_count_allows():
     summary = variant_summary(mixed)
     assert summary.ci_low <= max(0.0, clustered[1]) and summary.ci_high >= min(1.0, clustered[2])
     assert summary.ci_low <= pass_rate_ci(3, 6)[1] and summary.ci_high >= pass_rate_ci(3, 6)[2]
+
+
+def test_an_agent_that_ended_in_its_own_error_is_graded_like_any_trial():
+    # A doom-loop stop after the fix landed still solved the task; the verifier said so.
+    trials = [
+        trial("t0", "v", passed=True, agent_error="stopped: repeated call", wall_s=30,
+              tokens_in=500, rewards={"reward": 1.0, "fraction": 1.0}),
+        trial("t1", "v", passed=False, reward=0.0, agent_error="model error: overflow",
+              wall_s=50, tokens_in=700, rewards={"reward": 0.0, "fraction": 0.8}),
+    ]  # fmt: skip
+    summary = variant_summary(trials)
+    assert (summary.passed, summary.errors, summary.agent_errors) == (1, 0, 2)
+    assert summary.pass_rate == 0.5 and summary.tokens_in == 1200  # their costs count
+    other = with_fraction("a", [1.0, 0.0])
+    c = paired_comparison(other, trials, metric="fraction")
+    assert c.b_rate == pytest.approx(0.9)
+
+
+def test_old_results_move_an_agent_ended_error_out_of_the_infrastructure_column():
+    old = trial("t0", "v", passed=False, reward=0.0, error="mini ended with FormatError",
+                status="error", verifier_s=1.5, rewards={"fraction": 0.9}).to_dict()
+    del old["agent_error"]  # written before the field existed
+    loaded = TrialResult.from_dict(old)
+    assert loaded.error is None and loaded.agent_error == "mini ended with FormatError"
+    # a verifier that never ran, or an oracle whose solution failed, stays an error
+    for change in ({"verifier_s": 0.0}, {"agent": "oracle"}, {"status": "completed"}):
+        row = {**old, **change}
+        assert TrialResult.from_dict(row).error == "mini ended with FormatError"
+    new = {**old, "agent_error": None}  # a new row says what it is; nothing is moved
+    assert TrialResult.from_dict(new).error == "mini ended with FormatError"

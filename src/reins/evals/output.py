@@ -68,7 +68,7 @@ def _num(x: float, digits: int = 1) -> str:
 
 def variant_rows(summaries) -> tuple[list[str], list[list[str]]]:
     headers = ["arm", "passed", "pass rate (95% CI)", "reward", "median s", "p90 s",
-               "tokens in/out", "tools", "cache", "errors"]  # fmt: skip
+               "tokens in/out", "tools", "cache", "errors (agent)"]  # fmt: skip
     rows = [
         [
             s.name,
@@ -80,7 +80,7 @@ def variant_rows(summaries) -> tuple[list[str], list[list[str]]]:
             f"{s.tokens_in}/{s.tokens_out}",
             str(s.tool_calls),
             _pct(s.cache_hit_rate),
-            str(s.errors),
+            f"{s.errors} ({s.agent_errors})",
         ]  # fmt: skip
         for s in summaries
     ]
@@ -164,6 +164,7 @@ def bench_json(results: list[TrialResult], arms) -> dict[str, Any]:
                 "session_id": r.session_id,
                 "wall_s": r.wall_s,
                 "error": r.error,
+                "agent_error": r.agent_error,
                 "skipped": r.skipped,
                 "agent": r.agent,
             }  # fmt: skip

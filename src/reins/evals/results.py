@@ -41,6 +41,9 @@ class TrialResult:
     load_1m: float | None = None  # the 1-minute load average as the trial ended
     cpus: int | None = None
     error: str | None = None  # the trial could not run or be verified (infrastructure)
+    # The agent ran and ended in an error of its own (a doom-loop stop, a model error, a
+    # peer's format error): the verifier still graded the workspace, so it counts as graded.
+    agent_error: str | None = None
     skipped: str | None = None  # not run, and why (e.g. a Dockerfile with no docker)
 
     @property
@@ -53,7 +56,21 @@ class TrialResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrialResult:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        result = cls(**{k: v for k, v in data.items() if k in known})
+        if "agent_error" not in data and _agent_ended_in_error(result):
+            # Results written before agent_error existed kept the agent's own error in
+            # `error`, which made a graded trial count as an infrastructure failure.
+            result.agent_error, result.error = result.error, None
+        return result
+
+
+def _agent_ended_in_error(result: TrialResult) -> bool:
+    """An old row whose agent ran, ended in "error" and was then graded by the verifier
+    (the oracle's failing solution stays an error: the suite is broken)."""
+    return bool(
+        result.error and result.status == "error" and result.verifier_s > 0
+        and result.agent != "oracle"
+    )  # fmt: skip
 
 
 def load_results(out: Path) -> dict[tuple[str, str, int], TrialResult]:

@@ -9,6 +9,9 @@ Conventions shared by every function here:
 - Trials with `error` set (infrastructure: could not run or be verified) count as
   failures with reward 0 in pass rates and rewards, are counted in `errors`, and are
   left out of time, token and tool statistics (they say nothing about the variant).
+  A trial whose agent ended in an error of its own (`agent_error`: a doom-loop stop, a
+  model error, a peer's format error) was still graded: its reward counts as the
+  verifier gave it, and it is counted in `agent_errors`.
 - A task's outcome over several epochs is its mean; the suite's rate is the mean over
   tasks of those means, so every task weighs the same however many epochs it has.
 - Undefined values (no trials, one task, no variance to estimate) are NaN; `to_dict()`
@@ -499,6 +502,7 @@ class VariantSummary:
     epochs: int  # the most counted trials a task has
     skipped: int
     errors: int  # counted as failures, and left out of time, tokens and tools
+    agent_errors: int  # the agent ended in its own error; graded like any other trial
     passed: int
     pass_rate: float  # the mean over tasks of each task's pass share
     ci_low: float
@@ -605,6 +609,7 @@ def variant_summary(trials: Sequence[TrialResult], confidence: float = 0.95) -> 
         name=names.pop(), trials=len(counted), tasks=len(outcomes),
         epochs=max((len(v) for v in outcomes.values()), default=0),
         skipped=len(trials) - len(counted), errors=sum(1 for t in counted if t.error),
+        agent_errors=sum(1 for t in counted if t.agent_error and not t.error),
         passed=int(sum(_outcome(t) for t in counted)), pass_rate=rate, ci_low=low,
         ci_high=high, ci_method=ci_method,
         mean_reward=float(np.mean(rewards)) if rewards else NAN,

@@ -55,7 +55,8 @@ class AgentRun:
     tool_calls: int = 0
     tool_kinds: dict[str, int] = field(default_factory=dict)
     tool_names: dict[str, int] = field(default_factory=dict)
-    error: str | None = None
+    error: str | None = None  # could not run (infrastructure); the trial is not graded
+    agent_error: str | None = None  # ran and ended in its own error; still graded
     attempts: int = 1
 
 
@@ -94,7 +95,8 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
         result.tokens_in, result.tokens_out = run.tokens_in, run.tokens_out
         result.tokens_cached, result.tool_calls = run.tokens_cached, run.tool_calls
         result.tool_kinds, result.tool_names = run.tool_kinds, run.tool_names
-        result.error, result.attempts = run.error, run.attempts
+        result.error, result.agent_error = run.error, run.agent_error
+        result.attempts = run.attempts
         verdict = await verify(task, workspace)
         result.verifier_s = round(verdict.seconds, 3)
         result.reward, result.rewards = verdict.reward, verdict.rewards
@@ -207,12 +209,18 @@ async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
 def _reins_run(spec: TrialSpec, task: Task, store, outcomes: list) -> AgentRun:
     """One AgentRun from a trial's sessions: the last one's status, everything summed."""
     last = outcomes[-1]
+    failed = last.final_message if last.status == "error" else None
     run = AgentRun(
         last.status, sum(o.wall_s for o in outcomes), last.session_id or None,
         sum(o.tokens_in for o in outcomes), sum(o.tokens_out for o in outcomes),
-        tool_calls=sum(o.tool_calls for o in outcomes),
-        error=last.final_message if last.status == "error" else None, attempts=len(outcomes),
+        tool_calls=sum(o.tool_calls for o in outcomes), attempts=len(outcomes),
     )  # fmt: skip
+    # A session that never started (no id: the model or the store could not be opened) is
+    # the infrastructure's failure; one that ran and ended in an error is the agent's.
+    if last.session_id:
+        run.agent_error = failed
+    else:
+        run.error = failed
     kinds: Counter = Counter()
     names: Counter = Counter()
     for number, outcome in enumerate(outcomes, 1):
@@ -242,10 +250,11 @@ async def run_peer(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
     test_cmd = task.metadata.get("test_cmd")  # only where the agent is given the tests
     peer = await runner(workspace, task.instruction, base_url=base_url, model=model,
                         timeout_s=task.agent_timeout_s, test_cmd=test_cmd, log_dir=log_dir)  # fmt: skip
-    error = peer.error if peer.status in ("error", "setup_failed") else None
+    # setup_failed: the peer could not start (infrastructure); error: it ran and failed.
     return AgentRun(peer.status, peer.wall_s, tokens_in=peer.tokens_in or 0,
                     tokens_out=peer.tokens_out or 0, tokens_cached=peer.tokens_cached or 0,
-                    error=error)  # fmt: skip
+                    error=peer.error if peer.status == "setup_failed" else None,
+                    agent_error=peer.error if peer.status == "error" else None)  # fmt: skip
 
 
 def trial_name(task: Task, spec: TrialSpec) -> str:
