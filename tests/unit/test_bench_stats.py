@@ -780,8 +780,16 @@ def test_an_agent_that_ended_in_its_own_error_is_graded_like_any_trial():
 
 
 def test_old_results_move_an_agent_ended_error_out_of_the_infrastructure_column():
-    old = trial("t0", "v", passed=False, reward=0.0, error="mini ended with FormatError",
-                status="error", verifier_s=1.5, rewards={"fraction": 0.9}).to_dict()
+    old = trial(
+        "t0",
+        "v",
+        passed=False,
+        reward=0.0,
+        error="mini ended with FormatError",
+        status="error",
+        verifier_s=1.5,
+        rewards={"fraction": 0.9},
+    ).to_dict()
     del old["agent_error"]  # written before the field existed
     loaded = TrialResult.from_dict(old)
     assert loaded.error is None and loaded.agent_error == "mini ended with FormatError"
