@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from reins.agent.excerpts import Focus, describe, node_ids, render, spans
+from reins.agent.excerpts import PATH, Focus, describe, node_ids, render, spans
 from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
+from reins.tools.workspace import FileRead
 
 # `src/app.py`, tests/test_x.py, ./Makefile.am: a token with an extension or a slash.
-PATH_TOKEN = re.compile(r"(?<![\w/.-])(?:\./)?([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?![\w/-])")
+PATH_TOKEN = re.compile(rf"(?<![\w/.-])(?:\./)?({PATH})(?![\w/-])")
 # Code languages come from the index's table; these data formats only fence a file here.
 DATA_FORMATS = {".toml": "toml", ".json": "json", ".md": "markdown", ".yaml": "yaml",
                 ".yml": "yaml"}  # fmt: skip
@@ -78,12 +79,14 @@ def attach_paths(
             if not tests and TEST_FILE.search(path):
                 left_out.append(path)
                 continue
-            got = ctx.workspace.read(path, limit=left + 1)
+            where = focus.get(path)
+            # A file the focus points at is read once, up to what an excerpt may parse.
+            limit = left + 1 if where is None else max(left + 1, MAX_EXCERPTED_BYTES + 1)
+            got = ctx.workspace.read(path, limit=limit)
         except (OSError, ToolError):
             continue
-        where = focus.get(path)
         if where is not None and (got.size > left or (where.prefer and got.size > EXCERPT_OVER)):
-            section = _excerpt(path, where, ctx, left)  # type: ignore[arg-type]
+            section = _excerpt(path, where, ctx, got, left)
             if section is not None:
                 left -= len(section[1].encode())
                 attached[path] = len(section[1].encode())
@@ -112,13 +115,11 @@ def attach_paths(
     return out, attached
 
 
-def _excerpt(path: str, where: Focus, ctx: ToolContext, left: int) -> tuple[str, str] | None:
-    """(path, the section showing the parts of `path` that `where` points at), or None
-    when there are none or they do not fit in `left` bytes."""
-    try:
-        got = ctx.workspace.read(path, limit=MAX_EXCERPTED_BYTES)
-    except (OSError, ToolError):
-        return None
+def _excerpt(
+    path: str, where: Focus, ctx: ToolContext, got: FileRead, left: int
+) -> tuple[str, str] | None:
+    """(path, the section showing the parts of `path` (read as `got`) that `where` points
+    at), or None when there are none or they do not fit in `left` bytes."""
     source = _text(got.data)
     if source is None or got.size > MAX_EXCERPTED_BYTES:
         return None

@@ -15,10 +15,10 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+# A relative path as text names it: `src/app.py`, `Makefile.am` (a token with an extension).
+PATH = r"[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8}"
 # `pkg/mod.py:512: TypeError` (pytest), `File "pkg/mod.py", line 512` (Python tracebacks)
-LINE_REF = re.compile(
-    r"(?:File \"([^\"\n]+)\", line (\d+))|(?<![\w/.-])([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8}):(\d+)\b"
-)
+LINE_REF = re.compile(rf"(?:File \"([^\"\n]+)\", line (\d+))|(?<![\w/.-])({PATH}):(\d+)\b")
 NODE_ID = re.compile(r"(?<![\w/.-])([\w.-]+(?:/[\w.-]+)*\.py)((?:::[\w\[\]-]+)+)")
 # Where lines are left out: a comment, so a model that copies it into the block it writes
 # back still writes valid code (seen: a bare `...` copied, which made the block more than

@@ -60,8 +60,9 @@ async def run_tests_first(
     code = code_files(named)
     test_files = [p for p in named if p not in code]
     for test_file in test_files:
-        used = names_used(_source(ctx, test_file), focus.get(test_file, Focus()))
-        for module, names in imports(test_file, ctx).items():
+        source = _source(ctx, test_file)
+        used = names_used(source, focus.get(test_file, Focus()))
+        for module, names in imports(test_file, ctx, source).items():
             if module not in code:
                 code.append(module)
             # a module too large to attach whole is cut to what the failing tests use
@@ -109,14 +110,14 @@ def imported_modules(test_file: str, ctx: ToolContext) -> list[str]:
     return list(imports(test_file, ctx))
 
 
-def imports(test_file: str, ctx: ToolContext) -> dict[str, list[str]]:
-    """imported_modules, each with the names imported from it (`from m import a, b`)."""
+def imports(test_file: str, ctx: ToolContext, source: str | None = None) -> dict[str, list[str]]:
+    """imported_modules, each with the names imported from it (`from m import a, b`);
+    `source`: the test file's text when the caller has read it already."""
     if not test_file.endswith(".py"):
         return {}
     try:
-        got = ctx.workspace.read(test_file, limit=MAX_TEST_BYTES)
-        tree = ast.parse(got.data)
-    except (OSError, ToolError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = ast.parse(_source(ctx, test_file) if source is None else source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     here = posixpath.dirname(test_file)
     found: dict[str, list[str]] = {}
