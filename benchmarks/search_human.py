@@ -14,7 +14,7 @@ Metrics over the top 10: NDCG@10 with gains 2^grade - 1 (each judged range count
 ideal = the judged ranges sorted by grade), Recall@10 of the grade-3 ranges, MRR of the
 first grade-3 range. Per repository, per query kind, and overall.
 
-    python benchmarks/search_human.py [--repo NAME]...
+    python benchmarks/search_human.py [--repo NAME]... [--embeddings local|minilm]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +101,20 @@ def score(ranked: list[Hit], query: HumanQuery) -> dict[str, float]:
     }
 
 
-def systems(repo_path: Path):
+def systems(repo_path: Path, embeddings: str = "local"):
     """(name, search function) pairs over one repository's fresh index."""
     from reins.index.codebase import CodeIndex
+    from reins.index.embed.factory import make_embedder
     from reins.index.ranking import Signals
 
-    index = CodeIndex.open(repo_path, force=True)
+    index = CodeIndex.open(repo_path, lambda: make_embedder({"embeddings": embeddings}),
+                           force=True)  # fmt: skip
     index.refresh()
-    index.embed_pending()
+    started = time.perf_counter()
+    chunks = index.embed_pending()
+    seconds = time.perf_counter() - started
+    print(f"[search-human] {repo_path.name}: {chunks} chunks embedded ({embeddings}) in "
+          f"{seconds:.1f} s, {chunks / max(seconds, 1e-9):.0f} chunks/s", file=sys.stderr)  # fmt: skip
     files = FileBM25(repo_path, sorted({c.path for c in index.chunks if c is not None}))
 
     def reins(signals):
@@ -127,7 +134,53 @@ def systems(repo_path: Path):
     ]
 
 
-def evaluate(names: list[str]) -> tuple[list[dict], list[dict]]:
+# Queries no repository here answers (off-topic, gibberish): a search should call its best
+# hit for these "no good match" (Hit.match < 0.5), and not for the real queries.
+OFF_TOPIC = [
+    "banana bread recipe with walnuts", "weather forecast for tomorrow in Paris",
+    "who won the 1998 world cup final", "how to repot an orchid", "qwzx plmk vbnr tyhg",
+    "lorem ipsum dolor sit amet", "best hiking boots for winter", "zxcv asdf qwer uiop",
+    "translate good morning into japanese", "symptoms of a sprained ankle",
+    "cheap flights to lisbon in may", "knitting pattern for a scarf", "fjord glacier moraine",
+    "how many calories in an avocado", "mortgage rates this week", "blorpt snazzle frimble",
+    "train timetable from berlin to munich", "how to tune a ukulele",
+]  # fmt: skip
+
+
+def calibration(index, queries: list[HumanQuery]) -> dict[str, list[float]]:
+    """The best hit's match and the best cosine with any chunk, for real and off-topic
+    queries: where the "no good match" line falls for this embedder."""
+    import numpy as np
+
+    n = len(index.chunks)
+    vectors = index.matrix[:n][index.has_vector[:n] & index.alive[:n]]
+    out: dict[str, list[float]] = defaultdict(list)
+    for kind, texts in (("real", [q.text for q in queries]), ("off", OFF_TOPIC)):
+        for text in texts:
+            hits = index.search(text, limit=1)
+            out[f"{kind}_match"].append(hits[0].match if hits else 0.0)
+            cosine = vectors @ index.embedder.embed([text])[0] if len(vectors) else np.zeros(1)
+            out[f"{kind}_cosine"].append(float(cosine.max()))
+    return out
+
+
+def calibration_rows(found: dict[str, list[float]]) -> dict[str, float]:
+    import numpy as np
+
+    real, off = np.array(found["real_match"]), np.array(found["off_match"])
+    return {
+        "real queries whose best hit is a match (>= 0.5)": round(float((real >= 0.5).mean()), 3),
+        "off-topic queries called no good match (< 0.5)": round(float((off < 0.5).mean()), 3),
+        "real best cosine p5": round(float(np.percentile(found["real_cosine"], 5)), 3),
+        "real best cosine p25": round(float(np.percentile(found["real_cosine"], 25)), 3),
+        "off-topic best cosine p75": round(float(np.percentile(found["off_cosine"], 75)), 3),
+        "off-topic best cosine max": round(float(np.max(found["off_cosine"])), 3),
+    }
+
+
+def evaluate(
+    names: list[str], embeddings: str = "local", calibrated: dict | None = None
+) -> tuple[list[dict], list[dict]]:
     per: dict[tuple[str, str, str], list[dict[str, float]]] = defaultdict(list)
     for repo in REPOS:
         if names and repo.name not in names:
@@ -140,13 +193,16 @@ def evaluate(names: list[str]) -> tuple[list[dict], list[dict]]:
         print(
             f"[search-human] {repo.name} ({repo.language}): {len(queries)} queries", file=sys.stderr
         )
-        index, runs = systems(path)
+        index, runs = systems(path, embeddings)
         try:
             for system, search in runs:
                 for q in queries:
                     s = score(search(q.text), q)
                     for group in (("all", "all"), ("repo", repo.name), ("kind", q.kind)):
                         per[(system, *group)].append(s)
+            if calibrated is not None:
+                for key, values in calibration(index, queries).items():
+                    calibrated.setdefault(key, []).extend(values)
         finally:
             index.close()
     summary, detail = [], []
@@ -161,14 +217,23 @@ def evaluate(names: list[str]) -> tuple[list[dict], list[dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", action="append", default=[], help="only these repositories")
+    parser.add_argument("--embeddings", choices=("local", "minilm"), default="local",
+                        help="the index's embedder ([index] embeddings): the static table "
+                             "(default) or the whole MiniLM")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["REINS_INDEX_DIR"] = tmp  # a fresh index: nothing cached from before
-        summary, detail = evaluate(args.repo)
+        found: dict[str, list[float]] = {}
+        summary, detail = evaluate(args.repo, args.embeddings, found)
     by_repo = [{k: v for k, v in r.items()} for r in detail if "repo" in r]
     by_kind = [{k: v for k, v in r.items()} for r in detail if "kind" in r]
-    report("search_human", "human-style queries: NDCG@10 / Recall@10 / MRR", summary,
-           {"by_repo": by_repo, "by_kind": by_kind})  # fmt: skip
+    name = "search_human" + ("" if args.embeddings == "local" else f"_{args.embeddings}")
+    calibrated = calibration_rows(found)
+    for label, value in calibrated.items():
+        print(f"[search-human] {label}: {value}", file=sys.stderr)
+    title = f"human-style queries ({args.embeddings} embeddings): NDCG@10 / Recall@10 / MRR"
+    report(name, title, summary,
+           {"by_repo": by_repo, "by_kind": by_kind, "no_good_match": calibrated})  # fmt: skip
     from rich.console import Console
     from rich.table import Table
 

@@ -329,3 +329,43 @@ def test_a_module_or_self_qualifier_keeps_the_named_function_first(tmp_path):
         top = index.search(query, limit=1)[0]
         assert top.path == "retries.py" and top.score > 0.8 * bare.score, (query, top.score)
     index.close()
+
+
+def test_the_minilm_option_indexes_with_the_whole_transformer(code_repo):
+    """`[index] embeddings = "minilm"`: its own vector space, its own fusion weight and
+    match line, and the searches a user relies on still work (the real model)."""
+    from reins.index.embed import DENSE_WEIGHT
+    from reins.index.embed.factory import make_embedder
+    from reins.index.embed.transformer import TransformerEmbedder
+
+    embedder = make_embedder({"embeddings": "minilm"})
+    assert isinstance(embedder, TransformerEmbedder)
+    vectors = embedder.embed(["raise MissingParameter when a required option is not given",
+                              "a required option is missing", "draw the table borders"])  # fmt: skip
+    assert vectors.shape == (3, 384)
+    assert abs(float((vectors**2).sum(1).max()) - 1.0) < 1e-5  # unit rows
+    assert vectors[1] @ vectors[0] > vectors[1] @ vectors[2]
+    idx = CodeIndex.open(code_repo, lambda: embedder)
+    try:
+        idx.refresh()
+        assert idx.embed_pending() == int(idx.alive.sum())
+        assert idx.space == TransformerEmbedder.name and idx.matrix.shape[1] == 384
+        hits = idx.search("retry a failed upload with backoff")
+        assert hits[0].path == "src/storage/uploads.py" and hits[0].match >= 0.5
+        nonsense = idx.search("chocolate cake recipe with eggs", limit=3)
+        assert not nonsense or nonsense[0].match < 0.5
+    finally:
+        idx.close()
+    assert TransformerEmbedder.dense_weight != DENSE_WEIGHT  # measured per model
+
+
+def test_the_dense_side_weighs_what_the_embedder_says_unless_the_signals_do():
+    from reins.index.chunker import Chunk
+    from reins.index.ranking import Signals, fuse
+
+    chunks = [Chunk("a.py", 1, 2, "python", "x = 1"), Chunk("b.py", 1, 2, "python", "y = 2")]
+    default = fuse([0], [1], chunks, "q", {}, Signals(symbol=False, definition=False))
+    assert default[0] > default[1]  # lexical 1.0 against the default dense 0.5
+    heavy = fuse([0], [1], chunks, "q", {}, Signals(symbol=False, definition=False,
+                                                     dense_weight=2.0))  # fmt: skip
+    assert heavy[1] > heavy[0]

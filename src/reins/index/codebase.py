@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import threading
@@ -15,7 +16,7 @@ import numpy as np
 
 from reins.index.bm25 import BM25
 from reins.index.chunker import Chunk
-from reins.index.embed import Embedder
+from reins.index.embed import DENSE_WEIGHT, GOOD_SIMILARITY, Embedder
 from reins.index.files import list_files
 from reins.index.index_db import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
 from reins.index.merkle import FileEntry, diff_trees, dir_hashes, hash_files
@@ -34,8 +35,9 @@ from reins.project_guard import DEFAULT_MAX_FILES, check_project
 
 DEFAULT = Signals()
 WEAK_MATCH = 0.5  # Hit.match below this: noise
-LEXICAL_GOOD = 0.5  # half of the query's term weight (question words left out), or…
-DENSE_GOOD = 0.35  # …this cosine with the built-in static embeddings, makes a real match
+# Half of the query's term weight (question words left out), or the embedder's
+# good_similarity (embed.GOOD_SIMILARITY: 0.35 with the static table), makes a real match.
+LEXICAL_GOOD = 0.5
 Notify = Callable[[str], None]
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -302,6 +304,9 @@ class CodeIndex:
                     dense = top_k(similarity, CANDIDATES, vectors)
             if signals.exact:  # every chunk holding an exact name is a candidate too
                 lexical += self._exact_slots(query, valid, set(lexical))
+            if signals.dense and signals.dense_weight is None:  # the embedder's own share
+                weight = getattr(self.embedder, "dense_weight", DENSE_WEIGHT)
+                signals = dataclasses.replace(signals, dense_weight=weight)
             fused = fuse(lexical, dense, self.chunks, query, self.symbol_slots, signals)
             fused = {s: v for s, v in fused.items() if valid[s]}
             # once per search, for every chunk: coverage and match use it
@@ -346,14 +351,15 @@ class CodeIndex:
 
     def _match(self, slot: int, coverage: np.ndarray, similarity: np.ndarray | None) -> float:
         """max(idf-weighted share of the query's terms in the chunk / LEXICAL_GOOD,
-        embedding similarity / DENSE_GOOD) / 2, capped at 1: 0.5 is the line between a
+        embedding similarity / the embedder's good_similarity) / 2, capped at 1: 0.5 is the line between a
         match and noise. Calibrated on the 160 human-style queries (every top hit of a real
         query is above it) against 18 off-topic and gibberish ones (86% below it)."""
         lexical = float(coverage[slot])
         dense = (
             float(similarity[slot]) if similarity is not None and slot < len(similarity) else 0.0
         )
-        return min(1.0, max(lexical / LEXICAL_GOOD, dense / DENSE_GOOD) / 2)
+        good = getattr(self.embedder, "good_similarity", GOOD_SIMILARITY)
+        return min(1.0, max(lexical / LEXICAL_GOOD, dense / good) / 2)
 
     def _exact_slots(self, query: str, valid: np.ndarray, seen: set[int]) -> list[int]:
         """Slots holding all of the query's exact names (by the BM25 postings of each whole

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reins.index.chunker import Chunk
+from reins.index.embed import DENSE_WEIGHT
 
 RRF_K = 60
 CANDIDATES = 200
@@ -39,8 +40,9 @@ class Signals:
     definition: bool = True  # definitions over loose code
     demote_tests: bool = True  # tests and vendored code below the code they exercise
     demote_prose: bool = True  # docs and plain text below code
-    # The dense ranking's share in the fusion (lexical: 1.0); 0.5 measured best (+0.01 NDCG@10).
-    dense_weight: float = 0.5
+    # The dense ranking's share in the fusion (lexical: 1.0); None: the embedder's own
+    # (embed.DENSE_WEIGHT unless it sets one: 0.5 measured best for the static table).
+    dense_weight: float | None = None
     exact: bool = True  # chunks holding a name or quoted text the query spells exactly
     demote_stubs: bool = True  # overload stubs, abstract/`...` bodies, import-only re-exports
     # Scores × (1 + this × the idf-weighted share of the query's terms the chunk holds):
@@ -154,8 +156,9 @@ def fuse(
         for rank, slot in enumerate(lexical):
             scores[slot] = scores.get(slot, 0.0) + 1.0 / (RRF_K + rank + 1)
     if signals.dense:
+        weight = DENSE_WEIGHT if signals.dense_weight is None else signals.dense_weight
         for rank, slot in enumerate(dense):
-            scores[slot] = scores.get(slot, 0.0) + signals.dense_weight / (RRF_K + rank + 1)
+            scores[slot] = scores.get(slot, 0.0) + weight / (RRF_K + rank + 1)
     if signals.symbol:
         names = query_identifiers(query)
         for name in names:

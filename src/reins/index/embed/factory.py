@@ -1,7 +1,8 @@
 """Choose the embedding model from config: the local static model, or an OpenAI-compatible API.
 
 [index]
-embeddings = "openai-compat"          # default "local"
+embeddings = "openai-compat"          # default "local" (the static table); "minilm" (the
+                                      # whole transformer: better ranking, slower indexing)
 embedding_model = "text-embedding-3-small"
 embedding_base_url = "http://localhost:8080/v1"   # omit for api.openai.com
 embedding_api_key_env = "OPENAI_API_KEY"
@@ -36,6 +37,10 @@ def make_embedder(
         from reins.index.embed.static import StaticEmbedder
 
         return StaticEmbedder(progress)
+    if kind == "minilm":  # better ranking, about 10x the indexing time (embed/transformer.py)
+        from reins.index.embed.transformer import TransformerEmbedder
+
+        return TransformerEmbedder()
     if kind in ("openai", "openai-compat"):
         from reins.index.embed.remote import RemoteEmbedder
 
@@ -44,4 +49,6 @@ def make_embedder(
             raise ValueError("[index] embeddings = remote needs embedding_model")
         return RemoteEmbedder(model, settings.get("embedding_base_url"),
                               settings.get("embedding_api_key_env", "OPENAI_API_KEY"))  # fmt: skip
-    raise ValueError(f"[index] embeddings must be 'local' or 'openai-compat', not {kind!r}")
+    raise ValueError(
+        f"[index] embeddings must be 'local', 'minilm' or 'openai-compat', not {kind!r}"
+    )
