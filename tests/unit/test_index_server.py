@@ -116,3 +116,45 @@ def test_hits_are_printed_without_terminal_control_sequences():
            "symbol": "x\x07", "text": "print('\x1b]0;owned\x07')", "match": 1.0}  # fmt: skip
     text = "\n".join(hit_lines([hit], "q", color=False))
     assert "\x1b" not in text and "\x07" not in text
+
+
+def test_a_query_waits_only_for_the_changes_its_embedder_embeds_quickly(tmp_path):
+    """A slow embedder's (the whole MiniLM) many pending chunks do not hold up an answer."""
+    import socket
+
+    import numpy as np
+
+    from reins.index.codebase import CodeIndex
+
+    class Counting:
+        name = "counting-test"
+
+        def __init__(self, waits_for: int):
+            self.query_waits_for = waits_for
+            self.batches: list[int] = []
+
+        def embed(self, texts):
+            self.batches.append(len(texts))
+            return np.eye(len(texts), 8, dtype=np.float32) + 0.01
+
+    class Quiet:  # no file changed since the last refresh
+        def take(self) -> bool:
+            return False
+
+    repo = make_repo(tmp_path / "repo", {f"m{i}.py": f"def f{i}():\n    return {i}\n"
+                                         for i in range(3)})  # fmt: skip
+    for waits_for, embedded in ((1, False), (100, True)):
+        embedder = Counting(waits_for)
+        index = CodeIndex.open(repo, lambda e=embedder: e, force=True)
+        try:
+            index.refresh()
+            ours, theirs = socket.socketpair()
+            with ours, theirs:
+                theirs.sendall(json.dumps({"query": "f1"}).encode() + b"\n")
+                server._answer(ours, index, Quiet())
+                reply = json.loads(theirs.makefile().readline())
+            assert reply["hits"][0]["path"] == "m1.py"
+            assert (index.pending_vectors() == 0) is embedded
+            assert bool(embedder.batches) is embedded
+        finally:
+            index.close()

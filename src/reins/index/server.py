@@ -241,7 +241,9 @@ def _answer(conn: socket.socket, index, watch: ChangeWatch) -> None:
         request = json.loads(data)
         if watch.take():
             index.refresh()
-        if 0 < index.pending_vectors() <= 2000:
+        # A few changed chunks are embedded before answering, so the answer has them; more
+        # would keep the client waiting (a slow embedder's: a handful), so they wait too.
+        if 0 < index.pending_vectors() <= getattr(index.embedder, "query_waits_for", 2000):
             index.embed_pending()
         hits = index.search(
             str(request["query"]), request.get("glob"), int(request.get("limit", 10))

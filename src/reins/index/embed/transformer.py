@@ -31,6 +31,9 @@ class TransformerEmbedder:
     # The cosine that makes a real match (Hit.match), for this model's scale: just above
     # the best cosine any of 18 off-topic queries reached in the five repositories (0.354).
     good_similarity = 0.36
+    # Changed chunks the index server embeds before answering a query (the table: 2,000):
+    # a few seconds' worth; beyond that the answer uses the vectors it has.
+    query_waits_for = 32
 
     def __init__(self) -> None:
         from reins.index.embed.minilm import MiniLM
