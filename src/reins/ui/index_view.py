@@ -6,14 +6,21 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 INLINE_EMBED_LIMIT = 2000  # fewer pending vectors than this are built before answering
 
 
 def _progress(console: Console) -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True,
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
                     disable=not console.is_terminal)  # fmt: skip
 
 
@@ -54,8 +61,10 @@ def refresh(index, console: Console):
 def embed(index, console: Console) -> int:
     with _progress(console) as bar:
         task = bar.add_task("embedding", total=None)
+        # a slow embedder's batches are smaller, so the bar (and a Ctrl-C) keeps up with it
+        batch = getattr(index.embedder, "batch", 512)
         return index.embed_pending(lambda phase, done, total: bar.update(task, completed=done,
-                                                                         total=total))  # fmt: skip
+                                                                         total=total), batch)  # fmt: skip
 
 
 def run_index(repo: Path, config, rebuild: bool, force: bool = False) -> None:
@@ -87,7 +96,7 @@ def run_search(
     try:
         refresh(index, console)
         pending = index.pending_vectors()
-        if pending and pending <= INLINE_EMBED_LIMIT:
+        if pending and pending <= getattr(index.embedder, "query_waits_for", INLINE_EMBED_LIMIT):
             embed(index, console)
             pending = 0
         hits = index.search(query, path_glob=path_glob, limit=limit)
@@ -96,7 +105,8 @@ def run_search(
         else:
             _print_hits(hits, query)
         if pending:  # answered from the lexical side; build the rest for the next query
-            console.print(f"[dim]keyword results; building the semantic index ({pending} chunks)…")
+            console.print(f"[dim]keyword results; building the semantic index ({pending} chunks; "
+                          "Ctrl-C keeps what is done for later)…")  # fmt: skip
             embed(index, console)
     finally:
         index.close()

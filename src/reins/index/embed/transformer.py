@@ -34,6 +34,7 @@ class TransformerEmbedder:
     # Changed chunks the index server embeds before answering a query (the table: 2,000):
     # a few seconds' worth; beyond that the answer uses the vectors it has.
     query_waits_for = 32
+    batch = 64  # chunks a progress step (and a Ctrl-C's loss at most): a few seconds' worth
 
     def __init__(self) -> None:
         from reins.index.embed.minilm import MiniLM
