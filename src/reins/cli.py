@@ -337,10 +337,17 @@ def index(path, rebuild, force):
     The index lives in the user cache dir, one per repo. Only files whose content hash
     changed are re-chunked and re-embedded; searches update it by themselves, so running
     this is optional (it just moves the first-time cost up front).
+
+    
+    With [index] embeddings = "auto" (the default) search starts on a fast static table,
+    and a background process at idle priority then embeds every chunk with the whole
+    MiniLM (better ranking); search switches to it when that is done.
+    REINS_INDEX_SERVER=0 turns the background process off.
     """
     from reins.ui.index_view import run_index
 
-    _run_index_job(lambda: run_index(path, _config(path), rebuild, force))
+    background = os.environ.get("REINS_INDEX_SERVER", "1") != "0"
+    _run_index_job(lambda: run_index(path, _config(path), rebuild, force, background))
 
 
 @main.command()
@@ -358,7 +365,9 @@ def search(query, repo, limit, path_glob, as_json, force):
     \b
     The first search in a repository starts a small index server in the background
     (it exits after 15 idle minutes; REINS_INDEX_SERVER=0 turns it off), so the next
-    ones answer from memory.
+    ones answer from memory. With [index] embeddings = "auto" (the default) the server
+    also has every chunk embedded with the whole MiniLM at idle priority, and switches
+    to it from the fast static table when that is done (see `reins index --help`).
 
     \b
     Examples:

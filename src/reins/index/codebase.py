@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from reins.index.ranking import (
 from reins.index.terms import chunk_terms, index_text
 from reins.index.tokens import code_tokens, query_terms
 from reins.project_guard import DEFAULT_MAX_FILES, check_project
+
+if TYPE_CHECKING:
+    from reins.index.embed.factory import Upgrade
 
 DEFAULT = Signals()
 WEAK_MATCH = 0.5  # Hit.match below this: noise
@@ -91,11 +94,14 @@ def hit_label(chunk: Chunk, asked: set[str]) -> str | None:
 
 
 class CodeIndex:
-    def __init__(self, repo: Path, store: IndexStore, embedder: Callable[[], Embedder]):
+    def __init__(self, repo: Path, store: IndexStore, embedder: Callable[[], Embedder],
+                 upgrade: Upgrade | None = None):  # fmt: skip
         self.repo = repo
         self.store = store
         self._make_embedder = embedder
         self._embedder: Embedder | None = None
+        self.upgrade = upgrade  # a better embedder, used once its vectors are in
+        self.generation = 0  # counts refreshes that changed something
         self.lock = threading.RLock()
         self.chunks: list[Chunk | None] = []
         self.alive = np.zeros(0, dtype=bool)
@@ -119,7 +125,8 @@ class CodeIndex:
     @classmethod
     def open(cls, repo: Path, embedder: Callable[[], Embedder] | None = None,
              notify: Notify | None = None, *, force: bool = False,
-             max_files: int = DEFAULT_MAX_FILES) -> CodeIndex:  # fmt: skip
+             max_files: int = DEFAULT_MAX_FILES, upgrade: Upgrade | None = None,
+             ) -> CodeIndex:  # fmt: skip
         """NotAProject for a home directory, the filesystem root or a folder over
         max_files files (unless force, or an index of it exists already)."""
         repo = repo.resolve()
@@ -147,7 +154,7 @@ class CodeIndex:
                     "set REINS_INDEX_DIR to another directory"
                 ) from again
         try:
-            return cls(repo, store, embedder or default_embedder)
+            return cls(repo, store, embedder or default_embedder, upgrade)
         except BaseException:
             store.db.close()
             raise
@@ -159,8 +166,42 @@ class CodeIndex:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = self._make_embedder()
+            upgrade = self.upgrade if self._upgrade_ready() else None
+            self._embedder = upgrade.make() if upgrade else self._make_embedder()
         return self._embedder
+
+    # -- the upgrade (index/upgrade.py fills its vectors in the background) --
+    def upgrade_missing(self) -> int:
+        """Live chunks without a vector of the upgrade's (0 without an upgrade)."""
+        return self._upgrade_coverage()[1]
+
+    def _upgrade_coverage(self) -> tuple[int, int]:
+        """(live chunks with an upgrade vector, live chunks without one)."""
+        if self.upgrade is None:
+            return 0, 0
+        with self.lock:
+            slots = np.flatnonzero(self.alive[: len(self.chunks)])
+            live = {c.hash for s in slots if (c := self.chunks[s]) is not None}
+            have = self.store.vector_hashes(self.upgrade.name)
+        return len(live & have), len(live - have)
+
+    def _upgrade_ready(self) -> bool:
+        """The filler has been (a new index has nothing of it) and left at most the few
+        chunks the upgrade embeds on demand."""
+        have, missing = self._upgrade_coverage()
+        return self.upgrade is not None and have > 0 and missing <= self.upgrade.waits_for
+
+    def maybe_upgrade(self) -> bool:
+        """Switch to the upgrade once its vectors are in; True if it switched."""
+        if self.upgrade is None or self.embedder.name == self.upgrade.name:
+            return False
+        if not self._upgrade_ready():
+            return False
+        better = self.upgrade.make()
+        with self.lock:
+            self._embedder = better
+        self.embed_pending()  # from the vectors the filler stored
+        return True
 
     # -- keeping current --
     def refresh(self, progress: Progress | None = None) -> UpdateStats:
@@ -183,6 +224,7 @@ class CodeIndex:
                 self.store.replace_chunks(touched, [chunk for chunk, _ in prepared])
                 for chunk, terms in prepared:
                     self._add_slot(chunk, terms)
+                self.generation += 1
             if files != self._files or dirs != self._dirs:
                 self.store.save_tree(files, dirs)
                 self._files, self._dirs = files, dirs

@@ -269,6 +269,12 @@ class IndexStore:
                     out[h] = np.frombuffer(blob, dtype=np.float32)
         return out
 
+    def vector_hashes(self, space: str) -> set[str]:
+        """The chunk hashes that have a vector in this space."""
+        with self._guard():
+            return {h for (h,) in self.db.execute("SELECT hash FROM vectors WHERE space=?",
+                                                  (space,))}  # fmt: skip
+
     def save_vectors(self, space: str, items: list[tuple[str, np.ndarray]]) -> None:
         with self._guard(), self.db:
             self.db.execute("BEGIN IMMEDIATE")

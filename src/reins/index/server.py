@@ -104,7 +104,7 @@ def start(repo: Path, settings: dict[str, Any]) -> None:
 def serve(repo: Path, settings: dict[str, Any], idle_s: float = IDLE_S) -> None:
     """Run the server until it has been idle for idle_s (blocking)."""
     from reins.index.codebase import CodeIndex
-    from reins.index.embed.factory import make_embedder
+    from reins.index.embed.factory import make_embedder, upgrade_for
 
     if not _private_dir(create=True):
         raise SystemExit(f"{socket_dir()} is not private to this user; not serving")
@@ -115,12 +115,14 @@ def serve(repo: Path, settings: dict[str, Any], idle_s: float = IDLE_S) -> None:
     except OSError:
         return  # a server for this repository is starting or running already
     index = CodeIndex.open(repo, lambda: make_embedder(settings), force=True,
-                           max_files=int(settings.get("max_files", 10**9)))  # fmt: skip
+                           max_files=int(settings.get("max_files", 10**9)),
+                           upgrade=upgrade_for(settings))  # fmt: skip
     index.refresh()
     folders = {Path(repo, parent) for p in index._files for parent in Path(p).parents}
     watch = ChangeWatch(repo, folders)
     index.refresh()  # anything changed while the watches were being set up
     index.embed_pending()
+    upgrading = Upgrading(repo, settings, index)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         fresh = path.with_name(f"{path.name}.{os.getpid()}")
         try:
@@ -131,15 +133,21 @@ def serve(repo: Path, settings: dict[str, Any], idle_s: float = IDLE_S) -> None:
             fresh.unlink(missing_ok=True)
             return
         listener.listen(8)
-        listener.settimeout(idle_s)
+        last_query = time.monotonic()
         try:
             while True:
+                upgrading.tick()
+                left = idle_s - (time.monotonic() - last_query)
+                if left <= 0:
+                    break
+                listener.settimeout(min(left, upgrading.poll_s) if upgrading.active else left)
                 try:
                     conn, _ = listener.accept()
                 except TimeoutError:
-                    break
+                    continue
                 with conn:
                     _answer(conn, index, watch)
+                last_query = time.monotonic()
         finally:
             watch.stop()
             try:
@@ -148,6 +156,43 @@ def serve(repo: Path, settings: dict[str, Any], idle_s: float = IDLE_S) -> None:
             except OSError:
                 pass
             index.close()
+
+
+class Upgrading:
+    """Keeps the filler (index/upgrade.py) going while the index lacks upgrade vectors, and
+    switches the index to the upgrade when they are in. Checks cost a scan of the stored
+    hashes, so they run only when the index changed or the filler ended."""
+
+    poll_s = 10.0  # how often a filler's end is looked for while one runs
+
+    def __init__(self, repo: Path, settings: dict[str, Any], index) -> None:
+        self.repo, self.settings, self.index = repo, settings, index
+        self.filler: subprocess.Popen | None = None
+        self.failed = False  # a filler that crashed is not restarted by this server
+        self.checked: int | None = None  # the index generation last checked
+
+    @property
+    def active(self) -> bool:
+        return self.filler is not None
+
+    def tick(self) -> None:
+        if self.index.upgrade is None:
+            return
+        if self.filler is not None:
+            code = self.filler.poll()
+            if code is None:
+                return
+            self.filler, self.failed, self.checked = None, code != 0, None
+        if self.checked == self.index.generation:
+            return
+        self.checked = self.index.generation
+        self.index.maybe_upgrade()
+        if self.index.upgrade_missing() and not self.failed:
+            from reins.index import upgrade
+
+            self.filler = upgrade.start(self.repo, self.settings)
+        elif self.index.pending_vectors():  # new chunks whose upgrade vectors are stored
+            self.index.embed_pending()
 
 
 class ChangeWatch:

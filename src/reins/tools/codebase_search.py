@@ -130,7 +130,7 @@ def _current_index(ctx: ToolContext, force: bool = False):
     """Open (once per session) and refresh; vectors for new chunks are built in the background.
     Parallel calls of one batch share the index and its one embedding run."""
     from reins.index.codebase import CodeIndex
-    from reins.index.embed.factory import make_embedder
+    from reins.index.embed.factory import make_embedder, upgrade_for
     from reins.project_guard import DEFAULT_MAX_FILES
 
     settings = ctx.index_settings
@@ -138,7 +138,11 @@ def _current_index(ctx: ToolContext, force: bool = False):
     index = ctx.resources.get(
         CODEBASE,
         lambda: CodeIndex.open(
-            ctx.workspace.root, lambda: make_embedder(settings), force=force, max_files=max_files
+            ctx.workspace.root,
+            lambda: make_embedder(settings),
+            force=force,
+            max_files=max_files,
+            upgrade=upgrade_for(settings),
         ),  # fmt: skip
     )
     job: EmbeddingJob = ctx.resources.get(CODEBASE_EMBEDDER, EmbeddingJob)

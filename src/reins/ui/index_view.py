@@ -26,7 +26,7 @@ def _progress(console: Console) -> Progress:
 
 def open_index(repo: Path, config, console: Console, rebuild: bool = False, force: bool = False):
     from reins.index.codebase import CodeIndex
-    from reins.index.embed.factory import make_embedder
+    from reins.index.embed.factory import make_embedder, upgrade_for
     from reins.index.index_db import index_path, unavailable
 
     if rebuild:
@@ -48,7 +48,8 @@ def open_index(repo: Path, config, console: Console, rebuild: bool = False, forc
 
     max_files = int(config.index.get("max_files", DEFAULT_MAX_FILES))
     return CodeIndex.open(repo, embedder=embedder, notify=lambda m: console.print(f"[yellow]{m}"),
-                          force=force, max_files=max_files)  # fmt: skip
+                          force=force, max_files=max_files,
+                          upgrade=upgrade_for(config.index))  # fmt: skip
 
 
 def refresh(index, console: Console):
@@ -67,7 +68,10 @@ def embed(index, console: Console) -> int:
                                                                          total=total), batch)  # fmt: skip
 
 
-def run_index(repo: Path, config, rebuild: bool, force: bool = False) -> None:
+def run_index(repo: Path, config, rebuild: bool, force: bool = False,
+              background: bool = True) -> None:  # fmt: skip
+    """Build or update the index; with an upgrade configured, say how far its vectors are
+    and (background) start the filler for the rest."""
     import time
 
     console = Console(stderr=True)
@@ -77,6 +81,8 @@ def run_index(repo: Path, config, rebuild: bool, force: bool = False) -> None:
         stats = refresh(index, console)
         lexical_s = time.perf_counter() - started
         embedded = embed(index, console)
+        upgrade, missing = index.upgrade, index.upgrade_missing()
+        using = index.embedder.name
     finally:
         index.close()
     total_s = time.perf_counter() - started
@@ -85,6 +91,18 @@ def run_index(repo: Path, config, rebuild: bool, force: bool = False) -> None:
         f"({stats.changed} files changed, {stats.removed} removed, {embedded} chunks embedded) "
         f"in {total_s:.1f}s (keyword search ready after {lexical_s:.1f}s)"
     )
+    if upgrade is None or (using == upgrade.name and not missing):
+        return
+    if not background:
+        console.print(f"semantic search: {using}; {missing} chunks lack {upgrade.name} vectors "
+                      "(REINS_INDEX_SERVER=0: not filled in the background)")  # fmt: skip
+        return
+    from reins.index import upgrade as filler
+
+    started_filler = filler.start(repo, config.index) is not None
+    console.print(f"semantic search: {using} for now; {missing} chunks are being embedded with "
+                  f"{upgrade.name} in the background at idle priority"
+                  + ("" if started_filler else " (could not start it)"))  # fmt: skip
 
 
 def run_search(

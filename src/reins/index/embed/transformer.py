@@ -6,7 +6,8 @@ table: hybrid NDCG@10 0.598 against 0.551 (dense side alone 0.500 against 0.395)
 transformer reads a chunk's words in context. The price is indexing: on the order of ten
 chunks a second on two cores against the table's 1,000+, so a few minutes for a
 1,000-file project and most of an hour for django, once; vectors are cached by chunk
-content, so later only changed chunks cost. Hence an option, not the default.
+content, so later only changed chunks cost. Hence, by default (`embeddings = "auto"`), the
+table first and this model filled in at idle priority by index/upgrade.py.
 """
 
 from __future__ import annotations
