@@ -338,7 +338,7 @@ def index(path, rebuild, force):
     changed are re-chunked and re-embedded; searches update it by themselves, so running
     this is optional (it just moves the first-time cost up front).
 
-    
+    \b
     With [index] embeddings = "auto" (the default) search starts on a fast static table,
     and a background process at idle priority then embeds every chunk with the whole
     MiniLM (better ranking); search switches to it when that is done.
