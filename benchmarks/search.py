@@ -12,6 +12,7 @@ largest repo, each measured in a fresh subprocess.
     python benchmarks/search.py            # everything (about 10 minutes on 2 cores)
     python benchmarks/search.py --quick    # three small repos, fewer queries
     python benchmarks/search.py --compare-models   # static table vs full MiniLM (slow)
+    python benchmarks/search.py --compare-models --quick   # the same on requests + click
 """
 
 from __future__ import annotations
@@ -356,34 +357,21 @@ def perf(name: str, repo: Path) -> dict:
     return {"repo": name, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
-class FullMiniLM:
-    """The candidate the static table was distilled from: the 6-layer transformer per chunk."""
-
-    name = "minilm-full-256"
-
-    def __init__(self):
-        from reins.index.embed.minilm import MiniLM
-
-        self.model = MiniLM()
-
-    def embed(self, texts: list[str]):
-        from reins.index.tokens import plain_words
-
-        return self.model.embed([plain_words(t) for t in texts], max_tokens=256)
-
-
 def compare_models(repos) -> list[dict]:
-    """Static table vs the full transformer: quality (docstring set) and embedding speed."""
+    """Static table vs the full transformer: quality (both query sets) and speed."""
     from reins.index.embed.static import StaticEmbedder
+    from reins.index.embed.transformer import TransformerEmbedder
 
     rows = []
     for label, make in (
         ("static MiniLM table", StaticEmbedder),
-        ("full MiniLM (numpy)", FullMiniLM),
+        ("full MiniLM (onnxruntime)", TransformerEmbedder),
     ):
         embedder = make()
-        ranked_dense, ranked_hybrid, golds, seconds, chunks = [], [], [], 0.0, 0
-        for _, repo, doc_q, _ in repos:
+        ranked = defaultdict(list)
+        golds = defaultdict(list)
+        latencies, seconds, chunks = [], 0.0, 0
+        for _, repo, doc_q, sym_q in repos:
             from reins.index.index_db import index_path
 
             for leftover in index_path(repo).parent.glob(index_path(repo).name + "*"):
@@ -393,29 +381,39 @@ def compare_models(repos) -> list[dict]:
             t = time.perf_counter()
             chunks += index.embed_pending()
             seconds += time.perf_counter() - t
-            for q in doc_q:
-                ranked_dense.append([(h.path, h.start_line, h.end_line) for h in
-                                     index.search(q.text, signals=Signals(lexical=False))])  # fmt: skip
-                ranked_hybrid.append(
-                    [(h.path, h.start_line, h.end_line) for h in index.search(q.text)]
-                )
-                golds.append(q)
+            for set_name, queries in (("docstring", doc_q), ("symbol", sym_q)):
+                for q in queries:
+                    ranked[set_name + " dense"].append(
+                        [(h.path, h.start_line, h.end_line)
+                         for h in index.search(q.text, signals=Signals(lexical=False))])  # fmt: skip
+                    t = time.perf_counter()
+                    hits = index.search(q.text)
+                    latencies.append(time.perf_counter() - t)
+                    ranked[set_name + " hybrid"].append(
+                        [(h.path, h.start_line, h.end_line) for h in hits]
+                    )
+                    golds[set_name].append(q)
             index.close()
+        latencies.sort()
         rows.append({"embedder": label, "chunks": chunks,
                      "chunks_per_s": chunks / max(seconds, 1e-9),
-                     "dense ndcg@10": score_run(ranked_dense, golds)["ndcg@10"],
-                     "hybrid ndcg@10": score_run(ranked_hybrid, golds)["ndcg@10"]})  # fmt: skip
+                     **{f"{run} ndcg@10": score_run(ranked[run], golds[run.split()[0]])["ndcg@10"]
+                        for run in ranked},
+                     "query_p50_ms": latencies[len(latencies) // 2] * 1000,
+                     "query_p95_ms": latencies[int(len(latencies) * 0.95)] * 1000})  # fmt: skip
     return rows
 
 
 def main() -> None:
-    if "--compare-models" in sys.argv:  # slow: the transformer embeds every chunk of 2 repos
+    if "--compare-models" in sys.argv:  # slow: the transformer embeds every chunk
         repos = []
-        for name, version in PACKAGES[:2]:
+        # django alone is 20 minutes of MiniLM on two cores: left out
+        for name, version in PACKAGES[:2] if QUICK else PACKAGES[:-1]:
             repo = extract(name, version)
             repos.append((name, repo, *build_queries(name, version, repo)))
-        report("search_models", "Embedding candidates (requests + click, docstring queries)",
-               compare_models(repos))  # fmt: skip
+        report("search_models" + ("_quick" if QUICK else ""),
+               f"Embedding candidates ({', '.join(r[0] for r in repos)}): quality and speed",
+               compare_models(repos), {"packages": [r[0] for r in repos]})  # fmt: skip
         return
     if "--perf-child" in sys.argv:
         perf_child(Path(sys.argv[sys.argv.index("--perf-child") + 1]))

@@ -28,7 +28,7 @@ from typing import Any
 
 def lower_priority() -> None:
     """The least CPU share this process can ask for (Linux; elsewhere nice 19). Called
-    before numpy starts its BLAS threads, which inherit the policy."""
+    before onnxruntime starts its threads, which inherit the policy."""
     try:
         Path("/proc/self/autogroup").write_text("19")
     except OSError:

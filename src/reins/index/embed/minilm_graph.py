@@ -1,0 +1,101 @@
+"""MiniLM's weights → an ONNX graph for onnxruntime, built in memory (no export, no PyTorch).
+
+The BERT encoder as onnxruntime's fused CPU kernels (the com.microsoft domain): Attention
+(Q, K and V as one matmul), SkipLayerNormalization (residual + bias + LayerNorm) and BiasGelu
+(bias + the exact erf GELU). Measured against the numpy forward pass it replaced, on two
+idle cores: one query 4.7 ms against 14 ms, a batch of 64 chunks 2.6x the throughput, the
+same vectors to 4e-7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+MS = "com.microsoft"
+# Part of the cached graph's file name: bump it when build() changes what it makes.
+VERSION = 1
+
+
+class _Graph:
+    def __init__(self) -> None:
+        from onnx import helper
+
+        self.helper = helper
+        self.nodes: list = []
+        self.initializers: list = []
+        self._names = 0
+
+    def const(self, name: str, value: np.ndarray) -> str:
+        from onnx import numpy_helper
+
+        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def op(self, kind: str, inputs: list[str], domain: str = "", **attributes) -> str:
+        self._names += 1
+        out = f"n{self._names}"
+        self.nodes.append(self.helper.make_node(kind, inputs, [out], domain=domain, **attributes))
+        return out
+
+
+def build(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: float) -> bytes:
+    """(input_ids, attention_mask) int64 [batch, seq] → mean-pooled hidden states [batch, dims]."""
+    from onnx import TensorProto, helper
+
+    g = _Graph()
+    dims = w["embeddings.word_embeddings.weight"].shape[1]
+
+    def weight_t(prefix: str) -> str:  # torch Linear stores [out, in]; MatMul wants [in, out]
+        return g.const(prefix + ".wt", w[prefix + ".weight"].T)
+
+    def skip_layer_norm(out: str, residual: str, dense: str, norm: str) -> str:
+        return g.op("SkipLayerNormalization",
+                    [g.op("MatMul", [out, weight_t(dense)]), residual,
+                     g.const(norm + ".g", w[norm + ".weight"]),
+                     g.const(norm + ".b", w[norm + ".bias"]),
+                     g.const(dense + ".b", w[dense + ".bias"])],
+                    domain=MS, epsilon=eps)  # fmt: skip
+
+    seq = g.op("Slice", [g.op("Shape", ["input_ids"]), g.const("one", np.array([1])),
+                         g.const("two", np.array([2]))])  # fmt: skip
+    positions = g.op("Slice", [g.const("pos", w["embeddings.position_embeddings.weight"]),
+                               g.const("zero", np.array([0])), seq, g.const("axis0", np.array([0]))])  # fmt: skip
+    tokens = g.op("Gather", [g.const("word", w["embeddings.word_embeddings.weight"]), "input_ids"])
+    x = g.op("Add", [g.op("Add", [tokens, positions]),
+                     g.const("type", w["embeddings.token_type_embeddings.weight"][0])])  # fmt: skip
+    x = g.op("LayerNormalization", [x, g.const("emb.g", w["embeddings.LayerNorm.weight"]),
+                                    g.const("emb.b", w["embeddings.LayerNorm.bias"])],
+             axis=-1, epsilon=eps)  # fmt: skip
+    mask = g.op("Cast", ["attention_mask"], to=TensorProto.INT32)
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+        qkv = [p + f"attention.self.{part}" for part in ("query", "key", "value")]
+        attention = g.op("Attention",
+                         [x, g.const(p + "qkv.wt", np.concatenate([w[q + ".weight"].T for q in qkv], 1)),
+                          g.const(p + "qkv.b", np.concatenate([w[q + ".bias"] for q in qkv])), mask],
+                         domain=MS, num_heads=heads)  # fmt: skip
+        x = skip_layer_norm(attention, x, p + "attention.output.dense",
+                            p + "attention.output.LayerNorm")  # fmt: skip
+        inner = g.op("BiasGelu", [g.op("MatMul", [x, weight_t(p + "intermediate.dense")]),
+                                  g.const(p + "intermediate.b", w[p + "intermediate.dense.bias"])],
+                     domain=MS)  # fmt: skip
+        x = skip_layer_norm(inner, x, p + "output.dense", p + "output.LayerNorm")
+    weights = g.op("Unsqueeze", [g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT),
+                                 g.const("last", np.array([-1]))])  # fmt: skip
+    summed = g.op("ReduceSum", [g.op("Mul", [x, weights]), g.const("axis1", np.array([1]))],
+                  keepdims=0)  # fmt: skip
+    count = g.op("Max", [g.op("ReduceSum", [weights, "axis1"], keepdims=0),
+                         g.const("tiny", np.float32(1e-9))])  # fmt: skip
+    g.nodes.append(helper.make_node("Div", [summed, count], ["pooled"]))
+    graph = helper.make_graph(
+        g.nodes, "minilm",
+        [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "seq"])
+         for name in ("input_ids", "attention_mask")],
+        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", dims])],
+        g.initializers,
+    )  # fmt: skip
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid(MS, 1)])  # fmt: skip
+    return model.SerializeToString()
