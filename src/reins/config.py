@@ -65,6 +65,9 @@ class Config:
     # The lab only: best-of-n sessions per trial, checked by the task's visible tests
     # (reins.evals.attempts); a variant sets it (`--variant best3:attempts=3`).
     attempts: int = 1
+    # The local model's sampling seed (default 1234, or REINS_LOCAL_SEED): a run repeats
+    # exactly with the same one; the lab gives each best-of-n attempt its own.
+    seed: int | None = None
     # Extra environment variables commands may see (names or globs); none by default.
     env_passthrough: list[str] = field(default_factory=list)
     # Extra host paths commands must not read (the bench hides its suite: tests, solutions).
@@ -125,7 +128,7 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 # What each setting must be (a bad type used to surface as a traceback mid-run).
-WHOLE_AT_LEAST = {"max_steps": 1, "max_tokens": 1, "max_retries": 0, "attempts": 1}
+WHOLE_AT_LEAST = {"max_steps": 1, "max_tokens": 1, "max_retries": 0, "attempts": 1, "seed": 0}
 POSITIVE_SECONDS = ("max_wall_s", "command_timeout_s")
 SWITCHES = ("allow_network", "checkpoints", "auto_commit")
 TEXTS = ("model", "profile", "sandbox")

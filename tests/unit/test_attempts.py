@@ -88,3 +88,34 @@ def test_attempts_in_the_bench_sum_their_sessions(tmp_path):
                            Config(model=f"scripted:{wrong}"), tmp_path / "out2", "b")  # fmt: skip
     (only,) = run_bench(no_tests, tmp_path / "out2")
     assert only.error and "--with-tests" in only.error
+
+
+def test_later_attempts_sample_hot_with_seeds_of_their_own(monkeypatch):
+    """A greedy profile would write the same failing file again: attempts after the first
+    sample at 0.8, each with its own seed; the first runs exactly as configured."""
+    from reins.agent.builder import effective_profile
+    from reins.evals.trial import ATTEMPT_TEMPERATURE, attempt_config
+
+    monkeypatch.delenv("REINS_LOCAL_SEED", raising=False)
+    config = Config(model="local:qwen2.5-coder-1.5b", attempts=3)
+    assert effective_profile(config).temperature == 0.0  # qwen-files is greedy
+    assert attempt_config(config, 0) is config
+    second, third = attempt_config(config, 1), attempt_config(config, 2)
+    assert {second.seed, third.seed} == {1235, 1236}
+    for later in (second, third):
+        assert effective_profile(later).temperature == ATTEMPT_TEMPERATURE
+    assert config.profiles == {}  # the trial's own config is not changed
+    hot = Config(model="local:qwen2.5-coder-1.5b", seed=7,
+                 profiles={"qwen-files": {"temperature": 1.0}})  # fmt: skip
+    assert effective_profile(attempt_config(hot, 1)).temperature == 1.0
+    assert attempt_config(hot, 1).seed == 8
+
+
+def test_the_config_seed_reaches_the_local_model(monkeypatch):
+    from reins.agent.builder import resolve_model
+
+    monkeypatch.setenv("REINS_LOCAL_SEED", "99")
+    _, _, client = resolve_model(Config(model="local:qwen2.5-coder-1.5b", seed=5))
+    assert client.seed == 5  # the client loads its weights on first use, not here
+    _, _, client = resolve_model(Config(model="local:qwen2.5-coder-1.5b"))
+    assert client.seed == 99

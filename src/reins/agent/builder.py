@@ -57,6 +57,7 @@ def resolve_model(
         n_ctx=profile.n_ctx,
         max_retries=config.max_retries,
         stop=list(profile.stop),
+        seed=config.seed,
     )
     return spec, profile, client
 

@@ -174,6 +174,25 @@ async def _one_session(spec, task, workspace, config, store):
     return await runner.run(task.instruction)
 
 
+# A later attempt samples at least this hot, each with a seed of its own: a greedy profile
+# (qwen-files) would otherwise write the very file that just failed, attempt after attempt.
+ATTEMPT_TEMPERATURE = 0.8
+
+
+def attempt_config(config: Config, number: int) -> Config:
+    """The config of a best-of-n trial's attempt `number` (0: the first, as configured)."""
+    if number == 0:
+        return config
+    from reins.agent.builder import effective_profile
+    from reins.models.factory import local_seed
+
+    profile = effective_profile(config)
+    overrides = {name: dict(values) for name, values in config.profiles.items()}
+    if (profile.temperature or 0.0) < ATTEMPT_TEMPERATURE:
+        overrides.setdefault(profile.name, {})["temperature"] = ATTEMPT_TEMPERATURE
+    return config.with_flags(profiles=overrides, seed=local_seed(config.seed) + number)
+
+
 async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
     """Best-of-n with the task's visible tests (reins.evals.attempts)."""
     from reins.evals.attempts import best_of
@@ -186,9 +205,8 @@ async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
     outcomes = []
 
     async def run_once(left: float):
-        outcome = await _one_session(
-            spec, task, workspace, config.with_flags(max_wall_s=left), store
-        )
+        attempt = attempt_config(config, len(outcomes)).with_flags(max_wall_s=left)
+        outcome = await _one_session(spec, task, workspace, attempt, store)
         outcomes.append(outcome)
         return outcome.session_id or None, outcome.wall_s
 

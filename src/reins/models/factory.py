@@ -17,6 +17,11 @@ def create_client(*args, **kwargs):
     return client
 
 
+def local_seed(seed: int | None = None) -> int:
+    """The local model's sampling seed: the config's, else REINS_LOCAL_SEED, else 1234."""
+    return seed if seed is not None else int(os.environ.get("REINS_LOCAL_SEED", "1234"))
+
+
 def _create(
     spec: ModelSpec,
     *,
@@ -26,6 +31,7 @@ def _create(
     max_retries: int = 4,
     stop: list[str] | None = None,
     private_model: bool = False,
+    seed: int | None = None,
 ):
     if spec.provider == "scripted":
         from reins.models.scripted import ScriptedClient
@@ -36,7 +42,7 @@ def _create(
 
         return LocalLlamaClient(
             spec.model,
-            seed=int(os.environ.get("REINS_LOCAL_SEED", "1234")),
+            seed=local_seed(seed),
             n_ctx=n_ctx or 16384,
             max_output_tokens=max_output_tokens,
             temperature=temperature,
