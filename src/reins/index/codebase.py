@@ -173,9 +173,9 @@ class CodeIndex:
     # -- the upgrade (index/upgrade.py fills its vectors in the background) --
     def upgrade_missing(self) -> int:
         """Live chunks without a vector of the upgrade's (0 without an upgrade)."""
-        return self._upgrade_coverage()[1]
+        return self.upgrade_coverage()[1]
 
-    def _upgrade_coverage(self) -> tuple[int, int]:
+    def upgrade_coverage(self) -> tuple[int, int]:
         """(live chunks with an upgrade vector, live chunks without one)."""
         if self.upgrade is None:
             return 0, 0
@@ -185,17 +185,18 @@ class CodeIndex:
             have = self.store.vector_hashes(self.upgrade.name)
         return len(live & have), len(live - have)
 
-    def _upgrade_ready(self) -> bool:
+    def _upgrade_ready(self, coverage: tuple[int, int] | None = None) -> bool:
         """The filler has been (a new index has nothing of it) and left at most the few
         chunks the upgrade embeds on demand."""
-        have, missing = self._upgrade_coverage()
+        have, missing = coverage or self.upgrade_coverage()
         return self.upgrade is not None and have > 0 and missing <= self.upgrade.waits_for
 
-    def maybe_upgrade(self) -> bool:
-        """Switch to the upgrade once its vectors are in; True if it switched."""
+    def maybe_upgrade(self, coverage: tuple[int, int] | None = None) -> bool:
+        """Switch to the upgrade once its vectors are in; True if it switched. `coverage`:
+        upgrade_coverage() if the caller has just read it (a scan of every stored hash)."""
         if self.upgrade is None or self.embedder.name == self.upgrade.name:
             return False
-        if not self._upgrade_ready():
+        if not self._upgrade_ready(coverage):
             return False
         better = self.upgrade.make()
         with self.lock:

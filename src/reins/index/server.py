@@ -186,8 +186,9 @@ class Upgrading:
         if self.checked == self.index.generation:
             return
         self.checked = self.index.generation
-        self.index.maybe_upgrade()
-        if self.index.upgrade_missing() and not self.failed:
+        coverage = self.index.upgrade_coverage()  # one scan of the stored hashes for both
+        switched = self.index.maybe_upgrade(coverage)  # embeds the few it still lacked
+        if coverage[1] and not switched and not self.failed:
             from reins.index import upgrade
 
             self.filler = upgrade.start(self.repo, self.settings)
