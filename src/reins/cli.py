@@ -475,7 +475,8 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
       reins bench suites/exercism --agent reins --agent aider --agent-timeout 180
       reins bench suites/exercism --exclude @tuning.txt --limit 60 --seed 2   held out
       reins bench suites/ex-tests --variant one --variant best3:attempts=3
-          best-of-3 sessions per task, picked by the tests the agent was given
+          best-of-3 sessions per task (each with the task's time limit; later ones
+          sample hotter), picked by the tests the agent was given
     """
     from reins.evals.task import TaskError
     from reins.evals.variants import VariantError, parse_variants

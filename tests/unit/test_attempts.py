@@ -119,3 +119,18 @@ def test_the_config_seed_reaches_the_local_model(monkeypatch):
     assert client.seed == 5  # the client loads its weights on first use, not here
     _, _, client = resolve_model(Config(model="local:qwen2.5-coder-1.5b"))
     assert client.seed == 99
+
+
+async def test_every_attempt_gets_the_whole_time_limit(tmp_path):
+    """A slow first try must not leave the later ones no time (each gets the task's limit)."""
+    given = []
+
+    async def run_once(seconds):
+        given.append(seconds)
+        return "s", seconds  # used all of it
+
+    async def run_tests(seconds):
+        return 1, "1 failed"
+
+    attempts = await best_of(3, tmp_path, 180.0, run_once, run_tests)
+    assert given == [180.0, 180.0, 180.0] and len(attempts) == 3

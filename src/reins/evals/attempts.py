@@ -1,7 +1,9 @@
 """Best-of-n at the task level, with the tests the agent was given as the verifier.
 
 A variant with `attempts=N` (`--variant best3:attempts=3`) runs up to N fresh sessions in
-one trial, within the trial's one time limit. After each, reins runs the task's own test
+one trial, each with the task's whole time limit (N tries cost up to N times one: on a slow
+local model the first try alone fills a shared limit, so a split would measure nothing
+but the first try; later tries sample hotter, evals/trial.py). After each, reins runs the task's own test
 command (`test_cmd` in task.toml: only tasks that give the agent its tests have one) in
 the sandbox; a pass ends the trial. A failure puts the workspace back as it started and
 tries again. If none passes, the attempt that passed the most tests is kept. Only then
@@ -14,12 +16,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-MIN_ATTEMPT_S = 20.0  # less time than this left: another attempt cannot finish
 PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|error|errors)\b")
 UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
 UNITTEST_FAILED = re.compile(r"FAILED \(([^)]*)\)")
@@ -79,26 +79,23 @@ class Workspace:
 async def best_of(
     attempts: int,
     workspace: Path,
-    wall_s: float,
+    attempt_s: float,
     run_once: Callable[[float], Awaitable[tuple[str | None, float]]],
     run_tests: Callable[[float], Awaitable[tuple[int, str]]],
 ) -> list[Attempt]:
-    """Run up to `attempts` sessions (`run_once(seconds left)` → (session id, wall s)),
-    each checked by `run_tests(seconds left)` → (exit code, output); the workspace ends as
-    the passing attempt, else the best one. Every attempt is returned, in order."""
-    deadline = time.monotonic() + wall_s
+    """Run up to `attempts` sessions (`run_once(seconds)` → (session id, wall s)) of
+    `attempt_s` seconds each, each checked by `run_tests(seconds)` → (exit code, output);
+    the workspace ends as the passing attempt, else the best one. Every attempt is
+    returned, in order."""
     copies = Workspace(workspace)
     done: list[Attempt] = []
     best: Attempt | None = None
     try:
         for number in range(attempts):
-            left = deadline - time.monotonic()
-            if number and left < MIN_ATTEMPT_S:
-                break
             if number:
                 copies.restore("start")
-            session_id, took = await run_once(left)
-            code, output = await run_tests(max(1.0, deadline - time.monotonic()))
+            session_id, took = await run_once(attempt_s)
+            code, output = await run_tests(attempt_s)
             attempt = Attempt(session_id, code == 0, visible_score(code, output), took)
             done.append(attempt)
             if attempt.passed:

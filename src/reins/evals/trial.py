@@ -204,19 +204,19 @@ async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
                         "agent its tests (test_cmd in task.toml: import with --with-tests)")  # fmt: skip
     outcomes = []
 
-    async def run_once(left: float):
-        attempt = attempt_config(config, len(outcomes)).with_flags(max_wall_s=left)
+    async def run_once(seconds: float):
+        attempt = attempt_config(config, len(outcomes)).with_flags(max_wall_s=seconds)
         outcome = await _one_session(spec, task, workspace, attempt, store)
         outcomes.append(outcome)
         return outcome.session_id or None, outcome.wall_s
 
     sandbox = make_sandbox(str(workspace), "workspace-write", False, (), tuple(config.sandbox_hide))
 
-    async def run_tests(left: float):
-        done = await sandbox.exec(test_cmd, str(workspace), min(left, config.command_timeout_s))
+    async def run_tests(seconds: float):
+        done = await sandbox.exec(test_cmd, str(workspace), min(seconds, config.command_timeout_s))
         return (-1 if done.timed_out else done.exit_code), done.output
 
-    try:
+    try:  # each attempt gets the task's whole time limit
         await best_of(config.attempts, workspace, config.max_wall_s or task.agent_timeout_s,
                       run_once, run_tests)  # fmt: skip
     finally:
