@@ -80,6 +80,7 @@ def test_attempts_in_the_bench_sum_their_sessions(tmp_path):
     assert results["one"].attempts == 1 and not results["one"].passed
     best = results["best3"]
     assert best.attempts == 3 and not best.passed and best.error is None
+    assert best.attempt_scores == [0.0, 0.0, 0.0] and results["one"].attempt_scores == []
     assert best.tool_calls == 3 * results["one"].tool_calls
     assert len(list((out / "trajectories").glob("add-0-best3-1-attempt*.json"))) == 3
 

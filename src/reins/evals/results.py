@@ -34,6 +34,9 @@ class TrialResult:
     tool_kinds: dict[str, int] = field(default_factory=dict)  # results by error kind
     tool_names: dict[str, int] = field(default_factory=dict)  # calls by tool
     attempts: int = 1  # sessions run (best-of-n variants: attempts=N)
+    # Best-of-n: each attempt's share of the visible tests passed, in order (the graded one
+    # is the first 1.0, else the best)
+    attempt_scores: list[float] = field(default_factory=list)
     # When it ran and how busy the machine was: trials that shared the CPU with other work
     # (a model server's tokens/s falls with it) can be found and re-run.
     started_at: float = 0.0  # unix time

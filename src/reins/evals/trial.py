@@ -58,6 +58,7 @@ class AgentRun:
     error: str | None = None  # could not run (infrastructure); the trial is not graded
     agent_error: str | None = None  # ran and ended in its own error; still graded
     attempts: int = 1
+    attempt_scores: list[float] = field(default_factory=list)
 
 
 def run_trial(spec: TrialSpec) -> TrialResult:
@@ -96,7 +97,7 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
         result.tokens_cached, result.tool_calls = run.tokens_cached, run.tool_calls
         result.tool_kinds, result.tool_names = run.tool_kinds, run.tool_names
         result.error, result.agent_error = run.error, run.agent_error
-        result.attempts = run.attempts
+        result.attempts, result.attempt_scores = run.attempts, run.attempt_scores
         verdict = await verify(task, workspace)
         result.verifier_s = round(verdict.seconds, 3)
         result.reward, result.rewards = verdict.reward, verdict.rewards
@@ -217,11 +218,13 @@ async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
         return (-1 if done.timed_out else done.exit_code), done.output
 
     try:  # each attempt gets the task's whole time limit
-        await best_of(config.attempts, workspace, config.max_wall_s or task.agent_timeout_s,
-                      run_once, run_tests)  # fmt: skip
+        tried = await best_of(config.attempts, workspace,
+                              config.max_wall_s or task.agent_timeout_s, run_once, run_tests)  # fmt: skip
     finally:
         await sandbox.close()
-    return _reins_run(spec, task, store, outcomes)
+    run = _reins_run(spec, task, store, outcomes)
+    run.attempt_scores = [round(attempt.score, 4) for attempt in tried]
+    return run
 
 
 def _reins_run(spec: TrialSpec, task: Task, store, outcomes: list) -> AgentRun:
