@@ -407,7 +407,7 @@ def compare_models(repos) -> list[dict]:
 def main() -> None:
     if "--compare-models" in sys.argv:  # slow: the transformer embeds every chunk
         repos = []
-        # django alone is 20 minutes of MiniLM on two cores: left out
+        # django alone is many minutes of MiniLM on two cores: left out
         for name, version in PACKAGES[:2] if QUICK else PACKAGES[:-1]:
             repo = extract(name, version)
             repos.append((name, repo, *build_queries(name, version, repo)))

@@ -102,14 +102,19 @@ def test_later_attempts_sample_hot_with_seeds_of_their_own(monkeypatch):
     assert effective_profile(config).temperature == 0.0  # qwen-files is greedy
     assert attempt_config(config, 0) is config
     second, third = attempt_config(config, 1), attempt_config(config, 2)
-    assert {second.seed, third.seed} == {1235, 1236}
+    assert {second.seed, third.seed} == {2234, 3234}
     for later in (second, third):
         assert effective_profile(later).temperature == ATTEMPT_TEMPERATURE
     assert config.profiles == {}  # the trial's own config is not changed
     hot = Config(model="local:qwen2.5-coder-1.5b", seed=7,
                  profiles={"qwen-files": {"temperature": 1.0}})  # fmt: skip
     assert effective_profile(attempt_config(hot, 1)).temperature == 1.0
-    assert attempt_config(hot, 1).seed == 8
+    assert attempt_config(hot, 1).seed == 1007
+    # An API profile that sets no temperature keeps the provider's default (o1-style
+    # models refuse any other)
+    api = Config(model="openai:gpt-4o-mini")
+    assert effective_profile(api).temperature is None
+    assert effective_profile(attempt_config(api, 1)).temperature is None
 
 
 def test_the_config_seed_reaches_the_local_model(monkeypatch):

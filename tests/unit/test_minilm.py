@@ -55,3 +55,30 @@ def test_a_corrupt_cached_graph_is_rebuilt(model, tmp_path, monkeypatch):
     np.testing.assert_allclose(rebuilt.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
     assert cached.stat().st_size > 50_000_000  # written again, whole
     np.testing.assert_allclose(fresh.embed([CODE]), rebuilt.embed([CODE]), atol=1e-6)
+
+
+def test_the_cached_graph_is_reused_and_replaces_older_ones(model, tmp_path, monkeypatch):
+    from reins.index.embed import minilm_graph
+
+    monkeypatch.setenv("REINS_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "embeddings" / "minilm-1-123-456.onnx"  # another version's graph
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    minilm.MiniLM()
+    assert not stale.exists()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the cached graph was not used")
+
+    monkeypatch.setattr(minilm_graph, "build", no_build)
+    again = minilm.MiniLM()
+    np.testing.assert_allclose(again.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
+
+
+def test_an_unwritable_cache_costs_a_rebuild_not_the_embedder(model, tmp_path, monkeypatch):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("REINS_CACHE_DIR", str(blocked))
+    works = minilm.MiniLM()
+    np.testing.assert_allclose(works.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # no temporary file left

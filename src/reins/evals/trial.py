@@ -177,7 +177,11 @@ async def _one_session(spec, task, workspace, config, store):
 
 # A later attempt samples at least this hot, each with a seed of its own: a greedy profile
 # (qwen-files) would otherwise write the very file that just failed, attempt after attempt.
+# A profile that sets no temperature keeps the provider's default (some API models accept
+# only theirs).
 ATTEMPT_TEMPERATURE = 0.8
+# Apart from the seeds a session's own resamples take (seed + 1, + 2, …: models/local_llama).
+ATTEMPT_SEED_STEP = 1000
 
 
 def attempt_config(config: Config, number: int) -> Config:
@@ -189,9 +193,10 @@ def attempt_config(config: Config, number: int) -> Config:
 
     profile = effective_profile(config)
     overrides = {name: dict(values) for name, values in config.profiles.items()}
-    if (profile.temperature or 0.0) < ATTEMPT_TEMPERATURE:
+    if profile.temperature is not None and profile.temperature < ATTEMPT_TEMPERATURE:
         overrides.setdefault(profile.name, {})["temperature"] = ATTEMPT_TEMPERATURE
-    return config.with_flags(profiles=overrides, seed=local_seed(config.seed) + number)
+    seed = local_seed(config.seed) + ATTEMPT_SEED_STEP * number
+    return config.with_flags(profiles=overrides, seed=seed)
 
 
 async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:

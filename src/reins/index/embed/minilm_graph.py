@@ -2,9 +2,9 @@
 
 The BERT encoder as onnxruntime's fused CPU kernels (the com.microsoft domain): Attention
 (Q, K and V as one matmul), SkipLayerNormalization (residual + bias + LayerNorm) and BiasGelu
-(bias + the exact erf GELU). Measured against the numpy forward pass it replaced, on two
-idle cores: one query 4.7 ms against 14 ms, a batch of 64 chunks 2.6x the throughput, the
-same vectors to 4e-7.
+(bias + the exact erf GELU). Measured against the numpy forward pass it replaced, one after
+the other on two cores (2026-12-03): a query's embedding 7.0-7.9 ms against 17.6-19.5 ms,
+192 chunks of about 128 tokens 29.5 a second against 8.8, the same vectors to 2.5e-7.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ import numpy as np
 
 MS = "com.microsoft"
 # Part of the cached graph's file name: bump it when build() changes what it makes.
-VERSION = 1
+VERSION = 2
+
+
+def _ints(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int64)  # shapes and axes are int64 in ONNX, on every OS
 
 
 class _Graph:
@@ -58,10 +62,10 @@ def build(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: float) -> b
                      g.const(dense + ".b", w[dense + ".bias"])],
                     domain=MS, epsilon=eps)  # fmt: skip
 
-    seq = g.op("Slice", [g.op("Shape", ["input_ids"]), g.const("one", np.array([1])),
-                         g.const("two", np.array([2]))])  # fmt: skip
+    seq = g.op("Slice", [g.op("Shape", ["input_ids"]), g.const("one", _ints(1)),
+                         g.const("two", _ints(2))])  # fmt: skip
     positions = g.op("Slice", [g.const("pos", w["embeddings.position_embeddings.weight"]),
-                               g.const("zero", np.array([0])), seq, g.const("axis0", np.array([0]))])  # fmt: skip
+                               g.const("zero", _ints(0)), seq, g.const("axis0", _ints(0))])  # fmt: skip
     tokens = g.op("Gather", [g.const("word", w["embeddings.word_embeddings.weight"]), "input_ids"])
     x = g.op("Add", [g.op("Add", [tokens, positions]),
                      g.const("type", w["embeddings.token_type_embeddings.weight"][0])])  # fmt: skip
@@ -83,8 +87,8 @@ def build(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: float) -> b
                      domain=MS)  # fmt: skip
         x = skip_layer_norm(inner, x, p + "output.dense", p + "output.LayerNorm")
     weights = g.op("Unsqueeze", [g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT),
-                                 g.const("last", np.array([-1]))])  # fmt: skip
-    summed = g.op("ReduceSum", [g.op("Mul", [x, weights]), g.const("axis1", np.array([1]))],
+                                 g.const("last", _ints(-1))])  # fmt: skip
+    summed = g.op("ReduceSum", [g.op("Mul", [x, weights]), g.const("axis1", _ints(1))],
                   keepdims=0)  # fmt: skip
     count = g.op("Max", [g.op("ReduceSum", [weights, "axis1"], keepdims=0),
                          g.const("tiny", np.float32(1e-9))])  # fmt: skip
@@ -96,6 +100,8 @@ def build(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: float) -> b
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", dims])],
         g.initializers,
     )  # fmt: skip
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                    helper.make_opsetid(MS, 1)])  # fmt: skip
+    # IR version 8 (what opset 17 needs): onnx stamps its own newest otherwise, which an
+    # older onnxruntime than the onnx installed beside it refuses to load.
+    model = helper.make_model(graph, ir_version=8,
+                              opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)])  # fmt: skip
     return model.SerializeToString()

@@ -3,10 +3,10 @@ static table was distilled from, read from the weights reins already ships.
 
 On the human-style queries (benchmarks/search_human.py) it ranks far better than the static
 table: hybrid NDCG@10 0.598 against 0.551 (dense side alone 0.500 against 0.395), because a
-transformer reads a chunk's words in context. The price is indexing: about 30 chunks a
-second on two idle cores against the table's 1,000+ (a query's search: 13 ms against 1.7,
-benchmarks/search.py --compare-models), so a minute for a 1,000-file project and about
-15 minutes for django, once; vectors are cached by chunk
+transformer reads a chunk's words in context. The price is indexing: 58 chunks a second
+on two idle cores against the table's 1,849, and a search takes 6.0 ms against 1.5 (p50;
+benchmarks/search.py --compare-models, six projects, 2026-12-03), so a minute or two for a
+1,000-file project and many minutes for django, once; vectors are cached by chunk
 content, so later only changed chunks cost. Hence, by default (`embeddings = "auto"`), the
 table first and this model filled in at idle priority by index/upgrade.py.
 """
