@@ -401,6 +401,34 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     assert [m.content for m, e in logged if e and m.role == "user"] == [seen.requests[2][-1][1]]
 
 
+async def test_fresh_rewrites_take_every_failing_version_out_of_the_context(repo, store, tmp_path):
+    """profile fresh_rewrites: the model copies the failing version it can see, so an
+    identical rewrite erases it all (back to the first write) and asks anew, hot, with the
+    failures in the hint."""
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    other = {"content": "src/util.py\n```python\ndef double(x):\n    return x * 3\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [wrong, other, other, right],
+                            profile="qwen-files", profiles={"qwen-files": {"fresh_rewrites": True}})  # fmt: skip
+    seen = watched(session)
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 4)
+    last = seen.requests[3]
+    hint = last[-1][1]
+    assert hint.startswith("Your version of src/util.py failed `cd src && python3 -m unittest -q`")
+    assert "AssertionError: 9 != 6" in hint and "different implementation" in hint
+    # neither failing version is in the context any more: only the request and the hint
+    shown = "\n".join(str(content) for _, content in last)
+    assert "x + 2" not in shown and "x * 3" not in shown
+    logged = logged_messages(store, outcome.session_id)
+    assert [e for m, e in logged if m.role == "assistant"] == [True, True, True, False]
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
+
+
 def test_long_test_output_keeps_its_start_and_its_summary():
     from reins.agent.coding_rules import excerpt
 

@@ -18,12 +18,16 @@
   after that the model goes on with its tools. When the request names no test command
   there is nothing to check the file against, and the turn ends with the write: small
   models left to go on wander (git commit, git push, rewrite) until the budget runs out.
+  An identical rewrite of a failing file is erased and asked for again, hotter; with
+  `fresh_rewrites`, every version of the file leaves the context with it and the model is
+  asked for a new implementation with the last failures as the hint.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from reins.agent.attachments import block_opener, code_files
 from reins.agent.doom_loop import signature, stable_output
@@ -32,6 +36,9 @@ from reins.tools.context import ToolContext
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import NO_CHANGE
+
+if TYPE_CHECKING:
+    from reins.models.messages import Message
 
 EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")
 MAX_ERASES = 8  # a turn's budget of erasures; past it the doom-loop guard takes over
@@ -184,7 +191,7 @@ class WriteFirst(Hook):
 
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
-        fragments: bool = False,
+        fragments: bool = False, fresh: bool = False,
     ) -> None:  # fmt: skip
         self.max_bytes = max_bytes
         # partial_writes: a file attached only in part (the failing function of a large
@@ -192,12 +199,15 @@ class WriteFirst(Hook):
         self.fragments = fragments
         self.test_after_write = test_after_write
         self.test_rounds = test_rounds  # rewrites after failing tests, then the model's tools
+        self.fresh = fresh  # an identical rewrite erases every version (profile fresh_rewrites)
 
     def on_start(self, turn: Turn) -> None:
         self.path: str | None = None
         self.retries = self.rounds = self.resamples = 0
         self.again = self.hot = self.failing = False
         self.command = test_command(turn.request)
+        self.first_write: Message | None = None  # the reply that first wrote the file
+        self.failures = ""  # the last failing test run's output, for a fresh rewrite's hint
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -232,14 +242,24 @@ class WriteFirst(Hook):
         ]  # fmt: skip
         if self.path is None or not wrote:
             return
+        if self.first_write is None:
+            self.first_write = plan.reply
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
             if self.resamples < self.RESAMPLES:
                 self.resamples += 1
                 self.again = self.hot = True
-                plan.erase = (
-                    f"{self.path} is still the version above, which fails the tests. Write a "
-                    "corrected version: change the code the failure points at."
-                )
+                if self.fresh:
+                    plan.erase_from, self.first_write = self.first_write, None
+                    plan.erase = (
+                        f"Your version of {self.path} failed `{self.command}`:\n"
+                        f"{self.failures}\nWrite {self.path} again from the start: a "
+                        "different implementation, complete."
+                    )
+                else:
+                    plan.erase = (
+                        f"{self.path} is still the version above, which fails the tests. "
+                        "Write a corrected version: change the code the failure points at."
+                    )
             return
         problem = shortfall(self.path, str(wrote[0].call.arguments.get("content", "")))
         if problem and self.retries < self.RETRIES:
@@ -256,6 +276,7 @@ class WriteFirst(Hook):
         exit_code, output = await self._run_tests(turn)
         plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
         self.failing = exit_code != 0
+        self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
         if not self.failing:
             plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
         elif self.rounds < self.test_rounds:

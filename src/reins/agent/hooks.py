@@ -80,6 +80,8 @@ class StepPlan:
     # Take this step (the reply and its results) out of the context and show this hint on
     # the next call instead; the log keeps the step.
     erase: str | None = None
+    # With erase: take out everything from this earlier reply of the turn on, not only this step.
+    erase_from: Message | None = None
 
 
 class Hook:

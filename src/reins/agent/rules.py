@@ -175,6 +175,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 profile.test_after_write,
                 profile.test_rounds,
                 fragments=profile.partial_writes,
+                fresh=profile.fresh_rewrites,
             )
         )
     return hooks

@@ -314,8 +314,12 @@ class Session:
 
     def _erase_step(self, turn: Turn, plan: StepPlan) -> None:
         """Take the reply and its results out of the context; the next call shows the hint."""
-        start = next(i for i in range(len(self.history) - 1, -1, -1)
-                     if self.history[i] is plan.reply)  # fmt: skip
+        first = plan.erase_from or plan.reply
+        start = next((i for i in range(len(self.history) - 1, -1, -1)
+                      if self.history[i] is first), None)  # fmt: skip
+        if start is None:  # not in the context (already erased): this step only
+            start = next(i for i in range(len(self.history) - 1, -1, -1)
+                         if self.history[i] is plan.reply)  # fmt: skip
         count = len(self.history) - start
         del self.history[start:]
         self.hint = plan.erase

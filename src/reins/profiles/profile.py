@@ -73,6 +73,11 @@ class Profile:
     # With test_after_write: rewrites asked for while the tests fail, before the model is
     # left to its tools.
     test_rounds: int = 3
+    # With test_after_write: an identical rewrite of a failing file takes every version of
+    # it out of the context (back to the first write) and asks for the file anew, hot, with
+    # the last failures as a hint; the model otherwise copies the version it can see.
+    # Unmeasured, so off (docs/ABLATIONS.md).
+    fresh_rewrites: bool = False
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
