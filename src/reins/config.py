@@ -22,10 +22,11 @@ from typing import Any
 
 from reins.models.spec import DEFAULT_MODEL
 
-# A repo config may set these without trust: they bound a run, they grant nothing.
+# A repo config may set these without trust: they bound or repeat a run, they grant nothing.
 REPO_SAFE_KEYS = frozenset(
-    {"max_steps", "max_tokens", "max_wall_s", "command_timeout_s", "max_retries", "profile"}
-)
+    {"max_steps", "max_tokens", "max_wall_s", "command_timeout_s", "max_retries", "profile",
+     "seed"}
+)  # fmt: skip
 
 
 class ConfigError(ValueError):

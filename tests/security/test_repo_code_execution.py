@@ -116,9 +116,9 @@ def test_repo_config_cannot_widen_permissions_without_consent(tmp_path, text):
 
 
 def test_repo_config_limits_need_no_trust(tmp_path):
-    repo = repo_with_config(tmp_path, "max_steps = 5\ncommand_timeout_s = 30\n")
+    repo = repo_with_config(tmp_path, "max_steps = 5\ncommand_timeout_s = 30\nseed = 7\n")
     config = load_config(repo)
-    assert config.max_steps == 5 and config.command_timeout_s == 30
+    assert config.max_steps == 5 and config.command_timeout_s == 30 and config.seed == 7
 
 
 def test_corrupt_trust_store_is_a_clear_error(tmp_path):
