@@ -69,6 +69,25 @@ def test_search_moves_to_minilm_once_the_filler_has_embedded_every_chunk(tmp_pat
         again.close()
 
 
+def test_a_process_that_opens_the_index_after_the_fill_searches_on_minilm(tmp_path):
+    """The index file still names the table's space (no process switched it yet): the
+    next one to open it chooses MiniLM and installs its stored vectors, rather than
+    dropping the table's at the first search and answering from the lexical side alone."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    open_auto(repo).close()
+    assert upgrade.fill(repo, {}) == 2
+    later = CodeIndex.open(repo, lambda: make_embedder({}), upgrade=upgrade_for({}))
+    try:
+        later.refresh()
+        assert later.pending_vectors() == 0  # nothing to embed: the filler stored them
+        hits = later.search("where do we try sending a file again")
+        assert later.space == TransformerEmbedder.name
+        assert later.has_vector[: len(later.chunks)].all()
+        assert hits[0].path == "uploads.py" and hits[0].match >= 0.5
+    finally:
+        later.close()
+
+
 def test_the_server_keeps_a_filler_going_and_switches_when_it_ends(tmp_path):
     repo = make_repo(tmp_path / "repo", FILES)
     index = open_auto(repo)

@@ -116,11 +116,7 @@ class CodeIndex:
             self._add_slot(chunk)
         self.space = store.space  # whose vectors the matrix holds
         if self.space:
-            stored = store.all_vectors(self.space)
-            for slot, chunk in enumerate(self.chunks):
-                vec = stored.get(chunk.hash) if chunk is not None else None
-                if vec is not None:
-                    self._install_vector(slot, chunk, vec)
+            self._install_stored()
 
     @classmethod
     def open(cls, repo: Path, embedder: Callable[[], Embedder] | None = None,
@@ -167,8 +163,21 @@ class CodeIndex:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             upgrade = self.upgrade if self._upgrade_ready() else None
-            self._embedder = upgrade.make() if upgrade else self._make_embedder()
+            embedder = upgrade.make() if upgrade else self._make_embedder()
+            with self.lock:
+                self._embedder = embedder
+                if self.space != embedder.name:  # e.g. the upgrade's filler ended since
+                    self._use_space(embedder.name)  # the last process stored its space
+                    self._install_stored()
         return self._embedder
+
+    def _install_stored(self) -> None:
+        """The stored vectors of the index's space, for every chunk that has one."""
+        stored = self.store.all_vectors(self.space)
+        for slot, chunk in enumerate(self.chunks):
+            vec = stored.get(chunk.hash) if chunk is not None else None
+            if vec is not None:
+                self._install_vector(slot, chunk, vec)
 
     # -- the upgrade (index/upgrade.py fills its vectors in the background) --
     def upgrade_missing(self) -> int:
@@ -235,6 +244,7 @@ class CodeIndex:
         return result
 
     def pending_vectors(self) -> int:
+        self.embedder  # noqa: B018 - choosing it installs its space's stored vectors first
         with self.lock:
             return int((self.alive & ~self.has_vector).sum())
 
