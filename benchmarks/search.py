@@ -365,7 +365,7 @@ def compare_models(repos) -> list[dict]:
     rows = []
     for label, make in (
         ("static MiniLM table", StaticEmbedder),
-        ("full MiniLM (onnxruntime)", TransformerEmbedder),
+        ("full MiniLM (onnxruntime, int8)", TransformerEmbedder),
     ):
         embedder = make()
         ranked = defaultdict(list)

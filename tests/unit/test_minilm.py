@@ -25,7 +25,12 @@ EXPECTED_COSINE = 0.745600
 
 @pytest.fixture(scope="module")
 def model():
-    return minilm.MiniLM()
+    return minilm.MiniLM(int8=False)  # the float graph: the reference vectors hold exactly
+
+
+@pytest.fixture(scope="module")
+def int8():
+    return minilm.MiniLM()  # what reins runs
 
 
 def test_the_graph_computes_the_reference_vectors(model):
@@ -48,10 +53,10 @@ def test_a_batch_of_mixed_lengths_gives_each_text_its_own_vector(model):
 
 def test_a_corrupt_cached_graph_is_rebuilt(model, tmp_path, monkeypatch):
     monkeypatch.setenv("REINS_CACHE_DIR", str(tmp_path))
-    fresh = minilm.MiniLM()  # builds and caches the graph in the empty cache
+    fresh = minilm.MiniLM(int8=False)  # builds and caches the graph in the empty cache
     (cached,) = (tmp_path / "embeddings").glob("minilm-*.onnx")
     cached.write_bytes(b"not a model")
-    rebuilt = minilm.MiniLM()
+    rebuilt = minilm.MiniLM(int8=False)
     np.testing.assert_allclose(rebuilt.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
     assert cached.stat().st_size > 50_000_000  # written again, whole
     np.testing.assert_allclose(fresh.embed([CODE]), rebuilt.embed([CODE]), atol=1e-6)
@@ -64,14 +69,16 @@ def test_the_cached_graph_is_reused_and_replaces_older_ones(model, tmp_path, mon
     stale = tmp_path / "embeddings" / "minilm-1-123-456.onnx"  # another version's graph
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
-    minilm.MiniLM()
+    minilm.MiniLM(int8=False)
+    minilm.MiniLM()  # the int8 graph of the same weights: both kept
     assert not stale.exists()
+    assert len(list(stale.parent.glob("minilm-*.onnx"))) == 2
 
     def no_build(*args, **kwargs):
         raise AssertionError("the cached graph was not used")
 
     monkeypatch.setattr(minilm_graph, "build", no_build)
-    again = minilm.MiniLM()
+    again = minilm.MiniLM(int8=False)
     np.testing.assert_allclose(again.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
 
 
@@ -79,6 +86,24 @@ def test_an_unwritable_cache_costs_a_rebuild_not_the_embedder(model, tmp_path, m
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("REINS_CACHE_DIR", str(blocked))
-    works = minilm.MiniLM()
+    works = minilm.MiniLM(int8=False)
     np.testing.assert_allclose(works.embed([QUERY])[0, :6], EXPECTED[0], atol=2e-6)
     assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # no temporary file left
+
+
+def test_the_int8_graph_stays_close_to_the_float_one(model, int8):
+    """int8 weights move each vector a little (cosine >= 0.98 with the float one) and keep
+    which text is nearer: a broken quantization (a wrong scale or axis) scatters them."""
+    texts = [
+        QUERY,
+        CODE,
+        "draw the table borders",
+        "class SessionStore:\n    def expire(self, token):",
+        " ".join(["the upload is retried with exponential backoff"] * 20),
+    ]
+    exact, quantized = model.embed(texts), int8.embed(texts)
+    cosines = (exact * quantized).sum(axis=1)
+    assert cosines.min() >= 0.98, cosines
+    np.testing.assert_allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-5)
+    assert float(quantized[0] @ quantized[1]) == pytest.approx(EXPECTED_COSINE, abs=0.03)
+    assert quantized[0] @ quantized[1] > quantized[0] @ quantized[2]

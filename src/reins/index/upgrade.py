@@ -2,7 +2,7 @@
 background, so that search can switch to it (`[index] embeddings = "auto"`, the default).
 
 Search starts on the static table (django indexes in seconds) and moves to the whole
-MiniLM (human-style NDCG@10 0.598 against the table's 0.551) once this process has stored
+MiniLM (human-style NDCG@10 0.592 against the table's 0.551) once this process has stored
 a MiniLM vector for every live chunk but the few MiniLM embeds on demand
 (CodeIndex.maybe_upgrade). The index server starts it; it exits when nothing is missing.
 

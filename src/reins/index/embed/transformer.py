@@ -2,10 +2,11 @@
 static table was distilled from, read from the weights reins already ships.
 
 On the human-style queries (benchmarks/search_human.py) it ranks far better than the static
-table: hybrid NDCG@10 0.598 against 0.551 (dense side alone 0.500 against 0.395), because a
-transformer reads a chunk's words in context. The price is indexing: 58 chunks a second
-on two idle cores against the table's 1,849, and a search takes 6.0 ms against 1.5 (p50;
-benchmarks/search.py --compare-models, six projects, 2026-12-03), so a minute or two for a
+table: hybrid NDCG@10 0.592 against 0.551 (with float weights 0.598, and its dense side
+alone 0.500 against 0.395), because a transformer reads a chunk's words in context. The price is
+indexing: 90 chunks a second on two idle cores against the table's 1,982, and a search
+takes 5.8 ms against 1.4 (p50; benchmarks/search.py --compare-models, six projects,
+2026-12-03, int8 weights: float ones took 9.7 ms against 6.4 paired), so a minute for a
 1,000-file project and many minutes for django, once; vectors are cached by chunk
 content, so later only changed chunks cost. Hence, by default (`embeddings = "auto"`), the
 table first and this model filled in at idle priority by index/upgrade.py.
@@ -25,13 +26,14 @@ MAX_TOKENS = 128
 class TransformerEmbedder:
     """Text → unit vector: identifiers split into words, the whole MiniLM, mean pooling."""
 
-    name = "minilm-l6-128-v1"
+    name = "minilm-l6-128-int8-v1"  # int8 weights since 2026-12-03 (v1: float)
     dims = 384
-    # Its share in the fusion with BM25 (lexical 1.0): 1.0 measured best (0.598; 0.75:
-    # 0.595; 0.5: 0.582), where the static table's weaker ranking is best at 0.5.
+    # Its share in the fusion with BM25 (lexical 1.0), measured with float weights: 1.0 best
+    # (0.598; 0.75: 0.595; 0.5: 0.582), where the static table's weaker ranking is best at 0.5.
     dense_weight = 1.0
     # The cosine that makes a real match (Hit.match), for this model's scale: just above
-    # the best cosine any of 18 off-topic queries reached in the five repositories (0.354).
+    # the best cosine any of 18 off-topic queries reached in the five repositories (0.354,
+    # float weights; with int8 ones the line still calls 97.8% of them no good match).
     good_similarity = 0.36
     # Changed chunks the index server embeds before answering a query (the table: 2,000):
     # a few seconds' worth; beyond that the answer uses the vectors it has.
