@@ -76,7 +76,8 @@ class Profile:
     # With test_after_write: an identical rewrite of a failing file takes every version of
     # it out of the context (back to the first write) and asks for the file anew, hot, with
     # the last failures as a hint; the model otherwise copies the version it can see.
-    # Unmeasured, so off (docs/ABLATIONS.md).
+    # Off: on the with-tests tuning split it passed the same 4 of 16 tasks as without it
+    # (2026-12-03, docs/ABLATIONS.md): the new versions fail too.
     fresh_rewrites: bool = False
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
