@@ -165,3 +165,15 @@ def test_a_query_waits_only_for_the_changes_its_embedder_embeds_quickly(tmp_path
             assert bool(embedder.batches) is embedded
         finally:
             index.close()
+
+
+def test_the_fast_path_imports_only_what_asking_the_server_needs():
+    """A warm `reins search` pays for every import before it asks (a deterministic check of
+    what the client half loads; the time itself depends on the machine)."""
+    probe = (
+        "import sys, reins.entry, reins.index.server; "
+        "print([m for m in ('click', 'rich', 'numpy', 'reins.cli', 'reins.config', 'typing', "
+        "'subprocess', 'reins.index.codebase') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
