@@ -166,9 +166,9 @@ class CodeIndex:
             embedder = upgrade.make() if upgrade else self._make_embedder()
             with self.lock:
                 self._embedder = embedder
-                if self.space != embedder.name:  # e.g. the upgrade's filler ended since
-                    self._use_space(embedder.name)  # the last process stored its space
-                    self._install_stored()
+                # the index file may name another space: the upgrade's filler ended since
+                # the last process switched it
+                self._use_space(embedder.name)
         return self._embedder
 
     def _install_stored(self) -> None:
@@ -280,10 +280,12 @@ class CodeIndex:
         return done
 
     def _use_space(self, name: str) -> None:
-        """Vectors from another embedding model cannot be compared with this one's: drop them."""
+        """Vectors from another embedding model cannot be compared with this one's: drop
+        them, and install the ones stored for this model (a filler's, an earlier switch's)."""
         if self.space != name:
             self.has_vector[:] = False
             self.space = self.store.space = name
+            self._install_stored()
 
     def _install_vector(self, slot: int, chunk: Chunk, vec: np.ndarray) -> bool:
         if slot >= len(self.chunks) or self.chunks[slot] is not chunk:

@@ -118,10 +118,11 @@ def build(w: Mapping[str, np.ndarray], heads: int, layers: int, eps: float) -> b
 def quantized(graph: bytes) -> bytes:
     """The graph with int8 weights (per output channel) in every matmul and the attention's
     projection; activations are quantized on the fly. Measured against the float graph on
-    the 160 human-style queries over one fp32-embedded index each (2026-12-03, two idle
+    the 160 human-style queries over one fp32-embedded index each (2026-12-03, two shared
     cores): a query's embedding 3.45 ms against 5.58 (p50), NDCG@10 0.593 against 0.598
     (30 of 160 rankings moved, the mean by -0.005, not significant); documents and queries
-    both int8: 0.594, and 109 chunks a second against 55."""
+    both int8: 0.594, filled at 109 chunks a second (float graph: 54-58 in other runs that
+    day, on other projects)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
