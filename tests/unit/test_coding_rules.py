@@ -662,3 +662,81 @@ async def test_one_read_cannot_overflow_a_small_window(repo, store, tmp_path):
             assert len(result) > 50_000 and "truncated" not in result
         else:
             assert len(result) <= limit + 100 and "call read_file with start_line=" in result
+
+
+# --- self-check on the task's examples (no test command) ---------------------------------
+
+SELF_CHECK = {"qwen-files": {"self_check": True}}
+DOUBLE_REQUEST = "Implement double in src/util.py. Examples: double(3) is 6, double(0) is 0."
+
+
+def block(path, code):
+    return {"content": f"{path}\n```python\n{code}```"}
+
+
+async def test_a_failing_example_asks_for_the_file_again_until_the_examples_pass(
+    repo, store, tmp_path
+):
+    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(0) == 0\n")
+    script = [block("src/util.py", "def double(x):\n    return x + 2\n"), check,
+              block("src/util.py", "def double(x):\n    return 2 * x\n")]  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    seen = watched(session)
+    outcome = await session.run(DOUBLE_REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 3)
+    assert outcome.final_message == "wrote src/util.py; its examples pass"
+    asked_for_check = seen.requests[1][-1][1]
+    assert "write src/check_util.py" in asked_for_check and "from util" in asked_for_check
+    ran = seen.requests[2][-1][1]  # what the model sees before its rewrite: actual and expected
+    assert "FAIL assert double(3) == 6  -> got 5, expected 6" in ran
+    assert "FAIL assert double(0) == 0  -> got 2, expected 0" in ran and "0 passed, 2 failed" in ran
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
+    assert not (repo / "src/check_util.py").exists()  # the scratch file is removed
+
+
+async def test_the_version_that_failed_fewest_examples_is_kept(repo, store, tmp_path):
+    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(0) == 0\n")
+    half = "def double(x):\n    return 6 if x == 3 else 1\n"
+    script = [block("src/util.py", half), check,
+              block("src/util.py", "def double(x):\n    return x + 2\n"),
+              block("src/util.py", "def double(x):\n    return x - 1\n")]  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    outcome = await session.run(DOUBLE_REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 4)
+    assert outcome.final_message == "wrote src/util.py; 2 of 2 of its examples still fail"
+    assert (repo / "src/util.py").read_text() == half
+    tool_results = [m.content for m in load_history(store, outcome.session_id) if m.role == "tool"]
+    assert "put back the version of src/util.py that failed 1 example(s)" in tool_results[-1]
+
+
+async def test_a_check_that_cannot_run_leaves_the_file_as_written(repo, store, tmp_path):
+    broken = block("src/check_util.py", "from util import triple\nassert triple(1) == 3\n")
+    right = "def double(x):\n    return 2 * x\n"
+    script = [block("src/util.py", right), broken, {"content": "never asked"}]
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    outcome = await session.run(DOUBLE_REQUEST)
+    assert (outcome.status, outcome.steps, outcome.final_message) == ("completed", 2, "wrote src/util.py")
+    assert (repo / "src/util.py").read_text() == right
+    assert not (repo / "src/check_util.py").exists()
+
+
+async def test_a_file_of_the_users_with_the_checks_name_is_never_overwritten(repo, store, tmp_path):
+    (repo / "src/check_util.py").write_text("# mine\n")
+    script = [block("src/util.py", "def double(x):\n    return 2 * x\n"), {"content": "never"}]
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    outcome = await session.run(DOUBLE_REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 1)
+    assert (repo / "src/check_util.py").read_text() == "# mine\n"
+
+
+async def test_each_example_is_run_apart_and_an_exception_is_one_failure(ctx):
+    from reins.agent.self_check import run_check
+
+    (ctx.workspace.root / "src/util.py").write_text("def half(x):\n    return 10 // x\n")
+    (ctx.workspace.root / "src/check_util.py").write_text(
+        "from util import half\nassert half(0) == 0\nassert half(5) == 2\nassert half(2) > 9\n"
+    )
+    result = await run_check(ctx, "src/check_util.py")
+    assert (result.passed, result.failed, result.broken) == (1, 2, False)
+    assert "FAIL assert half(0) == 0  -> raised ZeroDivisionError: integer division or modulo by zero" in result.output
+    assert "FAIL assert half(2) > 9  -> it is false" in result.output

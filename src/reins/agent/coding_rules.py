@@ -21,6 +21,10 @@
   An identical rewrite of a failing file is erased and asked for again, hotter; with
   `fresh_rewrites`, every version of the file leaves the context with it and the model is
   asked for a new implementation with the last failures as the hint.
+  With `self_check` and no test command, the file is checked against the task's own
+  examples instead: the model writes them as `assert` lines in a scratch file, reins runs
+  each one (agent/self_check.py) and a failing example asks for the file again (a few
+  rounds); the version that passed the most examples is kept and the scratch file removed.
 """
 
 from __future__ import annotations
@@ -32,12 +36,22 @@ from typing import TYPE_CHECKING
 from reins.agent.attachments import block_opener, code_files
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
+from reins.agent.self_check import (
+    CHECK_TOKENS,
+    CheckResult,
+    check_opening,
+    check_path_for,
+    module_of,
+    run_check,
+)
+from reins.models.messages import ToolCall
 from reins.tools.context import ToolContext
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import NO_CHANGE
 
 if TYPE_CHECKING:
+    from reins.agent.outcome import RunOutcome
     from reins.models.messages import Message
 
 EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")
@@ -191,7 +205,8 @@ class WriteFirst(Hook):
 
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
-        fragments: bool = False, fresh: bool = False,
+        fragments: bool = False, fresh: bool = False, self_check: bool = False,
+        check_rounds: int = 2,
     ) -> None:  # fmt: skip
         self.max_bytes = max_bytes
         # partial_writes: a file attached only in part (the failing function of a large
@@ -200,6 +215,8 @@ class WriteFirst(Hook):
         self.test_after_write = test_after_write
         self.test_rounds = test_rounds  # rewrites after failing tests, then the model's tools
         self.fresh = fresh  # an identical rewrite erases every version (profile fresh_rewrites)
+        self.self_check = self_check  # no test command: check the file on the task's examples
+        self.check_rounds = check_rounds  # rewrites asked for while the check fails
 
     def on_start(self, turn: Turn) -> None:
         self.path: str | None = None
@@ -208,6 +225,9 @@ class WriteFirst(Hook):
         self.command = test_command(turn.request)
         self.first_write: Message | None = None  # the reply that first wrote the file
         self.failures = ""  # the last failing test run's output, for a fresh rewrite's hint
+        self.check: str | None = None  # the self-check's scratch file, once asked for
+        self.check_prefill = ""  # how the next reply goes on after the check's block opener
+        self.checked: list[tuple[int, str]] = []  # (examples failed, file) per checked version
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -216,6 +236,10 @@ class WriteFirst(Hook):
         if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
             request.prefill = block_opener(self.path or "")
+            if self.check_prefill:  # or as the self-check's block
+                request.prefill = block_opener(self.check or "") + self.check_prefill
+                request.max_tokens = CHECK_TOKENS
+                self.check_prefill = ""
         elif turn.steps == 0 and not is_question(turn.request):
             self.path = self._target(turn)
             if self.path is not None:
@@ -236,6 +260,12 @@ class WriteFirst(Hook):
         return None
 
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        if self.check is not None and any(
+            i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == self.check
+            for i in executed
+        ):  # fmt: skip
+            await self._run_self_check(turn, plan)
+            return
         wrote = [
             i for i in executed
             if i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == self.path
@@ -268,7 +298,11 @@ class WriteFirst(Hook):
             plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
             return
         if self.command is None:
-            if not TEST_COMMAND.search(turn.request):  # nothing to check the file against
+            if TEST_COMMAND.search(turn.request):
+                return
+            if self.self_check and self.path.endswith(".py"):
+                await self._self_check(turn, plan)
+            else:  # nothing to check the file against
                 plan.stop = Stop("completed", f"wrote {self.path}")
             return
         if not self.test_after_write:
@@ -290,6 +324,83 @@ class WriteFirst(Hook):
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
         return await run_test_command(turn.session.executor.ctx, self.command or "")
+
+    async def _self_check(self, turn: Turn, plan: StepPlan) -> None:
+        """The file was written with no test command: ask for its check, or run it again."""
+        path = self.path or ""
+        if self.check is None:
+            check = check_path_for(path)
+            if turn.session.executor.ctx.workspace.exists(check):
+                plan.stop = Stop("completed", f"wrote {path}")  # never overwrite a user's file
+                return
+            self.check, self.again = check, True
+            self.check_prefill = check_opening(path, _read(turn, path))
+            plan.note += (
+                f"\n[reins: now check {path} on the examples the task gives: write {check}, "
+                f"which imports from {module_of(path)} and has one `assert call(...) == "
+                "expected` line per example, with the expected values exactly as the task "
+                "states them.]"
+            )
+            return
+        await self._run_self_check(turn, plan)
+
+    async def _run_self_check(self, turn: Turn, plan: StepPlan) -> None:
+        path, check = self.path or "", self.check or ""
+        ctx = turn.session.executor.ctx
+        result = await run_check(ctx, check)
+        if result.broken:
+            turn.notice(f"the self-check {check} did not run; keeping {path}")
+            await self._keep_best(turn, plan)
+            plan.stop = Stop("completed", f"wrote {path}")
+            return
+        self.checked.append((result.failed, _read(turn, path)))
+        plan.note += f"\n[reins ran {check}: {result.passed} passed, {result.failed} failed]\n{result.output}"
+        if result.ok:
+            plan.stop = Stop("completed", f"wrote {path}; its examples pass")
+        elif self.rounds < self.check_rounds:
+            self.rounds += 1
+            self.again = self.failing = True
+            plan.note += (
+                f"\n[reins: {path} fails the examples above (FAIL lines: what your code gave, "
+                f"then what the task expects). Write the whole of {path} again, fixed.]"
+            )
+        else:
+            await self._keep_best(turn, plan)
+            plan.stop = Stop("completed", f"wrote {path}; {_failing(result)}")
+
+    async def _keep_best(self, turn: Turn, plan: StepPlan) -> None:
+        """Put back the checked version that failed the fewest examples, if the file now
+        fails more (a rewrite can make it worse); the note keeps this in the log."""
+        if not self.checked:
+            return
+        fewest, best = min(self.checked, key=lambda pair: pair[0])
+        path = self.path or ""
+        now = _read(turn, path)
+        failed = {content: count for count, content in self.checked}
+        if failed.get(now, fewest + 1) <= fewest:  # unchecked: the rewrite broke the check
+            return
+        call = ToolCall("write_file", {"path": path, "content": best})
+        (done,) = await turn.session.executor.run_batch([call])
+        if done.result.ok:
+            plan.note += f"\n[reins: put back the version of {path} that failed {fewest} example(s)]"
+
+    def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
+        if self.check is not None:  # the scratch file is reins', not the user's
+            try:
+                turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
+            except OSError:
+                pass  # a scratch file left behind is harmless; the turn's outcome is not
+
+
+def _read(turn: Turn, path: str) -> str:
+    try:
+        return turn.session.executor.ctx.workspace.read_bytes(path).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _failing(result: CheckResult) -> str:
+    return f"{result.failed} of {result.passed + result.failed} of its examples still fail"
 
 
 async def run_test_command(ctx: ToolContext, command: str) -> tuple[int, str]:

@@ -65,6 +65,7 @@ class ModelRequest:
     prefill: str | None = None  # how the reply starts (models that support it); None: the
     # protocol's opener when a call is required
     temperature: float | None = None  # this call only (a resample); None: the profile's
+    max_tokens: int | None = None  # this call only (a short reply); None: the profile's
 
 
 @dataclass

@@ -366,6 +366,7 @@ class Session:
                         if request.temperature is not None
                         else {}
                     ),
+                    **({"max_tokens": request.max_tokens} if request.max_tokens else {}),
                 ),
                 max_retries=self.model_retries,
                 on_retry=self._retrying,

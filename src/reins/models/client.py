@@ -124,6 +124,7 @@ class ModelClient(Protocol):
         require_tool: bool = False,
         prefill: str | None = None,
         temperature: float | None = None,  # this call only; None: the client's own
+        max_tokens: int | None = None,  # this call only, within the client's own cap
     ) -> AsyncIterator[StreamEvent]: ...
 
     async def close(self) -> None: ...
@@ -430,10 +431,15 @@ class SDKClient:
         require_tool: bool = False,
         prefill: str | None = None,
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> AsyncIterator[StreamEvent]:
         request = self._request(messages, tools, require_tool)
         if temperature is not None:
             request["temperature"] = temperature
+        if max_tokens is not None:
+            key = next((k for k in ("max_completion_tokens", "max_tokens") if k in request),
+                       "max_tokens")  # fmt: skip
+            request[key] = min(request.get(key) or max_tokens, max_tokens)
         turn = StreamedTurn()
         response = None
         try:

@@ -98,6 +98,7 @@ class LocalLlamaClient:
         require_tool: bool = False,
         prefill: str | None = None,
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> AsyncIterator[StreamEvent]:
         if self._llm is None:
             await asyncio.to_thread(self.load)
@@ -125,7 +126,7 @@ class LocalLlamaClient:
             args=(
                 tokens,
                 stops,
-                min(self.max_output_tokens, budget),
+                min(self.max_output_tokens, budget, max_tokens or budget),
                 loop,
                 queue,
                 stop_flag,

@@ -66,6 +66,7 @@ class ScriptedClient:
         require_tool: bool = False,
         prefill: str | None = None,
         temperature: float | None = None,
+        max_tokens: int | None = None,
     ) -> AsyncIterator[StreamEvent]:
         prompt_tokens = sum(estimate_tokens(m.content) for m in messages)
         if self.position < len(self.turns):

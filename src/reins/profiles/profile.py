@@ -79,6 +79,12 @@ class Profile:
     # Off: on the with-tests tuning split it passed the same 4 of 16 tasks as without it
     # (2026-12-03, docs/ABLATIONS.md): the new versions fail too.
     fresh_rewrites: bool = False
+    # With write_first_kb, when the request names no test command: after the file is written
+    # the model writes the task's examples as `assert` lines in a scratch file, reins runs
+    # them and failing examples ask for the file again (check_rounds times); the version
+    # that failed the fewest is kept and the scratch file removed (agent/self_check.py).
+    self_check: bool = False
+    check_rounds: int = 2
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).

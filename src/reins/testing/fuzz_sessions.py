@@ -84,8 +84,9 @@ class FuzzClient:
         self.replies = list(replies)
 
     async def stream(
-        self, messages, tools=None, *, require_tool=False, prefill=None, temperature=None
-    ) -> AsyncIterator:
+        self, messages, tools=None, *, require_tool=False, prefill=None, temperature=None,
+        max_tokens=None,
+    ) -> AsyncIterator:  # fmt: skip
         reply = self.replies.pop(0) if self.replies else Message("assistant", "done")
         if isinstance(reply, ProviderError):
             raise reply
