@@ -740,3 +740,42 @@ async def test_each_example_is_run_apart_and_an_exception_is_one_failure(ctx):
     assert (result.passed, result.failed, result.broken) == (1, 2, False)
     assert "FAIL assert half(0) == 0  -> raised ZeroDivisionError: integer division or modulo by zero" in result.output
     assert "FAIL assert half(2) > 9  -> it is false" in result.output
+
+
+async def test_a_rewrite_that_fails_as_many_examples_gives_way_to_the_first_version(
+    repo, store, tmp_path
+):
+    """The examples are the model's own and may be wrong: only a rewrite that fails fewer
+    stays, and the model writing its file back unchanged ends the turn."""
+    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(1) == 5\n")
+    first = "def double(x):\n    return 2 * x\n"
+    bent = "def double(x):\n    return 5 if x == 1 else 0\n"
+    script = [block("src/util.py", first), check, block("src/util.py", bent),
+              block("src/util.py", bent), {"content": "never asked"}]  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    outcome = await session.run(DOUBLE_REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 4)
+    assert outcome.final_message == "wrote src/util.py; its examples still fail"
+    assert (repo / "src/util.py").read_text() == first
+
+
+def test_the_check_starts_with_the_files_public_names():
+    from reins.agent.self_check import check_opening
+
+    functions = "def add(a, b):\n    return a + b\n\n\ndef _helper():\n    pass\n"
+    assert check_opening("calc.py", functions) == "from calc import add\n\nassert "
+    # a class needs an object made before the first assert
+    assert check_opening("bank.py", "class Account:\n    pass\n") == "from bank import Account\n\n"
+    assert check_opening("broken.py", "def (:") == "from broken import "
+
+
+async def test_a_check_line_that_does_not_parse_is_skipped_not_fatal(ctx):
+    from reins.agent.self_check import run_check
+
+    (ctx.workspace.root / "m.py").write_text("def f(x):\n    return x\n")
+    (ctx.workspace.root / "check_m.py").write_text(
+        'from m import f\n\nassert f("a"b") == 1\nassert f(2) == 2\nassert f(3) =='
+    )  # bad quoting, then a reply cut at its token cap
+    result = await run_check(ctx, "check_m.py")
+    assert (result.passed, result.failed, result.broken) == (1, 0, False)
+    assert "SKIP line 3" in result.output and "SKIP line 5" in result.output

@@ -275,6 +275,11 @@ class WriteFirst(Hook):
         if self.first_write is None:
             self.first_write = plan.reply
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
+            if self.check is not None:  # the model keeps its version against its own
+                # examples, which may be the wrong ones: stop rather than spend the budget
+                await self._keep_best(turn, plan)
+                plan.stop = Stop("completed", f"wrote {self.path}; its examples still fail")
+                return
             if self.resamples < self.RESAMPLES:
                 self.resamples += 1
                 self.again = self.hot = True
@@ -339,7 +344,8 @@ class WriteFirst(Hook):
                 f"\n[reins: now check {path} on the examples the task gives: write {check}, "
                 f"which imports from {module_of(path)} and has one `assert call(...) == "
                 "expected` line per example, with the expected values exactly as the task "
-                "states them.]"
+                "states them (for a class: make one object, call its methods as the example "
+                "does, then assert).]"
             )
             return
         await self._run_self_check(turn, plan)
@@ -369,15 +375,15 @@ class WriteFirst(Hook):
             plan.stop = Stop("completed", f"wrote {path}; {_failing(result)}")
 
     async def _keep_best(self, turn: Turn, plan: StepPlan) -> None:
-        """Put back the checked version that failed the fewest examples, if the file now
-        fails more (a rewrite can make it worse); the note keeps this in the log."""
+        """Put back the first checked version that failed the fewest examples: a rewrite
+        stays only if it fails fewer than every version before it (the examples are the
+        model's own and may be wrong, so a tie keeps its first version); the note keeps
+        this in the log."""
         if not self.checked:
             return
-        fewest, best = min(self.checked, key=lambda pair: pair[0])
+        fewest, best = min(self.checked, key=lambda pair: pair[0])  # the first of the fewest
         path = self.path or ""
-        now = _read(turn, path)
-        failed = {content: count for count, content in self.checked}
-        if failed.get(now, fewest + 1) <= fewest:  # unchecked: the rewrite broke the check
+        if _read(turn, path) == best:
             return
         call = ToolCall("write_file", {"path": path, "content": best})
         (done,) = await turn.session.executor.run_batch([call])

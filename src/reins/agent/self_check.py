@@ -112,14 +112,17 @@ def check_opening(path: str, content: str) -> str:
         tree = ast.parse(content)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return f"from {module_of(path)} import "
-    names = [
-        node.name for node in tree.body
+    public = [
+        node for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         and not node.name.startswith("_")
     ][:6]  # fmt: skip
-    if not names:
+    if not public:
         return f"from {module_of(path)} import "
-    return f"from {module_of(path)} import {', '.join(names)}\n\nassert "
+    opening = f"from {module_of(path)} import {', '.join(node.name for node in public)}\n\n"
+    # a class's examples need an object built first (seen: `School().add(...)` each on a
+    # new object, then `School().roster() == [...]`)
+    return opening if any(isinstance(n, ast.ClassDef) for n in public) else opening + "assert "
 
 
 async def run_check(ctx: ToolContext, check_path: str) -> CheckResult:
