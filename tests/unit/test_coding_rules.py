@@ -779,3 +779,18 @@ async def test_a_check_line_that_does_not_parse_is_skipped_not_fatal(ctx):
     result = await run_check(ctx, "check_m.py")
     assert (result.passed, result.failed, result.broken) == (1, 0, False)
     assert "SKIP line 3" in result.output and "SKIP line 5" in result.output
+
+
+async def test_examples_inside_test_functions_are_run_too(ctx):
+    """A small model often writes its examples as pytest functions: their asserts count,
+    and a line that raises ends that function as one failure, not the whole check."""
+    from reins.agent.self_check import run_check
+
+    (ctx.workspace.root / "s.py").write_text("def up(t):\n    return t.upper()\n")
+    (ctx.workspace.root / "check_s.py").write_text(
+        "from s import up\n\ndef test_up():\n    assert up('a') == 'A'\n    assert up('a') == 'b'\n\n"
+        "def test_number():\n    x = up(1)\n    assert x == 1\n"
+    )
+    result = await run_check(ctx, "check_s.py")
+    assert (result.passed, result.failed, result.broken) == (1, 2, False)
+    assert "FAIL x = up(1)  -> raised AttributeError" in result.output

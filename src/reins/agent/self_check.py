@@ -45,34 +45,44 @@ while True:  # a line that does not parse (bad quoting; a reply cut at its token
         print(f"SKIP line {at + 1 + dropped}: {lines[at][:120]}  -> it does not parse")
         del lines[at]
         dropped += 1
-scope = {"__name__": "__check__"}
-passed = failed = 0
-def run(node, mode):
+counts = [0, 0]  # passed, failed
+def run(node, mode, scope):
     code = compile(ast.Expression(node) if mode == "eval" else ast.Module([node], []), path, mode)
     return eval(code, scope) if mode == "eval" else exec(code, scope)
 def show(value):
     text = repr(value)
     return text if len(text) <= 300 else text[:300] + "..."
-for node in tree.body:
-    text = (ast.get_source_segment(src, node) or "").splitlines()[0][:200]
-    if not isinstance(node, ast.Assert):
-        try:
-            run(node, "exec")
-        except Exception as e:
-            print(f"SETUP line {node.lineno}: {text}  -> {type(e).__name__}: {e}")
-            sys.exit(3)
-        continue
-    test, detail = node.test, ""
+def report(ok, text, detail):
+    counts[0 if ok else 1] += 1
+    print(("PASS " if ok else "FAIL ") + text + ("" if ok else "  -> " + detail))
+def example(test, scope, text):
     try:
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
-            got, want = run(test.left, "eval"), run(test.comparators[0], "eval")
-            ok, detail = got == want, f"got {show(got)}, expected {show(want)}"
+            got, want = run(test.left, "eval", scope), run(test.comparators[0], "eval", scope)
+            report(got == want, text, f"got {show(got)}, expected {show(want)}")
         else:
-            ok, detail = bool(run(test, "eval")), "it is false"
+            report(bool(run(test, "eval", scope)), text, "it is false")
     except Exception as e:
-        ok, detail = False, f"raised {type(e).__name__}: {e}"
-    passed, failed = passed + ok, failed + (not ok)
-    print(("PASS " if ok else "FAIL ") + text + ("" if ok else "  -> " + detail))
+        report(False, text, f"raised {type(e).__name__}: {e}")
+def body(nodes, scope, inside):
+    for node in nodes:
+        text = (ast.get_source_segment(src, node) or "").splitlines()[0][:200]
+        if isinstance(node, ast.Assert):
+            example(node.test, scope, text)
+        elif (not inside and isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+              and not node.args.args):  # a test function: its lines are examples too
+            body(node.body, dict(scope), True)
+        else:
+            try:
+                run(node, "exec", scope)
+            except Exception as e:
+                if inside:  # the rest of this test function needs what failed
+                    report(False, text, f"raised {type(e).__name__}: {e}")
+                    return
+                print(f"SETUP line {node.lineno}: {text}  -> {type(e).__name__}: {e}")
+                sys.exit(3)
+body(tree.body, {"__name__": "__check__"}, False)
+passed, failed = counts
 print(f"{passed} passed, {failed} failed")
 sys.exit(0 if passed and not failed else 1 if failed else 3)
 """
