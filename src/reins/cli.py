@@ -378,10 +378,10 @@ def search(query, repo, limit, path_glob, as_json, force):
     if not query.strip():
         fail("the query is empty; say what code you are looking for", 2, as_json=as_json)
     config = _config(repo, as_json=as_json)
-    from reins.index import server
+    from reins.index.server_client import ask
 
     use_server = os.environ.get("REINS_INDEX_SERVER", "1") != "0"
-    hits = server.ask(repo, config.index, query, limit, path_glob) if use_server else None
+    hits = ask(repo, config.index, query, limit, path_glob) if use_server else None
     if hits is not None:  # a warm index server answered: no index to load here
         from reins.ui.hits_text import print_hits
 
@@ -393,6 +393,8 @@ def search(query, repo, limit, path_glob, as_json, force):
         lambda: run_search(repo, config, query, limit, as_json, path_glob, force), as_json
     )
     if use_server:
+        from reins.index import server
+
         server.start(repo, config.index)  # the next search here answers from memory
 
 

@@ -677,10 +677,15 @@ def block(path, code):
 async def test_a_failing_example_asks_for_the_file_again_until_the_examples_pass(
     repo, store, tmp_path
 ):
-    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(0) == 0\n")
+    check = block(
+        "src/check_util.py",
+        "from util import double\nassert double(3) == 6\nassert double(0) == 0\n",
+    )
     script = [block("src/util.py", "def double(x):\n    return x + 2\n"), check,
               block("src/util.py", "def double(x):\n    return 2 * x\n")]  # fmt: skip
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
     seen = watched(session)
     outcome = await session.run(DOUBLE_REQUEST)
     assert (outcome.status, outcome.steps) == ("completed", 3)
@@ -695,12 +700,17 @@ async def test_a_failing_example_asks_for_the_file_again_until_the_examples_pass
 
 
 async def test_the_version_that_failed_fewest_examples_is_kept(repo, store, tmp_path):
-    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(0) == 0\n")
+    check = block(
+        "src/check_util.py",
+        "from util import double\nassert double(3) == 6\nassert double(0) == 0\n",
+    )
     half = "def double(x):\n    return 6 if x == 3 else 1\n"
     script = [block("src/util.py", half), check,
               block("src/util.py", "def double(x):\n    return x + 2\n"),
               block("src/util.py", "def double(x):\n    return x - 1\n")]  # fmt: skip
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
     outcome = await session.run(DOUBLE_REQUEST)
     assert (outcome.status, outcome.steps) == ("completed", 4)
     assert outcome.final_message == "wrote src/util.py; 2 of 2 of its examples still fail"
@@ -713,9 +723,15 @@ async def test_a_check_that_cannot_run_leaves_the_file_as_written(repo, store, t
     broken = block("src/check_util.py", "from util import triple\nassert triple(1) == 3\n")
     right = "def double(x):\n    return 2 * x\n"
     script = [block("src/util.py", right), broken, {"content": "never asked"}]
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
     outcome = await session.run(DOUBLE_REQUEST)
-    assert (outcome.status, outcome.steps, outcome.final_message) == ("completed", 2, "wrote src/util.py")
+    assert (outcome.status, outcome.steps, outcome.final_message) == (
+        "completed",
+        2,
+        "wrote src/util.py",
+    )
     assert (repo / "src/util.py").read_text() == right
     assert not (repo / "src/check_util.py").exists()
 
@@ -723,7 +739,9 @@ async def test_a_check_that_cannot_run_leaves_the_file_as_written(repo, store, t
 async def test_a_file_of_the_users_with_the_checks_name_is_never_overwritten(repo, store, tmp_path):
     (repo / "src/check_util.py").write_text("# mine\n")
     script = [block("src/util.py", "def double(x):\n    return 2 * x\n"), {"content": "never"}]
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
     outcome = await session.run(DOUBLE_REQUEST)
     assert (outcome.status, outcome.steps) == ("completed", 1)
     assert (repo / "src/check_util.py").read_text() == "# mine\n"
@@ -738,7 +756,10 @@ async def test_each_example_is_run_apart_and_an_exception_is_one_failure(ctx):
     )
     result = await run_check(ctx, "src/check_util.py")
     assert (result.passed, result.failed, result.broken) == (1, 2, False)
-    assert "FAIL assert half(0) == 0  -> raised ZeroDivisionError: integer division or modulo by zero" in result.output
+    assert (
+        "FAIL assert half(0) == 0  -> raised ZeroDivisionError: integer division or modulo by zero"
+        in result.output
+    )
     assert "FAIL assert half(2) > 9  -> it is false" in result.output
 
 
@@ -747,12 +768,17 @@ async def test_a_rewrite_that_fails_as_many_examples_gives_way_to_the_first_vers
 ):
     """The examples are the model's own and may be wrong: only a rewrite that fails fewer
     stays, and the model writing its file back unchanged ends the turn."""
-    check = block("src/check_util.py", "from util import double\nassert double(3) == 6\nassert double(1) == 5\n")
+    check = block(
+        "src/check_util.py",
+        "from util import double\nassert double(3) == 6\nassert double(1) == 5\n",
+    )
     first = "def double(x):\n    return 2 * x\n"
     bent = "def double(x):\n    return 5 if x == 1 else 0\n"
     script = [block("src/util.py", first), check, block("src/util.py", bent),
               block("src/util.py", bent), {"content": "never asked"}]  # fmt: skip
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK)
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
     outcome = await session.run(DOUBLE_REQUEST)
     assert (outcome.status, outcome.steps) == ("completed", 4)
     assert outcome.final_message == "wrote src/util.py; its examples still fail"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from reins.index import server
+from reins.index import server, server_client
 from tests.conftest import make_repo
 from tests.unit.test_cli import reins
 
@@ -27,15 +27,17 @@ def test_the_server_answers_fresh_results_and_exits_when_idle(tmp_path):
     )
     proc = subprocess.Popen([sys.executable, "-m", "reins.index.server", str(repo), "{}", "3"])
     try:
-        assert wait_for(lambda: server.ask(repo, {}, "retry upload", 5, None) is not None)
-        hits = server.ask(repo, {}, "retry upload", 5, None)
+        assert wait_for(lambda: server_client.ask(repo, {}, "retry upload", 5, None) is not None)
+        hits = server_client.ask(repo, {}, "retry upload", 5, None)
         assert hits[0]["path"] == "retry.py" and hits[0]["symbol"] == "retry_upload"
         (repo / "backoff.py").write_text("def exponential_backoff(delay):\n    return delay * 2\n")
-        hits = server.ask(repo, {}, "exponential_backoff", 5, None)
+        hits = server_client.ask(repo, {}, "exponential_backoff", 5, None)
         assert hits[0]["path"] == "backoff.py"  # a change is seen by the next query
-        assert server.ask(repo, {"embeddings": "local"}, "x", 5, None) is None  # other settings
+        assert (
+            server_client.ask(repo, {"embeddings": "local"}, "x", 5, None) is None
+        )  # other settings
         assert proc.wait(timeout=30) == 0  # idle for 3 s: it exits by itself
-        assert not server.socket_path(repo, {}).exists()
+        assert not os.path.exists(server_client.socket_path(repo, {}))
     finally:
         proc.kill()
 
@@ -43,10 +45,10 @@ def test_the_server_answers_fresh_results_and_exits_when_idle(tmp_path):
 def test_a_folder_others_can_enter_is_not_used(tmp_path, monkeypatch):
     folder = tmp_path / "socks"
     folder.mkdir(mode=0o755)
-    monkeypatch.setattr(server, "socket_dir", lambda: folder)
-    assert server._private_dir(create=False) is False
+    monkeypatch.setattr(server_client, "socket_dir", lambda: folder)
+    assert server_client.private_dir(create=False) is False
     os.chmod(folder, 0o700)
-    assert server._private_dir(create=False) is True
+    assert server_client.private_dir(create=False) is True
 
 
 def test_the_cli_answers_from_the_server_the_same_as_in_process(tmp_path, monkeypatch):
@@ -62,7 +64,7 @@ def test_the_cli_answers_from_the_server_the_same_as_in_process(tmp_path, monkey
                                          "b.py": "def send_request(url):\n    return url\n"})  # fmt: skip
     cold = reins("search", "parse headers", "--repo", str(repo), "--json")  # starts a server
     assert cold.returncode == 0, cold.stderr
-    assert wait_for(lambda: server.ask(repo, settings, "x", 1, None) is not None)
+    assert wait_for(lambda: server_client.ask(repo, settings, "x", 1, None) is not None)
     warm = reins("search", "parse headers", "--repo", str(repo), "--json")
     assert json.loads(warm.stdout) == json.loads(cold.stdout)
     off = reins(
@@ -101,7 +103,7 @@ def test_the_fast_path_leaves_what_it_does_not_understand_to_the_full_command(
 
     monkeypatch.setenv("REINS_INDEX_SERVER", "1")
     asked = []
-    monkeypatch.setattr(server, "ask", lambda *a, **k: asked.append(a) or [])
+    monkeypatch.setattr(server_client, "ask", lambda *a, **k: asked.append(a) or [])
     for args in (["q", "-n=5"], ["q", "-n", "²"], ["q", "--force"], ["--help"], ["q", "extra"]):
         assert entry._fast_search(args) is False, args
     assert asked == []
@@ -112,7 +114,7 @@ def test_the_fast_path_leaves_what_it_does_not_understand_to_the_full_command(
 def test_a_server_that_cannot_start_costs_nothing(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    monkeypatch.setattr(server, "socket_dir", lambda: blocker)
+    monkeypatch.setattr(server_client, "socket_dir", lambda: blocker)
     server.start(tmp_path, {})  # no exception, no server
 
 
@@ -171,9 +173,9 @@ def test_the_fast_path_imports_only_what_asking_the_server_needs():
     """A warm `reins search` pays for every import before it asks (a deterministic check of
     what the client half loads; the time itself depends on the machine)."""
     probe = (
-        "import sys, reins.entry, reins.index.server; "
+        "import sys, reins.entry, reins.index.server_client, reins.ui.hits_text; "
         "print([m for m in ('click', 'rich', 'numpy', 'reins.cli', 'reins.config', 'typing', "
-        "'subprocess', 'reins.index.codebase') if m in sys.modules])"
+        "'subprocess', 'reins.index.codebase', 'pathlib', 'tempfile') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr

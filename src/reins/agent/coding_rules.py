@@ -388,7 +388,9 @@ class WriteFirst(Hook):
         call = ToolCall("write_file", {"path": path, "content": best})
         (done,) = await turn.session.executor.run_batch([call])
         if done.result.ok:
-            plan.note += f"\n[reins: put back the version of {path} that failed {fewest} example(s)]"
+            plan.note += (
+                f"\n[reins: put back the version of {path} that failed {fewest} example(s)]"
+            )
 
     def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
         if self.check is not None:  # the scratch file is reins', not the user's

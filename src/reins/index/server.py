@@ -7,87 +7,27 @@ each query first brings the index up to date (the same freshness check `reins se
 does), so an answer is never staler than in-process. It exits after IDLE_S without a
 query. `reins search` asks it first and starts it after answering in process.
 
-The socket lives in a folder only this user can enter (/tmp/reins-UID, mode 0700, owned
-by us: checked before every use, so another user cannot plant a server). Its name keys on
-the repository, the reins version and the [index] settings, so an upgrade or a settings
-change gets a fresh server. The protocol is one JSON object per line each way:
-{"query", "limit", "glob"} → {"hits": [...]} or {"error": "..."}.
-
-The client half (`ask`) needs only the standard library: the CLI's fast path imports
-nothing heavy before it has its answer.
+Where the socket lives, the protocol, and asking a server are the client half
+(index/server_client.py), which the CLI's fast path imports alone.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import socket
-import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-# The client half is imported by every warm `reins search`: typing and subprocess (16 ms
-# together) only where the server half needs them.
-TYPE_CHECKING = False
+from reins.index.server_client import private_dir, socket_dir, socket_path
+
 if TYPE_CHECKING:
     import subprocess
-    from typing import Any
 
 IDLE_S = 900.0  # a server with no query for this long exits
-ASK_TIMEOUT_S = 5.0  # a first query after many changed files re-chunks them
-PROTOCOL = 1
-
-
-def socket_dir() -> Path:
-    return Path(tempfile.gettempdir()) / f"reins-{os.getuid()}"
-
-
-def socket_path(repo: Path, settings: dict[str, Any]) -> Path:
-    from reins import __version__
-
-    key = json.dumps([str(repo.resolve()), __version__, PROTOCOL, settings], sort_keys=True)
-    return socket_dir() / f"index-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.sock"
-
-
-def _private_dir(create: bool) -> bool:
-    """The socket folder exists (made if asked), is ours and nobody else's."""
-    folder = socket_dir()
-    if create:
-        folder.mkdir(mode=0o700, exist_ok=True)
-    try:
-        info = os.lstat(folder)
-    except FileNotFoundError:
-        return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-            and stat.S_IMODE(info.st_mode) & 0o077 == 0)  # fmt: skip
-
-
-def ask(repo: Path, settings: dict[str, Any], query: str, limit: int, glob: str | None,
-        timeout_s: float = ASK_TIMEOUT_S) -> list[dict[str, Any]] | None:  # fmt: skip
-    """The server's hits for a query, or None when no usable server answers."""
-    path = socket_path(repo, settings)
-    if not _private_dir(create=False) or not path.exists():
-        return None
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(timeout_s)
-            conn.connect(str(path))
-            request = {"query": query, "limit": limit, "glob": glob}
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        answer = json.loads(data)
-    except (OSError, ValueError):
-        return None
-    return answer.get("hits") if isinstance(answer, dict) else None
 
 
 def start(repo: Path, settings: dict[str, Any]) -> None:
@@ -96,7 +36,7 @@ def start(repo: Path, settings: dict[str, Any]) -> None:
     import subprocess
 
     try:
-        if not _private_dir(create=True):
+        if not private_dir(create=True):
             return
         argv = [sys.executable, "-m", "reins.index.server", str(repo.resolve()),
                 json.dumps(settings)]  # fmt: skip
@@ -113,9 +53,9 @@ def serve(repo: Path, settings: dict[str, Any], idle_s: float = IDLE_S) -> None:
     from reins.index.codebase import CodeIndex
     from reins.index.embed.factory import make_embedder, upgrade_for
 
-    if not _private_dir(create=True):
+    if not private_dir(create=True):
         raise SystemExit(f"{socket_dir()} is not private to this user; not serving")
-    path = socket_path(repo, settings)
+    path = Path(socket_path(repo, settings))
     lock = open(str(path) + ".lock", "a")  # noqa: SIM115 (held for the server's life)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
