@@ -488,3 +488,16 @@ async def test_an_unreachable_server_is_named_with_its_url_and_the_retries(monke
     text = str(info.value)
     assert f"127.0.0.1:{port}/v1" in text and "after 1 retries" in text
     assert info.value.reason == "connection"
+
+
+async def test_a_call_can_ask_for_a_shorter_reply_than_the_clients_cap_never_a_longer_one():
+    """A hook's short reply (the self-check's examples) caps that call only."""
+    stream = [chunk({"role": "assistant", "content": "ok"}, finish="stop"), "[DONE]"]
+    with FakeServer([{"sse": stream}, {"sse": stream}, {"sse": stream}]) as server:
+        client = OpenAIClient(
+            "qwen", base_url=server.url + "/v1", max_retries=0, max_output_tokens=77
+        )
+        for cap in (20, 500, None):
+            await collect(client.stream([Message("user", "hi")], max_tokens=cap))
+        await client.close()
+    assert [sent["max_tokens"] for sent in server.requests] == [20, 77, 77]
