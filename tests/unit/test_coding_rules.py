@@ -674,6 +674,14 @@ def block(path, code):
     return {"content": f"{path}\n```python\n{code}```"}
 
 
+async def self_checked(repo, store, tmp_path, script):
+    """DOUBLE_REQUEST run under qwen-files with self_check on, the model replying `script`."""
+    session = open_scripted(
+        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
+    )
+    return await session.run(DOUBLE_REQUEST)
+
+
 async def test_a_failing_example_asks_for_the_file_again_until_the_examples_pass(
     repo, store, tmp_path
 ):
@@ -708,10 +716,7 @@ async def test_the_version_that_failed_fewest_examples_is_kept(repo, store, tmp_
     script = [block("src/util.py", half), check,
               block("src/util.py", "def double(x):\n    return x + 2\n"),
               block("src/util.py", "def double(x):\n    return x - 1\n")]  # fmt: skip
-    session = open_scripted(
-        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
-    )
-    outcome = await session.run(DOUBLE_REQUEST)
+    outcome = await self_checked(repo, store, tmp_path, script)
     assert (outcome.status, outcome.steps) == ("completed", 4)
     assert outcome.final_message == "wrote src/util.py; 2 of 2 of its examples still fail"
     assert (repo / "src/util.py").read_text() == half
@@ -723,10 +728,7 @@ async def test_a_check_that_cannot_run_leaves_the_file_as_written(repo, store, t
     broken = block("src/check_util.py", "from util import triple\nassert triple(1) == 3\n")
     right = "def double(x):\n    return 2 * x\n"
     script = [block("src/util.py", right), broken, {"content": "never asked"}]
-    session = open_scripted(
-        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
-    )
-    outcome = await session.run(DOUBLE_REQUEST)
+    outcome = await self_checked(repo, store, tmp_path, script)
     assert (outcome.status, outcome.steps, outcome.final_message) == (
         "completed",
         2,
@@ -739,10 +741,7 @@ async def test_a_check_that_cannot_run_leaves_the_file_as_written(repo, store, t
 async def test_a_file_of_the_users_with_the_checks_name_is_never_overwritten(repo, store, tmp_path):
     (repo / "src/check_util.py").write_text("# mine\n")
     script = [block("src/util.py", "def double(x):\n    return 2 * x\n"), {"content": "never"}]
-    session = open_scripted(
-        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
-    )
-    outcome = await session.run(DOUBLE_REQUEST)
+    outcome = await self_checked(repo, store, tmp_path, script)
     assert (outcome.status, outcome.steps) == ("completed", 1)
     assert (repo / "src/check_util.py").read_text() == "# mine\n"
 
@@ -776,10 +775,7 @@ async def test_a_rewrite_that_fails_as_many_examples_gives_way_to_the_first_vers
     bent = "def double(x):\n    return 5 if x == 1 else 0\n"
     script = [block("src/util.py", first), check, block("src/util.py", bent),
               block("src/util.py", bent), {"content": "never asked"}]  # fmt: skip
-    session = open_scripted(
-        repo, store, tmp_path, script, profile="qwen-files", profiles=SELF_CHECK
-    )
-    outcome = await session.run(DOUBLE_REQUEST)
+    outcome = await self_checked(repo, store, tmp_path, script)
     assert (outcome.status, outcome.steps) == ("completed", 4)
     assert outcome.final_message == "wrote src/util.py; its examples still fail"
     assert (repo / "src/util.py").read_text() == first
