@@ -24,7 +24,8 @@
   With `self_check` and no test command, the file is checked against the task's own
   examples instead: the model writes them as `assert` lines in a scratch file, reins runs
   each one (agent/self_check.py) and a failing example asks for the file again (a few
-  rounds); the version that passed the most examples is kept and the scratch file removed.
+  rounds); a rewrite stays only if it fails fewer than every version before it, and the
+  scratch file is removed.
 """
 
 from __future__ import annotations
