@@ -261,16 +261,10 @@ class WriteFirst(Hook):
         return None
 
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        if self.check is not None and any(
-            i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == self.check
-            for i in executed
-        ):  # fmt: skip
+        if self.check is not None and _written(executed, self.check):
             await self._run_self_check(turn, plan)
             return
-        wrote = [
-            i for i in executed
-            if i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == self.path
-        ]  # fmt: skip
+        wrote = _written(executed, self.path)
         if self.path is None or not wrote:
             return
         if self.first_write is None:
@@ -399,6 +393,14 @@ class WriteFirst(Hook):
                 turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
             except OSError:
                 pass  # a scratch file left behind is harmless; the turn's outcome is not
+
+
+def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:
+    """The batch's successful whole-file writes of `path`."""
+    return [
+        i for i in executed
+        if i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == path
+    ]  # fmt: skip
 
 
 def _read(turn: Turn, path: str) -> str:
