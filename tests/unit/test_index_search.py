@@ -369,3 +369,25 @@ def test_the_dense_side_weighs_what_the_embedder_says_unless_the_signals_do():
     heavy = fuse([0], [1], chunks, "q", {}, Signals(symbol=False, definition=False,
                                                      dense_weight=2.0))  # fmt: skip
     assert heavy[1] > heavy[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "stub"),
+    [
+        ("def load(self):\n    ...\n", True),
+        ('def load(self):\n    """Read the file."""\n    pass\n', True),
+        ("def load(\n    self,\n    path: str,\n) -> bytes:\n    raise NotImplementedError('x')\n", True),
+        ("@abc.abstractmethod\ndef load(self):\n    return None\n", True),
+        ("@typing.overload\ndef load(self, path: str) -> bytes: ...\n", True),
+        # a real body whose last block is empty is an implementation, not a stub
+        ("def delete(self, key):\n    try:\n        self.store.remove(key)\n"
+         "    except KeyError:\n        pass\n", False),
+        ("def drain(queue):\n    while queue.pop():\n        pass\n", False),
+        ("def load(self):\n    return self.path.read_bytes()\n", False),
+    ],
+)  # fmt: skip
+def test_stubs_are_told_from_implementations_that_end_in_an_empty_block(text, stub):
+    from reins.index.chunker import Chunk
+    from reins.index.ranking import is_stub
+
+    assert is_stub(Chunk("m.py", 1, 5, "python", text, kind="definition")) is stub
