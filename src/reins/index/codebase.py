@@ -15,6 +15,7 @@ import numpy as np
 
 from reins.index.bm25 import BM25
 from reins.index.chunker import Chunk
+from reins.index.dense import MIN_ROWS, QuantizedRows
 from reins.index.embed import DENSE_WEIGHT, GOOD_SIMILARITY, Embedder
 from reins.index.files import list_files
 from reins.index.index_db import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
@@ -107,6 +108,7 @@ class CodeIndex:
         self.alive = np.zeros(0, dtype=bool)
         self.has_vector = np.zeros(0, dtype=bool)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self._int8: QuantizedRows | None = None  # built by the first search of a large index
         self.bm25 = BM25()
         self.path_slots: dict[str, list[int]] = {}
         self.symbol_slots: dict[str, list[int]] = {}
@@ -293,15 +295,23 @@ class CodeIndex:
         if self.matrix.shape[1] != vec.shape[0]:
             self.matrix = np.zeros((max(len(self.chunks), 1), vec.shape[0]), dtype=np.float32)
             self.has_vector[:] = False
-        if slot >= len(self.matrix):
+            self._int8 = None
+        self._grow_matrix(slot)
+        self.matrix[slot] = vec
+        if self._int8 is not None:
+            self._int8.set(slot, vec)
+        self.has_vector[slot] = True
+        return True
+
+    def _grow_matrix(self, slot: int) -> None:
+        """Room for slot's row (zeros until its vector comes): a search after a refresh
+        that added chunks, before they are embedded, scores every chunk."""
+        if self.matrix.shape[1] and slot >= len(self.matrix):
             grown = np.zeros(
                 (max(2 * len(self.matrix), slot + 1), self.matrix.shape[1]), np.float32
             )
             grown[: len(self.matrix)] = self.matrix
             self.matrix = grown
-        self.matrix[slot] = vec
-        self.has_vector[slot] = True
-        return True
 
     def _add_slot(self, chunk: Chunk, terms: list[str] | None = None) -> None:
         slot = len(self.chunks)
@@ -313,6 +323,7 @@ class CodeIndex:
             self.has_vector = np.resize(self.has_vector, size)
             self.has_vector[slot:] = False
         self.alive[slot] = True
+        self._grow_matrix(slot)
         chunk_traits(chunk)  # once here (4 µs a chunk), not on the first query that meets it
         self.bm25.add(slot, chunk_terms(chunk) if terms is None else terms)
         self.path_slots.setdefault(chunk.path, []).append(slot)
@@ -350,16 +361,13 @@ class CodeIndex:
             if signals.lexical or not signals.dense:
                 lexical = top_k(self.bm25.scores(query_terms(query), size), CANDIDATES, valid)
             dense: list[int] = []
-            similarity = None
+            query_vector = None
             if signals.dense and self.has_vector[:size].any():
                 self._use_space(self.embedder.name)
                 vectors = valid & self.has_vector[:size]
                 if vectors.any():
-                    q = self.embedder.embed([query])[0]
-                    similarity = self.matrix[:size] @ q
-                    if not vectors.all():
-                        similarity[~vectors] = 0.0
-                    dense = top_k(similarity, CANDIDATES, vectors)
+                    query_vector = self.embedder.embed([query])[0]
+                    dense = self._dense_ranking(query_vector, vectors, size)
             if signals.exact:  # every chunk holding an exact name is a candidate too
                 lexical += self._exact_slots(query, valid, set(lexical))
             if signals.dense and signals.dense_weight is None:  # the embedder's own share
@@ -381,7 +389,7 @@ class CodeIndex:
             for slot, score in zip(slots[best].tolist(), scores[best].tolist(), strict=True):
                 chunk = self.chunks[slot]
                 assert chunk is not None
-                match = self._match(slot, coverage, similarity)
+                match = self._match(slot, coverage, query_vector)
                 hits.append(Hit(chunk.path, chunk.start_line, chunk.end_line, score,
                                 hit_label(chunk, names), chunk.text, list(chunk.symbols),
                                 match))  # fmt: skip
@@ -410,15 +418,24 @@ class CodeIndex:
                 covered[slots[slots < size]] += weight
         return covered / total
 
-    def _match(self, slot: int, coverage: np.ndarray, similarity: np.ndarray | None) -> float:
+    def _dense_ranking(self, query_vector: np.ndarray, vectors: np.ndarray, size: int) -> list[int]:
+        """The CANDIDATES chunks nearest the query (a large index ranks from its int8 copy:
+        dense.py says why)."""
+        if size < MIN_ROWS:
+            return top_k(self.matrix[:size] @ query_vector, CANDIDATES, vectors)
+        if self._int8 is None:
+            self._int8 = QuantizedRows(self.matrix, len(self.matrix))
+        return self._int8.top(self.matrix, size, query_vector, vectors, CANDIDATES)
+
+    def _match(self, slot: int, coverage: np.ndarray, query_vector: np.ndarray | None) -> float:
         """max(idf-weighted share of the query's terms in the chunk / LEXICAL_GOOD,
         embedding similarity / the embedder's good_similarity) / 2, capped at 1: 0.5 is the line between a
         match and noise. Calibrated on the 160 human-style queries (every top hit of a real
         query is above it) against 18 off-topic and gibberish ones (86% below it)."""
         lexical = float(coverage[slot])
-        dense = (
-            float(similarity[slot]) if similarity is not None and slot < len(similarity) else 0.0
-        )
+        dense = 0.0
+        if query_vector is not None and self.has_vector[slot]:
+            dense = float(self.matrix[slot] @ query_vector)
         good = getattr(self.embedder, "good_similarity", GOOD_SIMILARITY)
         return min(1.0, max(lexical / LEXICAL_GOOD, dense / good) / 2)
 

@@ -65,7 +65,7 @@ def top_k(scores: np.ndarray, k: int, valid: np.ndarray) -> list[int]:
     k = min(k, int(np.count_nonzero(np.isfinite(masked) & (masked > -np.inf))))
     if k <= 0:
         return []
-    idx = np.argpartition(-masked, k - 1)[:k]
+    idx = np.sort(np.argpartition(-masked, k - 1)[:k])  # equal scores: the lower slot first
     idx = idx[np.argsort(-masked[idx], kind="stable")]
     return idx[masked[idx] > -np.inf].tolist()
 

@@ -96,15 +96,7 @@ def _session(directory: Path, config: dict, int8: bool):
         / "embeddings"
         / graph_name("int8" if int8 else "fp32", stat.st_size, stat.st_mtime_ns)
     )
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3  # its warnings are about the graph, not the user's data
-    options.inter_op_num_threads = 1
-    # The CPUs this process may use: left at 0, onnxruntime starts a thread per physical
-    # core and pins each to its core, whatever the process's cpuset or quota.
-    options.intra_op_num_threads = _usable_cpus()
-    # Idle pool threads must sleep, not spin: a local model decoding beside the index (the
-    # agent's own) would lose those cores to busy-waiting between queries.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options = session_options(onnxruntime)
     if path.is_file():
         try:
             return onnxruntime.InferenceSession(str(path), options,
@@ -142,6 +134,20 @@ def _cache(graph: bytes, path: Path, keep: set[str]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def session_options(onnxruntime):
+    """Settings for every onnxruntime session the index makes (this model's, dense.py's)."""
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # its warnings are about the graph, not the user's data
+    options.inter_op_num_threads = 1
+    # The CPUs this process may use: left at 0, onnxruntime starts a thread per physical
+    # core and pins each to its core, whatever the process's cpuset or quota.
+    options.intra_op_num_threads = _usable_cpus()
+    # Idle pool threads must sleep, not spin: a local model decoding beside the index (the
+    # agent's own) would lose those cores to busy-waiting between queries.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
 
 
 def _usable_cpus() -> int:
