@@ -19,6 +19,7 @@ from reins.index.embed.minilm import session_options
 
 MIN_ROWS = 20_000
 RESCORE = 4
+BLOCK = 4096
 
 
 class QuantizedRows:
@@ -29,7 +30,9 @@ class QuantizedRows:
         self.rows = np.zeros((0, matrix.shape[1]), np.uint8)
         self.scales = np.zeros(0, np.float32)
         self._grow(max(size, 1))
-        self.rows[:size], self.scales[:size] = _quantize(matrix[:size])
+        for start in range(0, size, BLOCK):  # in blocks: whole-matrix temporaries were 100 MB
+            end = min(start + BLOCK, size)
+            self.rows[start:end], self.scales[start:end] = _quantize(matrix[start:end])
 
     def set(self, slot: int, vector: np.ndarray) -> None:
         if slot >= len(self.rows):
