@@ -446,7 +446,11 @@ def _run_index_job(job, as_json: bool = False) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --limit.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a self-contained HTML report here.")  # fmt: skip
-@click.option("--keep", is_flag=True, help="Keep each trial's workspace (debugging).")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep each trial's workspace (its path: `workspace` in OUT/trials.jsonl).",
+)
 @click.option("--agent-timeout", type=click.FloatRange(1), default=None, metavar="SECONDS",
               help="Cap every agent's time on a task (a task's own lower limit stays), for "
                    "every arm alike; kept in the plan, so a resume keeps it.")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,9 +110,10 @@ def test_the_agent_never_sees_the_tests(tmp_path):
 
     result = run_trial(replace(spec, keep=True))
     assert result.passed
-    workspaces = list(Path("/tmp").glob("reins-trial-add-0-*"))
-    seen = max(workspaces, key=lambda p: p.stat().st_mtime) / "seen.txt"
-    text = seen.read_text()
+    try:
+        text = (Path(result.workspace) / "seen.txt").read_text()
+    finally:
+        shutil.rmtree(result.workspace)
     assert "No such file" in text and "test_calc.py" not in text
 
 

@@ -48,6 +48,7 @@ class TrialResult:
     # peer's format error): the verifier still graded the workspace, so it counts as graded.
     agent_error: str | None = None
     skipped: str | None = None  # not run, and why (e.g. a Dockerfile with no docker)
+    workspace: str | None = None  # with --keep: where the trial's files were left
 
     @property
     def key(self) -> tuple[str, str, int]:

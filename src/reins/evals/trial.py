@@ -109,7 +109,9 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
     except Exception as error:  # one broken trial must not end the bench
         result.error = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
     finally:
-        if not spec.keep:
+        if spec.keep:
+            result.workspace = str(workspace)
+        else:
             shutil.rmtree(workspace, ignore_errors=True)
     return result
 
