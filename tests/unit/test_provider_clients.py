@@ -501,3 +501,16 @@ async def test_a_call_can_ask_for_a_shorter_reply_than_the_clients_cap_never_a_l
             await collect(client.stream([Message("user", "hi")], max_tokens=cap))
         await client.close()
     assert [sent["max_tokens"] for sent in server.requests] == [20, 77, 77]
+
+
+async def test_a_per_call_cap_to_openai_itself_is_sent_as_max_completion_tokens(monkeypatch):
+    """api.openai.com's reasoning models refuse max_tokens; compatible servers want it."""
+    stream = [chunk({"role": "assistant", "content": "ok"}, finish="stop"), "[DONE]"]
+    with FakeServer([{"sse": stream}]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url + "/v1")  # the SDK's own default
+        monkeypatch.setenv("OPENAI_API_KEY", "k")
+        client = OpenAIClient("o4-mini", max_retries=0)
+        await collect(client.stream([Message("user", "hi")], max_tokens=30))
+        await client.close()
+    sent = server.requests[0]
+    assert sent["max_completion_tokens"] == 30 and "max_tokens" not in sent

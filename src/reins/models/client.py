@@ -423,6 +423,10 @@ class SDKClient:
         """Record one SDK event on `turn`; yield the deltas it carries."""
         raise NotImplementedError
 
+    def _output_cap_key(self) -> str:
+        """The request field that caps a reply's tokens."""
+        return "max_tokens"
+
     async def stream(
         self,
         messages: list[Message],
@@ -437,8 +441,7 @@ class SDKClient:
         if temperature is not None:
             request["temperature"] = temperature
         if max_tokens is not None:
-            key = next((k for k in ("max_completion_tokens", "max_tokens") if k in request),
-                       "max_tokens")  # fmt: skip
+            key = self._output_cap_key()
             request[key] = min(request.get(key) or max_tokens, max_tokens)
         turn = StreamedTurn()
         response = None

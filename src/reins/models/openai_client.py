@@ -107,13 +107,15 @@ class OpenAIClient(SDKClient):
             if require_tool:
                 kwargs["tool_choice"] = "required"
         if self.max_output_tokens:
-            # OpenAI's reasoning models only take max_completion_tokens; compatible servers
-            # (vLLM, llama.cpp, Ollama) know max_tokens.
-            key = "max_tokens" if self.base_url else "max_completion_tokens"
-            kwargs[key] = self.max_output_tokens
+            kwargs[self._output_cap_key()] = self.max_output_tokens
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
         return kwargs
+
+    def _output_cap_key(self) -> str:
+        # OpenAI's reasoning models only take max_completion_tokens; compatible servers
+        # (vLLM, llama.cpp, Ollama) know max_tokens.
+        return "max_tokens" if self.base_url else "max_completion_tokens"
 
     async def _open(self, request: dict[str, Any]) -> Any:
         return await self._client.chat.completions.create(**request)
