@@ -311,6 +311,52 @@ async def test_a_first_write_that_is_still_a_stub_is_asked_for_once_more(repo, s
     assert (outcome.status, outcome.steps) == ("completed", 2)
 
 
+def test_name_checks_find_missing_imports_and_names_the_file_dropped():
+    from reins.agent.coding_rules import shortfall
+
+    stub = "LIMIT = 3\n\n\ndef total(xs):\n    pass\n\n\nclass Box:\n    def size(self):\n        pass\n"
+    unsure = (
+        "class Box:\n    def size(self):\n        return functools.reduce(add, [1], 0)\n\n\n"
+        "def total(xs):\n    try:\n        return sum(xs)\n    except TypeError as error:\n"
+        "        raise ValueError(str(error)) from error\n"
+    )
+    assert shortfall("m.py", unsure, stub, names=True) == (
+        "m.py uses names it never defines or imports: add, functools. "
+        "m.py no longer defines what it did before: LIMIT."
+    )
+    assert shortfall("m.py", unsure, stub) is None  # the switch is off by default
+    whole = "import functools\nfrom operator import add\n\nLIMIT = 3\n" + unsure
+    assert shortfall("m.py", whole, stub, names=True) is None
+    dropped = "LIMIT = 3\n\n\ndef total(xs):\n    return sum(xs)\n\n\nclass Box:\n    pass\n"
+    assert "no longer defines what it did before: Box.size" in shortfall(
+        "m.py", dropped, stub, names=True
+    )
+    # anything may come from a star import; comprehension and lambda names are bound
+    assert shortfall("m.py", "from math import *\nx = floor(2.5)\n", None, names=True) is None
+    bound = "f = lambda n: [k * n for k in range(n)]\nprint(__name__, f(2))\n"
+    assert shortfall("m.py", bound, None, names=True) is None
+
+
+async def test_with_name_checks_a_missing_import_is_asked_for_once_more(repo, store, tmp_path):
+    (repo / "src/util.py").write_text("def value(x):\n    pass\n")
+    missing = {"content": "src/util.py\n```python\ndef value(x):\n    return math.floor(x)\n```"}
+    whole = {"content": (
+        "src/util.py\n```python\nimport math\n\n\ndef value(x):\n    return math.floor(x)\n```"
+    )}  # fmt: skip
+    on = {"qwen-files": {"name_checks": True}}
+    session = open_scripted(repo, store, tmp_path, [missing, whole], profile="qwen-files",
+                            profiles=on)  # fmt: skip
+    outcome = await session.run("implement value in src/util.py")
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert (repo / "src/util.py").read_text().startswith("import math\n")
+    first = [m.content for m in session.history if m.role == "tool"][0]
+    assert "uses names it never defines or imports: math" in first
+    (repo / "src/util.py").write_text("def value(x):\n    pass\n")
+    off = open_scripted(repo, store, tmp_path, [missing, whole], profile="qwen-files")
+    outcome = await off.run("implement value in src/util.py")
+    assert (outcome.status, outcome.steps) == ("completed", 1)  # without it, the write ends it
+
+
 TEST_UTIL = (
     "import unittest\nfrom util import double\n\n\nclass T(unittest.TestCase):\n"
     "    def test_double(self):\n        self.assertEqual(double(3), 6)\n"

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from reins.agent.attachments import block_opener, code_files
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
+from reins.agent.name_checks import name_problems
 from reins.agent.self_check import (
     CHECK_TOKENS,
     CheckResult,
@@ -207,9 +208,10 @@ class WriteFirst(Hook):
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
-        check_rounds: int = 2,
+        check_rounds: int = 2, name_checks: bool = False,
     ) -> None:  # fmt: skip
         self.max_bytes = max_bytes
+        self.name_checks = name_checks  # undefined names and dropped ones fall short too
         # partial_writes: a file attached only in part (the failing function of a large
         # file) is started as a block too; the block is that function's new version
         self.fragments = fragments
@@ -229,6 +231,7 @@ class WriteFirst(Hook):
         self.check: str | None = None  # the self-check's scratch file, once asked for
         self.check_prefill = ""  # how the next reply goes on after the check's block opener
         self.checked: list[tuple[int, str]] = []  # (examples failed, file) per checked version
+        self.before: str | None = None  # the file ahead of the first write (name_checks)
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -245,6 +248,8 @@ class WriteFirst(Hook):
             self.path = self._target(turn)
             if self.path is not None:
                 request.prefill = block_opener(self.path)
+                if self.name_checks:
+                    self.before = _read(turn, self.path) or None
         return None
 
     def _target(self, turn: Turn) -> str | None:
@@ -291,7 +296,8 @@ class WriteFirst(Hook):
                         "Write a corrected version: change the code the failure points at."
                     )
             return
-        problem = shortfall(self.path, str(wrote[0].call.arguments.get("content", "")))
+        content = str(wrote[0].call.arguments.get("content", ""))
+        problem = shortfall(self.path, content, self.before, self.name_checks)
         if problem and self.retries < self.RETRIES:
             self.retries += 1
             self.again = True
@@ -476,9 +482,13 @@ def test_command(request: str) -> str | None:
     return None
 
 
-def shortfall(path: str, content: str) -> str | None:
+def shortfall(
+    path: str, content: str, before: str | None = None, names: bool = False
+) -> str | None:
     """Why a whole Python file just written is not done: it does not parse, or functions are
-    still stubs (a body of only `pass` or `...`). None when neither, or not Python."""
+    still stubs (a body of only `pass` or `...`); with `names`, also a name it uses and never
+    binds or a public name of `before` (the file ahead of the turn's first write) it dropped
+    (agent/name_checks.py). None when nothing is wrong, or not Python."""
     if not path.endswith(".py"):
         return None
     try:
@@ -491,10 +501,15 @@ def shortfall(path: str, content: str) -> str | None:
         node.name for node in ast.walk(tree)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_stub(node)
     ]  # fmt: skip
-    if not stubs:
-        return None
-    names = ", ".join(stubs[:5]) + (" …" if len(stubs) > 5 else "")
-    return f"{path} still has functions with no implementation (body only `pass`): {names}."
+    problems = []
+    if stubs:
+        listed = ", ".join(stubs[:5]) + (" …" if len(stubs) > 5 else "")
+        problems.append(
+            f"{path} still has functions with no implementation (body only `pass`): {listed}."
+        )
+    if names:
+        problems.append(name_problems(path, tree, before) or "")
+    return " ".join(p for p in problems if p) or None
 
 
 def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

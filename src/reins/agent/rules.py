@@ -178,6 +178,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 fresh=profile.fresh_rewrites,
                 self_check=profile.self_check,
                 check_rounds=profile.check_rounds,
+                name_checks=profile.name_checks,
             )
         )
     return hooks

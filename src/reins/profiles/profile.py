@@ -88,6 +88,11 @@ class Profile:
     # at 2.5-3x the wall time and tokens (docs/ABLATIONS.md).
     self_check: bool = False
     check_rounds: int = 2
+    # With write_first_kb: a written Python file that reads a name it never binds (a missing
+    # import) or drops a public name it had before the turn (a stub's function, class,
+    # constant or method) is asked for once more, like a stub (agent/name_checks.py).
+    # Measured on the hidden-test tuning split before it can be on (docs/ABLATIONS.md).
+    name_checks: bool = False
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
