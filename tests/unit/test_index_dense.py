@@ -65,6 +65,7 @@ def test_a_large_index_searches_from_the_int8_copy_with_the_same_hits(tmp_path, 
     quantized = [[(h.path, h.start_line, h.score) for h in index.search(q)] for q in queries]
     assert index._int8 is not None
     assert quantized == plain
+    assert index.search("parse the upload header", path_glob="nowhere/*.py") == []
     index.close()
 
 
