@@ -391,3 +391,50 @@ def test_stubs_are_told_from_implementations_that_end_in_an_empty_block(text, st
     from reins.index.ranking import is_stub
 
     assert is_stub(Chunk("m.py", 1, 5, "python", text, kind="definition")) is stub
+
+
+def test_a_slow_query_embedder_runs_beside_the_lexical_side_with_the_same_hits(code_repo):
+    """An embedder that sets overlap_query (the whole MiniLM, a remote one) embeds the query
+    on a worker thread; the hits are the ones computed inline, and its failure reaches the
+    caller without leaving the index locked."""
+    import threading
+
+    from reins.index.embed.factory import make_embedder
+
+    class SlowOnQueries:
+        def __init__(self):
+            self.inner = make_embedder({"embeddings": "local"})
+            self.name, self.dims = self.inner.name, self.inner.dims
+            self.overlap_query = False
+            self.query_threads: set[int] = set()
+            self.broken = False
+
+        def embed(self, texts):
+            if len(texts) == 1:
+                self.query_threads.add(threading.get_ident())
+                if self.broken:
+                    raise RuntimeError("the embedding model crashed")
+            return self.inner.embed(texts)
+
+    embedder = SlowOnQueries()
+    idx = CodeIndex.open(code_repo, lambda: embedder)
+    try:
+        idx.refresh()
+        idx.embed_pending()
+        queries = ["retry a failed upload with backoff", "SessionStore.expire", "create a session"]
+        inline = [[(h.path, h.start_line, h.score) for h in idx.search(q)] for q in queries]
+        assert embedder.query_threads == {threading.get_ident()}
+        embedder.overlap_query = True
+        beside = [[(h.path, h.start_line, h.score) for h in idx.search(q)] for q in queries]
+        assert beside == inline and inline[0][0][0] == "src/storage/uploads.py"
+        assert len(embedder.query_threads) == 2  # the worker's too
+        embedder.broken = True
+        with pytest.raises(RuntimeError, match="crashed"):
+            idx.search("retry a failed upload")
+        embedder.broken = False
+        released = threading.Thread(target=lambda: idx.search("create a session"))
+        released.start()
+        released.join(timeout=10)
+        assert not released.is_alive()  # the lock was let go
+    finally:
+        idx.close()

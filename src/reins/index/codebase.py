@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
+import functools
 import math
 import threading
 import time
@@ -357,19 +359,24 @@ class CodeIndex:
             valid = self.alive[:size].copy()
             if path_glob:
                 valid &= self._glob_mask(path_glob, size)
-            lexical: list[int] = []
-            if signals.lexical or not signals.dense:
-                lexical = top_k(self.bm25.scores(query_terms(query), size), CANDIDATES, valid)
-            dense: list[int] = []
-            query_vector = None
+            nearest = None  # the dense side: (query vector, ranking), maybe still computing
             if signals.dense and self.has_vector[:size].any():
                 self._use_space(self.embedder.name)
                 vectors = valid & self.has_vector[:size]
                 if vectors.any():
-                    query_vector = self.embedder.embed([query])[0]
-                    dense = self._dense_ranking(query_vector, vectors, size)
-            if signals.exact:  # every chunk holding an exact name is a candidate too
-                lexical += self._exact_slots(query, valid, set(lexical))
+                    nearest = self._start_dense(query, vectors, size)
+            try:
+                lexical: list[int] = []
+                if signals.lexical or not signals.dense:
+                    lexical = top_k(self.bm25.scores(query_terms(query), size), CANDIDATES, valid)
+                if signals.exact:  # every chunk holding an exact name is a candidate too
+                    lexical += self._exact_slots(query, valid, set(lexical))
+                # once per search, for every chunk: coverage and match use it
+                coverage = self._coverage(self._term_weights(query), size)
+                query_vector, dense = nearest.result() if nearest else (None, [])
+            finally:  # the worker reads the matrix: it must be done before the lock is let go
+                if nearest is not None:
+                    concurrent.futures.wait([nearest])
             if signals.dense and signals.dense_weight is None:  # the embedder's own share
                 weight = getattr(self.embedder, "dense_weight", DENSE_WEIGHT)
                 signals = dataclasses.replace(signals, dense_weight=weight)
@@ -379,8 +386,6 @@ class CodeIndex:
             scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
             keep = valid[slots]
             slots, scores = slots[keep], scores[keep]
-            # once per search, for every chunk: coverage and match use it
-            coverage = self._coverage(self._term_weights(query), size)
             if signals.coverage:  # ranks alone forget how much of the query a chunk holds
                 scores *= 1 + signals.coverage * coverage[slots].astype(np.float64)
             best = np.argsort(-scores, kind="stable")[:limit]  # ties: fusion's order
@@ -417,6 +422,25 @@ class CodeIndex:
                 slots = self.bm25.posting_slots(term, docs)
                 covered[slots[slots < size]] += weight
         return covered / total
+
+    def _start_dense(self, query: str, vectors: np.ndarray, size: int) -> concurrent.futures.Future:
+        """The query's vector and dense ranking. An embedder that is slow on a query (the whole
+        MiniLM: 2-3 ms; a remote one: a round trip) sets `overlap_query`, and the work runs on
+        a worker thread while this one scores the lexical side (onnxruntime, numpy and HTTP
+        let go of the GIL)."""
+
+        def nearest() -> tuple[np.ndarray, list[int]]:
+            query_vector = self.embedder.embed([query])[0]
+            return query_vector, self._dense_ranking(query_vector, vectors, size)
+
+        if getattr(self.embedder, "overlap_query", False):
+            return _dense_worker().submit(nearest)
+        done: concurrent.futures.Future = concurrent.futures.Future()
+        try:
+            done.set_result(nearest())
+        except Exception as error:  # noqa: BLE001 - raised again by result(), as a worker's would be
+            done.set_exception(error)
+        return done
 
     def _dense_ranking(self, query_vector: np.ndarray, vectors: np.ndarray, size: int) -> list[int]:
         """The CANDIDATES chunks nearest the query (a large index ranks from its int8 copy:
@@ -460,3 +484,9 @@ class CodeIndex:
             if spec.match_file(path):
                 mask[[s for s in slots if s < size]] = True
         return mask
+
+
+@functools.cache
+def _dense_worker() -> concurrent.futures.ThreadPoolExecutor:
+    """One thread for every index in the process: a query's dense side at a time is enough."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reins-dense")

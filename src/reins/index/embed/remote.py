@@ -14,6 +14,8 @@ from reins.models.client import ProviderError, to_provider_error
 
 
 class RemoteEmbedder:
+    overlap_query = True  # a query's round trip runs while the index scores the lexical side
+
     def __init__(self, model: str, base_url: str | None, api_key_env: str = "OPENAI_API_KEY"):
         from openai import OpenAI
 
