@@ -386,3 +386,48 @@ def test_no_run_summarises_a_bench_without_running_anything(tmp_path):
     assert "1 of 2 trials done" in text.stderr
     other = bench(str(suite), "--agent", "nop", "--out", str(out), "--no-run", cwd=tmp_path)
     assert other.returncode == 1 and "no bench with this plan" in other.stderr
+
+
+def test_every_arm_of_a_task_runs_in_the_same_folder_so_its_prompt_is_the_same(tmp_path):
+    """The working directory is in the system prompt: a random folder per trial gave arms
+    different prompts. Concurrent trials still get folders of their own, and a kept
+    workspace moves out of the way of the next trial."""
+    from reins.evals.trial_folder import TrialFolder
+
+    first = TrialFolder("add-0")
+    path = first.path
+    (path / "left.txt").write_text("a crashed trial's file")
+    beside = TrialFolder("add-0")  # a second worker, while the first runs
+    assert beside.path != path and beside.path.name == "add-0"
+    assert first.release(keep=False) is None and not path.exists()
+    again = TrialFolder("add-0")
+    assert again.path == path and list(path.iterdir()) == []
+    (path / "work.py").write_text("kept")
+    kept = again.release(keep=True)
+    try:
+        assert kept != path and (kept / "work.py").read_text() == "kept"
+        last = TrialFolder("add-0")
+        assert last.path == path and list(path.iterdir()) == []  # free again, and empty
+        last.release(keep=False)
+    finally:
+        shutil.rmtree(kept)
+    beside.release(keep=False)
+
+
+def test_arms_see_the_same_working_directory_in_their_prompt(tmp_path):
+    from reins.evals.trial import run_trial
+    from reins.store import SessionStore
+
+    suite = make_suite(tmp_path / "suite", n=1)
+    script = write_script(tmp_path / "turns.jsonl", [{"content": "done"}])
+    variants = [parse_variant("base"), parse_variant("other:max_steps=7")]
+    specs = plan_trials(load_suite(suite), plan_arms(["reins"], variants), 1,
+                        Config(model=f"scripted:{script}"), tmp_path / "out", "b")  # fmt: skip
+    prompts = []
+    for spec in specs:
+        result = run_trial(spec)
+        store = SessionStore(tmp_path / "out" / "sessions.db")
+        messages = store.messages(result.session_id)
+        store.close()
+        prompts.append(next(m["content"] for m in messages if m["role"] == "system"))
+    assert len(prompts) == 2 and prompts[0] == prompts[1] and "Working directory:" in prompts[0]

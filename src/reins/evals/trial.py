@@ -12,7 +12,6 @@ import dataclasses
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import traceback
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 from reins.config import Config
 from reins.evals.results import TrialResult
 from reins.evals.task import Task, load_task
+from reins.evals.trial_folder import TrialFolder
 from reins.evals.variants import Variant
 from reins.evals.verifier import VerifierUnavailable, apply_solution, verify
 
@@ -88,7 +88,8 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
             if task.container else "the task has no environment/workspace"
         )  # fmt: skip
         return result
-    workspace = Path(tempfile.mkdtemp(prefix=f"reins-trial-{task.name}-"))
+    slot = TrialFolder(task.name)
+    workspace = slot.path
     try:
         prepare_workspace(task, workspace)
         run = await run_agent(spec, task, workspace)
@@ -109,10 +110,9 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
     except Exception as error:  # one broken trial must not end the bench
         result.error = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
     finally:
-        if spec.keep:
-            result.workspace = str(workspace)
-        else:
-            shutil.rmtree(workspace, ignore_errors=True)
+        kept = slot.release(keep=spec.keep)
+        if kept is not None:
+            result.workspace = str(kept)
     return result
 
 
