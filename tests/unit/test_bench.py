@@ -147,6 +147,8 @@ def test_variant_syntax_errors_are_clear():
     tools = parse_variant("w:profile.tools=read_file,grep,write_file").profile["tools"]
     assert tools == ["read_file", "grep", "write_file"]
     assert parse_variant("s:max_steps=3,profile.temperature=0.5").settings == {"max_steps": 3}
+    for spelled in ("false", "False"):  # TOML's and Python's (what the plan prints)
+        assert parse_variant(f"n:profile.name_checks={spelled}").profile == {"name_checks": False}
     for bad in (
         "",
         ":max_steps=1",

@@ -52,6 +52,8 @@ class Variant:
 
 
 def _value(text: str) -> Any:
+    if text.strip() in ("True", "False"):  # as Python spells them, and as describe() prints
+        return text.strip() == "True"
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
