@@ -206,3 +206,36 @@ def test_a_cache_dir_that_cannot_hold_states_only_costs_the_prefill(tmp_path):
     reply = _kv_child(cache, "Name a colour.")
     assert reply["content"] and reply["cached"] < 50
     assert not list(cache.glob("*.tmp*"))
+
+
+async def test_a_sessions_first_reply_does_not_depend_on_what_the_model_held(smollm):
+    """llama.cpp's arithmetic for a token depends on the batch that computed it, so a
+    session's first call reuses only aligned prefixes computed alike (kv_disk): the same
+    prompt then gets the same reply after another task's prompt, after itself, or after a
+    restart of the model's cache."""
+    from reins.models import kv_disk
+
+    system = Message("system", "You are a terse assistant. Answer in one short sentence. " * 12)
+    task = [system, Message("user", "Which colour is the sky on a clear day?")]
+    other = [system, Message("user", "Name three fruits that are yellow when ripe.")]
+
+    async def first_reply(messages):
+        client = LocalLlamaClient("smollm2-135m", n_ctx=2048, max_output_tokens=24,
+                                  temperature=0.0)  # fmt: skip
+        client.load()
+        try:
+            return await collect(client.stream(messages))
+        finally:
+            await client.close()
+
+    smollm._llm.reset()
+    from_empty = await first_reply(task)
+    await first_reply(other)
+    after_other = await first_reply(task)
+    after_itself = await first_reply(task)
+    texts = {r.message.content for r in (from_empty, after_other, after_itself)}
+    assert len(texts) == 1, texts
+    reused = [r.usage.cached_input_tokens for r in (after_other, after_itself)]
+    assert all(n > 0 and n % kv_disk.ALIGN == 0 for n in reused), reused
+    assert reused[1] > reused[0]  # its own prompt: more of it reused, still computed alike
+    assert after_itself.stats["prompt_eval_tokens"] >= 1

@@ -433,3 +433,17 @@ def test_arms_see_the_same_working_directory_in_their_prompt(tmp_path):
         store.close()
         prompts.append(next(m["content"] for m in messages if m["role"] == "system"))
     assert len(prompts) == 2 and prompts[0] == prompts[1] and "Working directory:" in prompts[0]
+
+
+def test_the_arm_that_goes_first_turns_with_the_task(tmp_path):
+    """The arm after another on a task finds its prompt in the local model's cache: each
+    arm goes first on its share of the tasks, and every task still runs every arm."""
+    tasks = load_suite(make_suite(tmp_path / "suite", n=4))
+    arms = plan_arms(["reins"], [parse_variant("a"), parse_variant("b"), parse_variant("c")])
+    specs = plan_trials(tasks, arms, 2, Config(), tmp_path / "out", "b")
+    firsts = [specs[i].arm for i in range(0, len(specs), 3)]
+    assert firsts == ["a", "b", "c", "a"] * 2
+    per_task = {(Path(s.task_path).name, s.epoch): set() for s in specs}
+    for s in specs:
+        per_task[(Path(s.task_path).name, s.epoch)].add(s.arm)
+    assert all(arms == {"a", "b", "c"} for arms in per_task.values()) and len(per_task) == 8

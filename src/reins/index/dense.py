@@ -76,12 +76,12 @@ def _quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _best(scores: np.ndarray, k: int, valid: np.ndarray) -> np.ndarray:
-    """The k best valid rows, in no order."""
-    masked = np.where(valid, scores, -np.inf)
+    """The k best valid rows, in no order (scores is overwritten: it is the caller's own)."""
     k = min(k, int(np.count_nonzero(valid)))
     if k <= 0:
         return np.zeros(0, np.int64)
-    return np.argpartition(-masked, k - 1)[:k]
+    np.copyto(scores, -np.inf, where=~valid)
+    return np.argpartition(scores, len(scores) - k)[len(scores) - k :]
 
 
 # MatMulInteger(rows: uint8 [n, d], query: int8 [d, 1]) -> scores: int32 [n, 1], opset 13,

@@ -178,7 +178,7 @@ class LocalLlamaClient:
         with self._lock:
             try:
                 start = time.perf_counter()
-                prefix = self._system_prompt_from_disk(tokens)
+                prefix = self._reusable_prefix(tokens)
                 evaluated = len(tokens) - min(prefix, len(tokens) - 1)
                 first_at = None
                 n_out = 0
@@ -218,23 +218,36 @@ class LocalLlamaClient:
             except Exception as error:  # surfaced to the loop as a ProviderError
                 emit("error", f"{type(error).__name__}: {error}")
 
-    def _system_prompt_from_disk(self, tokens: list[int]) -> int:
+    def _reusable_prefix(self, tokens: list[int]) -> int:
         """How many of `tokens` the model holds without evaluating them: what this process
         holds, or a system message saved by an earlier process (kv_disk). When neither
-        covers the system message, it is evaluated now and saved for the next process."""
+        covers the system message, it is evaluated now and saved for the next process.
+        A session's first call (the model last served another client, or none) reuses only
+        what makes its numbers the same as from an empty model (kv_disk.repeatable_prefix):
+        a bench's arms then decode a task's first reply alike."""
         from llama_cpp import Llama
 
-        held = Llama.longest_token_prefix(self._llm._input_ids.tolist(), tokens)
-        end = kv_disk.system_end(tokens, self._end_of_turn)
-        if self._states is None or end is None or held >= end or end < kv_disk.MIN_REUSE:
+        llm = self._llm
+        held = Llama.longest_token_prefix(llm._input_ids.tolist(), tokens)
+        if getattr(llm, "reins_client", None) is self:  # our own history: reuse all of it
+            llm.reins_alike = min(getattr(llm, "reins_alike", 0), max(held - 1, 0))
             return held
-        if held < kv_disk.MIN_REUSE:
-            # a state that failed to load leaves the model reset: nothing held then
-            held = self._states.restore(self._llm, tokens) or min(held, self._llm.n_tokens)
-        if end - held >= kv_disk.MIN_REUSE:
-            self._llm.n_tokens = held  # eval() drops what the model held past this
-            self._llm.eval(tokens[held:end])
-            self._states.save(self._llm)
+        llm.reins_client = self
+        held = kv_disk.repeatable_prefix(held, getattr(llm, "reins_alike", 0), len(tokens))
+        llm.n_tokens = min(llm.n_tokens, held)  # create_completion reuses no more than this
+        end = kv_disk.system_end(tokens, self._end_of_turn)
+        if self._states is not None and end is not None and end - held >= kv_disk.MIN_REUSE:
+            restored = self._states.restore(llm, tokens) if held < kv_disk.MIN_REUSE else 0
+            if restored > held:  # saved states are computed alike up to their end
+                held = kv_disk.aligned(min(restored, len(tokens) - 1))
+            else:  # a state that failed to load leaves the model reset: nothing held then
+                held = min(held, llm.n_tokens)
+            llm.n_tokens = held  # eval() drops what the model held past this
+            if end - held >= kv_disk.MIN_REUSE:  # evaluated now: this call's work, not reused
+                llm.eval(tokens[held:end])
+                self._states.save(llm)
+        # the rest is evaluated in one batch from an aligned start: alike up to its end
+        llm.reins_alike = kv_disk.aligned(len(tokens))
         return held
 
     async def close(self) -> None:
