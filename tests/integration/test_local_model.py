@@ -189,10 +189,12 @@ def test_a_new_process_loads_the_system_prompt_an_earlier_one_saved(tmp_path):
     saved = list((cache / "kv").glob("*.kv"))
     assert len(saved) == 1
     again = _kv_child(cache, "Name a colour.")
-    assert again["cached"] > 300  # the system message came from disk, not prefill
+    # the system message came from disk, not prefill (up to an aligned boundary short of
+    # the prompt's last kv_disk.TAIL tokens)
+    assert again["cached"] > 250
     assert again["content"] == first["content"]  # the loaded state is the evaluated one
     other = _kv_child(cache, "Name a fruit.")  # another request, the same system message
-    assert other["cached"] > 300
+    assert other["cached"] > 250
     assert len(list((cache / "kv").glob("*.kv"))) == 1
     saved[0].write_bytes(saved[0].read_bytes()[:5000])  # cut off: a lost entry, not an error
     broken = _kv_child(cache, "Name a colour.")
@@ -237,5 +239,5 @@ async def test_a_sessions_first_reply_does_not_depend_on_what_the_model_held(smo
     assert len(texts) == 1, texts
     reused = [r.usage.cached_input_tokens for r in (after_other, after_itself)]
     assert all(n > 0 and n % kv_disk.ALIGN == 0 for n in reused), reused
-    assert reused[1] > reused[0]  # its own prompt: more of it reused, still computed alike
+    assert reused[1] >= reused[0]  # its own prompt: as much reused, up to the tail
     assert after_itself.stats["prompt_eval_tokens"] >= 1

@@ -22,25 +22,27 @@ MAGIC = b"REINSKV2"  # v2: states end on an ALIGN boundary, computed as repeatab
 MIN_REUSE = 256  # tokens: below this a load saves less than it costs
 KEEP = 3  # states per model (each about 28 KB per token for Qwen2.5-Coder-1.5B)
 # llama.cpp's CPU matrix products take a batch's token rows four at a time and the rows
-# left over one by one, with other rounding. So a token's numbers depend on where the batch
-# that computed it started and ended: the same prompt, evaluated after another prompt's
-# prefix or after its own, gave other logits, and greedy decoding another reply (4 of 16
-# tasks in an A/A bench). Reused prefixes and saved states therefore end on multiples of
-# ALIGN (a multiple of 4, with room for kernels that group more rows).
+# left over one by one, and a batch of under 8 tokens all one by one, each with its own
+# rounding. So a token's numbers depend on the batch that computed it: the same prompt,
+# evaluated after another prompt's prefix or after its own, gave other logits and greedy
+# decoding another reply (4 of 16 tasks in an A/A bench). A session's first prompt is
+# therefore evaluated in batches that start on multiples of ALIGN (a multiple of 4, with
+# room for kernels that group more rows) and end on them, but for a last batch of at least
+# TAIL tokens: then each token is computed as it would be from an empty model, whatever
+# the model held before.
 ALIGN = 16
+TAIL = 32
 
 
 def aligned(n: int) -> int:
-    return n - n % ALIGN
+    return max(0, n - n % ALIGN)
 
 
 def repeatable_prefix(held: int, computed_alike: int, length: int) -> int:
     """How much of what the model holds a session's first prompt (`length` tokens) may
-    reuse: the part of `held` computed in whole aligned batches (`computed_alike`), cut to
-    an ALIGN boundary, and never the whole prompt (its last token would then be evaluated
-    alone). The prompt's rest is evaluated in one batch from there, so its every token is
-    computed as it would be from an empty model."""
-    return aligned(max(0, min(held, computed_alike, length - 1)))
+    reuse: the part of `held` computed in such batches (`computed_alike`), cut to an ALIGN
+    boundary at least TAIL tokens before the prompt's end."""
+    return aligned(min(held, computed_alike, length - TAIL))
 
 
 def system_end(tokens: list[int], end_of_turn: int | None) -> int | None:

@@ -12,6 +12,7 @@ import asyncio
 import os
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -229,24 +230,30 @@ class LocalLlamaClient:
 
         llm = self._llm
         held = Llama.longest_token_prefix(llm._input_ids.tolist(), tokens)
-        if getattr(llm, "reins_client", None) is self:  # our own history: reuse all of it
+        last = getattr(llm, "reins_client", None)
+        if last is not None and last() is self:  # our own history: reuse all of it
             llm.reins_alike = min(getattr(llm, "reins_alike", 0), max(held - 1, 0))
             return held
-        llm.reins_client = self
+        llm.reins_client = weakref.ref(self)
         held = kv_disk.repeatable_prefix(held, getattr(llm, "reins_alike", 0), len(tokens))
         llm.n_tokens = min(llm.n_tokens, held)  # create_completion reuses no more than this
+        stop = kv_disk.aligned(len(tokens) - kv_disk.TAIL)  # the tail's start
         end = kv_disk.system_end(tokens, self._end_of_turn)
+        end = None if end is None else min(end, stop)
         if self._states is not None and end is not None and end - held >= kv_disk.MIN_REUSE:
             restored = self._states.restore(llm, tokens) if held < kv_disk.MIN_REUSE else 0
             if restored > held:  # saved states are computed alike up to their end
-                held = kv_disk.aligned(min(restored, len(tokens) - 1))
+                held = kv_disk.repeatable_prefix(restored, restored, len(tokens))
             else:  # a state that failed to load leaves the model reset: nothing held then
                 held = min(held, llm.n_tokens)
             llm.n_tokens = held  # eval() drops what the model held past this
-            if end - held >= kv_disk.MIN_REUSE:  # evaluated now: this call's work, not reused
+            if end - held >= kv_disk.MIN_REUSE:
                 llm.eval(tokens[held:end])
                 self._states.save(llm)
-        # the rest is evaluated in one batch from an aligned start: alike up to its end
+        # Up to the last TAIL tokens in aligned batches here; create_completion evaluates
+        # the tail in one (kv_disk says why). What is evaluated now is this call's work.
+        if stop > llm.n_tokens:
+            llm.eval(tokens[llm.n_tokens : stop])
         llm.reins_alike = kv_disk.aligned(len(tokens))
         return held
 
