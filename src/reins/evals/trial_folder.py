@@ -30,16 +30,20 @@ class TrialFolder:
         base = _private_base()
         if base is not None:
             for slot in range(MAX_SLOTS):
-                fd = os.open(base / f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+                try:
+                    fd = os.open(base / f"{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW,
+                                 0o600)  # fmt: skip
+                except OSError:  # not a plain file of ours: try the next slot
+                    continue
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
+                    path = base / str(slot) / task_name
+                    shutil.rmtree(path, ignore_errors=True)  # a killed trial's leftovers
+                    path.mkdir(parents=True)
+                except OSError:  # held by a running trial, or its folder will not clear
                     os.close(fd)
                     continue
-                self._lock_fd = fd
-                self.path = base / str(slot) / task_name
-                shutil.rmtree(self.path, ignore_errors=True)  # a killed trial's leftovers
-                self.path.mkdir(parents=True)
+                self._lock_fd, self.path = fd, path
                 return
         # no private folder to be had (another user's, a read-only tmp): a random one
         self.path = Path(tempfile.mkdtemp(prefix=f"reins-trial-{task_name}-"))
