@@ -48,13 +48,14 @@ class NestedInstructions(Hook):
         for value in named:
             if not isinstance(value, str) or not value.strip() or "\0" in value:
                 continue
-            try:
+            try:  # a name too long for the file system raises even from is_dir
                 target = (root / value.strip()).resolve()
+                is_folder = target.is_relative_to(root) and target.is_dir()
             except (OSError, RuntimeError, ValueError):
                 continue
             if not target.is_relative_to(root):
                 continue
-            chain = [target] if target.is_dir() else []  # a folder's own instructions too
+            chain = [target] if is_folder else []  # a folder's own instructions too
             chain += [p for p in target.parents if p.is_relative_to(root)]
             folders.extend(reversed([p for p in chain if p != root]))
         return folders
