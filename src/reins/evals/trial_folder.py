@@ -2,8 +2,8 @@
 
 The path is part of the agent's prompt ("Working directory: ..." in the system message).
 A random folder per trial gave two arms of a bench different prompts, and greedy decoding
-of the embedded model then wrote different files on about one task in eight with nothing
-else changed: noise larger than the harness changes the lab is meant to measure. So a trial
+of the embedded model then wrote different files (5 of 16 tasks in two runs of one
+profile): noise larger than the harness changes the lab is meant to measure. So a trial
 runs in <tmp>/reins-trials-<uid>/<slot>/<task>, where slot is the lowest one no running
 trial holds (an flock, so trials in other processes and Ray workers on this machine count
 too): a bench with one worker always uses slot 0.
@@ -15,9 +15,10 @@ import contextlib
 import fcntl
 import os
 import shutil
-import stat
 import tempfile
 from pathlib import Path
+
+from reins.private_folder import owned_private_folder
 
 MAX_SLOTS = 256
 
@@ -75,10 +76,6 @@ def _private_base() -> Path | None:
     folder made in advance by someone else must not receive our trials."""
     base = Path(tempfile.gettempdir()) / f"reins-trials-{os.getuid()}"
     try:
-        base.mkdir(mode=0o700, exist_ok=True)
-        info = os.lstat(base)
-    except OSError:
+        return base if owned_private_folder(str(base), create=True) else None
+    except OSError:  # a read-only or full temp dir
         return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        return None
-    return base

@@ -17,7 +17,8 @@ import hashlib
 import json
 import os
 import socket
-import stat
+
+from reins.private_folder import owned_private_folder
 
 TYPE_CHECKING = False  # typing costs this path about 5 ms: only type checkers read it
 if TYPE_CHECKING:
@@ -46,18 +47,7 @@ def socket_path(repo: str | os.PathLike[str], settings: dict[str, Any]) -> str:
 
 def private_dir(create: bool) -> bool:
     """The socket folder exists (made if asked), is ours and nobody else's."""
-    folder = socket_dir()
-    if create:
-        try:
-            os.mkdir(folder, 0o700)
-        except FileExistsError:
-            pass
-    try:
-        info = os.lstat(folder)
-    except FileNotFoundError:
-        return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-            and stat.S_IMODE(info.st_mode) & 0o077 == 0)  # fmt: skip
+    return owned_private_folder(socket_dir(), create)
 
 
 def ask(repo: str | os.PathLike[str], settings: dict[str, Any], query: str, limit: int,
