@@ -64,7 +64,6 @@ async def test_patches_and_folder_arguments_bring_their_instructions(repo, store
     assert "no inline styles" in results[1]
 
 
-
 async def test_a_path_too_long_for_the_file_system_is_an_error_not_a_crash(repo, store, tmp_path):
     """The fuzz campaign's find: a 300-character name made the folder lookup raise
     ENAMETOOLONG after the tool had already failed cleanly, ending the session."""
@@ -78,6 +77,7 @@ async def test_a_path_too_long_for_the_file_system_is_an_error_not_a_crash(repo,
     assert outcome.status == "completed"
     (result,) = [m.content for m in session.history if m.role == "tool"]
     assert "error" in result.lower()
+
 
 async def test_no_diff_is_computed_when_nobody_is_asked(ctx):
     asked = []
