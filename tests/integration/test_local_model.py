@@ -241,3 +241,34 @@ async def test_a_sessions_first_reply_does_not_depend_on_what_the_model_held(smo
     assert all(n > 0 and n % kv_disk.ALIGN == 0 for n in reused), reused
     assert reused[1] >= reused[0]  # its own prompt: as much reused, up to the tail
     assert after_itself.stats["prompt_eval_tokens"] >= 1
+
+
+async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps(smollm):
+    """Prompt-lookup decoding (draft_tokens): a reply that copies its prompt takes the
+    copied tokens several at a time, and the text is the greedy reply all the same; stop
+    strings and the output cap hold as they do without drafts."""
+    text = "\n".join(f"value_{i} = compute({i}, scale={i * 3})" for i in range(12))
+    messages = [Message("system", "Repeat the user's text exactly."), Message("user", text)]
+
+    async def reply(draft_tokens, **settings):
+        client = LocalLlamaClient("smollm2-135m", n_ctx=2048, temperature=0.0,
+                                  draft_tokens=draft_tokens, **settings)  # fmt: skip
+        client.load()
+        try:
+            deltas: list[str] = []
+            done = await collect(client.stream(messages, prefill="value_0 ="), on_text=deltas.append)
+            assert "".join(deltas) == done.message.content  # streamed as it is returned
+            return done
+        finally:
+            await client.close()
+
+    plain, drafted = await reply(0, max_output_tokens=80), await reply(3, max_output_tokens=80)
+    assert drafted.message.content == plain.message.content
+    assert drafted.usage.output_tokens == plain.usage.output_tokens == 80
+    assert drafted.finish_reason == plain.finish_reason == "length"
+    assert drafted.stats["draft_accepted"] >= 20, drafted.stats  # copied lines, kept
+    assert "draft_tokens" not in plain.stats
+
+    cut = await reply(3, max_output_tokens=80, extra_stop=["value_3"])
+    assert cut.finish_reason == "stop"
+    assert cut.message.content == plain.message.content.split("value_3")[0]

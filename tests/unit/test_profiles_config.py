@@ -125,7 +125,7 @@ NATIVE_TOOLS = ("read_file", "list_dir", "glob", "grep", "codebase_search", "edi
                 "todo_write", "think")  # fmt: skip
 NATIVE = dict(
     tool_protocol="native", call_style="tags", tool_list="json", prompt="system.md", tools=NATIVE_TOOLS,
-    temperature=None, max_output_tokens=None, n_ctx=None, stop=(), require_tool_use=False,
+    temperature=None, max_output_tokens=None, n_ctx=None, draft_tokens=0, stop=(), require_tool_use=False,
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
@@ -133,6 +133,7 @@ NATIVE = dict(
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
+    draft_tokens=0,
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,

@@ -58,6 +58,7 @@ def resolve_model(
         max_retries=config.max_retries,
         stop=list(profile.stop),
         seed=config.seed,
+        draft_tokens=profile.draft_tokens,
     )
     return spec, profile, client
 

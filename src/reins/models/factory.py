@@ -32,6 +32,7 @@ def _create(
     stop: list[str] | None = None,
     private_model: bool = False,
     seed: int | None = None,
+    draft_tokens: int = 0,
 ):
     if spec.provider == "scripted":
         from reins.models.scripted import ScriptedClient
@@ -48,6 +49,7 @@ def _create(
             temperature=temperature,
             extra_stop=stop,
             private=private_model,
+            draft_tokens=draft_tokens,
         )
     if spec.provider == "anthropic":
         from reins.models.anthropic_client import AnthropicClient

@@ -18,6 +18,7 @@ from typing import Any
 
 from reins.models import kv_disk, llama_pool
 from reins.models.client import ProviderError
+from reins.models.lookup_decoding import LookupDecoder
 from reins.models.local_assets import Progress, cache_dir, resolve_local_model
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
 
@@ -36,6 +37,7 @@ class LocalLlamaClient:
         n_threads: int | None = None,
         extra_stop: list[str] | None = None,
         private: bool = False,
+        draft_tokens: int = 0,
     ):
         self.name = name
         self.model = f"local:{name}"
@@ -48,6 +50,8 @@ class LocalLlamaClient:
         self.extra_stop = list(extra_stop or [])
         self._llm: Any = None
         self.private = private  # a model of its own (reins serve), not the process's shared one
+        # Greedy replies draft this many tokens from the context per step (lookup_decoding)
+        self.draft_tokens = draft_tokens
         self._own: llama_pool.LoadedModel | None = None
         self._path = None
         self._formatter: Any = None
@@ -184,27 +188,27 @@ class LocalLlamaClient:
                 first_at = None
                 n_out = 0
                 finish = None
-                chunks = self._llm.create_completion(
-                    prompt=tokens,
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    seed=seed,  # per call: the shared model's sampler has no memory
-                    stop=stops,
-                    stream=True,
-                )
-                for chunk in chunks:
-                    choice = chunk["choices"][0]
-                    finish = choice.get("finish_reason") or finish
-                    if not choice.get("text") and finish is not None:
-                        continue  # the closing chunk carries only the finish reason
+                lookup = None
+                if temperature == 0 and self.draft_tokens > 0:
+                    lookup = LookupDecoder(self._llm, self.draft_tokens)
+                    pieces = lookup.run(tokens, stops, max_tokens, stop_flag)
+                else:
+                    pieces = self._completion(tokens, stops, max_tokens, temperature, seed)
+                for piece in pieces:
+                    if isinstance(piece, tuple):  # create_completion's: one per token
+                        piece, finish = piece[0], piece[1] or finish
+                        if piece is None:
+                            continue  # the closing chunk carries only the finish reason
+                        n_out += 1
                     if first_at is None:
                         first_at = time.perf_counter()
-                    n_out += 1
-                    if choice.get("text"):
-                        emit("text", choice["text"])
+                    if piece:
+                        emit("text", piece)
                     if stop_flag.is_set():
                         finish = "aborted"
                         break
+                if lookup is not None:
+                    n_out, finish = lookup.n_out, finish or lookup.finish
                 end = time.perf_counter()
                 first_at = first_at or end
                 stats = {
@@ -215,9 +219,28 @@ class LocalLlamaClient:
                     "generation_tok_s": max(n_out - 1, 0) / max(end - first_at, 1e-9),
                     "latency_s": end - start,
                 }
+                if lookup is not None:
+                    stats["draft_tokens"] = float(lookup.drafted)
+                    stats["draft_accepted"] = float(lookup.accepted)
                 emit("done", (stats, finish, n_out))
             except Exception as error:  # surfaced to the loop as a ProviderError
                 emit("error", f"{type(error).__name__}: {error}")
+
+    def _completion(self, tokens, stops, max_tokens, temperature, seed):
+        """(text, finish reason) per generated token from llama-cpp-python's sampler, and
+        (None, finish reason) for its closing chunk."""
+        chunks = self._llm.create_completion(
+            prompt=tokens,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,  # per call: the shared model's sampler has no memory
+            stop=stops,
+            stream=True,
+        )
+        for chunk in chunks:
+            choice = chunk["choices"][0]
+            text, finish = choice.get("text"), choice.get("finish_reason")
+            yield (None if not text and finish is not None else text or ""), finish
 
     def _reusable_prefix(self, tokens: list[int]) -> int:
         """How many of `tokens` the model holds without evaluating them: what this process

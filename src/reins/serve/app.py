@@ -472,8 +472,10 @@ def build_client(spec_text: str, max_output_tokens: int | None = None) -> ModelC
     profile = select_profile(spec)
     # A model of its own: the server's KV cache serves its clients (peers keep their
     # prompt prefix cached between requests), not the sessions of the process it runs in.
+    # The profile's decoding too (draft tokens): peers get the model as reins runs it.
     return create_client(spec, temperature=profile.temperature, n_ctx=profile.n_ctx,
-                         max_output_tokens=max_output_tokens, private_model=True)  # fmt: skip
+                         max_output_tokens=max_output_tokens, private_model=True,
+                         draft_tokens=profile.draft_tokens)  # fmt: skip
 
 
 def run_server(
