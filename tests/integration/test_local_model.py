@@ -256,7 +256,9 @@ async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps
         client.load()
         try:
             deltas: list[str] = []
-            done = await collect(client.stream(messages, prefill="value_0 ="), on_text=deltas.append)
+            done = await collect(
+                client.stream(messages, prefill="value_0 ="), on_text=deltas.append
+            )
             assert "".join(deltas) == done.message.content  # streamed as it is returned
             return done
         finally:

@@ -18,8 +18,8 @@ from typing import Any
 
 from reins.models import kv_disk, llama_pool
 from reins.models.client import ProviderError
-from reins.models.lookup_decoding import LookupDecoder
 from reins.models.local_assets import Progress, cache_dir, resolve_local_model
+from reins.models.lookup_decoding import LookupDecoder
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
 
 

@@ -71,8 +71,9 @@ class LookupDecoder:
                 if start is not None:
                     draft = context[start : start + self.draft_tokens]
                 seen[key] = len(context)
-            batch = [following, *draft]
             n_past = llm.n_tokens
+            batch = [following, *draft[: max(llm.n_ctx() - n_past - 1, 0)]]  # the window's end
+            draft = batch[1:]
             llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
             llm._ctx.decode(llm._batch)
             llm.input_ids[n_past : n_past + len(batch)] = batch
@@ -134,7 +135,15 @@ def _held_back(text: bytes, stops: list[bytes]) -> int:
         byte = text[-back]
         if byte & 0xC0 == 0x80:
             continue  # a continuation byte: look further back
-        width = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+        width = (
+            2
+            if byte & 0xE0 == 0xC0
+            else 3
+            if byte & 0xF0 == 0xE0
+            else 4
+            if byte & 0xF8 == 0xF0
+            else 1
+        )
         if width > back:
             held = max(held, back)
         break
