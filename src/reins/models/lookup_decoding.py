@@ -62,6 +62,11 @@ class LookupDecoder:
         text = b""
         sent = 0  # bytes of `text` already yielded
         while True:
+            if llama_cpp.llama_vocab_is_eog(vocab, following):  # the end: nothing to decode
+                self.finish = "stop"
+                if len(text) > sent:
+                    yield text[sent:].decode("utf-8", errors="ignore")
+                return
             # `following` is the model's choice; draft what came after the last n-gram before
             draft: list[int] = []
             context.append(following)
