@@ -186,20 +186,14 @@ class LocalLlamaClient:
                 prefix = self._reusable_prefix(tokens)
                 evaluated = len(tokens) - min(prefix, len(tokens) - 1)
                 first_at = None
-                n_out = 0
-                finish = None
-                lookup = None
                 if temperature == 0 and self.draft_tokens > 0:
-                    lookup = LookupDecoder(self._llm, self.draft_tokens)
-                    pieces = lookup.run(tokens, stops, max_tokens, stop_flag)
+                    decoder: Any = LookupDecoder(self._llm, self.draft_tokens)
+                    pieces = decoder.run(tokens, stops, max_tokens, stop_flag)
                 else:
-                    pieces = self._completion(tokens, stops, max_tokens, temperature, seed)
+                    decoder = SampledCompletion(self._llm, temperature, seed)
+                    pieces = decoder.run(tokens, stops, max_tokens)
+                finish = None
                 for piece in pieces:
-                    if isinstance(piece, tuple):  # create_completion's: one per token
-                        piece, finish = piece[0], piece[1] or finish
-                        if piece is None:
-                            continue  # the closing chunk carries only the finish reason
-                        n_out += 1
                     if first_at is None:
                         first_at = time.perf_counter()
                     if piece:
@@ -207,8 +201,7 @@ class LocalLlamaClient:
                     if stop_flag.is_set():
                         finish = "aborted"
                         break
-                if lookup is not None:
-                    n_out, finish = lookup.n_out, finish or lookup.finish
+                n_out, finish = decoder.n_out, finish or decoder.finish
                 end = time.perf_counter()
                 first_at = first_at or end
                 stats = {
@@ -219,28 +212,12 @@ class LocalLlamaClient:
                     "generation_tok_s": max(n_out - 1, 0) / max(end - first_at, 1e-9),
                     "latency_s": end - start,
                 }
-                if lookup is not None:
-                    stats["draft_tokens"] = float(lookup.drafted)
-                    stats["draft_accepted"] = float(lookup.accepted)
+                if isinstance(decoder, LookupDecoder):
+                    stats["draft_tokens"] = float(decoder.drafted)
+                    stats["draft_accepted"] = float(decoder.accepted)
                 emit("done", (stats, finish, n_out))
             except Exception as error:  # surfaced to the loop as a ProviderError
                 emit("error", f"{type(error).__name__}: {error}")
-
-    def _completion(self, tokens, stops, max_tokens, temperature, seed):
-        """(text, finish reason) per generated token from llama-cpp-python's sampler, and
-        (None, finish reason) for its closing chunk."""
-        chunks = self._llm.create_completion(
-            prompt=tokens,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            seed=seed,  # per call: the shared model's sampler has no memory
-            stop=stops,
-            stream=True,
-        )
-        for chunk in chunks:
-            choice = chunk["choices"][0]
-            text, finish = choice.get("text"), choice.get("finish_reason")
-            yield (None if not text and finish is not None else text or ""), finish
 
     def _reusable_prefix(self, tokens: list[int]) -> int:
         """How many of `tokens` the model holds without evaluating them: what this process
@@ -288,3 +265,30 @@ class LocalLlamaClient:
         own, self._own = self._own, None
         if own is not None:
             await asyncio.to_thread(llama_pool.free, own)
+
+
+class SampledCompletion:
+    """A reply from llama-cpp-python's own sampler, one piece of text per token ("" while
+    a possible stop string is held back); then `finish` and `n_out`, as LookupDecoder."""
+
+    def __init__(self, llm: Any, temperature: float, seed: int) -> None:
+        self.llm, self.temperature, self.seed = llm, temperature, seed
+        self.finish: str | None = None
+        self.n_out = 0
+
+    def run(self, tokens: list[int], stops: list[str], max_tokens: int):
+        chunks = self.llm.create_completion(
+            prompt=tokens,
+            max_tokens=max_tokens,
+            temperature=self.temperature,
+            seed=self.seed,  # per call: the shared model's sampler has no memory
+            stop=stops,
+            stream=True,
+        )
+        for chunk in chunks:
+            choice = chunk["choices"][0]
+            self.finish = choice.get("finish_reason") or self.finish
+            if not choice.get("text") and self.finish is not None:
+                continue  # the closing chunk carries only the finish reason
+            self.n_out += 1
+            yield choice.get("text") or ""
