@@ -10,6 +10,7 @@ file's content: any change to it, by anyone, asks again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -25,7 +26,7 @@ from reins.models.spec import DEFAULT_MODEL
 # A repo config may set these without trust: they bound or repeat a run, they grant nothing.
 REPO_SAFE_KEYS = frozenset(
     {"max_steps", "max_tokens", "max_wall_s", "command_timeout_s", "max_retries", "profile",
-     "seed"}
+     "seed", "prompt_date"}
 )  # fmt: skip
 
 
@@ -69,6 +70,9 @@ class Config:
     # The local model's sampling seed (default 1234, or REINS_LOCAL_SEED): a run repeats
     # exactly with the same one; the lab gives each best-of-n attempt its own.
     seed: int | None = None
+    # The date the model is told (YYYY-MM-DD; default: today). The lab pins it to the
+    # bench's first day, so a bench resumed on a later day asks the same prompts.
+    prompt_date: str | None = None
     # Extra environment variables commands may see (names or globs); none by default.
     env_passthrough: list[str] = field(default_factory=list)
     # Extra host paths commands must not read (the bench hides its suite: tests, solutions).
@@ -125,6 +129,8 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
         problem = setting_problem(key, value)
         if problem:
             raise ConfigError(f"{path}: {key} {problem}, not {value!r}")
+    if isinstance(data.get("prompt_date"), dt.date):
+        data["prompt_date"] = data["prompt_date"].isoformat()
     return data
 
 
@@ -135,6 +141,7 @@ SWITCHES = ("allow_network", "checkpoints", "auto_commit")
 TEXTS = ("model", "profile", "sandbox")
 NAME_LISTS = ("env_passthrough", "sandbox_hide")
 TABLES = ("profiles", "prices", "index")
+DATES = ("prompt_date",)
 
 
 def setting_problem(key: str, value: Any) -> str | None:
@@ -156,12 +163,24 @@ def setting_problem(key: str, value: Any) -> str | None:
         isinstance(value, list) and all(isinstance(v, str) for v in value)
     ):
         return "must be a list of strings"
+    elif key in DATES:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return None  # TOML's bare 2026-12-01
+        if not isinstance(value, str) or parse_date(value) is None:
+            return "must be a date, YYYY-MM-DD"
     elif key in TABLES and not (
         isinstance(value, dict)
         and (key == "index" or all(isinstance(v, dict) for v in value.values()))
     ):
         return "must be a table (of tables)" if key != "index" else "must be a table"
     return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _read_file(path: Path) -> bytes | None:

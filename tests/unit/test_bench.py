@@ -3,8 +3,10 @@ variants applied to the profile, resumable results, workers and Ray, the outputs
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -332,14 +334,63 @@ def test_a_bench_is_not_resumed_with_an_arm_whose_profile_changed(tmp_path):
     assert cooler["old"] != profiles["old"] and cooler["base"] == profiles["base"]
     plan = {"suite": "s", "tasks": ["a"], "arms": [["base", "reins", "x"]], "epochs": 1,
             "model": "m", "profiles": profiles}  # fmt: skip
-    bench_id = bench_identity(tmp_path, plan)
-    assert bench_identity(tmp_path, dict(plan)) == bench_id
+    bench_id, _ = bench_identity(tmp_path, plan)
+    assert bench_identity(tmp_path, dict(plan))[0] == bench_id
     with pytest.raises(ValueError, match="arm old ran with profile qwen@.* now run with"):
         bench_identity(tmp_path, {**plan, "profiles": cooler})
     # a bench begun before plans kept profiles resumes as before
     old = tmp_path / "old"
     legacy = {k: v for k, v in plan.items() if k != "profiles"}
     assert bench_identity(old, legacy) == bench_identity(old, plan)
+
+
+def test_a_resumed_bench_tells_the_model_its_first_day(tmp_path):
+    # the system prompt names the date: a bench resumed the next day would otherwise ask
+    # its remaining trials other prompts than its first ones
+    import json
+
+    from reins.ui.bench_view import BENCH_FILE, bench_identity
+
+    plan = {"suite": "s", "tasks": ["a"], "arms": [["base", "reins", "x"]], "epochs": 1,
+            "model": "m"}  # fmt: skip
+    bench_id, date = bench_identity(tmp_path, plan)
+    assert date == dt.date.today().isoformat()
+    saved = json.loads((tmp_path / BENCH_FILE).read_text())
+    saved["date"] = "2026-01-05"  # as if begun that day
+    (tmp_path / BENCH_FILE).write_text(json.dumps(saved))
+    assert bench_identity(tmp_path, plan) == (bench_id, "2026-01-05")
+    del saved["date"]  # a bench from before dates were kept: today's, kept from then on
+    (tmp_path / BENCH_FILE).write_text(json.dumps(saved))
+    assert bench_identity(tmp_path, plan) == (bench_id, dt.date.today().isoformat())
+    assert json.loads((tmp_path / BENCH_FILE).read_text())["date"] == dt.date.today().isoformat()
+
+
+def test_every_trial_of_a_bench_is_told_the_benchs_first_day(tmp_path):
+    from reins.agent.store_writer import load_history
+    from reins.store import SessionStore
+    from reins.ui.bench_view import BENCH_FILE
+
+    suite = make_suite(tmp_path / "suite", n=1)
+    script = write_script(tmp_path / "turns.jsonl", [{"content": "done"}] * 2)
+    out = tmp_path / "out"
+    args = (str(suite), "--agent", "reins", "--model", f"scripted:{script}", "--json",
+            "--out", str(out))  # fmt: skip
+
+    def told() -> str:
+        done = bench(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-2000:]
+        (trial,) = json.loads(done.stdout)["trials"]
+        store = SessionStore(out / "sessions.db")
+        system = load_history(store, trial["session_id"])[0].content
+        store.close()
+        return re.search(r"Date: (\S+)", system).group(1)
+
+    assert told() == dt.date.today().isoformat()
+    saved = json.loads((out / BENCH_FILE).read_text())
+    saved["date"] = "2026-01-05"  # as if the bench had begun that day ...
+    (out / BENCH_FILE).write_text(json.dumps(saved))
+    (out / RESULTS_FILE).unlink()  # ... and its trial were still to run
+    assert told() == "2026-01-05"
 
 
 def test_peers_use_the_configured_openai_compatible_server_as_is():

@@ -99,10 +99,16 @@ def test_bad_config_is_a_clear_error(tmp_path, monkeypatch):
         ('allow_network = "yes"', "allow_network must be true or false"),
         ('env_passthrough = "HOME"', "env_passthrough must be a list of strings"),
         ("profiles = 3", "profiles must be a table"),
+        ('prompt_date = "yesterday"', "prompt_date must be a date, YYYY-MM-DD"),
+        ('prompt_date = "2026-02-30"', "prompt_date must be a date, YYYY-MM-DD"),
     ):
         (repo / ".reins" / "config.toml").write_text(text)
         with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
             load_config(repo)
+    # TOML's own date and the same date quoted are one setting
+    for text in ("prompt_date = 2026-03-04", 'prompt_date = "2026-03-04"'):
+        (repo / ".reins" / "config.toml").write_text(text)
+        assert load_config(repo).prompt_date == "2026-03-04"
     (repo / ".reins" / "config.toml").write_text("max_steps = 0.5")
     with pytest.raises(ConfigError, match=r"\.reins/config\.toml: max_steps"):  # names the file
         load_config(repo)
@@ -114,7 +120,7 @@ def test_every_setting_has_a_type_rule():
     import reins.config as c
 
     ruled = {*c.WHOLE_AT_LEAST, *c.POSITIVE_SECONDS, *c.SWITCHES, *c.TEXTS, *c.NAME_LISTS,
-             *c.TABLES}  # fmt: skip
+             *c.TABLES, *c.DATES}  # fmt: skip
     assert {f.name for f in fields(c.Config)} == ruled
 
 

@@ -3,6 +3,7 @@ event record, step-by-step driving, model switches and resumes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -175,6 +176,19 @@ async def test_resume_gets_a_fresh_system_prompt_for_the_current_model(repo, sto
     outcome = await resumed.run("two")
     await resumed.close()
     assert [t["turn"] for t in store.turns(outcome.session_id)] == [1, 2]
+
+
+async def test_the_model_is_told_the_configured_date(repo, store, tmp_path):
+    # the lab pins it, so a bench resumed another day asks the same prompts
+    seen = []
+    session = scripted(repo, store, tmp_path, [{"content": "hi"}], progress=seen.append,
+                       config={"prompt_date": "2025-01-31"})  # fmt: skip
+    (prompt,) = [e for e in seen if isinstance(e, SystemPromptSet)]
+    assert "Date: 2025-01-31" in prompt.prompt
+    await session.close()
+    today = scripted(repo, store, tmp_path, [{"content": "hi"}])
+    assert f"Date: {dt.date.today().isoformat()}" in today.history[0].content
+    await today.close()
 
 
 def test_the_public_names_import_lazily():

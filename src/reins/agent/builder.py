@@ -8,6 +8,7 @@ async with session:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def build_session(
     session.on_close.append(shutdown_tracing)
     if repairs:
         session.notice(f"repaired the stored history: {'; '.join(repairs)}")
-    session.set_system_prompt(make_system_prompt(profile, executor, repo))
+    session.set_system_prompt(make_system_prompt(profile, executor, repo, settings.prompt_date))
     return session
 
 
@@ -193,8 +194,9 @@ async def switch_model(session: Session, config: Config, spec_text: str, prepare
     old = session.model
     session.provider = provider_of(client)
     session.switch_model(
-        client, profile, executor, make_system_prompt(profile, executor, ctx.workspace.root)
-    )
+        client, profile, executor,
+        make_system_prompt(profile, executor, ctx.workspace.root, config.prompt_date),
+    )  # fmt: skip
     session.on_close = [client.close if c == old.close else c for c in session.on_close]
     await old.close()
 
@@ -204,9 +206,13 @@ def provider_of(client: ModelClient) -> str:
     return getattr(client, "provider", "") or ""
 
 
-def make_system_prompt(profile: Profile, executor: ToolExecutor, repo: Path) -> str:
+def make_system_prompt(
+    profile: Profile, executor: ToolExecutor, repo: Path, date: str | None = None
+) -> str:
+    """`date`: the day the model is told (YYYY-MM-DD, validated with the config), else today."""
     section = protocol_for(profile).system_section(executor.schemas())
-    return system_prompt(profile, section, str(repo), gather_static_context(repo))
+    today = dt.date.fromisoformat(date) if date else None
+    return system_prompt(profile, section, str(repo), gather_static_context(repo, today))
 
 
 def _budget(settings: Config):

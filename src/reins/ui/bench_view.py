@@ -3,6 +3,7 @@ JSON object), write the HTML report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from contextlib import contextmanager
@@ -29,24 +30,31 @@ from reins.evals.variants import Variant
 BENCH_FILE = "bench.json"
 
 
-def bench_identity(out: Path, plan: dict[str, Any]) -> str:
-    """The bench's id, kept in OUT/bench.json: a rerun of the same plan resumes it; a
-    different plan in the same OUT is refused (its results would be mixed up)."""
+def bench_identity(out: Path, plan: dict[str, Any]) -> tuple[str, str]:
+    """The bench's id and date, kept in OUT/bench.json: a rerun of the same plan resumes it;
+    a different plan in the same OUT is refused (its results would be mixed up). The date is
+    the day the model is told in every trial (the system prompt names it), so a bench
+    resumed on a later day asks what its first day asked."""
     path = out / BENCH_FILE
     if path.is_file():
         saved = json.loads(path.read_text("utf-8"))
+        changed = False
         if saved.get("plan") != plan:
             why = resume_conflict(saved.get("plan") or {}, plan)
             if why:
                 raise ValueError(f"{out} holds a different bench ({path}): {why}; use another "
                                  "--out or remove it")  # fmt: skip
             saved["plan"] = plan  # the finished trials of the old arms stay valid
+            changed = True
+        if not isinstance(saved.get("date"), str):  # benches from before dates were kept
+            saved["date"], changed = dt.date.today().isoformat(), True
+        if changed:
             path.write_text(json.dumps(saved, indent=2), "utf-8")
-        return str(saved["id"])
+        return str(saved["id"]), saved["date"]
     out.mkdir(parents=True, exist_ok=True)
-    bench_id = new_bench_id()
-    path.write_text(json.dumps({"id": bench_id, "plan": plan}, indent=2), "utf-8")
-    return bench_id
+    bench_id, date = new_bench_id(), dt.date.today().isoformat()
+    path.write_text(json.dumps({"id": bench_id, "date": date, "plan": plan}, indent=2), "utf-8")
+    return bench_id, date
 
 
 def resume_conflict(saved: dict, plan: dict) -> str | None:
@@ -113,7 +121,9 @@ def run_bench_command(
                           "nothing run (--no-run)")  # fmt: skip
         _show(results, arms, as_json, report, suite, console)
         return 0
-    bench_id = bench_identity(out, plan)
+    bench_id, date = bench_identity(out, plan)
+    if config.prompt_date is None:
+        config = config.with_flags(prompt_date=date)
     peers = [a for a in agents if a in PEERS]
     with model_endpoint(config, peers, console, quiet=as_json) as endpoint:
         specs = with_keep(plan_trials(tasks, arms, epochs, config, out, bench_id, endpoint, cap),
