@@ -15,6 +15,7 @@ from dataclasses import MISSING, Field, dataclass, fields
 from importlib import resources
 from typing import Any
 
+from reins.models.served_model import served_names
 from reins.models.spec import ModelSpec
 
 PROTOCOLS = ("native", "text")
@@ -243,17 +244,34 @@ def apply_overrides(profile: Profile, overrides: dict[str, Any] | None) -> Profi
     return _from_toml(profile.name, merged)
 
 
+# Profiles a compatible server's model name can land on without naming the model: "default"
+# (an alias such as "local-model") and "openai" (llama.cpp set-ups often answer to
+# "gpt-3.5-turbo"). For those, the server is asked which weights it serves.
+NAMELESS = ("default", "openai")
+
+
 def select_profile(
     spec: ModelSpec, forced: str | None = None, overrides: dict[str, Any] | None = None
 ) -> Profile:
-    """--profile wins; else the first profile whose `match` is in the model name; else default."""
+    """--profile wins; else the first profile whose `match` is in the model name; else default.
+    Behind an OpenAI-compatible server whose model name names no family, the weights the
+    server says it loaded decide (models.served_model)."""
     if forced:
         return load_profile(forced, overrides)
-    key = spec.family_key
+    name = _matching(spec.family_key)
+    if name in NAMELESS and spec.provider == "openai-compat" and spec.base_url:
+        for served in served_names(spec.base_url, spec.model):
+            if _matching(served) not in NAMELESS:
+                name = _matching(served)
+                break
+    return load_profile(name, overrides)
+
+
+def _matching(model_name: str) -> str:
     for profile in builtin_profiles().values():
-        if any(matches(m, key) for m in profile.match):
-            return apply_overrides(profile, overrides)
-    return load_profile("default", overrides)
+        if any(matches(m, model_name) for m in profile.match):
+            return profile.name
+    return "default"
 
 
 def matches(pattern: str, model_name: str) -> bool:
