@@ -251,8 +251,9 @@ async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps
     messages = [Message("system", "Repeat the user's text exactly."), Message("user", text)]
 
     async def reply(draft_tokens, **settings):
-        client = LocalLlamaClient("smollm2-135m", n_ctx=2048, temperature=0.0,
-                                  draft_tokens=draft_tokens, **settings)  # fmt: skip
+        settings = {"temperature": 0.0, **settings}
+        client = LocalLlamaClient("smollm2-135m", n_ctx=2048, draft_tokens=draft_tokens,
+                                  **settings)  # fmt: skip
         client.load()
         try:
             deltas: list[str] = []
@@ -274,3 +275,9 @@ async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps
     cut = await reply(3, max_output_tokens=80, extra_stop=["value_3"])
     assert cut.finish_reason == "stop"
     assert cut.message.content == plain.message.content.split("value_3")[0]
+
+    # sampled (a resample at 0.8): drafts kept by chance, the reply repeats with its seed
+    hot = [await reply(3, max_output_tokens=80, temperature=0.8, seed=s) for s in (5, 5, 6)]
+    assert hot[0].message.content == hot[1].message.content != hot[2].message.content
+    assert all(r.usage.output_tokens > 0 for r in hot)
+    assert hot[0].stats["draft_accepted"] >= 10, hot[0].stats  # copying is likely even hot

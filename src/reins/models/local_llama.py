@@ -19,7 +19,7 @@ from typing import Any
 from reins.models import kv_disk, llama_pool
 from reins.models.client import ProviderError
 from reins.models.local_assets import Progress, cache_dir, resolve_local_model
-from reins.models.lookup_decoding import LookupDecoder
+from reins.models.lookup_decoding import Greedy, LookupDecoder, Sampled
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
 
 
@@ -186,8 +186,9 @@ class LocalLlamaClient:
                 prefix = self._reusable_prefix(tokens)
                 evaluated = len(tokens) - min(prefix, len(tokens) - 1)
                 first_at = None
-                if temperature == 0 and self.draft_tokens > 0:
-                    decoder: Any = LookupDecoder(self._llm, self.draft_tokens)
+                if self.draft_tokens > 0:
+                    choice = Greedy() if temperature == 0 else Sampled(temperature, seed)
+                    decoder: Any = LookupDecoder(self._llm, self.draft_tokens, choice)
                     pieces = decoder.run(tokens, stops, max_tokens, stop_flag)
                 else:
                     decoder = SampledCompletion(self._llm, temperature, seed)
