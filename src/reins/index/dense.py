@@ -18,6 +18,12 @@ import numpy as np
 from reins.index.embed.minilm import session_options
 
 MIN_ROWS = 20_000
+# The query's int8 scale: ±63, not ±127. On CPUs without VNNI, onnxruntime's u8×s8 kernel
+# adds pairs of products in int16 (AVX2 vpmaddubsw), which saturates above 32,767: with a
+# ±127 query, 255 × 127 × 2 overflows and onnxruntime 1.32 returned wrong sums for up to a
+# third of the rows (tests/unit/test_index_dense.py). 255 × 63 × 2 fits; the exact float
+# re-scoring of the best RESCORE × k makes up for the lost bit.
+QUERY_LEVEL = 63.0
 RESCORE = 4
 BLOCK = 4096
 
@@ -57,7 +63,7 @@ class QuantizedRows:
             return []
         if len(self.rows) < size:  # chunks added since, not embedded yet: zero rows
             self._grow(size)
-        q8 = np.round(query * (127.0 / peak)).astype(np.int8)
+        q8 = np.round(query * (QUERY_LEVEL / peak)).astype(np.int8)
         raw = _session().run(None, {"rows": self.rows[:size], "query": q8[:, None]})[0].ravel()
         # rows hold r + 128: remove 128 × sum(q8) to leave r · q8, then undo each row's scale
         raw -= 128 * int(q8.astype(np.int64).sum())
