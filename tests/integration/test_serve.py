@@ -112,6 +112,70 @@ def test_completion_and_models(tmp_path):
         )
 
 
+class Continuing:
+    """A model that continues a started reply, as the local one does: its reply starts with
+    the prefill, then adds " world" (or "fresh" when it was given none)."""
+
+    supports_native_tools = False
+    supports_prefill = True
+
+    def __init__(self):
+        self.model = "cont"
+        self.seen = []
+
+    async def stream(self, messages, tools=None, *, require_tool=False, prefill=None):
+        self.seen.append(([m.role for m in messages], prefill))
+        text = (prefill + " world") if prefill else "fresh"
+        if prefill:
+            yield TextDelta(prefill)
+        yield TextDelta(text.removeprefix(prefill or ""))
+        message = Message("assistant", text, raw=text)
+        yield ReplyDone(ModelReply(message, Usage(5, 2), self.model, "stop"))
+
+    async def close(self):
+        pass
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_last_assistant_message_is_continued_where_the_model_can(stream):
+    from reins.models import served_model
+    from reins.models.client import collect
+    from reins.models.openai_client import OpenAIClient
+
+    model = Continuing()
+    with BackgroundServer(model) as server:
+        asked = [*user("hi"), {"role": "assistant", "content": "Hello"}]
+        reply = sdk(server).chat.completions.create(model="cont", messages=asked, stream=stream)
+        text = ("".join(c.choices[0].delta.content or "" for c in reply if c.choices)
+                if stream else reply.choices[0].message.content)  # fmt: skip
+        assert text == " world"  # what the model added, as llama.cpp's server answers
+        assert model.seen[-1] == (["user"], "Hello")
+        (card,) = sdk(server).models.list().data
+        assert card.model_extra["reins"]["prefill"] is True
+        # reins' own client against it: the reply starts with the prefill, as a local one's
+        served_model._served.cache_clear()
+        client = OpenAIClient("cont", base_url=server.url)
+        assert client.supports_prefill
+        done = asyncio.run(collect(client.stream([Message("user", "hi")], prefill="Hello")))
+        assert done.message.content == "Hello world" and model.seen[-1][1] == "Hello"
+
+
+def test_a_server_whose_model_cannot_continue_says_so(tmp_path):
+    from reins.models import served_model
+    from reins.models.openai_client import OpenAIClient
+
+    script = write_script(tmp_path / "t.jsonl", [{"content": "Hello there"}])
+    with BackgroundServer(Recording(script)) as server:
+        (card,) = sdk(server).models.list().data
+        assert card.model_extra["reins"]["prefill"] is False
+        served_model._served.cache_clear()
+        assert not OpenAIClient("scripted:t.jsonl", base_url=server.url).supports_prefill
+        asked = [*user("hi"), {"role": "assistant", "content": "Hel"}]
+        sdk(server).chat.completions.create(model="x", messages=asked)
+        ((messages, _, _),) = server.service.client.requests
+        assert [m.role for m in messages] == ["user", "assistant"]  # passed on as history
+
+
 def test_streaming_with_usage_ends_with_done(tmp_path):
     script = write_script(tmp_path / "t.jsonl", [{"content": "streamed reply"}] * 2)
     with BackgroundServer(ScriptedClient(script)) as server:

@@ -40,10 +40,10 @@ def server():
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    served_model._served_names.cache_clear()
+    served_model._served.cache_clear()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", routes, asked
     httpd.shutdown()
-    served_model._served_names.cache_clear()
+    served_model._served.cache_clear()
 
 
 def profile_for(spec_text: str, forced: str | None = None) -> str:
@@ -80,7 +80,7 @@ def test_a_server_that_says_nothing_useful_leaves_the_choice_to_the_name(server)
     routes["/v1/models"] = "<html>not json</html>"
     assert profile_for(f"openai-compat:{url}/v1#local-model") == "default"
     routes["/v1/models"] = {"data": [{"id": "a"}, {"id": "b"}]}  # neither is ours
-    served_model._served_names.cache_clear()
+    served_model._served.cache_clear()
     assert profile_for(f"openai-compat:{url}/v1#local-model") == "default"
     assert asked.count("/v1/models") == 2
     profile_for(f"openai-compat:{url}/v1#local-model")  # asked once per process
@@ -91,14 +91,14 @@ def test_an_unreachable_server_costs_no_more_than_the_time_out():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    served_model._served_names.cache_clear()
+    served_model._served.cache_clear()
     started = time.perf_counter()
     assert profile_for(f"openai-compat:http://127.0.0.1:{port}/v1#local-model") == "default"
     assert time.perf_counter() - started < served_model.TIMEOUT_S + 1
 
 
 def test_a_host_name_that_does_not_resolve_is_bounded_too():
-    served_model._served_names.cache_clear()
+    served_model._served.cache_clear()
     started = time.perf_counter()
     assert profile_for("openai-compat:http://no-such-host.invalid/v1#local-model") == "default"
     assert time.perf_counter() - started < served_model.TIMEOUT_S + 1

@@ -427,6 +427,11 @@ class SDKClient:
         """The request field that caps a reply's tokens."""
         return "max_tokens"
 
+    def _with_prefill(self, request: dict[str, Any], prefill: str) -> dict[str, Any]:
+        """The request asking the service to continue `prefill` (clients that set
+        supports_prefill)."""
+        raise NotImplementedError
+
     async def stream(
         self,
         messages: list[Message],
@@ -438,12 +443,17 @@ class SDKClient:
         max_tokens: int | None = None,
     ) -> AsyncIterator[StreamEvent]:
         request = self._request(messages, tools, require_tool)
+        prefill = prefill if prefill and self.supports_prefill else None
+        if prefill:
+            request = self._with_prefill(request, prefill)
         if temperature is not None:
             request["temperature"] = temperature
         if max_tokens is not None:
             key = self._output_cap_key()
             request[key] = min(request.get(key) or max_tokens, max_tokens)
         turn = StreamedTurn()
+        if prefill:  # the reply starts with it; the service sends what follows
+            yield turn.add_text(prefill)
         response = None
         try:
             response = await self._open(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from reins.models.client import (
     sdk_timeout,
 )
 from reins.models.messages import Message, StreamEvent, Usage
+from reins.models.served_model import served_card
 
 
 def to_openai_messages(messages: list[Message]) -> list[dict[str, Any]]:
@@ -111,6 +113,19 @@ class OpenAIClient(SDKClient):
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
         return kwargs
+
+    @functools.cached_property
+    def supports_prefill(self) -> bool:  # type: ignore[override]
+        """A compatible server that says it continues a last assistant message (`reins
+        serve` does: its card's `reins.prefill`). Asked at the first call, once."""
+        if not self.base_url:
+            return False
+        reins = served_card(self.base_url, self.model).get("reins")
+        return isinstance(reins, dict) and reins.get("prefill") is True
+
+    def _with_prefill(self, request: dict[str, Any], prefill: str) -> dict[str, Any]:
+        messages = [*request["messages"], {"role": "assistant", "content": prefill}]
+        return {**request, "messages": messages}
 
     def _output_cap_key(self) -> str:
         # OpenAI's reasoning models only take max_completion_tokens; compatible servers

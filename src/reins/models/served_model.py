@@ -1,4 +1,5 @@
-"""What an OpenAI-compatible server says it serves, for picking a profile.
+"""What an OpenAI-compatible server says it serves: for picking a profile, and for what
+its model can do (`reins serve` continues a started reply).
 
 The name in `openai-compat:URL#NAME` is whatever the server was told to answer to: llama.cpp
 takes any name (and `--alias`), vLLM and SGLang a `--served-model-name`. A harness compared
@@ -29,25 +30,32 @@ def served_names(base_url: str, name: str) -> list[str]:
     """Names of the weights behind `name` at `base_url` (a vLLM root, a llama.cpp file or
     alias, an Ollama tag), lowercased file names for paths; [] when the server says nothing.
     Asked once per process for each server and name."""
-    return list(_served_names(base_url.rstrip("/"), name))
+    return list(_served(base_url.rstrip("/"), name)[0])
+
+
+def served_card(base_url: str, name: str) -> dict[str, Any]:
+    """The server's /models entry for `name` (or its only entry); {} when it has none.
+    `reins serve` says there what its model can do (`reins.prefill`, `reins.native_tools`)."""
+    return dict(_served(base_url.rstrip("/"), name)[1])
 
 
 @functools.cache
-def _served_names(base_url: str, name: str) -> tuple[str, ...]:
+def _served(base_url: str, name: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     """The lookup, bounded as a whole: urlopen's time-out does not cover resolving the host
     name, which can take seconds on a machine without DNS."""
-    answer: list[tuple[str, ...]] = []
+    answer: list[tuple[tuple[str, ...], dict[str, Any]]] = []
     worker = threading.Thread(target=lambda: answer.append(_lookup(base_url, name)),
                               name="reins-served-model", daemon=True)  # fmt: skip
     worker.start()
     worker.join(TIMEOUT_S)
-    return answer[0] if answer else ()
+    return answer[0] if answer else ((), {})
 
 
-def _lookup(base_url: str, name: str) -> tuple[str, ...]:
+def _lookup(base_url: str, name: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     found: list[str] = []
     listing = _get_json(base_url + "/models")
     cards = listing.get("data") if isinstance(listing, dict) else None
+    mine: list[dict[str, Any]] = []
     if isinstance(cards, list):
         cards = [c for c in cards if isinstance(c, dict)]
         mine = [c for c in cards if c.get("id") == name] or (cards if len(cards) == 1 else [])
@@ -63,7 +71,7 @@ def _lookup(base_url: str, name: str) -> tuple[str, ...]:
             short = item.strip().rstrip("/").rsplit("/", 1)[-1].lower()
             if short not in names and short != name.lower():
                 names.append(short)
-    return tuple(names)
+    return tuple(names), (mine[0] if mine else {})
 
 
 def _get_json(url: str) -> Any:

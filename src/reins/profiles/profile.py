@@ -42,9 +42,9 @@ class Profile:
     temperature: float | None = None
     max_output_tokens: int | None = None
     n_ctx: int | None = None  # local models only
-    # Local models, greedy replies (temperature 0): each step also checks up to this many
-    # tokens copied from the context after the last three (models/lookup_decoding.py);
-    # the reply is the model's greedy reply. 0: one token per step.
+    # Local models: each step also checks up to this many tokens copied from the context
+    # after the last three (models/lookup_decoding.py); a greedy reply is the model's greedy
+    # reply, a sampled one a draw from the same distribution. 0: one token per step.
     draft_tokens: int = 0
     stop: tuple[str, ...] = ()  # extra stop strings (text protocol: cut invented tool results)
     # Small models often "finish" a task without touching a tool; push back once when they do.

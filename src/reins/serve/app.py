@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import sys
 import threading
@@ -19,11 +20,18 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from reins.models.client import ModelClient, ProviderError
-from reins.models.messages import ReasoningDelta, ReplyDone, StreamEvent, TextDelta
+from reins.models.messages import (
+    Message,
+    ModelReply,
+    ReasoningDelta,
+    ReplyDone,
+    StreamEvent,
+    TextDelta,
+)
 from reins.models.retry import stream_with_retries
 from reins.serve.convert import (
     ChatRequest,
@@ -145,15 +153,39 @@ class ModelService:
             self.log(f"{self.model_id} has no native tool calling: request tools are ignored")
         return None
 
+    def _prefill(self, chat: ChatRequest) -> tuple[list[Message], str | None]:
+        """A conversation that ends with an assistant message asks for that message to be
+        continued (as llama.cpp's server does; vLLM's continue_final_message), where the
+        model can: the messages before it, and its text as the reply's start."""
+        *before, last = chat.messages
+        if (before and last.role == "assistant" and last.content and not last.tool_calls
+                and self.client.supports_prefill):  # fmt: skip
+            return before, last.content
+        return chat.messages, None
+
     async def events(self, chat: ChatRequest) -> AsyncIterator[StreamEvent]:
-        """The client's stream for one request (the caller holds the turn)."""
+        """The client's stream for one request (the caller holds the turn). A continued
+        message's start is not sent back: the reply holds what the model added."""
         tools = self._tools(chat)
+        messages, prefill = self._prefill(chat)
         with self._overrides(chat):
             stream = self.client.stream(
-                chat.messages, tools, require_tool=chat.require_tool and tools is not None
-            )
+                messages, tools, require_tool=chat.require_tool and tools is not None,
+                **({"prefill": prefill} if prefill else {}),
+            )  # fmt: skip
+            skip = prefill or ""
             try:
                 async for event in stream:
+                    if skip and isinstance(event, TextDelta):  # the client repeats the start
+                        cut = len(os.path.commonprefix([skip, event.text]))
+                        # a delta that departs from the start ends the skipping
+                        departs = cut < len(skip) and cut < len(event.text)
+                        skip = "" if departs else skip[cut:]
+                        event = TextDelta(event.text[cut:])
+                        if not event.text:
+                            continue
+                    elif prefill and isinstance(event, ReplyDone):
+                        event = ReplyDone(continued(event.reply, prefill))
                     yield event
             finally:
                 close = getattr(stream, "aclose", None)
@@ -259,9 +291,18 @@ class ModelService:
             "reins": {
                 "spec": self.spec,
                 "native_tools": bool(self.client.supports_native_tools),
+                # a last assistant message is continued (models.openai_client uses it)
+                "prefill": bool(getattr(self.client, "supports_prefill", False)),
                 "context_length": getattr(self.client, "n_ctx", None),  # local models
             },
         }
+
+
+def continued(reply: ModelReply, prefill: str) -> ModelReply:
+    """The reply without the start it was given (the text the client already has)."""
+    content = reply.message.content.removeprefix(prefill)
+    raw = reply.message.raw.removeprefix(prefill) if reply.message.raw else reply.message.raw
+    return replace(reply, message=replace(reply.message, content=content, raw=raw))
 
 
 def new_id() -> str:
