@@ -1,4 +1,5 @@
-"""The int8 dense ranking of large indexes: the float ranking, from a quarter of the bytes."""
+"""The dense ranking of large indexes from a projection of their vectors: the float
+ranking, from a third of the bytes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from reins.index import codebase, dense
 from reins.index.codebase import CodeIndex
-from reins.index.dense import QuantizedRows
+from reins.index.dense import ProjectedRows
 from reins.index.ranking import top_k
 from tests.conftest import make_repo
 
@@ -17,34 +18,63 @@ def unit_rows(n: int, dim: int, seed: int = 0) -> np.ndarray:
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-def test_the_int8_ranking_is_the_float_ranking_of_the_same_rows():
+def embedding_like_rows(n: int, dim: int = 384, factors: int = 48, seed: int = 0) -> np.ndarray:
+    """Unit rows that, as a real model's, use a few directions more than the rest."""
+    rng = np.random.default_rng(seed)
+    rows = rng.standard_normal((n, factors)) @ rng.standard_normal((factors, dim))
+    rows += 0.4 * np.sqrt(factors) * rng.standard_normal((n, dim)) + 2.0  # noise, an offset
+    rows = rows.astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_with_no_more_dimensions_than_directions_the_ranking_is_the_float_one():
     matrix = unit_rows(5000, 64)
     valid = np.ones(5000, bool)
     valid[::7] = False  # deleted chunks and chunks outside a path glob
-    quantized = QuantizedRows(matrix, len(matrix))
+    projected = ProjectedRows(matrix, len(matrix), np.ones(5000, bool))
     for seed in range(5):
         query = matrix[seed * 11] + 0.5 * unit_rows(1, 64, seed + 100)[0]
         query /= np.linalg.norm(query)
-        assert quantized.top(matrix, 5000, query, valid, 50) == top_k(matrix @ query, 50, valid)
+        assert projected.top(matrix, 5000, query, valid, 50) == top_k(matrix @ query, 50, valid)
+
+
+def test_on_embedding_like_rows_the_projection_finds_the_float_top_k():
+    matrix = embedding_like_rows(12_000)
+    valid = np.ones(12_000, bool)
+    valid[::5] = False
+    projected = ProjectedRows(matrix, len(matrix), np.ones(12_000, bool))
+    assert projected.basis.shape == (384, dense.DIMS)
+    found = []
+    for seed in range(20):
+        query = matrix[seed * 97] + 0.3 * unit_rows(1, 384, seed + 100)[0]
+        query /= np.linalg.norm(query)
+        best = projected.top(matrix, 12_000, query, valid, 100)
+        exact = top_k(matrix @ query, 100, valid)
+        assert best == sorted(best, key=lambda row: -float(matrix[row] @ query))  # float order
+        assert all(valid[best])
+        found.append(len(set(best) & set(exact)) / 100)
+    assert min(found) >= 0.97 and np.mean(found) >= 0.99
 
 
 def test_rows_set_later_are_ranked_by_their_new_vector_and_unembedded_rows_by_none():
-    matrix = unit_rows(300, 32)
-    quantized = QuantizedRows(matrix, 300)
-    query = unit_rows(1, 32, seed=9)[0]
-    grown = np.zeros((400, 32), np.float32)
+    matrix = embedding_like_rows(300)
+    projected = ProjectedRows(matrix, 300, np.ones(300, bool))
+    query = embedding_like_rows(1, seed=9)[0]
+    grown = np.zeros((400, 384), np.float32)
     grown[:300] = matrix
-    grown[350] = query  # a chunk embedded after the copy was made
-    quantized.set(350, query)
+    grown[350] = query  # a chunk embedded after the projection was made
+    projected.set(350, query)
     valid = np.ones(420, bool)  # 20 chunks beyond both: added, not embedded yet
-    full = np.zeros((420, 32), np.float32)
+    valid[300:350] = False
+    valid[351:400] = False
+    full = np.zeros((420, 384), np.float32)
     full[:400] = grown
-    best = quantized.top(full, 420, query, valid, 5)
+    best = projected.top(full, 420, query, valid, 5)
     assert best[0] == 350
     assert best == top_k(full @ query, 5, valid)
 
 
-def test_a_large_index_searches_from_the_int8_copy_with_the_same_hits(tmp_path, monkeypatch):
+def test_a_large_index_searches_from_the_projection_with_the_same_hits(tmp_path, monkeypatch):
     files = {
         f"pkg/mod{i}.py": "".join(
             f"def handler_{i}_{j}(request, retries={j}):\n"
@@ -60,11 +90,11 @@ def test_a_large_index_searches_from_the_int8_copy_with_the_same_hits(tmp_path, 
     index.embed_pending()
     queries = ["parse the upload header", "retry handler request", "handler_3_4", "X-7-2"]
     plain = [[(h.path, h.start_line, h.score) for h in index.search(q)] for q in queries]
-    assert index._int8 is None  # small: the float product
+    assert index._projected is None  # small: the float product
     monkeypatch.setattr(codebase, "MIN_ROWS", 0)
-    quantized = [[(h.path, h.start_line, h.score) for h in index.search(q)] for q in queries]
-    assert index._int8 is not None
-    assert quantized == plain
+    projected = [[(h.path, h.start_line, h.score) for h in index.search(q)] for q in queries]
+    assert index._projected is not None
+    assert projected == plain
     assert index.search("parse the upload header", path_glob="nowhere/*.py") == []
     index.close()
 
@@ -81,7 +111,7 @@ def test_a_search_after_new_files_and_before_their_vectors_still_answers(
     index = CodeIndex.open(repo)
     index.refresh()
     index.embed_pending()
-    index.search("alpha")  # builds the int8 copy when forced
+    index.search("alpha")  # makes the projection when forced
     (repo / "b.py").write_text(
         "".join(f"def beta_{i}(x):\n    return x + {i}\n\n\n" for i in range(300))
     )
@@ -91,18 +121,33 @@ def test_a_search_after_new_files_and_before_their_vectors_still_answers(
     index.close()
 
 
-def test_the_stored_graph_is_the_one_node_matmul_onnx_builds():
-    from onnx import TensorProto, checker, helper
-
-    graph = helper.make_graph(
-        [helper.make_node("MatMulInteger", ["rows", "query"], ["scores"])],
-        "dense_int8",
-        [
-            helper.make_tensor_value_info("rows", TensorProto.UINT8, ["n", "d"]),
-            helper.make_tensor_value_info("query", TensorProto.INT8, ["d", 1]),
-        ],
-        [helper.make_tensor_value_info("scores", TensorProto.INT32, ["n", 1])],
+def test_the_directions_are_fitted_again_for_a_new_space_and_for_twice_the_vectors(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(codebase, "MIN_ROWS", 0)
+    repo = make_repo(
+        tmp_path / "r",
+        {"a.py": "".join(f"def alpha_{i}(x):\n    return x * {i}\n\n\n" for i in range(60))},
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
-    checker.check_model(model)
-    assert model.SerializeToString() == dense.GRAPH
+    index = CodeIndex.open(repo)
+    index.refresh()
+    index.embed_pending()
+    index.search("alpha times x")
+    first = index._projected
+    embedded = int(index.has_vector.sum())
+    assert first is not None and first.fitted_on == embedded
+    index.search("alpha")
+    assert index._projected is first  # kept while the vectors are the same
+    (repo / "b.py").write_text(
+        "".join(f"def beta_{i}(x):\n    return x + {i}\n\n\n" for i in range(100))
+    )
+    index.refresh()
+    index.embed_pending()
+    hits = index.search("beta adds x")
+    assert int(index.has_vector.sum()) > 2 * embedded
+    assert index._projected is not first
+    assert index._projected.fitted_on == int(index.has_vector.sum())
+    assert hits and hits[0].path == "b.py"
+    index._use_space("another model")
+    assert index._projected is None  # the old directions mean nothing there
+    index.close()

@@ -394,9 +394,10 @@ def test_stubs_are_told_from_implementations_that_end_in_an_empty_block(text, st
 
 
 def test_a_slow_query_embedder_runs_beside_the_lexical_side_with_the_same_hits(code_repo):
-    """An embedder that sets overlap_query (the whole MiniLM, a remote one) embeds the query
-    on a worker thread; the hits are the ones computed inline, and its failure reaches the
-    caller without leaving the index locked."""
+    """With an embedder that sets overlap_query (the whole MiniLM, a remote one) the lexical
+    side is scored on a worker thread while the query is embedded; the hits are the ones
+    computed inline, and the embedder's failure reaches the caller without leaving the
+    index locked."""
     import threading
 
     from reins.index.embed.factory import make_embedder
@@ -406,14 +407,11 @@ def test_a_slow_query_embedder_runs_beside_the_lexical_side_with_the_same_hits(c
             self.inner = make_embedder({"embeddings": "local"})
             self.name, self.dims = self.inner.name, self.inner.dims
             self.overlap_query = False
-            self.query_threads: set[int] = set()
             self.broken = False
 
         def embed(self, texts):
-            if len(texts) == 1:
-                self.query_threads.add(threading.get_ident())
-                if self.broken:
-                    raise RuntimeError("the embedding model crashed")
+            if len(texts) == 1 and self.broken:
+                raise RuntimeError("the embedding model crashed")
             return self.inner.embed(texts)
 
     embedder = SlowOnQueries()
@@ -421,13 +419,21 @@ def test_a_slow_query_embedder_runs_beside_the_lexical_side_with_the_same_hits(c
     try:
         idx.refresh()
         idx.embed_pending()
+        lexical_threads: set[int] = set()
+        scores = idx.bm25.scores
+
+        def spied_scores(*args):
+            lexical_threads.add(threading.get_ident())
+            return scores(*args)
+
+        idx.bm25.scores = spied_scores
         queries = ["retry a failed upload with backoff", "SessionStore.expire", "create a session"]
         inline = [[(h.path, h.start_line, h.score) for h in idx.search(q)] for q in queries]
-        assert embedder.query_threads == {threading.get_ident()}
+        assert lexical_threads == {threading.get_ident()}
         embedder.overlap_query = True
         beside = [[(h.path, h.start_line, h.score) for h in idx.search(q)] for q in queries]
         assert beside == inline and inline[0][0][0] == "src/storage/uploads.py"
-        assert len(embedder.query_threads) == 2  # the worker's too
+        assert len(lexical_threads) == 2  # the worker's too
         embedder.broken = True
         with pytest.raises(RuntimeError, match="crashed"):
             idx.search("retry a failed upload")

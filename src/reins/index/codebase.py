@@ -17,7 +17,7 @@ import numpy as np
 
 from reins.index.bm25 import BM25
 from reins.index.chunker import Chunk
-from reins.index.dense import MIN_ROWS, QuantizedRows
+from reins.index.dense import MIN_ROWS, ProjectedRows
 from reins.index.embed import DENSE_WEIGHT, GOOD_SIMILARITY, Embedder
 from reins.index.files import list_files
 from reins.index.index_db import IndexCorrupt, IndexStore, IndexUnavailable, index_path, unavailable
@@ -110,7 +110,7 @@ class CodeIndex:
         self.alive = np.zeros(0, dtype=bool)
         self.has_vector = np.zeros(0, dtype=bool)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
-        self._int8: QuantizedRows | None = None  # built by the first search of a large index
+        self._projected: ProjectedRows | None = None  # made by the first search of a large index
         self.bm25 = BM25()
         self.path_slots: dict[str, list[int]] = {}
         self.symbol_slots: dict[str, list[int]] = {}
@@ -288,6 +288,7 @@ class CodeIndex:
         them, and install the ones stored for this model (a filler's, an earlier switch's)."""
         if self.space != name:
             self.has_vector[:] = False
+            self._projected = None  # its directions are the old space's
             self.space = self.store.space = name
             self._install_stored()
 
@@ -297,11 +298,11 @@ class CodeIndex:
         if self.matrix.shape[1] != vec.shape[0]:
             self.matrix = np.zeros((max(len(self.chunks), 1), vec.shape[0]), dtype=np.float32)
             self.has_vector[:] = False
-            self._int8 = None
+            self._projected = None
         self._grow_matrix(slot)
         self.matrix[slot] = vec
-        if self._int8 is not None:
-            self._int8.set(slot, vec)
+        if self._projected is not None:
+            self._projected.set(slot, vec)
         self.has_vector[slot] = True
         return True
 
@@ -359,24 +360,34 @@ class CodeIndex:
             valid = self.alive[:size].copy()
             if path_glob:
                 valid &= self._glob_mask(path_glob, size)
-            nearest = None  # the dense side: (query vector, ranking), maybe still computing
+            vectors = None  # the chunks the dense side ranks
             if signals.dense and self.has_vector[:size].any():
                 self._use_space(self.embedder.name)
                 vectors = valid & self.has_vector[:size]
-                if vectors.any():
-                    nearest = self._start_dense(query, vectors, size)
+                if not vectors.any():
+                    vectors = None
+            # An embedder that is slow on a query (the whole MiniLM: 2-3 ms; a remote one: a
+            # round trip) sets `overlap_query`: the lexical side is scored on a worker thread
+            # meanwhile (onnxruntime, numpy and HTTP let go of the GIL). The worker gets the
+            # shorter side, so that waking it (0.6 ms on a shared VM) is not on the way.
+            overlap = vectors is not None and getattr(self.embedder, "overlap_query", False)
+            lexical_side = (
+                _lexical_worker().submit(self._lexical_side, query, valid, size, signals)
+                if overlap
+                else None
+            )
             try:
-                lexical: list[int] = []
-                if signals.lexical or not signals.dense:
-                    lexical = top_k(self.bm25.scores(query_terms(query), size), CANDIDATES, valid)
-                if signals.exact:  # every chunk holding an exact name is a candidate too
-                    lexical += self._exact_slots(query, valid, set(lexical))
-                # once per search, for every chunk: coverage and match use it
-                coverage = self._coverage(self._term_weights(query), size)
-                query_vector, dense = nearest.result() if nearest else (None, [])
-            finally:  # the worker reads the matrix: it must be done before the lock is let go
-                if nearest is not None:
-                    concurrent.futures.wait([nearest])
+                query_vector, dense = None, []
+                if vectors is not None:
+                    query_vector = self.embedder.embed([query])[0]
+                    dense = self._dense_ranking(query_vector, vectors, size)
+                if lexical_side is not None:
+                    lexical, coverage = lexical_side.result()
+                else:
+                    lexical, coverage = self._lexical_side(query, valid, size, signals)
+            finally:  # the worker reads the index: it must be done before the lock is let go
+                if lexical_side is not None:
+                    concurrent.futures.wait([lexical_side])
             if signals.dense and signals.dense_weight is None:  # the embedder's own share
                 weight = getattr(self.embedder, "dense_weight", DENSE_WEIGHT)
                 signals = dataclasses.replace(signals, dense_weight=weight)
@@ -423,33 +434,28 @@ class CodeIndex:
                 covered[slots[slots < size]] += weight
         return covered / total
 
-    def _start_dense(self, query: str, vectors: np.ndarray, size: int) -> concurrent.futures.Future:
-        """The query's vector and dense ranking. An embedder that is slow on a query (the whole
-        MiniLM: 2-3 ms; a remote one: a round trip) sets `overlap_query`, and the work runs on
-        a worker thread while this one scores the lexical side (onnxruntime, numpy and HTTP
-        let go of the GIL)."""
-
-        def nearest() -> tuple[np.ndarray, list[int]]:
-            query_vector = self.embedder.embed([query])[0]
-            return query_vector, self._dense_ranking(query_vector, vectors, size)
-
-        if getattr(self.embedder, "overlap_query", False):
-            return _dense_worker().submit(nearest)
-        done: concurrent.futures.Future = concurrent.futures.Future()
-        try:
-            done.set_result(nearest())
-        except Exception as error:  # noqa: BLE001 - raised again by result(), as a worker's would be
-            done.set_exception(error)
-        return done
+    def _lexical_side(
+        self, query: str, valid: np.ndarray, size: int, signals: Signals
+    ) -> tuple[list[int], np.ndarray]:
+        """The lexical candidates, and per chunk the idf-weighted share of the query's terms
+        it holds (once per search, for every chunk: the final scores and the match use it).
+        Runs on the lexical worker while the searching thread holds the lock: it takes none."""
+        lexical: list[int] = []
+        if signals.lexical or not signals.dense:
+            lexical = top_k(self.bm25.scores(query_terms(query), size), CANDIDATES, valid)
+        if signals.exact:  # every chunk holding an exact name is a candidate too
+            lexical += self._exact_slots(query, valid, set(lexical))
+        return lexical, self._coverage(self._term_weights(query), size)
 
     def _dense_ranking(self, query_vector: np.ndarray, vectors: np.ndarray, size: int) -> list[int]:
-        """The CANDIDATES chunks nearest the query (a large index ranks from its int8 copy:
-        dense.py says why)."""
+        """The CANDIDATES chunks nearest the query (a large index ranks from a projection of
+        its vectors: dense.py says why)."""
         if size < MIN_ROWS:
             return top_k(self.matrix[:size] @ query_vector, CANDIDATES, vectors)
-        if self._int8 is None:
-            self._int8 = QuantizedRows(self.matrix, len(self.matrix))
-        return self._int8.top(self.matrix, size, query_vector, vectors, CANDIDATES)
+        embedded = self.has_vector[:size]
+        if self._projected is None or 2 * self._projected.fitted_on < np.count_nonzero(embedded):
+            self._projected = ProjectedRows(self.matrix, size, embedded)
+        return self._projected.top(self.matrix, size, query_vector, vectors, CANDIDATES)
 
     def _match(self, slot: int, coverage: np.ndarray, query_vector: np.ndarray | None) -> float:
         """max(idf-weighted share of the query's terms in the chunk / LEXICAL_GOOD,
@@ -487,6 +493,6 @@ class CodeIndex:
 
 
 @functools.cache
-def _dense_worker() -> concurrent.futures.ThreadPoolExecutor:
-    """One thread for every index in the process: a query's dense side at a time is enough."""
-    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reins-dense")
+def _lexical_worker() -> concurrent.futures.ThreadPoolExecutor:
+    """One thread for every index in the process: a query's lexical side at a time is enough."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="reins-lexical")

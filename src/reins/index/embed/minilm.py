@@ -96,7 +96,7 @@ def _session(directory: Path, config: dict, int8: bool):
         / "embeddings"
         / graph_name("int8" if int8 else "fp32", stat.st_size, stat.st_mtime_ns)
     )
-    options = session_options(onnxruntime)
+    options = _session_options(onnxruntime)
     if path.is_file():
         try:
             return onnxruntime.InferenceSession(str(path), options,
@@ -136,8 +136,8 @@ def _cache(graph: bytes, path: Path, keep: set[str]) -> None:
             tmp.unlink()
 
 
-def session_options(onnxruntime):
-    """Settings for every onnxruntime session the index makes (this model's, dense.py's)."""
+def _session_options(onnxruntime):
+    """Settings for this model's onnxruntime sessions."""
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # its warnings are about the graph, not the user's data
     options.inter_op_num_threads = 1

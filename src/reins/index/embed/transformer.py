@@ -38,8 +38,8 @@ class TransformerEmbedder:
     # Changed chunks the index server embeds before answering a query (the table: 2,000):
     # a few seconds' worth; beyond that the answer uses the vectors it has.
     query_waits_for = 32
-    # A query's embedding (2-3 ms on django's index) runs on a worker thread while the index
-    # scores the lexical side: CodeIndex._start_dense.
+    # A query's embedding takes 2-3 ms: the index scores the lexical side on a worker thread
+    # meanwhile (CodeIndex.search).
     overlap_query = True
     batch = 64  # chunks a progress step (and a Ctrl-C's loss at most): a few seconds' worth
 
