@@ -151,3 +151,14 @@ def test_the_directions_are_fitted_again_for_a_new_space_and_for_twice_the_vecto
     index._use_space("another model")
     assert index._projected is None  # the old directions mean nothing there
     index.close()
+
+
+def test_a_vector_that_is_not_a_number_does_not_stop_the_ranking_of_the_others():
+    matrix = embedding_like_rows(3000)
+    matrix[17] = np.nan  # what a broken remote embedder could have stored
+    valid = np.ones(3000, bool)
+    projected = ProjectedRows(matrix, 3000, valid)
+    query = matrix[5]
+    best = projected.top(matrix, 3000, query, valid, 20)
+    assert best[0] == 5
+    assert set(best) - {17} <= set(top_k(np.nan_to_num(matrix @ query, nan=-1.0), 20, valid))

@@ -35,7 +35,7 @@ class ProjectedRows:
         if len(rows) > FIT_SAMPLE:  # evenly spread: chunks of one file sit side by side
             rows = rows[np.linspace(0, len(rows) - 1, FIT_SAMPLE).astype(np.int64)]
         self.fitted_on = int(np.count_nonzero(fit_on[:size]))
-        sample = matrix[rows]
+        sample = np.nan_to_num(matrix[rows])  # one bad vector must not stop every search
         self.mean = sample.mean(axis=0) if len(rows) else np.zeros(dims, np.float32)
         if len(rows) > 1 and dims > DIMS:
             # the covariance's eigenvectors: as the sample's SVD, in a tenth of the time
