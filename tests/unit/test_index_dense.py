@@ -27,6 +27,15 @@ def embedding_like_rows(n: int, dim: int = 384, factors: int = 48, seed: int = 0
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
+def indexed_functions(tmp_path, template: str, count: int):
+    """A repository whose a.py holds `count` functions from `template`, indexed and embedded."""
+    repo = make_repo(tmp_path / "r", {"a.py": "".join(template.format(i=i) for i in range(count))})
+    index = CodeIndex.open(repo)
+    index.refresh()
+    index.embed_pending()
+    return repo, index
+
+
 def test_with_no_more_dimensions_than_directions_the_ranking_is_the_float_one():
     matrix = unit_rows(5000, 64)
     valid = np.ones(5000, bool)
@@ -104,13 +113,7 @@ def test_a_search_after_new_files_and_before_their_vectors_still_answers(
     tmp_path, monkeypatch, min_rows
 ):
     monkeypatch.setattr(codebase, "MIN_ROWS", min_rows)
-    repo = make_repo(
-        tmp_path / "r",
-        {"a.py": "".join(f"def alpha_{i}():\n    return {i}\n\n\n" for i in range(40))},
-    )
-    index = CodeIndex.open(repo)
-    index.refresh()
-    index.embed_pending()
+    repo, index = indexed_functions(tmp_path, "def alpha_{i}():\n    return {i}\n\n\n", 40)
     index.search("alpha")  # makes the projection when forced
     (repo / "b.py").write_text(
         "".join(f"def beta_{i}(x):\n    return x + {i}\n\n\n" for i in range(300))
@@ -125,13 +128,7 @@ def test_the_directions_are_fitted_again_for_a_new_space_and_for_twice_the_vecto
     tmp_path, monkeypatch
 ):
     monkeypatch.setattr(codebase, "MIN_ROWS", 0)
-    repo = make_repo(
-        tmp_path / "r",
-        {"a.py": "".join(f"def alpha_{i}(x):\n    return x * {i}\n\n\n" for i in range(60))},
-    )
-    index = CodeIndex.open(repo)
-    index.refresh()
-    index.embed_pending()
+    repo, index = indexed_functions(tmp_path, "def alpha_{i}(x):\n    return x * {i}\n\n\n", 60)
     index.search("alpha times x")
     first = index._projected
     embedded = int(index.has_vector.sum())
