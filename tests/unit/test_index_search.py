@@ -75,6 +75,31 @@ def test_file_selection_respects_gitignore_and_skips_binary(code_repo):
     assert not any(p.startswith("build/") for p in list_files(code_repo))
 
 
+def test_without_git_each_gitignore_rules_its_own_folder_and_links_are_not_followed(tmp_path):
+    repo = make_repo(
+        tmp_path / "r",
+        {
+            ".gitignore": "*.log\n",
+            "app/.gitignore": "generated/\n!keep.log\n",
+            "app/main.py": "x = 1\n",
+            "app/keep.log": "kept by the nested rule\n",
+            "app/debug.log": "ignored by the root rule\n",
+            "app/generated/out.py": "y = 2\n",
+            "lib/generated/util.py": "z = 3\n",  # app's rule does not reach here
+            "other/rules": "*.py\n",
+        },
+    )
+    (repo / "other/.gitignore").symlink_to(repo / "other/rules")  # git does not follow it
+    (repo / "other/code.py").write_text("w = 4\n")
+    (repo / "app/link.py").symlink_to(repo / "app/main.py")
+    with_git = set(list_files(repo))
+    subprocess.run(["rm", "-rf", str(repo / ".git")], check=True)
+    walked = set(list_files(repo))
+    assert {"app/main.py", "app/keep.log", "lib/generated/util.py", "other/code.py"} <= walked
+    assert not {"app/debug.log", "app/generated/out.py", "app/link.py"} & walked
+    assert walked == with_git  # the walk answers as git ls-files does
+
+
 def test_merkle_diff_walks_only_changed_subtrees(code_repo):
     old = hash_files(code_repo, list_files(code_repo), {})
     old_dirs = dir_hashes(old)

@@ -94,25 +94,32 @@ def _walk(root: Path) -> dict[str, FileStat]:
 
     def ignored(rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
-        for base, spec in specs:
-            if probe.startswith(base) and spec.match_file(probe[len(base) :]):
-                return True
+        for base, spec in reversed(specs):  # as git: the deepest file with a match decides,
+            if probe.startswith(base):  # so a nested `!keep.log` beats the root's `*.log`
+                verdict = spec.check_file(probe[len(base) :]).include
+                if verdict is not None:
+                    return verdict
         return False
 
-    def visit(directory: Path, rel_dir: str) -> None:
-        gitignore = directory / ".gitignore"
+    def visit(directory: str, rel_dir: str) -> None:
+        # Strings and the scandir entries' own types, no pathlib and no extra stat: django's
+        # sdist has 3,233 folders, and each search through the tool walks them all.
+        try:
+            with os.scandir(directory) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError:
+            entries = []
         pushed = False
-        if gitignore.is_file():
+        gitignore = next((e for e in entries if e.name == ".gitignore"), None)
+        if gitignore is not None and gitignore.is_file(follow_symlinks=False):
             try:
-                lines = gitignore.read_text("utf-8", "replace").splitlines()
-                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+                with open(gitignore.path, encoding="utf-8", errors="replace") as file:
+                    specs.append(
+                        (rel_dir, pathspec.GitIgnoreSpec.from_lines(file.read().splitlines()))
+                    )
                 pushed = True
             except OSError:
                 pass
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            entries = []
         for entry in entries:
             rel = rel_dir + entry.name
             try:
@@ -120,7 +127,7 @@ def _walk(root: Path) -> dict[str, FileStat]:
                     continue  # never follow links out of (or around) the repo
                 if entry.is_dir():
                     if entry.name not in SKIP_DIRS and not ignored(rel, True):
-                        visit(Path(entry.path), rel + "/")
+                        visit(entry.path, rel + "/")
                 elif not skipped_by_name(rel) and not ignored(rel, False):
                     st = entry.stat()
                     if _regular_small(st):
@@ -130,5 +137,5 @@ def _walk(root: Path) -> dict[str, FileStat]:
         if pushed:
             specs.pop()
 
-    visit(root, "")
+    visit(str(root), "")
     return out
