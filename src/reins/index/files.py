@@ -56,11 +56,12 @@ def list_files(root: Path) -> dict[str, FileStat]:
     if listed is None:
         return _walk(root)
     out: dict[str, FileStat] = {}
+    base = os.path.join(root, "")  # joined as strings: pathlib cost a quarter of the listing
     for rel in listed:
         if skipped_by_name(rel) or any(part in SKIP_DIRS for part in rel.split("/")[:-1]):
             continue
         try:
-            st = os.stat(root / rel, follow_symlinks=False)
+            st = os.stat(base + rel, follow_symlinks=False)
         except OSError:
             continue  # deleted but still in git's index
         if _regular_small(st):
