@@ -7,10 +7,11 @@ first 128 principal directions of 384 hold 88% of the variance), so each row is 
 as its coordinates on those directions, a third of the bytes. The projection ranks, and
 the best RESCORE × k rows are scored again exactly, so the ranking returned is the float
 one of those candidates. On django they hold 99.9% of the exact float top 200 (MiniLM, 63
-queries; the static table's 256-dimension vectors: 99.8%, 223 queries). This replaced an int8 copy ranked by onnxruntime's integer matmul, which found
-as much but whose kernel is slow on a one-column product (1.2-3.5 ms against 0.5-1.5 ms
-here), and which needed a halved query scale on CPUs without VNNI. Below MIN_ROWS the
-float product is cheaper than any of this, and no projection is made.
+queries; the static table's 256-dimension vectors: 99.8%, 223 queries). This replaced an
+int8 copy ranked by onnxruntime's integer matmul, which found as much but whose kernel is
+slow on a one-column product (1.2-3.5 ms against 0.5-1.5 ms here), and which needed a
+halved query scale on CPUs without VNNI. Below MIN_ROWS the float product is cheaper than
+any of this, and no projection is made.
 """
 
 from __future__ import annotations

@@ -3,13 +3,14 @@ static table was distilled from, read from the weights reins already ships.
 
 On the human-style queries (benchmarks/search_human.py) it ranks far better than the static
 table: hybrid NDCG@10 0.592 against 0.551 (0.598 on 2026-12-04's machine, as with float
-weights; its dense side alone 0.500 against 0.395), because a transformer reads a chunk's words in context. The price is
-indexing: 90 chunks a second on two shared cores against the table's 1,982, and a search
-takes 5.8 ms against 1.4 (p50; benchmarks/search.py --compare-models, six projects,
-2026-12-03, int8 weights: float ones took 9.7 ms against 6.4 paired), so a minute for a
-1,000-file project and many minutes for django, once; vectors are cached by chunk
-content, so later only changed chunks cost. Hence, by default (`embeddings = "auto"`), the
-table first and this model filled in at idle priority by index/upgrade.py.
+weights; its dense side alone 0.500 against 0.395), because a transformer reads a chunk's
+words in context. The price is indexing: 90 chunks a second on two shared cores against
+the table's 1,982, and a search takes 5.8 ms against 1.4 (p50; benchmarks/search.py
+--compare-models, six projects, 2026-12-03, int8 weights: float ones took 9.7 ms against
+6.4 paired), so a minute for a 1,000-file project and many minutes for django, once;
+vectors are cached by chunk content, so later only changed chunks cost. Hence, by default
+(`embeddings = "auto"`), the table first and this model filled in at idle priority by
+index/upgrade.py.
 """
 
 from __future__ import annotations
