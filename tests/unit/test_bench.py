@@ -79,6 +79,22 @@ def test_oracle_scores_one_and_nop_zero_end_to_end(tmp_path):
     assert "<svg" in page and "<script" not in page and 'src="http' not in page
 
 
+def test_the_verifier_and_the_solution_get_their_env_from_task_toml(tmp_path):
+    suite = make_suite(tmp_path / "suite", n=1, solve='echo "$GREETING" > greeting.txt\n')
+    task = suite / "add-0"
+    (task / "task.toml").write_text(
+        '[verifier]\nenv = { WANT = "hello" }\n[solution]\nenv = { GREETING = "hello" }\n'
+    )
+    (task / "tests/test.sh").write_text(
+        '#!/bin/bash\nif [ "$(cat greeting.txt)" = "$WANT" ]; then r=1; else r=0; fi\n'
+        "echo $r > /logs/verifier/reward.txt\n"
+    )
+    done = bench(str(suite), "--agent", "oracle", "--json", "--out", str(tmp_path / "out"),
+                 cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["variants"][0]["pass_rate"] == 1.0
+
+
 def test_named_rewards_are_compared_too(tmp_path):
     suite = make_suite(tmp_path / "suite")
     for task in suite.iterdir():  # partial credit, as the Exercism import's verifier writes

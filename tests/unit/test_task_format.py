@@ -139,4 +139,46 @@ def test_tasks_list_says_which_tasks_run_here(tmp_path):
     )  # fmt: skip
     assert listed.returncode == 0, listed.stderr
     runs = {row["name"]: row["runs"] for row in json.loads(listed.stdout)}
-    assert runs == {"container-task": "container (skipped)", "workspace-task": "workspace"}
+    from reins.evals.container import find_engine
+
+    engine = find_engine()
+    container = (
+        f"container ({engine.name})" if engine else "container (skipped: no podman or docker)"
+    )
+    assert runs == {"container-task": container, "workspace-task": "workspace"}
+
+
+def test_verifier_and_solution_env_are_read_and_a_bad_one_is_named(tmp_path):
+    toml = TB2_TOML.replace("[verifier.env]\n", '[verifier.env]\nWANT = "a + b"\nLEVEL = 2\n')
+    task = load_task(make_task(tmp_path / "ok", toml + '\n[solution]\nenv = { FAST = "1" }\n'))
+    assert task.verifier_env == {"WANT": "a + b", "LEVEL": "2"}
+    assert task.solution_env == {"FAST": "1"}
+    broken = make_task(tmp_path / "bad", '[verifier]\nenv = "WANT=1"\n')
+    with pytest.raises(TaskError, match=r"\[verifier\] env must be a table"):
+        load_task(broken)
+
+
+def test_a_container_task_is_skipped_with_the_reason_when_it_cannot_run(tmp_path, monkeypatch):
+    import asyncio
+
+    from reins.config import Config
+    from reins.evals import container
+    from reins.evals.trial import TrialSpec, run_trial_async
+    from reins.evals.variants import parse_variant
+
+    task = make_task(tmp_path / "suite", TB2_TOML, dockerfile=True)
+
+    def trial(agent: str):
+        spec = TrialSpec(str(task), agent, agent, parse_variant("base"), 1, Config(),
+                         str(tmp_path / "out"))  # fmt: skip
+        return asyncio.run(run_trial_async(spec))
+
+    # a peer runs its commands on this machine: it cannot work in the task's container
+    assert "runs its commands on this machine" in trial("aider").skipped
+    container.find_engine.cache_clear()
+    monkeypatch.setenv(container.ENGINE_VARIABLE, str(tmp_path / "no-such-podman"))
+    try:
+        skipped = trial("oracle").skipped
+    finally:
+        container.find_engine.cache_clear()
+    assert skipped and container.ENGINE_VARIABLE in skipped and "cannot run containers" in skipped

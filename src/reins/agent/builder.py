@@ -172,6 +172,7 @@ def open_session(
     extra_tools: Sequence[Tool] = (),
     parent_session_id: str | None = None,
     variant: str | None = None,
+    sandbox=None,
 ) -> Session:
     """A session from settings: the model spec in `config` picks the client and profile."""
     _, profile, client = resolve_model(config)
@@ -179,7 +180,7 @@ def open_session(
         repo, model=client, profile=profile, store=store, settings=config,
         extra_tools=extra_tools, hooks=hooks, progress=progress, tracer=tracer, title=title,
         resume_id=resume_id, parent_session_id=parent_session_id, variant=variant,
-        approver=approver,
+        approver=approver, sandbox=sandbox,
     )  # fmt: skip
 
 

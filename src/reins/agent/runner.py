@@ -63,6 +63,7 @@ class Runner:
         parent_session_id: str | None = None,
         variant: str | None = None,
         resume_id: str | None = None,
+        sandbox=None,
     ):
         self.repo = Path(repo)
         self.config = config
@@ -75,6 +76,7 @@ class Runner:
         self.parent_session_id = parent_session_id
         self.variant = variant
         self.resume_id = resume_id  # continue this stored session (its history) instead
+        self.sandbox = sandbox  # where commands run; None: the one config's policy picks
 
     async def run(self, task: str) -> RunOutcome:
         loop = asyncio.get_running_loop()
@@ -85,7 +87,7 @@ class Runner:
                 open_session, self.repo, self.config, self.store, title=self.title or "",
                 progress=self.progress, hooks=self.hooks, extra_tools=self.extra_tools,
                 parent_session_id=self.parent_session_id, variant=self.variant,
-                resume_id=self.resume_id,
+                resume_id=self.resume_id, sandbox=self.sandbox,
             )  # fmt: skip
         except SETUP_ERRORS as error:
             return setup_failure(str(error))

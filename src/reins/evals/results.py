@@ -26,6 +26,7 @@ class TrialResult:
     status: str = ""  # how the agent's run ended (completed, budget, error, …)
     wall_s: float = 0.0  # the agent's run
     verifier_s: float = 0.0
+    environment_s: float = 0.0  # a container task: building (when needed) and starting it
     trial_s: float = 0.0  # the whole trial: copy, agent, verifier, clean-up
     tokens_in: int = 0
     tokens_out: int = 0

@@ -4,8 +4,8 @@
       instruction.md          what the agent is told
       task.toml               [metadata] (reins reads `cluster`), [agent] timeout_sec,
                               [verifier] timeout_sec, [environment] resources
-      environment/Dockerfile  a container image (or [environment] docker_image): reins
-                              does not run container tasks yet and reports them skipped
+      environment/Dockerfile  a container image (or [environment] docker_image), run with
+                              podman or docker (reins.evals.container); skipped without one
       environment/workspace/  reins' extension: the files the agent starts in (no container)
       tests/test.sh           the verifier: runs in the workspace, tests at /tests, writes a
                               reward 0..1 to /logs/verifier/reward.txt (or reward.json)
@@ -39,6 +39,8 @@ class Task:
     verifier_timeout_s: float = DEFAULT_VERIFIER_TIMEOUT_S
     metadata: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
+    verifier_env: dict[str, str] = field(default_factory=dict)  # [verifier] env
+    solution_env: dict[str, str] = field(default_factory=dict)  # [solution] env
 
     @property
     def workspace(self) -> Path | None:
@@ -93,7 +95,16 @@ def load_task(path: str | Path) -> Task:
         verifier_timeout_s=_seconds(toml_file, "verifier", verifier, DEFAULT_VERIFIER_TIMEOUT_S),
         metadata=dict(data.get("metadata", {})),
         environment=dict(data.get("environment", {})),
+        verifier_env=_env(toml_file, "verifier", verifier),
+        solution_env=_env(toml_file, "solution", data.get("solution", {})),
     )
+
+
+def _env(toml_file: Path, section: str, table: Any) -> dict[str, str]:
+    env = table.get("env", {}) if isinstance(table, dict) else {}
+    if not isinstance(env, dict):
+        raise TaskError(f"{toml_file}: [{section}] env must be a table of names to values")
+    return {str(name): str(value) for name, value in env.items()}
 
 
 def _seconds(toml_file: Path, section: str, table: Any, default: float) -> float:

@@ -81,39 +81,88 @@ async def _run_trial(spec: TrialSpec) -> TrialResult:
         task = dataclasses.replace(task, agent_timeout_s=spec.agent_timeout_s)
     result = TrialResult(task=task.name, variant=spec.arm, epoch=spec.epoch, agent=spec.agent,
                          reward=0.0, passed=False, cluster=task.cluster)  # fmt: skip
+    if task.container:
+        return await _run_container_trial(spec, task, result)
     if task.workspace is None:
-        result.skipped = (
-            "a container task (environment/Dockerfile or [environment] docker_image): reins "
-            "does not run container tasks yet; tasks with environment/workspace/ run here"
-            if task.container else "the task has no environment/workspace"
-        )  # fmt: skip
+        result.skipped = "the task has no environment/workspace"
         return result
     slot = TrialFolder(task.name)
     workspace = slot.path
     try:
         prepare_workspace(task, workspace)
         run = await run_agent(spec, task, workspace)
-        result.status, result.wall_s, result.session_id = run.status, run.wall_s, run.session_id
-        result.tokens_in, result.tokens_out = run.tokens_in, run.tokens_out
-        result.tokens_cached, result.tool_calls = run.tokens_cached, run.tool_calls
-        result.tool_kinds, result.tool_names = run.tool_kinds, run.tool_names
-        result.error, result.agent_error = run.error, run.agent_error
-        result.attempts, result.attempt_scores = run.attempts, run.attempt_scores
-        verdict = await verify(task, workspace)
-        result.verifier_s = round(verdict.seconds, 3)
-        result.reward, result.rewards = verdict.reward, verdict.rewards
-        result.passed = verdict.reward >= 1.0
-        if verdict.error and not result.error:
-            result.error = verdict.error
+        _record(result, run, await verify(task, workspace))
     except VerifierUnavailable as error:
         result.error = str(error)
     except Exception as error:  # one broken trial must not end the bench
-        result.error = f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
+        result.error = _crash(error)
     finally:
         kept = slot.release(keep=spec.keep)
         if kept is not None:
             result.workspace = str(kept)
     return result
+
+
+# Peers run their commands on this machine: in a container task they would act on the
+# copied files without the image's tools and programs, so their runs would not compare.
+HOST_ONLY_AGENTS = ("aider", "mini-swe-agent")
+
+
+async def _run_container_trial(spec: TrialSpec, task: Task, result: TrialResult) -> TrialResult:
+    """A task with a Dockerfile or docker_image, in its container (reins.evals.container)."""
+    from reins.evals.container import (
+        ContainerEnvironment,
+        ContainerError,
+        find_engine,
+        no_engine_reason,
+    )  # fmt: skip
+
+    if spec.agent in HOST_ONLY_AGENTS:
+        result.skipped = (f"{spec.agent} runs its commands on this machine, not in the task's "
+                          "container; container tasks run with reins, oracle or nop")  # fmt: skip
+        return result
+    engine = await asyncio.to_thread(find_engine)
+    if engine is None:
+        result.skipped = no_engine_reason()
+        return result
+    environment = ContainerEnvironment(task, engine)
+    slot = TrialFolder(task.name)
+    try:
+        start = time.perf_counter()
+        await environment.build()
+        await environment.start(slot.path)
+        result.environment_s = round(time.perf_counter() - start, 3)
+        run = await run_agent(spec, task, slot.path, environment)
+        _record(result, run, await environment.verify())
+    except ContainerError as error:
+        result.error = str(error)
+    except Exception as error:  # one broken trial must not end the bench
+        result.error = _crash(error)
+    finally:
+        await asyncio.shield(environment.stop())
+        kept = slot.release(keep=spec.keep)
+        if kept is not None:
+            result.workspace = str(kept)
+    return result
+
+
+def _record(result: TrialResult, run: AgentRun, verdict) -> None:
+    """The agent's run and the verifier's verdict into the trial's result."""
+    result.status, result.wall_s, result.session_id = run.status, run.wall_s, run.session_id
+    result.tokens_in, result.tokens_out = run.tokens_in, run.tokens_out
+    result.tokens_cached, result.tool_calls = run.tokens_cached, run.tool_calls
+    result.tool_kinds, result.tool_names = run.tool_kinds, run.tool_names
+    result.error, result.agent_error = run.error, run.agent_error
+    result.attempts, result.attempt_scores = run.attempts, run.attempt_scores
+    result.verifier_s = round(verdict.seconds, 3)
+    result.reward, result.rewards = verdict.reward, verdict.rewards
+    result.passed = verdict.reward >= 1.0
+    if verdict.error and not result.error:
+        result.error = verdict.error
+
+
+def _crash(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}\n{traceback.format_exc()[-1500:]}"
 
 
 GIT_ENV = {
@@ -133,22 +182,27 @@ def prepare_workspace(task: Task, workspace: Path) -> None:
         subprocess.run(command, cwd=workspace, env=env, capture_output=True, timeout=60)
 
 
-async def run_agent(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
+async def run_agent(spec: TrialSpec, task: Task, workspace: Path, environment=None) -> AgentRun:
+    """environment: a container task's (reins.evals.container), where commands run."""
     start = time.perf_counter()
     if spec.agent == "nop":
         return AgentRun("completed")
     if spec.agent == "oracle":
-        ok, output = await apply_solution(task, workspace, task.agent_timeout_s)
+        if environment is not None:
+            ok, output = await environment.apply_solution(task.agent_timeout_s)
+        else:
+            ok, output = await apply_solution(task, workspace, task.agent_timeout_s)
         return AgentRun("completed" if ok else "error", time.perf_counter() - start,
                         error=None if ok else f"the solution failed: {output[-500:]}")  # fmt: skip
     if spec.agent == "reins":
-        return await run_reins(spec, task, workspace)
+        return await run_reins(spec, task, workspace, environment and environment.sandbox)
     if spec.agent in ("aider", "mini-swe-agent"):
         return await run_peer(spec, task, workspace)
     raise ValueError(f"unknown agent {spec.agent!r}; known: {', '.join(AGENTS)}")
 
 
-async def run_reins(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
+async def run_reins(spec: TrialSpec, task: Task, workspace: Path, sandbox=None) -> AgentRun:
+    """sandbox: where the agent's commands run (a container task's); None: the bench's."""
     from reins.store import SessionStore
 
     config = spec.variant.apply(spec.config)
@@ -161,19 +215,18 @@ async def run_reins(spec: TrialSpec, task: Task, workspace: Path) -> AgentRun:
     store = SessionStore(Path(spec.out) / STORE_FILE)
     try:
         if config.attempts > 1:
-            return await _reins_attempts(spec, task, workspace, config, store)
-        return _reins_run(
-            spec, task, store, [await _one_session(spec, task, workspace, config, store)]
-        )
+            return await _reins_attempts(spec, task, workspace, config, store, sandbox)
+        session = await _one_session(spec, task, workspace, config, store, sandbox)
+        return _reins_run(spec, task, store, [session])
     finally:
         store.close()
 
 
-async def _one_session(spec, task, workspace, config, store):
+async def _one_session(spec, task, workspace, config, store, sandbox=None):
     from reins.agent.runner import Runner
 
-    runner = Runner(workspace, config, store, title=f"bench {task.name}",
-                    variant=spec.arm, parent_session_id=spec.bench_id)  # fmt: skip
+    runner = Runner(workspace, config, store, title=f"bench {task.name}", variant=spec.arm,
+                    parent_session_id=spec.bench_id, sandbox=sandbox)  # fmt: skip
     return await runner.run(task.instruction)
 
 
@@ -201,7 +254,7 @@ def attempt_config(config: Config, number: int) -> Config:
     return config.with_flags(profiles=overrides, seed=seed)
 
 
-async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
+async def _reins_attempts(spec, task, workspace, config, store, task_sandbox=None) -> AgentRun:
     """Best-of-n with the task's visible tests (reins.evals.attempts)."""
     from reins.evals.attempts import best_of
     from reins.sandbox import make_sandbox
@@ -214,11 +267,13 @@ async def _reins_attempts(spec, task, workspace, config, store) -> AgentRun:
 
     async def run_once(seconds: float):
         attempt = attempt_config(config, len(outcomes)).with_flags(max_wall_s=seconds)
-        outcome = await _one_session(spec, task, workspace, attempt, store)
+        outcome = await _one_session(spec, task, workspace, attempt, store, task_sandbox)
         outcomes.append(outcome)
         return outcome.session_id or None, outcome.wall_s
 
-    sandbox = make_sandbox(str(workspace), "workspace-write", False, (), tuple(config.sandbox_hide))
+    sandbox = task_sandbox or make_sandbox(
+        str(workspace), "workspace-write", False, (), tuple(config.sandbox_hide)
+    )
 
     async def run_tests(seconds: float):
         done = await sandbox.exec(test_cmd, str(workspace), min(seconds, config.command_timeout_s))

@@ -7,6 +7,7 @@ The tests are mounted only now, after the agent has finished, so the agent never
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -48,7 +49,8 @@ async def verify(task: Task, workspace: Path, timeout_s: float | None = None) ->
         mounts = (Mount(task.tests, "/tests"), Mount(Path(logs), "/logs/verifier", True))
         sandbox = _sandbox(workspace, mounts)
         start = time.perf_counter()
-        result = await sandbox.exec("bash /tests/test.sh", str(workspace), timeout_s)
+        command = with_env("bash /tests/test.sh", task.verifier_env)
+        result = await sandbox.exec(command, str(workspace), timeout_s)
         seconds = time.perf_counter() - start
         output = result.output[-OUTPUT_KEPT:]
         if result.timed_out:
@@ -65,9 +67,17 @@ async def apply_solution(task: Task, workspace: Path, timeout_s: float) -> tuple
     if task.solution is None:
         return False, f"{task.name} has no solution/solve.sh"
     sandbox = _sandbox(workspace, (Mount(task.solution.parent, "/solution"),))
-    result = await sandbox.exec("bash /solution/solve.sh", str(workspace), timeout_s)
+    command = with_env("bash /solution/solve.sh", task.solution_env)
+    result = await sandbox.exec(command, str(workspace), timeout_s)
     ok = not result.timed_out and result.exit_code == 0
     return ok, result.output[-OUTPUT_KEPT:]
+
+
+def with_env(command: str, env: dict[str, str]) -> str:
+    """`command` with the task's [verifier] or [solution] env set for it."""
+    if not env:
+        return command
+    return "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + command
 
 
 def read_rewards(logs: Path) -> tuple[dict[str, float], str | None]:

@@ -55,7 +55,12 @@ class RunCommand(Tool):
             return await self._background(args, ctx)
         timeout = min(args.timeout_s or ctx.command_timeout_s, ctx.max_command_timeout_s)
         result = await ctx.sandbox.exec(args.command, str(ctx.workspace.root), timeout)
-        if not result.timed_out and result.exit_code != 0 and looks_sandbox_denied(result.output):
+        denied = not result.timed_out and result.exit_code != 0
+        if (
+            denied
+            and getattr(ctx.sandbox, "can_escalate", True)
+            and looks_sandbox_denied(result.output)
+        ):
             result = await self._escalate(args.command, result, timeout, ctx)
         if result.timed_out:
             raise ToolError(

@@ -63,7 +63,12 @@ def _print_report(report: ImportReport) -> None:
 
 def _runs(task) -> str:
     if task.container:
-        return "container (skipped)"
+        from reins.evals.container import find_engine
+
+        engine = find_engine()
+        return (
+            f"container ({engine.name})" if engine else "container (skipped: no podman or docker)"
+        )
     return "workspace" if task.workspace is not None else "skipped (no workspace)"
 
 

@@ -1,0 +1,71 @@
+"""Commands in a running container (a task's environment: reins.evals.container).
+
+Each command is `ENGINE exec` into the container, in the same folder the agent's file tools
+use: the environment mounts the workspace at its own host path as well as at the image's
+working directory. Killing the exec client does not stop what it started inside (podman
+and docker keep it running), so every command carries a token in its environment and,
+once it ends, times out or is cancelled, whatever still carries that token is killed in
+the container. Background terminals (`argv`) are left to run, as on the host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+
+from reins.sandbox.base import ExecResult, ProcessSandbox, run_process
+
+TOKEN_VARIABLE = "REINS_EXEC"
+KILL_TIMEOUT_S = 30.0
+# POSIX sh and tr only (busybox images have them): kill every process whose environment
+# holds the token; twice, for children forked while the first pass ran.
+_KILL_TAGGED = (
+    "for pass in 1 2; do for p in /proc/[0-9]*; do "
+    'case "$(tr "\\0" "\\n" < "$p/environ" 2>/dev/null)" in '
+    '*"$0"*) kill -9 "${p#/proc/}" 2>/dev/null ;; esac; done; done; true'
+)
+
+
+class ContainerSandbox(ProcessSandbox):
+    name = "container"
+    can_escalate = False  # the container is the whole environment: nothing looser to offer
+
+    def __init__(self, engine: str, container: str, shell: str = "bash",
+                 env: dict[str, str] | None = None):  # fmt: skip
+        self.engine, self.container, self.shell = engine, container, shell
+        self.task_env = dict(env or {})
+
+    def argv_exec(self, argv: list[str], cwd: str) -> list[str]:
+        return self._exec_argv(argv, cwd, {})
+
+    def argv(self, command: str, cwd: str) -> list[str]:
+        return self.argv_exec([self.shell, "-c", command], cwd)
+
+    def _exec_argv(self, argv: list[str], cwd: str, extra: dict[str, str]) -> list[str]:
+        flags = ["-i", "-w", cwd]
+        for name, value in {**self.task_env, **extra}.items():
+            flags += ["-e", f"{name}={value}"]
+        return [self.engine, "exec", *flags, self.container, *argv]
+
+    def env(self) -> dict[str, str]:
+        # The engine client's own environment (rootless podman needs XDG_RUNTIME_DIR and
+        # HOME); nothing of it reaches the container, which has the image's.
+        return dict(os.environ)
+
+    async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
+        token = secrets.token_hex(8)
+        argv = self._exec_argv([self.shell, "-c", command], cwd, {TOKEN_VARIABLE: token})
+        try:
+            return await run_process(argv, "/", timeout_s, self.env())
+        finally:
+            await asyncio.shield(self.kill_tagged(f"{TOKEN_VARIABLE}={token}"))
+
+    async def kill_tagged(self, marker: str) -> None:
+        argv = [self.engine, "exec", self.container, "sh", "-c", _KILL_TAGGED, marker]
+        await run_process(argv, "/", KILL_TIMEOUT_S, self.env())
+
+    async def kill_all(self) -> None:
+        """Every process in the container but its init: what the agent left running."""
+        argv = [self.engine, "exec", self.container, "sh", "-c", "kill -9 -1 2>/dev/null; true"]
+        await run_process(argv, "/", KILL_TIMEOUT_S, self.env())
