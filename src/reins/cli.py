@@ -468,8 +468,11 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
     \b
     A suite is a folder of tasks in Harbor's layout (make one with `reins tasks import`).
     Every trial (task x arm x epoch) runs in a fresh copy of the workspace, in the
-    sandbox; the verifier runs after the agent, with the tests it never saw. Results go
-    to OUT/trials.jsonl as trials finish: rerun the same command to resume.
+    sandbox; the verifier runs after the agent, with the tests it never saw. A task with
+    environment/Dockerfile (or a docker_image) runs in its own container with podman or
+    docker: the image is built once, the agent's commands run inside, and so do the
+    solution and the verifier. Results go to OUT/trials.jsonl as trials finish: rerun the
+    same command to resume.
 
     \b
     Examples:
@@ -511,8 +514,8 @@ def tasks() -> None:
 
     \b
     A suite is a folder of tasks in Harbor's layout: instruction.md, task.toml,
-    environment/workspace/, tests/test.sh (the verifier, never shown to the agent)
-    and solution/solve.sh. Every imported task was checked: its solution gets reward 1
+    environment/workspace/ (or environment/Dockerfile: a container task), tests/test.sh
+    (the verifier, never shown to the agent) and solution/solve.sh. Every imported task was checked: its solution gets reward 1
     and its untouched workspace reward 0.
     """
 

@@ -182,3 +182,15 @@ def test_a_container_task_is_skipped_with_the_reason_when_it_cannot_run(tmp_path
     finally:
         container.find_engine.cache_clear()
     assert skipped and container.ENGINE_VARIABLE in skipped and "cannot run containers" in skipped
+
+
+def test_a_container_tasks_env_takes_its_templates_from_this_machine(monkeypatch):
+    from reins.evals.container import host_value
+
+    monkeypatch.setenv("REINS_TEST_KEY", "sk-123")
+    monkeypatch.delenv("REINS_TEST_UNSET", raising=False)
+    assert host_value("${REINS_TEST_KEY}") == "sk-123"
+    assert host_value("Bearer ${REINS_TEST_KEY}!") == "Bearer sk-123!"
+    assert host_value("${REINS_TEST_UNSET:-fallback}") == "fallback"
+    assert host_value("${REINS_TEST_UNSET}") == ""
+    assert host_value("plain $HOME") == "plain $HOME"  # only the braced form is a template

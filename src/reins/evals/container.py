@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -97,6 +98,15 @@ _low_ulimits: set[str] = set()
 
 def _rlimit_failure(output: str) -> bool:
     return "rlimit" in output.lower() and "operation not permitted" in output.lower()
+
+
+_TEMPLATE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def host_value(template: str) -> str:
+    """`${VAR}` and `${VAR:-default}` in a task's env value, from this machine's environment
+    (a key the task needs, without writing it into the task)."""
+    return _TEMPLATE.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), template)
 
 
 def image_tag(task: Task) -> str:
@@ -184,11 +194,7 @@ class ContainerEnvironment:
             "--entrypoint", "sh", self.image, "-c", KEEP_ALIVE, ulimits=True,
         )  # fmt: skip
         self.container = name
-        shell = await self._engine("exec", name, "sh", "-c", "command -v bash")
-        self.sandbox = ContainerSandbox(
-            self.engine.path, name, "bash" if shell.exit_code == 0 else "sh",
-            env=self._task_env(),
-        )  # fmt: skip
+        self.sandbox = ContainerSandbox(self.engine.path, name)  # run -e gave it the env
 
     async def _copy_workdir(self, name: str) -> None:
         await self._checked("creating a container to copy the workdir from", "create",
@@ -214,7 +220,11 @@ class ContainerEnvironment:
         return flags
 
     def _task_env(self) -> dict[str, str]:
-        return {str(k): str(v) for k, v in dict(self.task.environment.get("env", {})).items()}
+        """[environment] env, its ${VAR} and ${VAR:-default} taken from this machine's."""
+        return {
+            str(k): host_value(str(v))
+            for k, v in dict(self.task.environment.get("env", {})).items()
+        }
 
     def _env_flags(self) -> list[str]:
         return [flag for k, v in self._task_env().items() for flag in ("-e", f"{k}={v}")]
@@ -227,20 +237,17 @@ class ContainerEnvironment:
     # -- the solution and the verifier ---------------------------------------------------
 
     async def _put(self, source: Path, target: str) -> None:
+        """Copy a folder's files to `target`, a path that does not exist in the container."""
         assert self.container is not None
-        await self._checked(f"preparing {target}", "exec", self.container, "sh", "-c",
-                            f'rm -rf "{target}" && mkdir -p "{target}"')  # fmt: skip
         await self._checked(f"copying {source.name}/ to {target}", "cp", f"{source}/.",
                             f"{self.container}:{target}")  # fmt: skip
 
     async def _script(self, script: str, timeout_s: float, env: dict[str, str]) -> ExecResult:
         """Run a task script as Harbor does (`bash SCRIPT` in the workdir; sh in an image
-        without bash), with the section's env over the environment's."""
+        without bash), with the section's env over the environment's. What it leaves
+        running is not chased: the verifier's clean-up or the container's removal ends it."""
         assert self.sandbox is not None
-        shell = self.sandbox.shell
-        runner = ContainerSandbox(self.engine.path, self.sandbox.container, shell,
-                                  env={**self._task_env(), **env})  # fmt: skip
-        return await runner.exec(f"{shell} {script}", self.workdir, timeout_s)
+        return await self.sandbox.run_shell([script], self.workdir, timeout_s, env, clean_up=False)
 
     async def apply_solution(self, timeout_s: float) -> tuple[bool, str]:
         """The oracle: solution/ at /solution, then `bash /solution/solve.sh`."""
@@ -254,10 +261,14 @@ class ContainerEnvironment:
         """Kill what the agent left running, copy the tests in, run them, read the reward."""
         assert self.sandbox is not None and self.container is not None
         timeout_s = timeout_s or self.task.verifier_timeout_s
-        await self.sandbox.kill_all()
+        # whatever the agent put at /tests or /logs/verifier goes with its processes
+        cleared = await self.sandbox.kill_all(
+            "rm -rf /tests /logs/verifier && mkdir -p /logs/verifier"
+        )
+        if cleared.timed_out or cleared.exit_code != 0:
+            raise ContainerError(f"clearing the container for the verifier failed: "
+                                 f"{cleared.output[-500:].strip()}")  # fmt: skip
         await self._put(self.task.tests, "/tests")
-        await self._checked("clearing /logs/verifier", "exec", self.container, "sh", "-c",
-                            "rm -rf /logs/verifier && mkdir -p /logs/verifier")  # fmt: skip
         start = time.perf_counter()
         result = await self._script("/tests/test.sh", timeout_s, self.task.verifier_env)
         seconds = time.perf_counter() - start

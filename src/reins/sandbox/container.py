@@ -27,20 +27,26 @@ _KILL_TAGGED = (
 )
 
 
+# bash where the image has it (what Harbor's tasks and the agent expect), else its sh.
+BASH_OR_SH = [
+    "sh", "-c", 'if command -v bash >/dev/null 2>&1; then exec bash "$@"; else exec sh "$@"; fi',
+    "sh",
+]  # fmt: skip
+
+
 class ContainerSandbox(ProcessSandbox):
     name = "container"
     can_escalate = False  # the container is the whole environment: nothing looser to offer
 
-    def __init__(self, engine: str, container: str, shell: str = "bash",
-                 env: dict[str, str] | None = None):  # fmt: skip
-        self.engine, self.container, self.shell = engine, container, shell
+    def __init__(self, engine: str, container: str, env: dict[str, str] | None = None):
+        self.engine, self.container = engine, container
         self.task_env = dict(env or {})
 
     def argv_exec(self, argv: list[str], cwd: str) -> list[str]:
         return self._exec_argv(argv, cwd, {})
 
     def argv(self, command: str, cwd: str) -> list[str]:
-        return self.argv_exec([self.shell, "-c", command], cwd)
+        return self.argv_exec([*BASH_OR_SH, "-c", command], cwd)
 
     def _exec_argv(self, argv: list[str], cwd: str, extra: dict[str, str]) -> list[str]:
         flags = ["-i", "-w", cwd]
@@ -54,18 +60,27 @@ class ContainerSandbox(ProcessSandbox):
         return dict(os.environ)
 
     async def exec(self, command: str, cwd: str, timeout_s: float) -> ExecResult:
+        return await self.run_shell(["-c", command], cwd, timeout_s)
+
+    async def run_shell(self, args: list[str], cwd: str, timeout_s: float,
+                        env: dict[str, str] | None = None, clean_up: bool = True) -> ExecResult:  # fmt: skip
+        """bash (or sh) with `args` in the container. clean_up: kill what it leaves running
+        (off where the whole container is about to be cleared or removed)."""
         token = secrets.token_hex(8)
-        argv = self._exec_argv([self.shell, "-c", command], cwd, {TOKEN_VARIABLE: token})
+        argv = self._exec_argv([*BASH_OR_SH, *args], cwd, {**(env or {}), TOKEN_VARIABLE: token})
         try:
             return await run_process(argv, "/", timeout_s, self.env())
         finally:
-            await asyncio.shield(self.kill_tagged(f"{TOKEN_VARIABLE}={token}"))
+            if clean_up:
+                await asyncio.shield(self.kill_tagged(f"{TOKEN_VARIABLE}={token}"))
 
     async def kill_tagged(self, marker: str) -> None:
         argv = [self.engine, "exec", self.container, "sh", "-c", _KILL_TAGGED, marker]
         await run_process(argv, "/", KILL_TIMEOUT_S, self.env())
 
-    async def kill_all(self) -> None:
-        """Every process in the container but its init: what the agent left running."""
-        argv = [self.engine, "exec", self.container, "sh", "-c", "kill -9 -1 2>/dev/null; true"]
-        await run_process(argv, "/", KILL_TIMEOUT_S, self.env())
+    async def kill_all(self, then: str = "true") -> ExecResult:
+        """Kill every process in the container but its init (what the agent left running),
+        then run the shell command `then`."""
+        script = f"kill -9 -1 2>/dev/null; {then}"
+        argv = [self.engine, "exec", self.container, "sh", "-c", script]
+        return await run_process(argv, "/", KILL_TIMEOUT_S, self.env())
