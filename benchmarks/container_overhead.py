@@ -52,7 +52,9 @@ def make_task(root: Path, name: str, container: bool) -> Path:
         (task / "environment" / "workspace").mkdir()
         (task / "environment" / "workspace" / "calc.txt").write_text("add = a - b\n")
     (task / "instruction.md").write_text("Make calc.txt say add = a + b.\n")
-    (task / "task.toml").write_text("[agent]\ntimeout_sec = 60\n[environment]\nallow_internet = false\n")
+    (task / "task.toml").write_text(
+        "[agent]\ntimeout_sec = 60\n[environment]\nallow_internet = false\n"
+    )
     (task / "tests" / "test.sh").write_text(TEST_SH)
     (task / "solution" / "solve.sh").write_text("sed -i 's/a - b/a + b/' calc.txt\n")
     return task
@@ -93,7 +95,9 @@ def main() -> None:
             "median_verifier_s": statistics.median(r.verifier_s for r in done),
         })  # fmt: skip
     by = {(r["form"], r["agent"]): r["median_trial_s"] for r in rows}
-    ratios = {agent: by[("container", agent)] / by[("workspace", agent)] for agent in ("oracle", "reins")}
+    ratios = {
+        agent: by[("container", agent)] / by[("workspace", agent)] for agent in ("oracle", "reins")
+    }
     report(
         "container_overhead",
         f"container task vs workspace task ({engine.name}, {TRIALS} trials each): median trial "
