@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,13 @@ import pytest
 
 from reins.config import Config
 from reins.evals.bench import plan_arms, plan_trials, run_bench
-from reins.evals.container import LOW_ULIMITS, ContainerEnvironment, find_engine, image_tag
+from reins.evals.container import (
+    LOW_ULIMITS,
+    ContainerEnvironment,
+    container_name,
+    find_engine,
+    image_tag,
+)
 from reins.evals.task import load_suite, load_task
 from reins.evals.variants import parse_variant
 from reins.testing.busybox_image import BUSYBOX_IMAGE as BASE_IMAGE
@@ -162,3 +169,25 @@ def test_a_broken_dockerfile_is_the_trials_error_with_the_engines_words(engine, 
     (result,) = run_bench(specs, out)
     assert result.error and "building fix-calc's image failed" in result.error
     assert not result.passed and result.skipped is None
+
+
+def test_containers_of_a_killed_bench_are_removed_by_the_next_one(engine, tmp_path):
+    from reins.evals import container
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid now names no process: a bench killed with SIGKILL
+    orphan = container_name("orphan-task").replace(f"-{os.getpid()}-", f"-{gone.pid}-")
+    ours = container_name("our-task")
+    for name in (orphan, ours):
+        started = subprocess.run([engine.path, "run", "-d", "--name", name, *LOW_ULIMITS,
+                                  BASE_IMAGE, "sleep", "300"], capture_output=True, text=True)  # fmt: skip
+        assert started.returncode == 0, started.stderr
+    try:
+        container._orphans_checked.discard(engine.path)
+        removed = asyncio.run(container.remove_orphans(engine))
+        names = subprocess.run([engine.path, "ps", "-a", "--format", "{{.Names}}"],
+                               capture_output=True, text=True).stdout.split()  # fmt: skip
+        assert orphan in removed and orphan not in names
+        assert ours in names  # this process is alive: its container stays
+    finally:
+        subprocess.run(engine.remove_args(ours), capture_output=True)

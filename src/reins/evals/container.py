@@ -109,6 +109,52 @@ def host_value(template: str) -> str:
     return _TEMPLATE.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), template)
 
 
+# reins-<task>-<pid of the bench process>-<host>-<n>: a container whose process is gone
+# (the bench was killed with SIGKILL) is found by its name and removed.
+_NAME = re.compile(r"^reins-.+-(\d+)-h([0-9a-f]{8})-\d+(-copy)?$")
+_orphans_checked: set[str] = set()
+
+
+def _host() -> str:
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def container_name(task_name: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in task_name[:40])
+    return f"reins-{safe}-{os.getpid()}-h{_host()}-{time.monotonic_ns() % 10**9}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+async def remove_orphans(engine: Engine) -> list[str]:
+    """Once per process: remove this machine's reins containers whose bench process is
+    gone (a SIGKILL leaves the container and what the agent started in it running)."""
+    if engine.path in _orphans_checked:
+        return []
+    _orphans_checked.add(engine.path)
+    listed = await run_process([engine.path, "ps", "-a", "--format", "{{.Names}}"], "/",
+                               STEP_TIMEOUT_S, dict(os.environ))  # fmt: skip
+    if listed.exit_code != 0:
+        return []
+    host, removed = _host(), []
+    for name in listed.output.split():
+        match = _NAME.match(name)
+        if match and match.group(2) == host and not _alive(int(match.group(1))):
+            await run_process(engine.remove_args(name), "/", STEP_TIMEOUT_S, dict(os.environ))
+            removed.append(name)
+    return removed
+
+
 def image_tag(task: Task) -> str:
     """The task's image: named after it and its build context's content, so an edited
     Dockerfile or file is built again and an unchanged one is not."""
@@ -181,8 +227,8 @@ class ContainerEnvironment:
             "{{.Config.WorkingDir}}", self.image,
         )).strip()  # fmt: skip
         self.workdir = workdir if workdir not in ("", "/") else DEFAULT_WORKDIR
-        name = f"reins-{self.task.name[:40]}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
-        name = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+        await remove_orphans(self.engine)
+        name = container_name(self.task.name)
         await self._copy_workdir(name + "-copy")
         mounts = ["-v", f"{self.workspace}:{self.workdir}"]
         if str(self.workspace) != self.workdir:
