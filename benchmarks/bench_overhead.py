@@ -3,7 +3,10 @@
 - Overhead per trial: copy the workspace, run a reins session (two scripted steps), run the
   verifier in the sandbox, log it. Target: median under 1 s.
 - Throughput: trials per minute with --workers 1 and 2 (target: 2 workers ≥ 1.8× on this
-  2-core machine with a CPU-light agent) and on a local Ray cluster (within 20% of workers).
+  2-core machine with a CPU-light agent) and on a local Ray cluster (within 20% of workers),
+  for two scripted agents: one that replies at once (each trial is then all process starts
+  and the verifier: CPU-bound, so it can scale no better than the machine's ceiling), and
+  a CPU-light one whose every reply takes WAIT_S, as a model behind an API does.
 - Kill -9 in the middle of a 20-trial bench, rerun: trials lost and trials run twice (0, 0).
 """
 
@@ -30,6 +33,7 @@ from reins.evals.variants import Variant  # noqa: E402
 
 TASKS = 20  # the kill-and-resume run
 THROUGHPUT_TASKS = 60  # enough trials that starting workers (imports, Ray) is amortised
+WAIT_S = 0.5  # the CPU-light agent's wait per reply (an API model answers in seconds)
 TEST_SH = """#!/bin/bash
 cp /tests/test_calc.py .
 if python3 -m unittest -q test_calc; then echo 1 > /logs/verifier/reward.txt
@@ -135,10 +139,7 @@ def main() -> None:
         tmp = Path(folder)
         suite = make_suite(tmp / "suite", TASKS)
         tasks = load_suite(make_suite(tmp / "big", THROUGHPUT_TASKS))
-        script = tmp / "turns.jsonl"
-        script.write_text("\n".join(json.dumps(t) for t in TURNS) + "\n")
         arms = plan_arms(["reins"], [Variant("base")])
-        config = Config(model=f"scripted:{script}")
         rows = []
         rates, steady_rates = {}, {}
         modes = [("workers 1", {}), ("workers 2", {"workers": 2})]
@@ -150,39 +151,50 @@ def main() -> None:
             modes.append(("ray (local, 2 CPUs)", {"ray": "", "workers": 2}))
         except ImportError:
             print("ray is not installed: skipping the Ray row")
-        for name, options in modes:
-            out = tmp / name.replace(" ", "-")
-            specs = plan_trials(tasks, arms, 1, config, out, "bench")
-            seconds, steady, results = timed(specs, out, **options)
-            assert all(r.passed for r in results), [
-                (r.status, r.reward, r.tool_kinds, r.error) for r in results if not r.passed
-            ][:3]
-            trial_s = [r.trial_s for r in results]
-            rates[name] = len(results) / seconds * 60
-            steady_rates[name] = steady
-            rows.append({
-                "mode": name, "trials": len(results), "seconds": seconds,
-                "trials_per_min": rates[name], "steady_trials_per_min": steady,
-                "median_trial_s": statistics.median(trial_s),
-                "p90_trial_s": sorted(trial_s)[int(len(trial_s) * 0.9)],
-                "median_agent_s": statistics.median(r.wall_s for r in results),
-                "median_verifier_s": statistics.median(r.verifier_s for r in results),
-            })  # fmt: skip
+        for agent, wait in (("instant", 0.0), (f"waits {WAIT_S:g} s", WAIT_S)):
+            script = tmp / f"turns-{wait}.jsonl"
+            script.write_text("\n".join(json.dumps({**t, "delay_s": wait}) for t in TURNS) + "\n")
+            config = Config(model=f"scripted:{script}")
+            for name, options in modes:
+                out = tmp / f"{name}-{wait}".replace(" ", "-")
+                specs = plan_trials(tasks, arms, 1, config, out, "bench")
+                seconds, steady, results = timed(specs, out, **options)
+                assert all(r.passed for r in results), [
+                    (r.status, r.reward, r.tool_kinds, r.error) for r in results if not r.passed
+                ][:3]
+                trial_s = [r.trial_s for r in results]
+                rates[agent, name] = len(results) / seconds * 60
+                steady_rates[agent, name] = steady
+                rows.append({
+                    "agent": agent, "mode": name, "trials": len(results), "seconds": seconds,
+                    "trials_per_min": rates[agent, name], "steady_trials_per_min": steady,
+                    "median_trial_s": statistics.median(trial_s),
+                    "p90_trial_s": sorted(trial_s)[int(len(trial_s) * 0.9)],
+                    "median_agent_s": statistics.median(r.wall_s for r in results),
+                    "median_verifier_s": statistics.median(r.verifier_s for r in results),
+                })  # fmt: skip
         resume = kill_and_resume(tmp, suite)
         ceiling = machine_ceiling(tmp)
-    speedup = rates["workers 2"] / rates["workers 1"]
-    steady = steady_rates["workers 2"] / steady_rates["workers 1"]
-    ray_ratio = rates.get("ray (local, 2 CPUs)", float("nan")) / rates["workers 2"]
+    light = f"waits {WAIT_S:g} s"
+    speedup = {a: rates[a, "workers 2"] / rates[a, "workers 1"] for a in ("instant", light)}
+    steady = {
+        a: steady_rates[a, "workers 2"] / steady_rates[a, "workers 1"] for a in ("instant", light)
+    }
+    ray_ratio = {a: rates.get((a, "ray (local, 2 CPUs)"), float("nan")) / rates[a, "workers 2"]
+                 for a in ("instant", light)}  # fmt: skip
+    overhead = statistics.median(r["median_trial_s"] for r in rows if r["agent"] == "instant")
     report(
         "bench_overhead",
-        f"bench overhead (scripted agent, {THROUGHPUT_TASKS} tasks): 2 workers = {speedup:.2f}x "
-        f"1 worker ({steady:.2f}x once the workers are up; the verifier's own work alone "
-        f"scales {ceiling:.2f}x on this machine); Ray / workers = {ray_ratio:.2f}; "
-        f"kill -9 + rerun: {resume['lost']} lost, {resume['run_twice']} run twice",
+        f"bench ({THROUGHPUT_TASKS} scripted trials): median trial {overhead:.2f} s; 2 workers = "
+        f"{speedup[light]:.2f}x 1 worker with an agent that waits {WAIT_S:g} s a reply, "
+        f"{speedup['instant']:.2f}x with one that does not (the verifier's own work alone "
+        f"scales {ceiling:.2f}x here); Ray / workers = {ray_ratio[light]:.2f}, "
+        f"{ray_ratio['instant']:.2f}; kill -9 + rerun: {resume['lost']} lost, "
+        f"{resume['run_twice']} run twice",
         rows,
         {"speedup_workers_2": speedup, "steady_speedup_workers_2": steady,
-         "machine_ceiling_2": ceiling, "speedup_of_ceiling": speedup / ceiling,
-         "ray_over_workers": ray_ratio, "kill_and_resume": resume,
+         "machine_ceiling_2": ceiling, "ray_over_workers": ray_ratio, "kill_and_resume": resume,
+         "wait_s": WAIT_S,
          "targets": {"median_trial_s": 1.0, "speedup_workers_2": 1.8, "ray_within": 0.2}},
     )  # fmt: skip
 

@@ -121,7 +121,7 @@ def test_the_agents_commands_run_inside_and_its_edits_reach_the_verifier(engine,
     assert "add = a + b" in tools[2]  # the host-side write is the container's /app
 
 
-def test_a_timed_out_command_leaves_nothing_running_in_the_container(engine, tmp_path):
+def test_nothing_a_command_started_outlives_it_in_the_container(engine, tmp_path):
     task = load_task(make_task(tmp_path / "suite"))
     workspace = tmp_path / "ws"
     workspace.mkdir()
@@ -133,15 +133,17 @@ def test_a_timed_out_command_leaves_nothing_running_in_the_container(engine, tmp
         try:
             assert (workspace / "calc.txt").read_text() == "add = a - b\n"
             slow = await env.sandbox.exec("sleep 31 & sleep 32; echo late", "/app", 1.0)
-            left = await env.sandbox.exec("ps -o args | grep -c '[s]leep 3[12]'", "/app", 10)
+            quick = await env.sandbox.exec("sleep 33 & echo started; exit 4", "/app", 10)
+            left = await env.sandbox.exec("ps -o args | grep -c '[s]leep 3[123]'", "/app", 10)
             # the workspace is mounted at its own path too: the agent's prompt names it
             here = await env.sandbox.exec("cat calc.txt", str(workspace), 10)
-            return slow, left, here
+            return slow, quick, left, here
         finally:
             await env.stop()
 
-    slow, left, here = asyncio.run(scenario())
+    slow, quick, left, here = asyncio.run(scenario())
     assert slow.timed_out and "late" not in slow.output
+    assert quick.exit_code == 4 and "started" in quick.output  # its status is kept
     assert left.output.strip() == "0", left.output
     assert here.output.strip() == "add = a - b"
 
@@ -152,6 +154,8 @@ def test_an_image_is_built_once_and_again_when_its_context_changes(engine, tmp_p
     assert image_tag(load_task(task_dir)) == first
     (task_dir / "environment" / "extra.txt").write_text("a file the Dockerfile may COPY\n")
     assert image_tag(load_task(task_dir)) != first
+
+    subprocess.run([engine.path, "rmi", "-f", image_tag(load_task(task_dir))], capture_output=True)
 
     async def build_twice():
         env = ContainerEnvironment(load_task(task_dir), engine)

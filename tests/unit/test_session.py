@@ -222,6 +222,24 @@ def test_scripted_turn_file_format_errors_are_clear(tmp_path):
         load_script(bad)
     with pytest.raises(ScriptError, match="cannot read"):
         load_script(tmp_path / "missing.jsonl")
+    bad.write_text('{"content": "ok", "delay_s": "soon"}\n')
+    with pytest.raises(ScriptError, match="bad.jsonl:1"):
+        load_script(bad)
+
+
+async def test_a_scripted_turn_can_wait_like_a_remote_model(tmp_path):
+    import time
+
+    from reins.models.scripted import ScriptedClient
+
+    script = tmp_path / "slow.jsonl"
+    script.write_text('{"content": "a", "delay_s": 0.3}\n{"content": "b"}\n')
+    client = ScriptedClient(script)
+    for expected_min, expected_max in ((0.3, 2.0), (0.0, 0.1)):
+        start = time.perf_counter()
+        events = [e async for e in client.stream([])]
+        took = time.perf_counter() - start
+        assert expected_min <= took < expected_max and events
 
 
 async def test_finish_next_to_other_calls_runs_them_first(repo, store, tmp_path):

@@ -1,7 +1,13 @@
-"""scripted:FILE.jsonl — replays recorded assistant turns. For tests and reproducible demos only."""
+"""scripted:FILE.jsonl — replays recorded assistant turns. For tests and reproducible demos only.
+
+One JSON object per line: {"content": ..., "tool_calls": [{"name": ..., "arguments": {...}}]},
+and optionally "delay_s": seconds to wait before the reply, as a remote model would (the
+bench's throughput benchmark uses it for an agent that waits rather than computes).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,6 +34,7 @@ def load_script(path: str | Path) -> list[Message]:
     except OSError as error:
         raise ScriptError(f"cannot read scripted model file {path}: {error}") from error
     turns = []
+    delays = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -38,9 +45,10 @@ def load_script(path: str | Path) -> list[Message]:
                 for c in data.get("tool_calls") or []
             ]
             turns.append(Message("assistant", str(data.get("content", "")), tool_calls=calls))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+            delays.append(float(data.get("delay_s", 0.0)))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as error:
             raise ScriptError(f"{path}:{number}: not a valid scripted turn: {error}") from error
-    return turns
+    return turns, delays
 
 
 def estimate_tokens(text: str) -> int:
@@ -55,7 +63,7 @@ class ScriptedClient:
 
     def __init__(self, path: str | Path):
         self.model = f"scripted:{Path(path).name}"
-        self.turns = load_script(path)
+        self.turns, self.delays = load_script(path)
         self.position = 0
 
     async def stream(
@@ -71,6 +79,8 @@ class ScriptedClient:
         prompt_tokens = sum(estimate_tokens(m.content) for m in messages)
         if self.position < len(self.turns):
             turn = self.turns[self.position]
+            if self.delays[self.position] > 0:
+                await asyncio.sleep(self.delays[self.position])
             self.position += 1
             finish = "tool_calls" if turn.tool_calls else "stop"
         else:

@@ -2,10 +2,12 @@
 
 Each command is `ENGINE exec` into the container, in the same folder the agent's file tools
 use: the environment mounts the workspace at its own host path as well as at the image's
-working directory. Killing the exec client does not stop what it started inside (podman
-and docker keep it running), so every command carries a token in its environment and,
-once it ends, times out or is cancelled, whatever still carries that token is killed in
-the container. Background terminals (`argv`) are left to run, as on the host.
+working directory. As on the host, what a command leaves running dies when it ends: it
+runs in a session of its own (setsid, where the image has it) whose group is killed once
+it exits. Killing the exec client on a time-out does not stop anything inside (podman and
+docker keep it running), so every command also carries a token in its environment, and
+after a time-out or a cancel whatever carries it is killed. Background terminals
+(`argv`) are left to run, as on the host.
 """
 
 from __future__ import annotations
@@ -30,6 +32,16 @@ _KILL_TAGGED = (
 # bash where the image has it (what Harbor's tasks and the agent expect), else its sh.
 BASH_OR_SH = [
     "sh", "-c", 'if command -v bash >/dev/null 2>&1; then exec bash "$@"; else exec sh "$@"; fi',
+    "sh",
+]  # fmt: skip
+
+
+# Run "$@" as its own session, wait, then kill the session's group: `sleep 300 &` inside
+# dies with the command. The command's exit status is kept.
+IN_OWN_GROUP = [
+    "sh", "-c",
+    'if command -v setsid >/dev/null 2>&1; then setsid "$@" & else "$@" & fi; '
+    'p=$!; wait $p; s=$?; kill -9 -$p 2>/dev/null; exit $s',
     "sh",
 ]  # fmt: skip
 
@@ -67,11 +79,15 @@ class ContainerSandbox(ProcessSandbox):
         """bash (or sh) with `args` in the container. clean_up: kill what it leaves running
         (off where the whole container is about to be cleared or removed)."""
         token = secrets.token_hex(8)
-        argv = self._exec_argv([*BASH_OR_SH, *args], cwd, {**(env or {}), TOKEN_VARIABLE: token})
+        wrapped = [*IN_OWN_GROUP, *BASH_OR_SH, *args] if clean_up else [*BASH_OR_SH, *args]
+        argv = self._exec_argv(wrapped, cwd, {**(env or {}), TOKEN_VARIABLE: token})
+        finished = False
         try:
-            return await run_process(argv, "/", timeout_s, self.env())
+            result = await run_process(argv, "/", timeout_s, self.env())
+            finished = not result.timed_out
+            return result
         finally:
-            if clean_up:
+            if clean_up and not finished:  # the exec client was killed: chase the command
                 await asyncio.shield(self.kill_tagged(f"{TOKEN_VARIABLE}={token}"))
 
     async def kill_tagged(self, marker: str) -> None:
