@@ -234,12 +234,14 @@ class ContainerEnvironment:
         if str(self.workspace) != self.workdir:
             mounts += ["-v", f"{self.workspace}:{self.workspace}"]
         network = [] if self.task.environment.get("allow_internet", True) else ["--network", "none"]
+        # Named before it runs: a run that fails (a bad --memory, a missing image) can
+        # still leave the container created, and stop() removes it by this name.
+        self.container = name
         await self._checked(
             f"starting {self.task.name}'s container", "run", "-d", "--name", name,
             *mounts, "-w", self.workdir, *network, *self._resources(), *self._env_flags(),
             "--entrypoint", "sh", self.image, "-c", KEEP_ALIVE, ulimits=True,
         )  # fmt: skip
-        self.container = name
         self.sandbox = ContainerSandbox(self.engine.path, name)  # run -e gave it the env
 
     async def _copy_workdir(self, name: str) -> None:
