@@ -275,20 +275,10 @@ class WriteFirst(Hook):
         if self.first_write is None:
             self.first_write = plan.reply
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
-            if self.check is not None and self.resamples >= self.RESAMPLES:
-                # still the same version against its own examples, which may be the wrong
-                # ones: keep the best version seen and stop rather than spend the budget
+            if self.check is not None:  # the model keeps its version against its own
+                # examples, which may be the wrong ones: stop rather than spend the budget
                 await self._keep_best(turn, plan)
                 plan.stop = Stop("completed", f"wrote {self.path}; its examples still fail")
-                return
-            if self.check is not None:  # erased and asked for again, hot: another version
-                # is checked too, and only one that fails fewer examples is kept
-                self.resamples += 1
-                self.again = self.hot = True
-                plan.erase = (
-                    f"{self.path} is still the version above, which fails the examples. "
-                    "Write a different version that gives what the examples expect."
-                )
                 return
             if self.resamples < self.RESAMPLES:
                 self.resamples += 1
