@@ -50,9 +50,8 @@ class ContainerSandbox(ProcessSandbox):
     name = "container"
     can_escalate = False  # the container is the whole environment: nothing looser to offer
 
-    def __init__(self, engine: str, container: str, env: dict[str, str] | None = None):
-        self.engine, self.container = engine, container
-        self.task_env = dict(env or {})
+    def __init__(self, engine: str, container: str):
+        self.engine, self.container = engine, container  # the container's env came with `run`
 
     def argv_exec(self, argv: list[str], cwd: str) -> list[str]:
         return self._exec_argv(argv, cwd, {})
@@ -62,7 +61,7 @@ class ContainerSandbox(ProcessSandbox):
 
     def _exec_argv(self, argv: list[str], cwd: str, extra: dict[str, str]) -> list[str]:
         flags = ["-i", "-w", cwd]
-        for name, value in {**self.task_env, **extra}.items():
+        for name, value in extra.items():
             flags += ["-e", f"{name}={value}"]
         return [self.engine, "exec", *flags, self.container, *argv]
 
