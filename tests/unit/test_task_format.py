@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,20 @@ def test_a_container_tasks_env_takes_its_templates_from_this_machine(monkeypatch
     assert host_value("${REINS_TEST_UNSET:-fallback}") == "fallback"
     assert host_value("${REINS_TEST_UNSET}") == ""
     assert host_value("plain $HOME") == "plain $HOME"  # only the braced form is a template
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ('memory_mb = "big"', "memory_mb must be a number above 0"),
+        ("build_timeout_sec = -5", "build_timeout_sec must be a number above 0"),
+        ("cpus = true", "cpus must be a number above 0"),
+        ('allow_internet = "no"', "allow_internet must be true or false"),
+        ('env = "KEY=1"', "[environment] env must be a table"),
+        ("docker_image = 3", "docker_image must be an image name"),
+    ],
+)
+def test_a_bad_environment_setting_is_named_when_the_task_loads(tmp_path, line, named):
+    task = make_task(tmp_path, f"[environment]\n{line}\n", dockerfile=True)
+    with pytest.raises(TaskError, match=re.escape(named)):
+        load_task(task)

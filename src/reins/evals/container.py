@@ -23,6 +23,7 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -66,8 +67,6 @@ class Engine:
 def find_engine() -> Engine | None:
     """podman, else docker, that can talk to its daemon or storage; None when neither can
     (REINS_CONTAINER_ENGINE names one to use)."""
-    import subprocess
-
     wanted = os.environ.get(ENGINE_VARIABLE)
     for candidate in [wanted] if wanted else ENGINES:
         path = shutil.which(candidate)
@@ -78,7 +77,8 @@ def find_engine() -> Engine | None:
         except (OSError, subprocess.SubprocessError):
             ok = False
         if ok:
-            return Engine(Path(path).name if Path(path).name in ENGINES else "docker", path)
+            # podman's flags where the program is podman (podman-remote too), else docker's
+            return Engine("podman" if "podman" in Path(path).name else "docker", path)
     return None
 
 
@@ -209,7 +209,7 @@ class ContainerEnvironment:
         exists = await self._engine("image", "inspect", "--format", "{{.Id}}", self.image)
         if exists.exit_code == 0:
             return time.perf_counter() - start
-        timeout = float(self.task.environment.get("build_timeout_sec", DEFAULT_BUILD_TIMEOUT_S))
+        timeout = self.task.environment.get("build_timeout_sec", DEFAULT_BUILD_TIMEOUT_S)
         if self.task.environment.get("docker_image"):
             await self._checked(f"pulling {self.image}", "pull", self.image, timeout_s=timeout)
         else:
@@ -242,7 +242,7 @@ class ContainerEnvironment:
             *mounts, "-w", self.workdir, *network, *self._resources(), *self._env_flags(),
             "--entrypoint", "sh", self.image, "-c", KEEP_ALIVE, ulimits=True,
         )  # fmt: skip
-        self.sandbox = ContainerSandbox(self.engine.path, name)  # run -e gave it the env
+        self.sandbox = ContainerSandbox(self.engine.path, name)
 
     async def _copy_workdir(self, name: str) -> None:
         await self._checked("creating a container to copy the workdir from", "create",

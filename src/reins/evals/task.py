@@ -94,10 +94,34 @@ def load_task(path: str | Path) -> Task:
         agent_timeout_s=_seconds(toml_file, "agent", agent, DEFAULT_AGENT_TIMEOUT_S),
         verifier_timeout_s=_seconds(toml_file, "verifier", verifier, DEFAULT_VERIFIER_TIMEOUT_S),
         metadata=dict(data.get("metadata", {})),
-        environment=dict(data.get("environment", {})),
+        environment=_environment(toml_file, data.get("environment", {})),
         verifier_env=_env(toml_file, "verifier", verifier),
         solution_env=_env(toml_file, "solution", data.get("solution", {})),
     )
+
+
+# [environment] keys a container task reads (evals/container.py), checked when the task
+# loads so that `reins tasks list` names a bad one, not a trial's traceback.
+_POSITIVE_NUMBERS = ("build_timeout_sec", "cpus", "memory_mb")
+
+
+def _environment(toml_file: Path, table: Any) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise TaskError(f"{toml_file}: [environment] must be a table, not {table!r}")
+    for key in _POSITIVE_NUMBERS:
+        value = table.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+        ):
+            raise TaskError(f"{toml_file}: [environment] {key} must be a number above 0, "
+                            f"not {value!r}")  # fmt: skip
+    if not isinstance(table.get("allow_internet", True), bool):
+        raise TaskError(f"{toml_file}: [environment] allow_internet must be true or false")
+    image = table.get("docker_image")
+    if image is not None and not isinstance(image, str):
+        raise TaskError(f"{toml_file}: [environment] docker_image must be an image name")
+    _env(toml_file, "environment", table)
+    return dict(table)
 
 
 def _env(toml_file: Path, section: str, table: Any) -> dict[str, str]:
