@@ -199,3 +199,35 @@ def test_containers_of_a_killed_bench_are_removed_by_the_next_one(engine, tmp_pa
         assert ours in names  # this process is alive: its container stays
     finally:
         subprocess.run(engine.remove_args(ours), capture_output=True)
+
+
+def test_ctrl_c_in_a_bench_removes_the_running_trials_container(engine, tmp_path):
+    import signal
+    import time
+
+    make_task(tmp_path / "suite")
+    script = write_script(tmp_path / "turns.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {
+            "command": "sleep 60", "timeout_s": 100}}]},
+    ])  # fmt: skip
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "reins", "bench", str(tmp_path / "suite"), "--model",
+         f"scripted:{script}", "--out", str(tmp_path / "out")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+
+    def ours() -> list[str]:
+        names = subprocess.run([engine.path, "ps", "-a", "--format", "{{.Names}}"],
+                               capture_output=True, text=True).stdout.split()  # fmt: skip
+        return [n for n in names if f"-{bench.pid}-" in n]
+
+    deadline = time.monotonic() + 120
+    while not ours() and time.monotonic() < deadline and bench.poll() is None:
+        time.sleep(0.2)
+    assert ours(), "the trial's container never started"
+    time.sleep(2)  # the agent's `sleep 60` is running in it
+    bench.send_signal(signal.SIGINT)
+    _, err = bench.communicate(timeout=60)
+    assert bench.returncode == 130 and "interrupted" in err
+    assert ours() == []  # removed on the way out, not left for the next bench

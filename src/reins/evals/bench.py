@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import ctypes
 import multiprocessing
 import signal
@@ -113,11 +114,24 @@ def _execute(todo: list[TrialSpec], workers: int, ray: str | None) -> Iterator[T
     return _in_processes(todo, workers)
 
 
+# After Ctrl-C, how long the running trial may take to clean up (its sessions closed, its
+# container removed, its folder freed) before the bench exits anyway.
+CLEANUP_S = 30.0
+
+
 def _inline(todo: list[TrialSpec]) -> Iterator[TrialResult]:
     loop = asyncio.new_event_loop()
     try:
         for spec in todo:
-            yield loop.run_until_complete(run_trial_async(spec))
+            trial = loop.create_task(run_trial_async(spec))
+            try:
+                result = loop.run_until_complete(trial)
+            except BaseException:  # Ctrl-C arrives here, with the trial still suspended:
+                trial.cancel()  # without this its finally blocks would never run
+                with contextlib.suppress(BaseException):  # a second Ctrl-C skips the wait
+                    loop.run_until_complete(asyncio.wait([trial], timeout=CLEANUP_S))
+                raise
+            yield result
     finally:
         loop.close()
 
