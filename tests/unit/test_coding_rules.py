@@ -1,7 +1,7 @@
 """The small-model coding rules (profile switches) on the scripted model: attached files,
 erased repeats, the finish check and the syntax check."""
 
-from reins.agent.attachments import attach_files, mentioned_paths
+from reins.agent.attachments import attach_files, mentioned_paths, new_files
 from reins.agent.hooks import Hook
 from reins.agent.store_writer import load_history, logged_messages
 from reins.evals.atif import session_to_atif
@@ -36,6 +36,16 @@ def test_mentioned_paths_finds_paths_in_prose_and_code_spans():
         "Fix `src/app.py` so tests/test_app.py passes; see docs/x.md. Not http://a.io/b.py or v1.2"
     )
     assert mentioned_paths(text) == ["src/app.py", "tests/test_app.py", "docs/x.md", "v1.2"]
+
+
+def test_new_files_are_the_named_outputs_not_tests_links_or_dotted_words(ctx):
+    text = (
+        "Read src/util.py, write the total to total.txt and a script `sum.py`; e.g. use "
+        "self.value, Python 3.6, tests/test_sum.py, sum_test.py, https://x.io/a.html, "
+        "https://x.io/?f=%2Fexport.html, out.png"
+    )
+    assert new_files(text, ctx) == ["total.txt", "sum.py"]
+    assert new_files("fill in src/util.py", ctx) == []
 
 
 async def test_the_files_a_request_names_are_attached_to_it(repo, store, tmp_path):
@@ -231,6 +241,9 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
         ("fix it", {"src/util.py": 10}, 1),  # not the first step
         ("What is VALUE in src/util.py?", {"src/util.py": 10}, 0),  # a question: no rewrite
         ("In src/util.py, is VALUE ever 3? Check.", {"src/util.py": 10}, 0),
+        # the named file is input: the request asks for another file
+        ("Count the lines of src/util.py; write the count to count.txt", {"src/util.py": 10}, 0),
+        ("Write a script `dump.py` that prints src/util.py", {"src/util.py": 10}, 0),
     ):
         turn = Turn(session, request_text, 1, 0.0, steps=steps, attached=attached)
         request = ModelRequest([])

@@ -173,3 +173,22 @@ def test_in_the_files_style_a_json_call_wins_and_an_unnamed_block_is_an_error():
     assert parse_tool_calls("calc.py\n```python\nx = 1\n```", "fenced")[1] == []
     write = ToolCall("write_file", {"path": "a.py", "content": "x = 1"})
     assert render_call(write, "files") == "a.py\n```\nx = 1\n```"
+
+
+def test_a_json_file_under_its_path_line_is_written_not_called():
+    from reins.agent.protocols.text_codec import close_open_call, parse_tool_calls
+
+    config = '{\n  "name": "inventory-api",\n  "port": 9090,\n  "debug": false\n}'
+    _, calls = parse_tool_calls(close_open_call(f"config.json\n```json\n{config}"), "files")
+    assert [(c.name, c.arguments) for c in calls] == [
+        ("write_file", {"path": "config.json", "content": config + "\n"})
+    ]
+    # a call's shape stays a call, under a path line or not, whole or cut short
+    call = '{"name": "read_file", "arguments": {"path": "config.json"}}'
+    for text in (f"config.json\n```json\n{call}\n```", f"```json\n{call}\n```"):
+        _, calls = parse_tool_calls(text, "files")
+        assert [(c.name, c.arguments) for c in calls] == [("read_file", {"path": "config.json"})]
+    _, calls = parse_tool_calls(
+        'x.json\n```json\n{"name": "edit_file", "arguments": {"a": }\n```', "files"
+    )
+    assert calls[0].name == "invalid_tool_call"

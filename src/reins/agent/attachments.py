@@ -26,6 +26,10 @@ DATA_FORMATS = {".toml": "toml", ".json": "json", ".md": "markdown", ".yaml": "y
 HEADER = "\n\n# Files named above, as they are now (already read for you; do not read them again)"
 EXCERPT_OVER = 4096  # a file named by node ids is cut to those tests above this size
 MAX_EXCERPTED_BYTES = 4 * 1024 * 1024  # larger files are not parsed for an excerpt
+# Besides code and DATA_FORMATS: what a request may name as a file to make ("write the
+# count to count.txt"). Tokens like "e.g", "self.name" or "3.6" have none of these.
+OUTPUT_FORMATS = {".txt", ".csv", ".tsv", ".log", ".cfg", ".ini", ".env", ".xml", ".html",
+                  ".css", ".sql"}  # fmt: skip
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
 
 
@@ -37,6 +41,26 @@ def mentioned_paths(text: str) -> list[str]:
         if not path.startswith(("http", "www.")) and ".." not in path.split("/"):
             seen.setdefault(path, None)
     return list(seen)
+
+
+def new_files(text: str, ctx: ToolContext) -> list[str]:
+    """The files `text` names that are not in the workspace yet and are not tests: what
+    the request asks to create (its outputs). Words that are links are skipped."""
+    words = (
+        w for w in text.split() if "://" not in w and "%" not in w and not w.startswith("www.")
+    )
+    found: list[str] = []
+    for path in mentioned_paths(" ".join(words)):
+        suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        known = language_for(path) or suffix in DATA_FORMATS or suffix in OUTPUT_FORMATS
+        if not known or TEST_FILE.search(path):
+            continue
+        try:
+            if not ctx.workspace.exists(path):
+                found.append(path)
+        except (OSError, ToolError):  # outside the workspace: not ours to make
+            continue
+    return found
 
 
 def attach_files(

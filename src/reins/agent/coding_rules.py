@@ -34,7 +34,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from reins.agent.attachments import block_opener, code_files
+from reins.agent.attachments import block_opener, code_files, new_files
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.name_checks import name_problems
@@ -255,7 +255,14 @@ class WriteFirst(Hook):
     def _target(self, turn: Turn) -> str | None:
         """The file whose block the first reply starts as: the one code file attached
         whole (a stub, a small module), or with `fragments`, the one Python file attached
-        in part (where the failure is); None when there is no single such file."""
+        in part (where the failure is); None when there is no single such file, when the
+        request names files to create, or when its code names are in other files too."""
+        if new_files(turn.request, turn.session.executor.ctx):
+            # the request asks for other files (count.txt, convert.py): the one it names
+            # that exists is input to read, not the file to write
+            return None
+        if turn.located - set(turn.attached):
+            return None  # the names the request gives are in other files too: not one file's change
         targets = code_files(turn.attached)
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:

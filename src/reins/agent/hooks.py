@@ -49,6 +49,7 @@ class Turn:
     attached: dict[str, int] = field(default_factory=dict)  # files attached to the request
     cut: set[str] = field(default_factory=set)  # of those, the ones shown only in part
     pending_tests: str | None = None  # a test command to run before the first model call
+    located: set[str] = field(default_factory=set)  # files where the request's code names are
 
     def notice(self, text: str) -> None:
         """Tell the person (a front end shows it; the log does not keep it)."""

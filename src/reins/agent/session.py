@@ -38,6 +38,7 @@ from reins.agent.events import (
     TurnStarted,
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
+from reins.agent.name_sites import name_sites
 from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
@@ -206,6 +207,12 @@ class Session:
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests,
                 cut=turn.cut,
             )  # fmt: skip
+            if self.profile.locate_names:
+                shown = set(turn.attached) - turn.cut
+                section, turn.located = name_sites(
+                    turn.request, self.executor.ctx.workspace.root, shown
+                )
+                request += section
             if self.profile.run_tests_first and not code_files(turn.attached):
                 turn.pending_tests = test_command(request)  # where the code is: unsaid
         self.add_message(Message("user", request))

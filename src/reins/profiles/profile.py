@@ -104,6 +104,10 @@ class Profile:
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
     run_tests_first: bool = False
+    # With attach_files_kb: a code name the request gives in backticks that is defined in a
+    # file it did not attach whole gets a line saying where it is defined and used
+    # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
+    locate_names: bool = False
     # A Python file block that holds only some definitions of a large file replaces those
     # definitions, not the file; a write that would delete most of a large file is refused
     # (agent/fragments.py).

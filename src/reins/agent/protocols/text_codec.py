@@ -178,7 +178,7 @@ def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
     calls = [
         ToolCall("write_file", {"path": m.group("path"), "content": m.group("body") + "\n"})
         for m in FILE_BLOCK.finditer(text)
-        if not m.group("path").lower().endswith(".json") or not NAME_HINT.search(m.group("body"))
+        if not _call_shaped(m.group("body"))
     ]
     if not calls and UNNAMED_BLOCK.search(text):
         message = (
@@ -192,9 +192,26 @@ def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
 def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     """Split a reply into its visible text and the tool calls it contains."""
     if style == "files":
+        if any(not _call_shaped(m.group("body")) for m in FILE_BLOCK.finditer(text)):
+            # a JSON file under its path line (config.json: {"name": "api", ...}) is the
+            # file's new content, not a call named "api"
+            return parse_file_blocks(text)
         visible, calls = _parse_calls(text)
         return (visible, calls) if calls else parse_file_blocks(text)
     return _parse_calls(text)
+
+
+def _call_shaped(body: str) -> bool:
+    """A block that is a tool call even under a path line: one object holding a name and
+    its arguments and nothing else (or broken JSON that starts as one)."""
+    try:
+        payload = _loads_lenient(body)
+    except (ValueError, RecursionError):
+        return bool(re.match(r'\s*\{\s*["\']name["\']', body))
+    if not isinstance(payload, dict):
+        return False
+    keys = set(payload)
+    return bool(keys & set(NAME_KEYS)) and keys <= {*NAME_KEYS, *ARG_KEYS}
 
 
 def _parse_calls(text: str) -> tuple[str, list[ToolCall]]:
