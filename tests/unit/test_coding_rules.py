@@ -235,8 +235,15 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
     hook.on_start(turn)
     hook.before_model(turn, request)
     assert request.prefill == "src/util.py\n```python\n"
+    # a package's __init__ beside the module is the module's re-export, not the target
+    turn = Turn(session, "fix it", 1, 0.0, attached={"src/__init__.py": 5, "src/util.py": 10})
+    request = ModelRequest([])
+    hook.on_start(turn)
+    hook.before_model(turn, request)
+    assert request.prefill == "src/util.py\n```python\n"
     for request_text, attached, steps in (
         ("fix it", {"src/util.py": 10, "src/app.py": 60}, 0),  # two files: no
+        ("fix it", {"src/__init__.py": 5, "src/util.py": 10, "src/app.py": 60}, 0),
         ("fix it", {"src/util.py": 500}, 0),  # too large
         ("fix it", {"src/util.py": 10}, 1),  # not the first step
         ("What is VALUE in src/util.py?", {"src/util.py": 10}, 0),  # a question: no rewrite
@@ -614,6 +621,28 @@ async def test_the_modules_a_test_file_imports_are_found_beside_it_and_at_the_ro
     (repo / "src/test_bad.py").write_text("def broken(:\n")
     assert imported_modules("src/test_bad.py", ctx) == []
     assert imported_modules("src/test_x.js", ctx) == []
+
+
+async def test_a_failing_test_that_imports_from_a_package_gets_the_module_defining_it(
+    repo, store, tmp_path
+):
+    # seen on the shapes suite: only stats/__init__.py was attached, and the model
+    # "fixed" median by defining another one there
+    (repo / "stats").mkdir()
+    (repo / "stats/__init__.py").write_text("from .summary import median\nfrom .extra import *\n")
+    (repo / "stats/summary.py").write_text("def median(xs):\n    return xs[len(xs) // 2 + 1]\n")
+    (repo / "stats/extra.py").write_text("def spread(xs):\n    return max(xs) - min(xs)\n")
+    (repo / "stats/unused.py").write_text("def other():\n    pass\n")
+    (repo / "test_stats.py").write_text(
+        "import unittest\nfrom stats import median, spread\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_median(self):\n        self.assertEqual(median([1, 2, 3]) + spread([1, 3]), 4)\n"
+    )
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    seen = watched(session)
+    await session.run("The tests fail: run `python3 -m unittest test_stats` and fix the bug.")
+    shown = "\n".join(text for _, text in seen.requests[0])
+    assert "## stats/summary.py" in shown and "## stats/extra.py" in shown
+    assert "stats/unused.py" not in shown
 
 
 async def test_a_rerun_whose_output_differs_only_in_timings_and_addresses_is_a_repeat(

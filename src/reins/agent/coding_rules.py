@@ -264,6 +264,8 @@ class WriteFirst(Hook):
         if turn.located - set(turn.attached):
             return None  # the names the request gives are in other files too: not one file's change
         targets = code_files(turn.attached)
+        if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
+            targets = [p for p in targets if not p.endswith("__init__.py")]
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
             return whole[0]

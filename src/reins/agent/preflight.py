@@ -69,6 +69,11 @@ async def run_tests_first(
             wanted = [n for n in names if n in used]
             if wanted:
                 focus.setdefault(module, Focus()).names.extend(wanted)
+            if module.endswith("__init__.py"):  # `from pkg import f`: f is defined elsewhere
+                for inner, defined in reexported(module, ctx, wanted or names).items():
+                    if inner not in code:
+                        code.append(inner)
+                    focus.setdefault(inner, Focus()).names.extend(defined)
     paths = [p for p in (*code, *test_files) if p not in attached]
     text, more = attach_paths(
         text, paths, ctx, left, tests=tests, header=HEADER, focus=focus, cut=cut
@@ -141,6 +146,37 @@ def imports(test_file: str, ctx: ToolContext, source: str | None = None) -> dict
                         known = found.setdefault(path, [])
                         known += [m for m in members if m not in known]
     return found
+
+
+def reexported(package: str, ctx: ToolContext, names: list[str]) -> dict[str, list[str]]:
+    """The modules a package's `__init__.py` takes `names` from (`from .summary import
+    median`, or `*` from a module that defines one of them), each with those names: the
+    code a test that imports from the package runs."""
+    found: dict[str, list[str]] = {}
+    for module, members in imports(package, ctx).items():
+        if "*" in members:
+            members = [n for n in names if n in top_level_names(_source(ctx, module))]
+        wanted = [n for n in names if n in members]
+        if wanted:
+            found[module] = wanted
+    return found
+
+
+def top_level_names(source: str) -> set[str]:
+    """The functions, classes and variables a Python module defines at its top level."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
 
 
 def _is_file(ctx: ToolContext, path: str) -> bool:
