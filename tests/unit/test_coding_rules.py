@@ -440,6 +440,33 @@ def test_the_test_command_is_read_from_backticks():
     )
 
 
+def test_a_script_run_the_request_gives_is_its_check_when_no_tests_are_named():
+    from reins.agent.coding_rules import test_command
+
+    assert test_command("Running `python3 report.py` crashes; see `report.py`.") == (
+        "python3 report.py"
+    )
+    assert test_command("`bash backup.sh` fails") == "bash backup.sh"
+    assert test_command("`./run.sh --fast` fails") == "./run.sh --fast"
+    assert test_command("run `pytest -q`, and `python3 app.py` too") == "pytest -q"
+    for usage in ("`python3 wc.py --lines FILE`", "`python3 x.py <path>`", "`x.py`",
+                  "`python3 -c 'print(1)'`", "`bash x.sh [args]`", "`node a.js ...`"):  # fmt: skip
+        assert test_command(f"Add an option: {usage}") is None, usage
+
+
+async def test_a_fix_is_run_with_the_requests_script_until_it_works(repo, store, tmp_path):
+    (repo / "report.py").write_text('total = 42\nprint("Total: " + total)\n')
+    same = {"content": 'report.py\n```python\ntotal = 42\nprint("Total: " + total)\n```'}
+    fixed = {"content": 'report.py\n```python\ntotal = 42\nprint(f"Total: {total}")\n```'}
+    session = open_scripted(repo, store, tmp_path, [same, fixed], profile="qwen-files")
+    outcome = await session.run("Running `python3 report.py` crashes with a TypeError. Fix it.")
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert outcome.final_message == "wrote report.py; `python3 report.py` passes"
+    first = [m.content for m in session.history if m.role == "tool"][0]
+    assert "[reins ran `python3 report.py`: exit code 1]" in first and "TypeError" in first
+    assert "so `python3 report.py` works: write the whole file again" in first
+
+
 async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_hotter(
     repo, store, tmp_path
 ):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 from typing import TYPE_CHECKING
 
 from reins.agent.attachments import block_opener, code_files, new_files
@@ -335,7 +336,10 @@ class WriteFirst(Hook):
                 "the new version of the function(s) you change"
                 if self.path in turn.cut else "the whole file"
             )  # fmt: skip
-            plan.note += f"\n[reins: fix {self.path} so the tests pass: write {what} again.]"
+            goal = (
+                "the tests pass" if TEST_COMMAND.search(self.command) else f"`{self.command}` works"
+            )
+            plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
         return await run_test_command(turn.session.executor.ctx, self.command or "")
@@ -479,16 +483,39 @@ def excerpt(output: str, head: int = 1400, tail: int = 500) -> str:
 
 
 COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
+SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
+SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [args], ...
 
 
 def test_command(request: str) -> str | None:
     """The test command the request gives, in backticks (`python -m pytest -q`) or on an
-    indented code line, if any."""
+    indented code line, if any; else a script run it gives in backticks ("running `bash
+    backup.sh` fails"), which says as much about a fix as a test does."""
     indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
-    for span in [*COMMAND_SPAN.findall(request), *indented]:
+    spans = [*COMMAND_SPAN.findall(request), *indented]
+    for span in spans:
         if TEST_COMMAND.search(span):
             return span.strip()
-    return None
+    return next(
+        (span.strip() for span in COMMAND_SPAN.findall(request) if is_script_run(span)), None
+    )
+
+
+def is_script_run(command: str) -> bool:
+    """`bash x.sh`, `python3 app.py --fast`, `./run.sh`: a script of the workspace run with
+    concrete arguments (not `python3 wc.py FILE` or `<path>`: a usage line, not a run)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    if words and words[0] in SCRIPT_RUNNERS:
+        words = words[1:]
+    elif not words or not words[0].startswith("./"):  # `app.py` alone names a file
+        return False
+    if not words or not SCRIPT.fullmatch(words[0]):
+        return False
+    return not any(PLACEHOLDER.search(word) for word in words[1:])
 
 
 def shortfall(
