@@ -192,3 +192,17 @@ def test_a_json_file_under_its_path_line_is_written_not_called():
         'x.json\n```json\n{"name": "edit_file", "arguments": {"a": }\n```', "files"
     )
     assert calls[0].name == "invalid_tool_call"
+
+
+def test_a_call_named_after_the_file_it_writes_is_a_write():
+    from reins.agent.protocols.text_codec import parse_tool_calls
+
+    text = '```json\n{"name": "convert.py", "arguments": {"content": "import csv\\n"}}\n```'
+    for style in ("files", "fenced"):
+        _, calls = parse_tool_calls(text, style)
+        assert [(c.name, c.arguments) for c in calls] == [
+            ("write_file", {"path": "convert.py", "content": "import csv\n"})
+        ]
+    # anything else named like a file stays what it was: an unknown tool, answered as such
+    _, calls = parse_tool_calls('```json\n{"name": "a.py", "arguments": {"x": 1}}\n```', "files")
+    assert [(c.name, c.arguments) for c in calls] == [("a.py", {"x": 1})]

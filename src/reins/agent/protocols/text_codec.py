@@ -22,6 +22,7 @@ TAG_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
 # Small models mix up the tags and write a call as <tool_response>{"name": …}</tool_response>.
 MISTAGGED = re.compile(r"<(tool_response|function_call|tool)>\s*(\{.*?\})\s*(?:</\1>|$)", re.DOTALL)
 FENCED = re.compile(r"```(?:json|tool_call)?\s*\n(.*?)\n\s*```", re.DOTALL)
+FILE_NAME = re.compile(r"[\w][\w./-]*\.[A-Za-z0-9]{1,8}")
 NAME_HINT = re.compile(r'["\']name["\']\s*:')
 NAME_KEYS = ("name", "tool", "tool_name", "function")
 ARG_KEYS = ("arguments", "parameters", "args", "input")
@@ -150,6 +151,15 @@ def _to_call(payload: Any) -> ToolCall:
         args = _loads_lenient(args) if args.strip() else {}
     if not isinstance(args, dict):
         raise ValueError(f"'arguments' of {name} must be a JSON object")
+    if (
+        FILE_NAME.fullmatch(name)
+        and isinstance(args.get("content"), str)
+        and set(args) <= {"content", "path"}
+    ):  # {"name": "convert.py", "arguments": {"content": ...}}: no tool has a dot in its
+        # name; the model named the file it writes (seen from the embedded model)
+        return ToolCall(
+            "write_file", {"path": args.get("path") or name, "content": args["content"]}
+        )
     return ToolCall(name, args)
 
 
