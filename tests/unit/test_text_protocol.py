@@ -206,3 +206,15 @@ def test_a_call_named_after_the_file_it_writes_is_a_write():
     # anything else named like a file stays what it was: an unknown tool, answered as such
     _, calls = parse_tool_calls('```json\n{"name": "a.py", "arguments": {"x": 1}}\n```', "files")
     assert [(c.name, c.arguments) for c in calls] == [("a.py", {"x": 1})]
+
+
+def test_an_unreadable_call_is_answered_with_the_styles_own_way_to_write_one():
+    from reins.agent.protocols.text_codec import parse_tool_calls
+
+    broken = '{"name": "write_file", "arguments": {"content": "a "quoted" word"}}'
+    _, (tags,) = parse_tool_calls(f"<tool_call>{broken}</tool_call>", "tags")
+    _, (fenced,) = parse_tool_calls(f"```json\n{broken}\n```", "fenced")
+    _, (files,) = parse_tool_calls(f"```json\n{broken}\n```", "files")
+    assert "inside <tool_call></tool_call>" in tags.parse_error
+    assert "in a ```json code block. You wrote" in fenced.parse_error
+    assert "its path on a line of its own" in files.parse_error

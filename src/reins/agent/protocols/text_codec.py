@@ -163,11 +163,21 @@ def _to_call(payload: Any) -> ToolCall:
     return ToolCall(name, args)
 
 
-def _bad_call(problem: str, snippet: str) -> ToolCall:
+# How a call is written, per style, for the message that answers one that cannot be read.
+CALL_SHAPE = {
+    "tags": "inside <tool_call></tool_call>",
+    "fenced": "in a ```json code block",
+    # a file written as JSON is where small models break the escaping
+    "files": "in a ```json code block (to write a file, give its path on a line of its own "
+    "and its content in a code block instead)",
+}
+
+
+def _bad_call(problem: str, snippet: str, style: str = "tags") -> ToolCall:
     shown = snippet if len(snippet) < 300 else snippet[:300] + "…"
     message = (
         f"could not read your tool call: {problem}. Write exactly one JSON object "
-        '{"name": ..., "arguments": {...}} inside <tool_call></tool_call>. You wrote: ' + shown
+        f'{{"name": ..., "arguments": {{...}}}} {CALL_SHAPE[style]}. You wrote: ' + shown
     )
     return ToolCall("invalid_tool_call", {}, parse_error=message, raw_arguments=snippet)
 
@@ -206,9 +216,9 @@ def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall
             # a JSON file under its path line (config.json: {"name": "api", ...}) is the
             # file's new content, not a call named "api"
             return parse_file_blocks(text)
-        visible, calls = _parse_calls(text)
+        visible, calls = _parse_calls(text, style)
         return (visible, calls) if calls else parse_file_blocks(text)
-    return _parse_calls(text)
+    return _parse_calls(text, style)
 
 
 def _call_shaped(body: str) -> bool:
@@ -224,7 +234,7 @@ def _call_shaped(body: str) -> bool:
     return bool(keys & set(NAME_KEYS)) and keys <= {*NAME_KEYS, *ARG_KEYS}
 
 
-def _parse_calls(text: str) -> tuple[str, list[ToolCall]]:
+def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     if "<tool_call>" in text:  # anything after a result tag is the model inventing results
         head, _, _ = text.partition("<tool_response>")
         text = head if "<tool_call>" in head else text
@@ -250,7 +260,7 @@ def _parse_calls(text: str) -> tuple[str, list[ToolCall]]:
             items = payload if isinstance(payload, list) else [payload]
             calls.extend(_to_call(item) for item in items)
         except ValueError as error:
-            calls.append(_bad_call(str(error), block))
+            calls.append(_bad_call(str(error), block, style))
         except RecursionError:
-            calls.append(_bad_call(f"it is nested more than {MAX_DEPTH} levels deep", block))
+            calls.append(_bad_call(f"it is nested more than {MAX_DEPTH} levels deep", block, style))
     return visible.strip(), calls
