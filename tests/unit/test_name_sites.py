@@ -48,7 +48,8 @@ async def test_the_located_files_keep_the_files_loop_from_rewriting_one_named_fi
 
     repo = make_repo(tmp_path / "repo", GEOMETRY)
     done = {"content": '```json\n{"name": "finish", "arguments": {"summary": "ok"}}\n```'}
-    session = open_scripted(repo, store, tmp_path, [done], profile="qwen-files")
+    session = open_scripted(repo, store, tmp_path, [done], profile="qwen-files",
+                            profiles={"qwen-files": {"locate_names": True}})  # fmt: skip
     outcome = await session.run("Rename `area_rect` to `rect_area` everywhere; main.py must run")
     request = [m.content for m in load_history(store, outcome.session_id) if m.role == "user"][0]
     assert "- `area_rect`: defined in geometry.py line 1" in request

@@ -107,6 +107,8 @@ class Profile:
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
+    # Off: on the shapes suite (2026-12-04) it acted on the two tasks it is for and changed
+    # neither grade (the model still edited only the file it had; docs/ABLATIONS.md).
     locate_names: bool = False
     # A Python file block that holds only some definitions of a large file replaces those
     # definitions, not the file; a write that would delete most of a large file is refused
