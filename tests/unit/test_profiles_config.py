@@ -135,7 +135,7 @@ NATIVE = dict(
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
-    fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
+    fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -144,6 +144,7 @@ SMALL = dict(
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
+    locate_names=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.
