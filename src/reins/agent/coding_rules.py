@@ -492,14 +492,12 @@ def test_command(request: str) -> str | None:
     """The test command the request gives, in backticks (`python -m pytest -q`) or on an
     indented code line, if any; else a script run it gives in backticks ("running `bash
     backup.sh` fails"), which says as much about a fix as a test does."""
+    quoted = COMMAND_SPAN.findall(request)
     indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
-    spans = [*COMMAND_SPAN.findall(request), *indented]
-    for span in spans:
+    for span in [*quoted, *indented]:
         if TEST_COMMAND.search(span):
             return span.strip()
-    return next(
-        (span.strip() for span in COMMAND_SPAN.findall(request) if is_script_run(span)), None
-    )
+    return next((span.strip() for span in quoted if is_script_run(span)), None)
 
 
 def is_script_run(command: str) -> bool:

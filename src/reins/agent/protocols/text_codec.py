@@ -224,6 +224,8 @@ def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall
 def _call_shaped(body: str) -> bool:
     """A block that is a tool call even under a path line: one object holding a name and
     its arguments and nothing else (or broken JSON that starts as one)."""
+    if not body.lstrip().startswith("{"):  # a code file: not parsed as JSON on every reply
+        return False
     try:
         payload = _loads_lenient(body)
     except (ValueError, RecursionError):
