@@ -49,6 +49,10 @@ class Profile:
     stop: tuple[str, ...] = ()  # extra stop strings (text protocol: cut invented tool results)
     # Small models often "finish" a task without touching a tool; push back once when they do.
     require_tool_use: bool = False
+    # Text protocol: when a call is required, start the reply as the style's call opener
+    # (<tool_call>, ```json). Off: the reply starts free; in the files style it can then
+    # be a file block as well as a call (a hook may still start it as a file's block).
+    prefill_calls: bool = True
     # Run only the first call of a reply: small models chain calls on results they never saw.
     one_call_per_turn: bool = False
     # Every reply must call a tool; the turn ends with finish(summary) (mini-swe-agent style).

@@ -40,7 +40,7 @@ class ToolProtocol(Protocol):
 
 def protocol_for(profile: Profile) -> ToolProtocol:
     if profile.tool_protocol == "text":
-        return TextProtocol(profile.call_style, profile.tool_list)
+        return TextProtocol(profile.call_style, profile.tool_list, profile.prefill_calls)
     return NativeProtocol()
 
 

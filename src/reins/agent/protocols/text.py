@@ -17,9 +17,12 @@ from reins.models.messages import Message
 class TextProtocol:
     name = "text"
 
-    def __init__(self, call_style: str = "tags", tool_list: str = "json"):
+    def __init__(
+        self, call_style: str = "tags", tool_list: str = "json", prefill_calls: bool = True
+    ):
         self.call_style = call_style
         self.tool_list = tool_list
+        self.prefill_calls = prefill_calls  # off: a required call's reply starts free
 
     def system_section(self, schemas: list[dict[str, Any]]) -> str:
         return tools_section(schemas, self.call_style, self.tool_list)
@@ -28,7 +31,9 @@ class TextProtocol:
         return to_text_messages(messages, self.call_style), None
 
     def prefill(self, require_tool: bool, supports_prefill: bool) -> str | None:
-        return PREFILL[self.call_style] if require_tool and supports_prefill else None
+        if not (require_tool and supports_prefill and self.prefill_calls):
+            return None
+        return PREFILL[self.call_style]
 
     def parse(self, message: Message) -> Message:
         if not message.tool_calls:  # a client that parsed calls itself is trusted
