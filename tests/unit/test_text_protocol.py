@@ -218,3 +218,16 @@ def test_an_unreadable_call_is_answered_with_the_styles_own_way_to_write_one():
     assert "inside <tool_call></tool_call>" in tags.parse_error
     assert "in a ```json code block. You wrote" in fenced.parse_error
     assert "its path on a line of its own" in files.parse_error
+
+
+def test_prefill_calls_off_lets_a_required_reply_start_free():
+    from reins.agent.protocols import protocol_for
+    from reins.profiles import load_profile
+
+    profile = load_profile("qwen-files")
+    assert protocol_for(profile).prefill(True, True) == "```json\n"
+    assert protocol_for(profile).prefill(False, True) is None
+    assert protocol_for(profile).prefill(True, False) is None  # the model cannot continue text
+    free = load_profile("qwen-files", {"prefill_calls": False})
+    assert free.prefill_calls is False
+    assert protocol_for(free).prefill(True, True) is None

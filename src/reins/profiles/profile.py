@@ -52,6 +52,9 @@ class Profile:
     # Text protocol: when a call is required, start the reply as the style's call opener
     # (<tool_call>, ```json). Off: the reply starts free; in the files style it can then
     # be a file block as well as a call (a hook may still start it as a file's block).
+    # On: off, the embedded model's free replies open with <tool_response>, write calls in
+    # Python syntax and never finish (shapes suite 2026-12-04: 8/12 against 7/12, p = 1.0,
+    # p90 wall 179 s against 28 s; docs/ABLATIONS.md).
     prefill_calls: bool = True
     # Run only the first call of a reply: small models chain calls on results they never saw.
     one_call_per_turn: bool = False
