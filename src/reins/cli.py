@@ -487,6 +487,7 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
           best-of-3 sessions per task (each with the task's time limit; later ones
           sample hotter), picked by the tests the agent was given
     """
+    from reins.evals.bench import Terminated, sigterm_interrupts
     from reins.evals.task import TaskError
     from reins.evals.variants import VariantError, parse_variants
     from reins.ui.bench_view import run_bench_command
@@ -494,15 +495,19 @@ def bench(suite, agents, variants, model, epochs, workers, ray_address, out, inc
     config = _config(Path("."), model=model)
     try:
         parsed = parse_variants(list(variants))
-        code = run_bench_command(
-            suite, agents=list(agents), variants=parsed, config=config, epochs=epochs,
-            workers=workers, ray=ray_address, out=out or Path("bench-out") / suite.name,
-            as_json=as_json, report=report, limit=limit, seed=seed, keep=keep, endpoint=None,
-            include=list(include), exclude=list(exclude), no_run=no_run,
-            agent_timeout_s=agent_timeout,
-        )  # fmt: skip
+        with sigterm_interrupts():
+            code = run_bench_command(
+                suite, agents=list(agents), variants=parsed, config=config, epochs=epochs,
+                workers=workers, ray=ray_address, out=out or Path("bench-out") / suite.name,
+                as_json=as_json, report=report, limit=limit, seed=seed, keep=keep,
+                endpoint=None, include=list(include), exclude=list(exclude), no_run=no_run,
+                agent_timeout_s=agent_timeout,
+            )  # fmt: skip
     except (TaskError, VariantError, ValueError, RuntimeError) as error:
         fail(str(error))
+    except Terminated:
+        fail("terminated (SIGTERM); finished trials are saved: rerun the same command to resume",
+             143)  # fmt: skip
     except KeyboardInterrupt:
         fail("interrupted; finished trials are saved: rerun the same command to resume", 130)
     exit_now(code)

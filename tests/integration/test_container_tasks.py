@@ -201,7 +201,8 @@ def test_containers_of_a_killed_bench_are_removed_by_the_next_one(engine, tmp_pa
         subprocess.run(engine.remove_args(ours), capture_output=True)
 
 
-def test_ctrl_c_in_a_bench_removes_the_running_trials_container(engine, tmp_path):
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_or_sigterm_in_a_bench_removes_the_running_trials_container(engine, tmp_path, sig):
     import signal
     import time
 
@@ -227,7 +228,8 @@ def test_ctrl_c_in_a_bench_removes_the_running_trials_container(engine, tmp_path
         time.sleep(0.2)
     assert ours(), "the trial's container never started"
     time.sleep(2)  # the agent's `sleep 60` is running in it
-    bench.send_signal(signal.SIGINT)
+    bench.send_signal(getattr(signal, sig))
     _, err = bench.communicate(timeout=60)
-    assert bench.returncode == 130 and "interrupted" in err
+    expected = (130, "interrupted") if sig == "SIGINT" else (143, "terminated")
+    assert (bench.returncode, expected[1] in err) == (expected[0], True), err[-1500:]
     assert ours() == []  # removed on the way out, not left for the next bench

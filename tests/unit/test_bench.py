@@ -209,6 +209,40 @@ def test_a_killed_bench_resumes_without_losing_or_repeating_trials(tmp_path):
     assert json.loads(again.stdout)["variants"][0]["pass_rate"] == 1.0
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_stops_a_bench_like_ctrl_c_and_leaves_no_command_running(tmp_path, workers):
+    # `kill PID` (a scheduler, a CI timeout) must not leave the trial's commands running:
+    # they would keep a serial model server or the CPU busy under the next bench
+    marker = f"sleep 61.{os.getpid() % 1000}{workers}"
+    suite = make_suite(tmp_path / "suite", n=2)
+    script = write_script(tmp_path / "turns.jsonl", [
+        {"content": "", "tool_calls": [{"name": "run_command", "arguments": {
+            "command": marker, "timeout_s": 100}}]},
+    ] * 2)  # fmt: skip
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "reins", "bench", str(suite), "--model", f"scripted:{script}",
+         "--workers", workers, "--out", str(tmp_path / "out")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+    def running() -> bool:
+        found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+        return bool(found.stdout.strip())
+
+    deadline = time.monotonic() + 60
+    while not running() and time.monotonic() < deadline and bench.poll() is None:
+        time.sleep(0.1)
+    assert running(), "the trial's command never started"
+    bench.send_signal(signal.SIGTERM)  # the bench alone, not its process group
+    _, err = bench.communicate(timeout=60)
+    assert bench.returncode == 143 and "terminated" in err, err[-1500:]
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running()
+
+
 def test_a_torn_last_line_is_ignored_and_not_glued_to_the_next(tmp_path):
     first = TrialResult("t1", "v", 1, "nop", 0.0, False)
     append_result(tmp_path, first)

@@ -29,6 +29,25 @@ from reins.evals.variants import Variant
 Progress = Callable[[TrialResult, int, int], None]  # (finished trial, done, total)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be: the running trial's container, sandboxed
+    commands, peer and workspace are cleaned up the same way, not left behind."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While the bench runs, SIGTERM interrupts it like Ctrl-C (main thread only)."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass(frozen=True)
 class Arm:
     """What results are grouped and compared by: an agent, and for reins a variant."""
@@ -138,7 +157,8 @@ def _inline(todo: list[TrialSpec]) -> Iterator[TrialResult]:
 
 def _die_with_parent() -> None:
     """Worker initializer: a worker whose bench was killed (kill -9) must not go on
-    running a trial nobody will record."""
+    running a trial nobody will record; one sent SIGTERM cleans its trial up first."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -154,6 +174,11 @@ def _in_processes(todo: list[TrialSpec], workers: int) -> Iterator[TrialResult]:
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
+        except Terminated:  # SIGTERM to the bench alone: its workers stop their trials too
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(OSError):
+                    process.terminate()
+            raise
         finally:
             for future in futures:
                 future.cancel()
