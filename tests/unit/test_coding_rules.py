@@ -931,3 +931,91 @@ async def test_examples_inside_test_functions_are_run_too(ctx):
     result = await run_check(ctx, "check_s.py")
     assert (result.passed, result.failed, result.broken) == (1, 2, False)
     assert "FAIL x = up(1)  -> raised AttributeError" in result.output
+
+
+def test_the_file_a_failure_points_at_is_the_module_or_frame_not_the_file_written():
+    from reins.agent.output_paths import blamed_file
+
+    files = {"main.py", "geometry.py", "report.py", "tests/test_geo.py", "helpers.py"}
+
+    def blame(output, target):
+        return blamed_file(output, target, lambda m: m if m in files else None)
+
+    rename = (
+        'Traceback (most recent call last):\n  File "main.py", line 1, in <module>\n'
+        "    from geometry import rectangle_area\nImportError: cannot import name "
+        "'rectangle_area' from 'geometry' (geometry.py)\n"
+    )
+    assert blame(rename, "main.py") == "geometry.py"  # the module lacks the new name
+    importer = (
+        'Traceback (most recent call last):\n  File "main.py", line 2, in <module>\n'
+        '    from report import describe\n  File "report.py", line 1, in <module>\n'
+        "    from geometry import area_rect\nImportError: cannot import name 'area_rect' "
+        "from 'geometry' (geometry.py)\n"
+    )
+    assert blame(importer, "geometry.py") == "report.py"  # the module was just renamed
+    # a traceback through the file written is its own, even when it ends in a helper
+    through = 'File "main.py", line 4, in <module>\n  File "helpers.py", line 9, in f\nKeyError'
+    assert blame(through, "main.py") is None
+    assert blame(through, "report.py") == "helpers.py"
+    # tests and files outside the workspace are never blamed
+    assertion = 'File "tests/test_geo.py", line 5, in test_a\nAssertionError: 2 != 3'
+    assert blame(assertion, "geometry.py") is None
+    assert blame('File "/usr/lib/python3/json/decoder.py", line 3\nValueError', "main.py") is None
+    assert blame("tests/test_geo.py:5: AssertionError", "geometry.py") is None
+    assert blame("1 failed", "geometry.py") is None
+
+
+RENAME_REQUEST = (
+    "Rename the function `area_rect` to `rectangle_area` everywhere in this project. "
+    "`python3 main.py` must still work."
+)
+
+
+def rename_repo(repo):
+    (repo / "geometry.py").write_text("def area_rect(w, h):\n    return w * h\n")
+    (repo / "report.py").write_text(
+        "from geometry import area_rect\n\n\ndef describe(w, h):\n"
+        "    return f'{w}x{h}: {area_rect(w, h)}'\n"
+    )
+    (repo / "main.py").write_text(
+        "from geometry import area_rect\nfrom report import describe\n\n"
+        "print(describe(3, 4), area_rect(1, 2))\n"
+    )
+
+
+async def test_with_follow_failures_the_loop_writes_the_file_the_failure_points_at_next(
+    repo, store, tmp_path
+):
+    rename_repo(repo)
+    replies = [
+        block("main.py", "from geometry import rectangle_area\nfrom report import describe\n\n"
+              "print(describe(3, 4), rectangle_area(1, 2))\n"),
+        block("geometry.py", "def rectangle_area(w, h):\n    return w * h\n"),
+        block("report.py", "from geometry import rectangle_area\n\n\ndef describe(w, h):\n"
+              "    return f'{w}x{h}: {rectangle_area(w, h)}'\n"),
+    ]  # fmt: skip
+    on = {"qwen-files": {"follow_failures": True}}
+    session = open_scripted(repo, store, tmp_path, replies, profile="qwen-files", profiles=on)
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    outcome = await session.run(RENAME_REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 3), outcome.final_message
+    assert outcome.final_message == "wrote report.py; `python3 main.py` passes"
+    assert [p.split("\n")[0] for p in prefills.prefills] == ["main.py", "geometry.py", "report.py"]
+    first = [m.content for m in session.history if m.role == "tool"][0]
+    assert "[reins: the failure is in geometry.py, not in main.py." in first
+    assert "## geometry.py\n```python\ndef area_rect(w, h):" in first  # shown as it is now
+    assert "area_rect" not in "".join((repo / f).read_text() for f in ("main.py", "report.py"))
+
+
+async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(repo, store, tmp_path):
+    rename_repo(repo)
+    main = block("main.py", "from geometry import rectangle_area\nfrom report import describe\n"
+                 "\nprint(describe(3, 4), rectangle_area(1, 2))\n")  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, [main, {"content": "done"}],
+                            profile="qwen-files")  # fmt: skip
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run(RENAME_REQUEST)
+    assert [p.split("\n")[0] for p in prefills.prefills[:2]] == ["main.py", "main.py"]

@@ -35,10 +35,11 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
-from reins.agent.attachments import block_opener, code_files, new_files
+from reins.agent.attachments import attach_paths, block_opener, code_files, new_files
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.name_checks import name_problems
+from reins.agent.output_paths import blamed_file, cd_dir, relative_paths, resolved
 from reins.agent.self_check import (
     CHECK_TOKENS,
     CheckResult,
@@ -209,8 +210,10 @@ class WriteFirst(Hook):
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
-        check_rounds: int = 2, name_checks: bool = False,
+        check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
     ) -> None:  # fmt: skip
+        # a failing run that points at another code file makes it the file written next
+        self.follow_failures = follow_failures
         self.max_bytes = max_bytes
         self.name_checks = name_checks  # undefined names and dropped ones fall short too
         # partial_writes: a file attached only in part (the failing function of a large
@@ -332,6 +335,8 @@ class WriteFirst(Hook):
         elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
+            if self.follow_failures and self._follow(turn, plan, output):
+                return
             what = (
                 "the new version of the function(s) you change"
                 if self.path in turn.cut else "the whole file"
@@ -340,6 +345,29 @@ class WriteFirst(Hook):
                 "the tests pass" if TEST_COMMAND.search(self.command) else f"`{self.command}` works"
             )
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
+
+    def _follow(self, turn: Turn, plan: StepPlan, output: str) -> bool:
+        """When the failure points at another code file (small enough to write whole),
+        make that file the one the next reply writes, shown as it is now."""
+        ctx = turn.session.executor.ctx
+        base = cd_dir(self.command or "")
+        blamed = blamed_file(
+            relative_paths(output, ctx), self.path or "", lambda m: resolved(ctx, base, m)
+        )
+        if blamed is None:
+            return False
+        shown, sizes = attach_paths("", [blamed], ctx, self.max_bytes, header="")
+        if blamed not in sizes or blamed in turn.cut:
+            return False
+        turn.notice(f"the failure points at {blamed}: asking for it next")
+        previous, self.path, self.first_write = self.path, blamed, None
+        if self.name_checks:
+            self.before = _read(turn, blamed) or None
+        plan.note += (
+            f"\n[reins: the failure is in {blamed}, not in {previous}. {blamed} as it is "
+            f"now:]\n{shown.strip()}\n[reins: write the whole of {blamed} again, fixed.]"
+        )
+        return True
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
         return await run_test_command(turn.session.executor.ctx, self.command or "")

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
 from reins.agent.coding_rules import excerpt, run_test_command
 from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
+from reins.agent.output_paths import cd_dir, is_file, relative_paths, resolved
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 
@@ -30,7 +30,6 @@ HEADER = (
     "(already read for you; do not read them again)"
 )
 MAX_TEST_BYTES = 256 * 1024  # a test file read for its imports
-CD_PREFIX = re.compile(r"^\s*cd\s+(\S+)\s*&&")
 
 
 async def run_tests_first(
@@ -48,12 +47,12 @@ async def run_tests_first(
     if exit_code == 0 or left <= 0:
         return text
     base = cd_dir(command)
-    named = [p for p in (_resolved(ctx, base, m) for m in mentioned_paths(output)) if p]
+    named = [p for p in (resolved(ctx, base, m) for m in mentioned_paths(output)) if p]
     named = list(dict.fromkeys(named))
     focus: dict[str, Focus] = {}
     for found in (line_refs(output), node_ids(output)):  # frames, and the failing tests
         for mention, where in found.items():
-            if path := _resolved(ctx, base, mention):
+            if path := resolved(ctx, base, mention):
                 into = focus.setdefault(path, Focus(prefer=where.prefer))
                 into.lines += where.lines
                 into.names += where.names
@@ -82,31 +81,11 @@ async def run_tests_first(
     return text
 
 
-def cd_dir(command: str) -> str:
-    """The folder a `cd DIR && …` command runs in (its output's paths are relative to it)."""
-    match = CD_PREFIX.match(command)
-    return match.group(1).strip("'\"").rstrip("/") if match else ""
-
-
-def _resolved(ctx: ToolContext, base: str, mention: str) -> str | None:
-    """The workspace path of a path the output names (relative to the root or to `base`)."""
-    for path in (mention, posixpath.normpath(posixpath.join(base, mention)) if base else None):
-        if path and not path.startswith("../") and _is_file(ctx, path):
-            return path
-    return None
-
-
 def _source(ctx: ToolContext, path: str) -> str:
     try:
         return ctx.workspace.read(path, limit=MAX_TEST_BYTES).data.decode("utf-8", "replace")
     except (OSError, ToolError):
         return ""
-
-
-def relative_paths(output: str, ctx: ToolContext) -> str:
-    """`output` with the workspace's absolute path taken off the paths in it (a traceback
-    names /tmp/x/cart.py; the model and the attachments work with cart.py)."""
-    return output.replace(str(ctx.workspace.root).rstrip("/") + "/", "")
 
 
 def imported_modules(test_file: str, ctx: ToolContext) -> list[str]:
@@ -142,7 +121,7 @@ def imports(test_file: str, ctx: ToolContext, source: str | None = None) -> dict
             for base in dict.fromkeys((here, "")):
                 for candidate in (f"{module}.py", f"{module}/__init__.py"):
                     path = posixpath.join(base, candidate)
-                    if path != test_file and (path in found or _is_file(ctx, path)):
+                    if path != test_file and (path in found or is_file(ctx, path)):
                         known = found.setdefault(path, [])
                         known += [m for m in members if m not in known]
     return found
@@ -177,10 +156,3 @@ def top_level_names(source: str) -> set[str]:
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return names
-
-
-def _is_file(ctx: ToolContext, path: str) -> bool:
-    try:
-        return ctx.workspace.is_file(path)
-    except (OSError, ToolError):
-        return False

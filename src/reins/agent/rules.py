@@ -179,6 +179,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 self_check=profile.self_check,
                 check_rounds=profile.check_rounds,
                 name_checks=profile.name_checks,
+                follow_failures=profile.follow_failures,
             )
         )
     return hooks

@@ -111,6 +111,10 @@ class Profile:
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
     run_tests_first: bool = False
+    # With test_after_write: when the failing run points at another code file (an import
+    # of a name a module lacks, a traceback that never passes through the file written),
+    # that file, shown as it is now, is the one the next reply writes (agent/output_paths.py).
+    follow_failures: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
