@@ -1019,3 +1019,46 @@ async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(rep
     session.hooks.append(prefills)
     await session.run(RENAME_REQUEST)
     assert [p.split("\n")[0] for p in prefills.prefills[:2]] == ["main.py", "main.py"]
+
+
+async def test_a_repeated_command_is_only_blamed_on_the_code_when_it_failed_on_a_task(
+    repo, store, tmp_path
+):
+    # seen: asked what a function returns, the model re-ran a command that printed nothing
+    # and, told to "change the code the output points at", edited the code 19 times
+    profiles = {"default": {"erase_repeats": True}}
+    ok, failing = call("run_command", command="true"), call("run_command", command="false")
+    for request, command, blames in (
+        ("What does `total()` in src/util.py return?", failing, False),
+        ("Make `total()` in src/util.py return 3.", ok, False),
+        ("Make `total()` in src/util.py return 3.", failing, True),
+    ):
+        session = open_scripted(repo, store, tmp_path, [command, command, {"content": "done"}],
+                                profiles=profiles)  # fmt: skip
+        seen = watched(session)
+        await session.run(request)
+        hint = seen.requests[-1][-1][1]
+        assert hint.startswith("You already ran this command"), hint
+        assert ("change the code the output points at" in hint) is blames, (request, hint)
+
+
+async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_first(
+    repo, store, tmp_path
+):
+    from reins.agent.attachments import kept_files
+
+    assert kept_files("Don't change `textutil.py`; leave ./README.md as it is.") == {
+        "textutil.py", "README.md",
+    }  # fmt: skip
+    assert kept_files("without modifying src/app.py") == {"src/app.py"}
+    assert kept_files("Fix `ledger.py` (don't change the tests). Change `a.py`.") == set()
+    for request, first in (
+        ("Write tests for `double` in src/util.py. Don't change `src/util.py`.", None),
+        ("Fix `double` in src/util.py.", "src/util.py\n```python\n"),
+    ):
+        session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
+                                profile="qwen-files")  # fmt: skip
+        prefills = Prefills()
+        session.hooks.append(prefills)
+        await session.run(request)
+        assert prefills.prefills[0] == first, request

@@ -43,6 +43,21 @@ def mentioned_paths(text: str) -> list[str]:
     return list(seen)
 
 
+# "Don't change `textutil.py`", "without modifying src/app.py", "leave README.md as it is"
+_KEEP_VERB = r"(?:chang|modify|modifi|edit|touch|rewrit|overwrit)(?:e|es|ed|ing|y)?"
+KEPT = re.compile(
+    rf"(?:\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t)\s+{_KEEP_VERB}"
+    rf"\s+(?:the\s+)?`?(?P<a>{PATH})`?)"
+    rf"|(?:\bleave\s+`?(?P<b>{PATH})`?\s+(?:as it is|unchanged|alone|untouched|as is))",
+    re.IGNORECASE,
+)
+
+
+def kept_files(text: str) -> set[str]:
+    """The files `text` says not to change: never the file to write."""
+    return {(m.group("a") or m.group("b")).removeprefix("./") for m in KEPT.finditer(text)}
+
+
 def new_files(text: str, ctx: ToolContext) -> list[str]:
     """The files `text` names that are not in the workspace yet and are not tests: what
     the request asks to create (its outputs). Words that are links are skipped."""

@@ -35,7 +35,13 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
-from reins.agent.attachments import attach_paths, block_opener, code_files, new_files
+from reins.agent.attachments import (
+    attach_paths,
+    block_opener,
+    code_files,
+    kept_files,
+    new_files,
+)
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.name_checks import name_problems
@@ -112,7 +118,7 @@ class EraseRepeats(Hook):
             sig = signature(item)
             result = hash((item.result.kind, stable_output(item.result.output)))
             if self.results.get(sig) == result and hint is None:
-                hint, failed = self._hint(item), not item.result.ok
+                hint, failed = self._hint(item, is_question(turn.request)), not item.result.ok
             if _changes_files(item):
                 # files may have changed: what was read or run before is not repeated now
                 self.results.clear()
@@ -124,16 +130,31 @@ class EraseRepeats(Hook):
             plan.erase = hint
 
     @staticmethod
-    def _hint(item: ExecutedCall) -> str:
+    def _hint(item: ExecutedCall, question: bool = False) -> str:
+        """What to do instead. A request that asks (not tells), or a command that worked,
+        is not told to change code: seen, asked what a function returns, the embedded
+        model "changed the code the output points at" nineteen times."""
         call = item.call
         if call.name == "read_file" and item.result.ok:
             path = call.arguments.get("path", "the file")
+            if question:
+                return (
+                    f"You already have the content of {path} above and it has not changed. "
+                    "Do not read it again: use what it shows and take the next step."
+                )
             return (
                 f"You already have the content of {path} above and it has not changed. "
                 "Do not read it again: make your change now (write_file with the whole new "
                 "file, or edit_file)."
             )
         if call.name == "run_command" and item.result.ok:
+            code = EXIT_CODE.match(item.result.output or "")
+            if question or code is None or int(code.group(1)) == 0:
+                return (
+                    "You already ran this command, and nothing has changed since, so its "
+                    "output above is still what it gives. Do not run it again: use that "
+                    "output and take the next step."
+                )
             return (
                 "You already ran this command, and nothing has changed since, so its output "
                 "above is still what it gives. Do not run it again yet: change the code the "
@@ -267,7 +288,8 @@ class WriteFirst(Hook):
             return None
         if turn.located - set(turn.attached):
             return None  # the names the request gives are in other files too: not one file's change
-        targets = code_files(turn.attached)
+        kept = kept_files(turn.request)  # "don't change textutil.py": not the file to write
+        targets = [p for p in code_files(turn.attached) if p not in kept]
         if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
             targets = [p for p in targets if not p.endswith("__init__.py")]
         whole = [p for p in targets if p not in turn.cut]
