@@ -250,7 +250,7 @@ async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo,
         ("In src/util.py, is VALUE ever 3? Check.", {"src/util.py": 10}, 0),
         # the named file is input: the request asks for another file
         ("Count the lines of src/util.py; write the count to count.txt", {"src/util.py": 10}, 0),
-        ("Write a script `dump.py` that prints src/util.py", {"src/util.py": 10}, 0),
+        ("Write `dump.py`, which prints src/util.py, and run it: write dump.txt", {}, 0),
     ):
         turn = Turn(session, request_text, 1, 0.0, steps=steps, attached=attached)
         request = ModelRequest([])
@@ -1062,3 +1062,33 @@ async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_fi
         session.hooks.append(prefills)
         await session.run(request)
         assert prefills.prefills[0] == first, request
+
+
+async def test_a_request_to_create_one_code_file_starts_as_its_block_and_runs_its_tests(
+    repo, store, tmp_path
+):
+    (repo / "test_roman.py").write_text(
+        "import unittest\nfrom roman import to_roman\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_four(self):\n        self.assertEqual(to_roman(4), 'IV')\n"
+    )
+    roman = block("roman.py", "def to_roman(n):\n    return {4: 'IV'}[n]\n")
+    session = open_scripted(repo, store, tmp_path, [roman], profile="qwen-files")
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    outcome = await session.run(
+        "Create a module `roman.py` with `to_roman(n)`. `python3 -m unittest test_roman` must pass."
+    )
+    assert prefills.prefills == ["roman.py\n```python\n"]
+    assert outcome.final_message == "wrote roman.py; `python3 -m unittest test_roman` passes"
+    # a script and the output it makes: two files to create, no first block
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run("Write a script `convert.py` that writes `people.json`, and run it.")
+    assert prefills.prefills[0] is None
+    # one code file to create: its block, though the request names an existing one as input
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run("Write a script `dump.py` that prints src/util.py")
+    assert prefills.prefills[0] == "dump.py\n```python\n"

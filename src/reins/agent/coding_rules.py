@@ -54,6 +54,7 @@ from reins.agent.self_check import (
     module_of,
     run_check,
 )
+from reins.index.chunker import language_for
 from reins.models.messages import ToolCall
 from reins.tools.context import ToolContext
 from reins.tools.errors import ErrorKind
@@ -281,10 +282,14 @@ class WriteFirst(Hook):
         """The file whose block the first reply starts as: the one code file attached
         whole (a stub, a small module), or with `fragments`, the one Python file attached
         in part (where the failure is); None when there is no single such file, when the
-        request names files to create, or when its code names are in other files too."""
-        if new_files(turn.request, turn.session.executor.ctx):
-            # the request asks for other files (count.txt, convert.py): the one it names
-            # that exists is input to read, not the file to write
+        request names files to create (unless it is one code file: that one), or when its
+        code names are in other files too."""
+        created = new_files(turn.request, turn.session.executor.ctx)
+        if len(created) == 1 and language_for(created[0]):
+            return created[0]  # "create a module roman.py": its block, then its tests
+        if created:
+            # the request asks for other files (count.txt; convert.py and its people.json):
+            # the one it names that exists is input to read, not the file to write
             return None
         if turn.located - set(turn.attached):
             return None  # the names the request gives are in other files too: not one file's change
