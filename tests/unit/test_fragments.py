@@ -60,6 +60,23 @@ async def test_the_profile_merges_fragments_and_refuses_gutting_a_large_file(rep
     assert kinds == ["ok", "InvalidArguments", "ok"]
 
 
+async def test_refuse_gutting_alone_refuses_a_placeholder_write_and_merges_nothing(
+    repo, store, tmp_path
+):
+    # seen: a 290-line module, then its tests, overwritten with "..." (a JSON write_file)
+    (repo / "src/shapes.py").write_text(MODULE)
+    gut = call("write_file", path="src/shapes.py", content="...")
+    fix = {"content": "src/shapes.py\n```python\ndef dft(xs):\n    return list(xs)\n```"}
+    session = open_scripted(repo, store, tmp_path, [gut, fix, {"content": "done"}],
+                            profile="qwen-files", profiles={"qwen-files": {
+                                "refuse_gutting": True, "write_first_kb": 0}})  # fmt: skip
+    outcome = await session.run("Fix dft in src/shapes.py.")
+    assert (repo / "src/shapes.py").read_text() == MODULE  # neither write went through
+    results = [m.content for m, _ in logged_messages(store, outcome.session_id) if m.role == "tool"]
+    assert all(r.startswith("refused: this would replace all ") for r in results[:2]), results
+    assert "use edit_file with the exact lines" in results[0]  # no merge to offer
+
+
 BIG = (
     "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(60))
     + "def double(x):\n    return x * 2 + 1\n\n\n"

@@ -69,7 +69,11 @@ def line_count(text: str) -> int:
 
 
 class PartialWrites(Hook):
-    """Turns a fragment's write into a merge, and refuses a write that guts a large file."""
+    """Turns a fragment's write into a merge (with `merge`), and refuses a write that guts
+    a large file (seen without merging: a 290-line module overwritten with "...")."""
+
+    def __init__(self, merge: bool = True):
+        self.merge = merge
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         kept: list[ToolCall] = []
@@ -90,7 +94,7 @@ class PartialWrites(Hook):
         if old is None or line_count(old) < MIN_LINES:
             return call
         total, new = line_count(old), line_count(content)
-        if path.endswith(".py") and new <= FRAGMENT_SHARE * total:
+        if self.merge and path.endswith(".py") and new <= FRAGMENT_SHARE * total:
             done = merged(old, content)
             if done is not None:
                 text, names = done
@@ -102,11 +106,15 @@ class PartialWrites(Hook):
                 )
                 return ToolCall(call.name, {**call.arguments, "content": text}, id=call.id)
         if new < DESTRUCTIVE_SHARE * total:
+            how = (
+                "write a block with only the functions or classes you change (each "
+                "replaces the one of the same name), or use edit_file"
+                if self.merge
+                else "use edit_file with the exact lines to replace"
+            )
             return (
                 f"refused: this would replace all {total:,} lines of {path} with {new}. "
-                "To change part of a large file, write a block with only the functions or "
-                "classes you change (each replaces the one of the same name), or use "
-                "edit_file."
+                f"To change part of a large file, {how}."
             )
         return call
 

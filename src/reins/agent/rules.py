@@ -166,8 +166,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(RepeatNudge())
     if profile.erase_repeats:
         hooks.append(EraseRepeats())
-    if profile.partial_writes:  # before WriteFirst: it checks what is written
-        hooks.append(PartialWrites())
+    if profile.partial_writes or profile.refuse_gutting:  # before WriteFirst: it checks
+        hooks.append(PartialWrites(merge=profile.partial_writes))  # what is written
     if profile.write_first_kb > 0 and profile.call_style == "files":
         hooks.append(
             WriteFirst(

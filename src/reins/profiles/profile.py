@@ -125,6 +125,10 @@ class Profile:
     # definitions, not the file; a write that would delete most of a large file is refused
     # (agent/fragments.py).
     partial_writes: bool = False
+    # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
+    # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
+    # its tests, overwritten with "..." by the embedded model; the tests then "passed".
+    refuse_gutting: bool = False
     notes: str = ""
 
     def prompt_template(self) -> str:
