@@ -136,6 +136,7 @@ NATIVE = dict(
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
     fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
+    prefill_calls=True, follow_failures=False, refuse_gutting=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -144,7 +145,7 @@ SMALL = dict(
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
-    locate_names=False,
+    locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.
@@ -175,7 +176,7 @@ BUILTIN_PROFILES = {
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
         "temperature": 0.0, "max_output_tokens": 1024, "n_ctx": 16384, "tool_list": "compact",
         "draft_tokens": 3, "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
-        "test_after_write": True, "run_tests_first": True,
+        "test_after_write": True, "run_tests_first": True, "refuse_gutting": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
     },
     "smollm": {
