@@ -1092,3 +1092,36 @@ async def test_a_request_to_create_one_code_file_starts_as_its_block_and_runs_it
     session.hooks.append(prefills)
     await session.run("Write a script `dump.py` that prints src/util.py")
     assert prefills.prefills[0] == "dump.py\n```python\n"
+
+
+async def test_a_traceback_in_the_request_makes_its_deepest_code_file_the_one_written(
+    repo, store, tmp_path
+):
+    from reins.agent.coding_rules import WriteFirst
+    from reins.agent.hooks import ModelRequest, Turn
+
+    for path in ("app.py", "weather/__init__.py", "weather/report.py"):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text("x = 1\n")
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    attached = {"app.py": 10, "weather/__init__.py": 10, "weather/report.py": 10}
+    frames = (
+        '  File "{root}app.py", line 3, in <module>\n    from weather import daily_report\n'
+        '  File "{root}weather/__init__.py", line 3, in <module>\n'
+        '  File "{root}weather/report.py", line 1, in <module>\n    from units import c_to_f\n'
+        "ModuleNotFoundError: No module named 'units'\n"
+    )
+    for root, expected in (("", "weather/report.py"), ("/home/me/proj/", "weather/report.py")):
+        request = "`python3 app.py` fails:\n\nTraceback (most recent call last):\n"
+        request += frames.format(root=root) + "\nFix it."
+        hook, model_request = WriteFirst(max_bytes=1000), ModelRequest([])
+        turn = Turn(session, request, 1, 0.0, attached=attached)
+        hook.on_start(turn)
+        hook.before_model(turn, model_request)
+        assert model_request.prefill == f"{expected}\n```python\n", root
+    # without a traceback, two code files are no single target
+    hook, model_request = WriteFirst(max_bytes=1000), ModelRequest([])
+    turn = Turn(session, "`python3 app.py` fails. Fix it.", 1, 0.0, attached=attached)
+    hook.on_start(turn)
+    hook.before_model(turn, model_request)
+    assert model_request.prefill is None

@@ -297,6 +297,9 @@ class WriteFirst(Hook):
         targets = [p for p in code_files(turn.attached) if p not in kept]
         if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
             targets = [p for p in targets if not p.endswith("__init__.py")]
+        if len(targets) > 1:  # a traceback pasted in the request ends where the fix goes
+            deepest = blamed_file(turn.request, "", lambda m: _one_of(targets, m))
+            targets = [deepest] if deepest else targets
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
             return whole[0]
@@ -467,6 +470,14 @@ class WriteFirst(Hook):
                 turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
             except OSError:
                 pass  # a scratch file left behind is harmless; the turn's outcome is not
+
+
+def _one_of(paths: list[str], mention: str) -> str | None:
+    """The one of `paths` that `mention` names: itself, or with the user's own folders in
+    front (a traceback pasted from another machine names /home/me/proj/app/x.py)."""
+    mention = mention.removeprefix("./")
+    found = [p for p in paths if mention == p or mention.endswith("/" + p)]
+    return found[0] if len(found) == 1 else None
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:
