@@ -33,11 +33,21 @@ OUTPUT_FORMATS = {".txt", ".csv", ".tsv", ".log", ".cfg", ".ini", ".env", ".xml"
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
 
 
+# Files known by a name without an extension ("add a target to the `Makefile`")
+BARE_NAMES = ("Makefile", "makefile", "GNUmakefile", "Dockerfile", "Containerfile",
+              "Justfile", "justfile", "Procfile", "Gemfile", "Rakefile", "Vagrantfile",
+              "Jenkinsfile", "Caddyfile", "LICENSE", "CODEOWNERS")  # fmt: skip
+BARE_TOKEN = re.compile(
+    rf"(?<![\w/.-])(?:\./)?((?:[\w.-]+/)*(?:{'|'.join(BARE_NAMES)}))(?![\w/-]|\.\w)"
+)
+
+
 def mentioned_paths(text: str) -> list[str]:
     """Path-like tokens of `text`, in order of first mention, without duplicates."""
+    found = [(m.start(), m.group(1).rstrip(".")) for m in PATH_TOKEN.finditer(text)]
+    found += [(m.start(), m.group(1)) for m in BARE_TOKEN.finditer(text)]
     seen: dict[str, None] = {}
-    for match in PATH_TOKEN.finditer(text):
-        path = match.group(1).rstrip(".")
+    for _, path in sorted(found):
         if not path.startswith(("http", "www.")) and ".." not in path.split("/"):
             seen.setdefault(path, None)
     return list(seen)

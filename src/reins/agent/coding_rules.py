@@ -69,6 +69,7 @@ EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")
 MAX_ERASES = 8  # a turn's budget of erasures; past it the doom-loop guard takes over
 MAX_FINISH_PUSHBACKS = 2
 EXIT_CODE = re.compile(r"^exit code: (-?\d+)")
+FENCE_LINE = re.compile(r"^[ \t]*```", re.MULTILINE)
 # A request that names how to test: the model is expected to have run something.
 TEST_COMMAND = re.compile(
     r"\b(pytest|python3? -m (?:pytest|unittest)|npm (?:run )?test|cargo test|go test|"
@@ -302,6 +303,10 @@ class WriteFirst(Hook):
             targets = [deepest] if deepest else targets
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
+            if FENCE_LINE.search(_read(turn, whole[0])):
+                # a README with code blocks: its block would end at the first one (the
+                # reply stops at a fence line), and that stub would be written over it
+                return None
             return whole[0]
         cut = [p for p in targets if p in turn.cut and p.endswith(".py")]
         if self.fragments and len(cut) == 1:
