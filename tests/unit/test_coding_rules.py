@@ -46,6 +46,12 @@ def test_new_files_are_the_named_outputs_not_tests_links_or_dotted_words(ctx):
     )
     assert new_files(text, ctx) == ["total.txt", "sum.py"]
     assert new_files("fill in src/util.py", ctx) == []
+    # a test file is one to create only where the request asks for it to be written
+    assert new_files("Write tests for `add`, in a new file `tests/test_add.py`.", ctx) == [
+        "tests/test_add.py"
+    ]
+    assert new_files("Put the tests in test_add.py. See sum_test.py too.", ctx) == ["test_add.py"]
+    assert new_files("Write `calc.py`; see the tests in `calc_test.py`.", ctx) == ["calc.py"]
 
 
 async def test_the_files_a_request_names_are_attached_to_it(repo, store, tmp_path):

@@ -68,17 +68,40 @@ def kept_files(text: str) -> set[str]:
     return {(m.group("a") or m.group("b")).removeprefix("./") for m in KEPT.finditer(text)}
 
 
+# A clause that asks for a test file to be written: a verb, then "tests" or "new file",
+# then the path ("Write some in a new file `test_x.py`", "put the tests in test_x.py"),
+# not one that points at tests the agent cannot see ("see the test cases in
+# `dot_dsl_test.py`", "write `calc.py`; the tests in calc_test.py check it")
+WRITE_TESTS = re.compile(
+    r"\b(?:write|add|create|put)\b.*?(?<![\w/.-])(?:new file|tests?)(?![\w/.-])(?P<rest>.*)",
+    re.I,
+)
+CLAUSE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _tests_asked_for(prose: str) -> set[str]:
+    asked: set[str] = set()
+    for clause in CLAUSE_END.split(prose):
+        match = WRITE_TESTS.search(clause)
+        if match:
+            asked.update(p for p in mentioned_paths(match.group("rest")) if TEST_FILE.search(p))
+    return asked
+
+
 def new_files(text: str, ctx: ToolContext) -> list[str]:
-    """The files `text` names that are not in the workspace yet and are not tests: what
-    the request asks to create (its outputs). Words that are links are skipped."""
+    """The files `text` names that are not in the workspace yet: what the request asks
+    to create (its outputs). Test files only where a sentence asks for them to be
+    written. Words that are links are skipped."""
     words = (
         w for w in text.split() if "://" not in w and "%" not in w and not w.startswith("www.")
     )
+    prose = " ".join(words)
+    asked = _tests_asked_for(prose)
     found: list[str] = []
-    for path in mentioned_paths(" ".join(words)):
+    for path in mentioned_paths(prose):
         suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
         known = language_for(path) or suffix in DATA_FORMATS or suffix in OUTPUT_FORMATS
-        if not known or TEST_FILE.search(path):
+        if not known or (TEST_FILE.search(path) and path not in asked):
             continue
         try:
             if not ctx.workspace.exists(path):
