@@ -148,6 +148,8 @@ async def test_run_command_reports_exit_code_and_output(run):
     assert result.ok
     assert result.output.splitlines()[0] == "exit code: 3"
     assert "out" in result.output and "err" in result.output
+    silent = await run("run_command", command="true")
+    assert silent.output == "exit code: 0\n(no output)"  # not a bare code, as if more were coming
 
 
 async def test_run_command_timeout_kills_the_whole_process_group(run, repo):

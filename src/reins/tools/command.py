@@ -68,7 +68,9 @@ class RunCommand(Tool):
                 f"command killed after {timeout:g} s\n{result.output}".rstrip(),
                 hint="pass a larger timeout_s, or run something shorter",
             )
-        return f"exit code: {result.exit_code}\n{result.output}".rstrip()
+        # "(no output)" says so: a bare exit code reads to a small model like a result still
+        # to come (seen: a script with no main run 40 times, for the answer it never printed)
+        return f"exit code: {result.exit_code}\n{result.output.rstrip() or '(no output)'}"
 
     async def _escalate(self, command: str, result, timeout: float, ctx: ToolContext):
         """The sandbox blocked the command: offer a looser mode (chat), else explain."""
