@@ -1154,3 +1154,32 @@ def test_well_known_files_without_an_extension_are_named_paths():
         "Add a `clean` target to the `Makefile`; see docker/Dockerfile and ./LICENSE. "
         "Not makefiles or MakefileX, but Makefile.in."
     ) == ["Makefile", "docker/Dockerfile", "LICENSE", "Makefile.in"]
+
+
+async def test_a_module_a_traceback_cannot_find_is_located_in_the_project(
+    repo, store, tmp_path, ctx
+):
+    from reins.agent.output_paths import missing_modules
+
+    (repo / "weather").mkdir()
+    (repo / "weather/units.py").write_text("def c_to_f(c):\n    return c * 9 / 5 + 32\n")
+    (repo / "weather/report.py").write_text("from units import c_to_f\n")
+    (repo / "app.py").write_text("from weather.report import c_to_f\nprint(c_to_f(0))\n")
+    error = "ModuleNotFoundError: No module named 'units'\n"
+    assert missing_modules(error, ctx) == [("units", "weather/units.py")]
+    assert missing_modules("No module named 'numpy'", ctx) == []  # not ours: nothing said
+    assert missing_modules("all good", ctx) == []
+    # pasted in the request, the hint comes with it; after a failing run, with the run
+    session = open_scripted(repo, store, tmp_path, [{"content": "done"}], profile="qwen-files")
+    seen = watched(session)
+    await session.run(f"`python3 app.py` fails:\n{error}Fix it.")
+    first = seen.requests[0][-1][1]
+    assert "`units` is weather/units.py (imported as `weather.units`)" in first
+    same = block("weather/report.py", "from units import c_to_f  # still wrong\n")
+    session = open_scripted(repo, store, tmp_path, [same, {"content": "done"}],
+                            profile="qwen-files")  # fmt: skip
+    (repo / "test_app.py").write_text("import app\n")
+    await session.run("Fix weather/report.py so `python3 -m unittest test_app` passes.")
+    ran = [m.content for m in session.history if m.role == "tool"][0]
+    assert "[reins ran `python3 -m unittest test_app`: exit code 1]" in ran
+    assert "`units` is weather/units.py (imported as `weather.units`)" in ran

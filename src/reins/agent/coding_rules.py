@@ -45,7 +45,13 @@ from reins.agent.attachments import (
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.name_checks import name_problems
-from reins.agent.output_paths import blamed_file, cd_dir, relative_paths, resolved
+from reins.agent.output_paths import (
+    blamed_file,
+    cd_dir,
+    module_hint,
+    relative_paths,
+    resolved,
+)
 from reins.agent.self_check import (
     CHECK_TOKENS,
     CheckResult,
@@ -363,6 +369,8 @@ class WriteFirst(Hook):
             return
         exit_code, output = await self._run_tests(turn)
         plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
+        if exit_code != 0 and (hint := module_hint(output, turn.session.executor.ctx)):
+            plan.note += "\n" + hint
         self.failing = exit_code != 0
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
         if not self.failing:

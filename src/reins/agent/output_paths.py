@@ -21,6 +21,9 @@ from reins.tools.errors import ToolError
 CD_PREFIX = re.compile(r"^\s*cd\s+(\S+)\s*&&")
 # ImportError: cannot import name 'x' from 'pkg.mod' (/work/pkg/mod.py)
 IMPORT_NAME = re.compile(r"cannot import name '\w+' from '[\w.]+' \(([^)\n]+)\)")
+NO_MODULE = re.compile(r"No module named '([\w.]+)'")
+SKIPPED_DIRS = {"node_modules", "__pycache__", "site-packages", "venv", "build", "dist"}
+MAX_WALKED = 5000  # entries looked at for a missing module; a huge tree is not searched
 
 
 def cd_dir(command: str) -> str:
@@ -70,3 +73,42 @@ def blamed_file(output: str, target: str, resolve: Callable[[str], str | None]) 
         return None
     code = code_files(files)
     return code[-1] if code else None
+
+
+def missing_modules(output: str, ctx: ToolContext) -> list[tuple[str, str]]:
+    """(module, workspace file) for each module a ModuleNotFoundError in `output` names
+    that exists in the workspace under a package (`units` -> weather/units.py): imported
+    by the wrong name, which a small model cannot see from the traceback alone."""
+    wanted = list(dict.fromkeys(NO_MODULE.findall(output)))
+    if not wanted:
+        return []
+    tails = {m: (m.replace(".", "/") + ".py", m.replace(".", "/") + "/__init__.py") for m in wanted}
+    found: list[tuple[str, str]] = []
+    seen = 0
+    try:
+        for parts, subdirs, entries in ctx.workspace.walk("."):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+            seen += len(entries) + len(subdirs)
+            for name, kind in entries:
+                path = "/".join((*parts, name))
+                for module, ends in tails.items():
+                    if kind == "file" and any(path.endswith("/" + e) for e in ends):
+                        found.append((module, path))
+            if seen > MAX_WALKED:
+                break
+    except (OSError, ToolError):
+        return found
+    return found
+
+
+def module_hint(output: str, ctx: ToolContext) -> str:
+    """A line saying where the modules a ModuleNotFoundError names are ("" if nowhere)."""
+    places = missing_modules(output, ctx)
+    if not places:
+        return ""
+    said = "; ".join(f"`{m}` is {p} (imported as `{_dotted(p)}`)" for m, p in places[:3])
+    return f"[reins: the missing module is in this project: {said}]"
+
+
+def _dotted(path: str) -> str:
+    return path.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".")

@@ -21,7 +21,7 @@ import posixpath
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
 from reins.agent.coding_rules import excerpt, run_test_command
 from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
-from reins.agent.output_paths import cd_dir, is_file, relative_paths, resolved
+from reins.agent.output_paths import cd_dir, is_file, module_hint, relative_paths, resolved
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 
@@ -43,6 +43,8 @@ async def run_tests_first(
     output = relative_paths(output, ctx)
     text = f"[reins ran `{command}` before your first step: exit code {exit_code}]\n"
     text += excerpt(output)
+    if exit_code != 0 and (hint := module_hint(output, ctx)):
+        text += "\n" + hint
     left = budget_bytes - sum(attached.values())
     if exit_code == 0 or left <= 0:
         return text

@@ -40,6 +40,7 @@ from reins.agent.events import (
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
 from reins.agent.name_sites import name_sites
 from reins.agent.outcome import Budget, RunOutcome
+from reins.agent.output_paths import module_hint
 from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
 from reins.agent.rules import default_hooks
@@ -207,6 +208,8 @@ class Session:
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests,
                 cut=turn.cut,
             )  # fmt: skip
+            if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
+                request += "\n\n" + hint
             if self.profile.locate_names:
                 shown = set(turn.attached) - turn.cut
                 section, turn.located = name_sites(
