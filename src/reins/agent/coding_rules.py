@@ -48,6 +48,7 @@ from reins.agent.name_checks import name_problems
 from reins.agent.output_paths import (
     blamed_file,
     cd_dir,
+    ending_in,
     module_hint,
     relative_paths,
     resolved,
@@ -145,28 +146,27 @@ class EraseRepeats(Hook):
         call = item.call
         if call.name == "read_file" and item.result.ok:
             path = call.arguments.get("path", "the file")
-            if question:
-                return (
-                    f"You already have the content of {path} above and it has not changed. "
-                    "Do not read it again: use what it shows and take the next step."
-                )
+            then = (
+                "use what it shows and take the next step."
+                if question
+                else "make your change now (write_file with the whole new file, or edit_file)."
+            )
             return (
                 f"You already have the content of {path} above and it has not changed. "
-                "Do not read it again: make your change now (write_file with the whole new "
-                "file, or edit_file)."
+                f"Do not read it again: {then}"
             )
         if call.name == "run_command" and item.result.ok:
             code = EXIT_CODE.match(item.result.output or "")
-            if question or code is None or int(code.group(1)) == 0:
-                return (
-                    "You already ran this command, and nothing has changed since, so its "
-                    "output above is still what it gives. Do not run it again: use that "
-                    "output and take the next step."
-                )
+            worked = question or code is None or int(code.group(1)) == 0
+            then = (
+                "Do not run it again: use that output and take the next step."
+                if worked
+                else "Do not run it again yet: change the code the output points at first "
+                "(edit_file or a file block)."
+            )
             return (
                 "You already ran this command, and nothing has changed since, so its output "
-                "above is still what it gives. Do not run it again yet: change the code the "
-                "output points at first (edit_file or a file block)."
+                f"above is still what it gives. {then}"
             )
         if item.result.ok:
             return (
@@ -305,7 +305,7 @@ class WriteFirst(Hook):
         if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
             targets = [p for p in targets if not p.endswith("__init__.py")]
         if len(targets) > 1:  # a traceback pasted in the request ends where the fix goes
-            deepest = blamed_file(turn.request, "", lambda m: _one_of(targets, m))
+            deepest = blamed_file(turn.request, "", lambda m: ending_in(targets, m))
             targets = [deepest] if deepest else targets
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
@@ -397,10 +397,10 @@ class WriteFirst(Hook):
         blamed = blamed_file(
             relative_paths(output, ctx), self.path or "", lambda m: resolved(ctx, base, m)
         )
-        if blamed is None:
+        if blamed is None or blamed in turn.cut:  # a file shown in part is not rewritten whole
             return False
         shown, sizes = attach_paths("", [blamed], ctx, self.max_bytes, header="")
-        if blamed not in sizes or blamed in turn.cut:
+        if blamed not in sizes:  # too large to write whole
             return False
         turn.notice(f"the failure points at {blamed}: asking for it next")
         previous, self.path, self.first_write = self.path, blamed, None
@@ -483,14 +483,6 @@ class WriteFirst(Hook):
                 turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
             except OSError:
                 pass  # a scratch file left behind is harmless; the turn's outcome is not
-
-
-def _one_of(paths: list[str], mention: str) -> str | None:
-    """The one of `paths` that `mention` names: itself, or with the user's own folders in
-    front (a traceback pasted from another machine names /home/me/proj/app/x.py)."""
-    mention = mention.removeprefix("./")
-    found = [p for p in paths if mention == p or mention.endswith("/" + p)]
-    return found[0] if len(found) == 1 else None
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:

@@ -53,6 +53,14 @@ def is_file(ctx: ToolContext, path: str) -> bool:
         return False
 
 
+def ending_in(paths: list[str], mention: str) -> str | None:
+    """The one of `paths` that `mention` names: itself, or with the user's own folders in
+    front (a traceback pasted from another machine names /home/me/proj/app/x.py)."""
+    mention = mention.removeprefix("./")
+    found = [p for p in paths if mention == p or mention.endswith("/" + p)]
+    return found[0] if len(found) == 1 else None
+
+
 def blamed_file(output: str, target: str, resolve: Callable[[str], str | None]) -> str | None:
     """The code file (not a test) that a failing run's `output` (paths relative) points at
     instead of `target`, the file just written; None when the failure may be target's own.
