@@ -940,8 +940,11 @@ async def test_examples_inside_test_functions_are_run_too(ctx):
 
 
 def test_the_file_a_failure_points_at_is_the_module_or_frame_not_the_file_written():
-    from reins.agent.output_paths import blamed_file
+    from reins.agent.output_paths import blamed_file, ending_in
 
+    assert ending_in(["a.py", "app/a.py"], "/home/me/app/a.py") == "app/a.py"  # the longer
+    assert ending_in(["a.py", "app/a.py"], "/home/me/a.py") == "a.py"
+    assert ending_in(["a.py"], "/home/me/ba.py") is None and ending_in(["a.py"], "") is None
     files = {"main.py", "geometry.py", "report.py", "tests/test_geo.py", "helpers.py"}
 
     def blame(output, target):

@@ -55,10 +55,13 @@ def is_file(ctx: ToolContext, path: str) -> bool:
 
 def ending_in(paths: list[str], mention: str) -> str | None:
     """The one of `paths` that `mention` names: itself, or with the user's own folders in
-    front (a traceback pasted from another machine names /home/me/proj/app/x.py)."""
+    front (a traceback pasted from another machine names /home/me/proj/app/x.py); of
+    a.py and app/a.py, /x/app/a.py names the longer."""
     mention = mention.removeprefix("./")
-    found = [p for p in paths if mention == p or mention.endswith("/" + p)]
-    return found[0] if len(found) == 1 else None
+    found = sorted((p for p in paths if mention == p or mention.endswith("/" + p)), key=len)
+    if len(found) > 1 and len(found[-1]) == len(found[-2]):
+        return None
+    return found[-1] if found else None
 
 
 def blamed_file(output: str, target: str, resolve: Callable[[str], str | None]) -> str | None:
