@@ -1136,20 +1136,20 @@ async def test_a_traceback_in_the_request_makes_its_deepest_code_file_the_one_wr
     assert model_request.prefill is None
 
 
-async def test_a_file_with_code_blocks_is_not_started_as_a_block_that_a_fence_would_cut(
+async def test_a_file_with_code_blocks_is_started_with_a_longer_fence_than_its_own(
     repo, store, tmp_path
 ):
     # seen: README.md's block stopped at its first ``` line, and the 9 lines written so far
     # replaced its 33 (the reply stops at a fence line, the end of a block)
     (repo / "README.md").write_text("# tally\n\n## Usage\n\n```sh\npython3 -m tally\n```\n")
     (repo / "NOTES.md").write_text("# notes\n\nnothing fenced here\n")
-    for name, first in (("README.md", None), ("NOTES.md", "NOTES.md\n```markdown\n")):
+    for name, fence in (("README.md", "````"), ("NOTES.md", "```")):
         session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
                                 profile="qwen-files")  # fmt: skip
         prefills = Prefills()
         session.hooks.append(prefills)
         await session.run(f"Add a Testing section to `{name}`.")
-        assert prefills.prefills[0] == first, name
+        assert prefills.prefills[0] == f"{name}\n{fence}markdown\n", name
 
 
 def test_well_known_files_without_an_extension_are_named_paths():

@@ -514,3 +514,19 @@ async def test_a_per_call_cap_to_openai_itself_is_sent_as_max_completion_tokens(
         await client.close()
     sent = server.requests[0]
     assert sent["max_completion_tokens"] == 30 and "max_tokens" not in sent
+
+
+async def test_a_served_model_gets_the_profiles_stop_strings(tmp_path):
+    """A text-protocol profile's stop ends a reply after one block on a compatible server
+    too (llama.cpp, vLLM, Ollama, `reins serve`), as it does in process."""
+    from reins.agent.builder import resolve_model
+    from reins.config import Config
+
+    stream = [chunk({"role": "assistant", "content": "ok"}, finish="stop"), "[DONE]"]
+    with FakeServer([{"sse": stream}, {"sse": stream}]) as server:
+        for model in ("qwen2.5-coder-1.5b-instruct", "gpt-4o"):
+            _, profile, client = resolve_model(Config(), f"openai-compat:{server.url}/v1#{model}")
+            await collect(client.stream([Message("user", "hi")]))
+            await client.close()
+    assert server.requests[0]["stop"] == ["\n```\n"]  # qwen-files
+    assert "stop" not in server.requests[1]  # a native-protocol profile has none

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from reins.agent.excerpts import PATH, Focus, describe, node_ids, render, spans
+from reins.agent.protocols.fences import BARE_NAMES, FENCE_LINE
 from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
@@ -33,10 +34,6 @@ OUTPUT_FORMATS = {".txt", ".csv", ".tsv", ".log", ".cfg", ".ini", ".env", ".xml"
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
 
 
-# Files known by a name without an extension ("add a target to the `Makefile`")
-BARE_NAMES = ("Makefile", "makefile", "GNUmakefile", "Dockerfile", "Containerfile",
-              "Justfile", "justfile", "Procfile", "Gemfile", "Rakefile", "Vagrantfile",
-              "Jenkinsfile", "Caddyfile", "LICENSE", "CODEOWNERS")  # fmt: skip
 BARE_TOKEN = re.compile(
     rf"(?<![\w/.-])(?:\./)?((?:[\w.-]+/)*(?:{'|'.join(BARE_NAMES)}))(?![\w/-]|\.\w)"
 )
@@ -223,9 +220,11 @@ def code_files(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if not TEST_FILE.search(p)]
 
 
-def block_opener(path: str) -> str:
-    """How a file block for `path` starts (the files call style)."""
-    return f"{path}\n```{language_of(path)}\n"
+def block_opener(path: str, content: str = "") -> str:
+    """How a file block for `path` starts (the files call style); four backticks when its
+    `content` has fence lines of its own (a README's examples), so they stay inside."""
+    fence = "````" if any(FENCE_LINE.match(line) for line in content.splitlines()) else "```"
+    return f"{path}\n{fence}{language_of(path)}\n"
 
 
 def language_of(path: str) -> str:

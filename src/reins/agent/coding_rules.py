@@ -76,7 +76,6 @@ EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")
 MAX_ERASES = 8  # a turn's budget of erasures; past it the doom-loop guard takes over
 MAX_FINISH_PUSHBACKS = 2
 EXIT_CODE = re.compile(r"^exit code: (-?\d+)")
-FENCE_LINE = re.compile(r"^[ \t]*```", re.MULTILINE)
 # A request that names how to test: the model is expected to have run something.
 TEST_COMMAND = re.compile(
     r"\b(pytest|python3? -m (?:pytest|unittest)|npm (?:run )?test|cargo test|go test|"
@@ -264,7 +263,7 @@ class WriteFirst(Hook):
         self.check: str | None = None  # the self-check's scratch file, once asked for
         self.check_prefill = ""  # how the next reply goes on after the check's block opener
         self.checked: list[tuple[int, str]] = []  # (examples failed, file) per checked version
-        self.before: str | None = None  # the file ahead of the first write (name_checks)
+        self.before: str | None = None  # the target ahead of the first write
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -272,7 +271,7 @@ class WriteFirst(Hook):
             request.temperature = self.HOT
         if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
-            request.prefill = block_opener(self.path or "")
+            request.prefill = block_opener(self.path or "", self.before or "")
             if self.check_prefill:  # or as the self-check's block
                 request.prefill = block_opener(self.check or "") + self.check_prefill
                 request.max_tokens = CHECK_TOKENS
@@ -280,9 +279,8 @@ class WriteFirst(Hook):
         elif turn.steps == 0 and not is_question(turn.request):
             self.path = self._target(turn)
             if self.path is not None:
-                request.prefill = block_opener(self.path)
-                if self.name_checks:
-                    self.before = _read(turn, self.path) or None
+                self.before = _read(turn, self.path) or None
+                request.prefill = block_opener(self.path, self.before or "")
         return None
 
     def _target(self, turn: Turn) -> str | None:
@@ -309,10 +307,6 @@ class WriteFirst(Hook):
             targets = [deepest] if deepest else targets
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
-            if FENCE_LINE.search(_read(turn, whole[0])):
-                # a README with code blocks: its block would end at the first one (the
-                # reply stops at a fence line), and that stub would be written over it
-                return None
             return whole[0]
         cut = [p for p in targets if p in turn.cut and p.endswith(".py")]
         if self.fragments and len(cut) == 1:
@@ -404,8 +398,7 @@ class WriteFirst(Hook):
             return False
         turn.notice(f"the failure points at {blamed}: asking for it next")
         previous, self.path, self.first_write = self.path, blamed, None
-        if self.name_checks:
-            self.before = _read(turn, blamed) or None
+        self.before = _read(turn, blamed) or None
         plan.note += (
             f"\n[reins: the failure is in {blamed}, not in {previous}. {blamed} as it is "
             f"now:]\n{shown.strip()}\n[reins: write the whole of {blamed} again, fixed.]"

@@ -14,6 +14,7 @@ lives in hooks (agent/hooks.py, agent/rules.py); how calls are written, in the p
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import logging
 import time
@@ -56,6 +57,7 @@ from reins.tools.executor import ExecutedCall, ToolExecutor
 # The SDK retried HTTP errors, time-outs and refused connections already; what is left
 # to retry here is a reply stream that broke off or garbled.
 STREAM_FAILURES = ("truncated", "malformed", "connection")
+MAX_CONTINUATIONS = 8  # a cut reply goes on this often (a README with eight examples)
 
 log = logging.getLogger("reins.session")
 
@@ -268,6 +270,7 @@ class Session:
         try:
             async with asyncio.timeout_at(turn.deadline):
                 reply = await self._call_model(turn, request)
+                reply = await self._continue_cut(turn, request, reply)
                 message = self.protocol.parse(reply.message)
                 self.add_message(message)
                 plan = StepPlan(message, run=list(message.tool_calls))
@@ -355,7 +358,25 @@ class Session:
 
     # --- the model call ----------------------------------------------------------------
 
-    async def _call_model(self, turn: Turn, request: ModelRequest) -> ModelReply:
+    async def _continue_cut(
+        self, turn: Turn, request: ModelRequest, reply: ModelReply
+    ) -> ModelReply:
+        """A reply its stop string cut inside a block goes on where it stopped, as the same
+        reply (models that continue a prefill; each part is a model call of its own)."""
+        for _ in range(MAX_CONTINUATIONS):
+            text = reply.message.raw or reply.message.content
+            more = self.protocol.continuation(text, self.profile.stop)
+            if more is None or reply.finish_reason == "length" or not self.model.supports_prefill:
+                break
+            request = dataclasses.replace(request, prefill=more, require_tool=False)
+            reply = await self._call_model(turn, request, shown=len(text))
+            if (reply.message.raw or reply.message.content) == more:
+                break  # nothing came after it: the reply is as complete as it gets
+        return reply
+
+    async def _call_model(self, turn: Turn, request: ModelRequest, shown: int = 0) -> ModelReply:
+        """One model call. `shown`: how much of the prefill front ends have already shown
+        (a continued reply); its deltas are not recorded twice."""
         messages, tools = self.protocol.render(request.messages, self.executor.schemas())
         prefill = self.protocol.prefill(request.require_tool, self.model.supports_prefill)
         if request.prefill is not None and self.model.supports_prefill:
@@ -384,7 +405,9 @@ class Session:
             )
             async for event in stream:
                 if isinstance(event, StreamText):
-                    self.record(TextDelta(session_id=self.id, text=event.text))
+                    text, shown = event.text[shown:], max(0, shown - len(event.text))
+                    if text:
+                        self.record(TextDelta(session_id=self.id, text=text))
                 elif isinstance(event, ReplyDone):
                     reply = event.reply
             if reply is None:

@@ -68,4 +68,5 @@ def _create(
         max_retries=max_retries,
         max_output_tokens=max_output_tokens,
         temperature=temperature,
+        stop=stop,
     )

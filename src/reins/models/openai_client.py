@@ -57,6 +57,7 @@ class OpenAIClient(SDKClient):
         max_output_tokens: int | None = None,
         temperature: float | None = None,
         connect_timeout_s: float | None = None,
+        stop: list[str] | None = None,
     ):
         """`timeout_s`: the longest silence allowed between bytes of a reply (default
         READ_TIMEOUT_S); `connect_timeout_s`: default CONNECT_TIMEOUT_S. `max_retries` is
@@ -78,6 +79,10 @@ class OpenAIClient(SDKClient):
         self.base_url = base_url
         self.max_output_tokens = max_output_tokens
         self.temperature = temperature
+        # The profile's stop strings (a text protocol's end of a call): sent as the local
+        # model gets them, so a served small model also writes one block per reply. The
+        # API takes at most four.
+        self.stop = [s for s in stop or [] if s][:4]
         # The SDK retries the initial request (408/409/429/5xx, connection errors) with
         # backoff and honours Retry-After; failures after the stream has started are not
         # retried by it (see reins.models.retry). We classify what is left.
@@ -112,6 +117,8 @@ class OpenAIClient(SDKClient):
             kwargs[self._output_cap_key()] = self.max_output_tokens
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
+        if self.stop:
+            kwargs["stop"] = list(self.stop)
         return kwargs
 
     @functools.cached_property

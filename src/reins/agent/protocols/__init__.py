@@ -37,6 +37,11 @@ class ToolProtocol(Protocol):
         """The reply with its tool calls read out of it (in place; returned for chaining)."""
         ...
 
+    def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
+        """How a reply that a stop string cut inside its block goes on: its text and the
+        stop string it lost (a prefill for the next call); None when it is complete."""
+        ...
+
 
 def protocol_for(profile: Profile) -> ToolProtocol:
     if profile.tool_protocol == "text":

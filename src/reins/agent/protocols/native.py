@@ -21,3 +21,6 @@ class NativeProtocol:
 
     def parse(self, message: Message) -> Message:
         return message
+
+    def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
+        return None  # calls are the provider's; nothing is cut by a fence stop string

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reins.agent.protocols.fences import cut_short
 from reins.agent.protocols.text_codec import (
     PREFILL,
     close_open_call,
@@ -40,3 +41,9 @@ class TextProtocol:
             message.raw = close_open_call(message.raw or message.content)
             message.content, message.tool_calls = parse_tool_calls(message.raw, self.call_style)
         return message
+
+    def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
+        """A fence stop string ("\n```\n": one block per reply) also ends a reply at a fence
+        inside its block: a README's own examples, a file's content in a JSON string."""
+        stop = next((s for s in stops if "```" in s), None)
+        return text + stop if stop is not None and cut_short(text) else None

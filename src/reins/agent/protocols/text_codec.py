@@ -16,11 +16,15 @@ from importlib import resources
 from string import Template
 from typing import Any
 
+from reins.agent.protocols.fences import Block, fenced_blocks, file_blocks, open_block
 from reins.models.messages import MAX_DEPTH, Message, ToolCall
 
 TAG_BLOCK = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.DOTALL)
 # Small models mix up the tags and write a call as <tool_response>{"name": …}</tool_response>.
 MISTAGGED = re.compile(r"<(tool_response|function_call|tool)>\s*(\{.*?\})\s*(?:</\1>|$)", re.DOTALL)
+CALL_INFO = ("", "json", "tool_call")  # the fence languages a call block may have
+# A call block whose fence is not on a line of its own ("Here: ```json"); blocks on their
+# own lines are read by fences.fenced_blocks, which knows fences inside a call's strings
 FENCED = re.compile(r"```(?:json|tool_call)?\s*\n(.*?)\n\s*```", re.DOTALL)
 FILE_NAME = re.compile(r"[\w][\w./-]*\.[A-Za-z0-9]{1,8}")
 NAME_HINT = re.compile(r'["\']name["\']\s*:')
@@ -45,13 +49,6 @@ INSTRUCTIONS = {
     + "\nFor any other function call, write a JSON object with the function name and its "
     "arguments in a ```json code block, like this:\n$example",
 }
-# A file block: a path alone on its line (bare, in backticks, or after "#", "File:"), then
-# a fenced block. The closing fence may be missing: generation stops there.
-FILE_BLOCK = re.compile(
-    r"(?:^|\n)[ \t]*(?:#+[ \t]*)?[*_]*(?:(?:file|path)[ \t]*:[ \t]*)?`?(?P<path>[\w][\w./-]*\.[A-Za-z0-9]{1,8})"
-    r"`?[*_]*:?[ \t]*\n```[\w+.-]*[ \t]*\n(?P<body>.*?)(?:\n```|$)",
-    re.DOTALL | re.IGNORECASE,
-)
 UNNAMED_BLOCK = re.compile(r"```[\w+.-]*[ \t]*\n.*\S", re.DOTALL)
 
 
@@ -187,32 +184,39 @@ def close_open_call(raw: str) -> str:
     history shows the model well-formed calls to imitate."""
     if raw.count("<tool_call>") > raw.count("</tool_call>"):
         return raw.rstrip() + "\n</tool_call>"
-    if raw.count("```") % 2 == 1:
-        return raw.rstrip() + "\n```"
+    block = open_block(raw)
+    if block is not None:
+        return raw.rstrip() + "\n" + block.fence
     return raw
 
 
 def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
     """The files style: each file block is a write_file call (used when a reply has no
     JSON call; a JSON call block wins, since its fence could look like a file's)."""
-    calls = [
-        ToolCall("write_file", {"path": m.group("path"), "content": m.group("body") + "\n"})
-        for m in FILE_BLOCK.finditer(text)
-        if not _call_shaped(m.group("body"))
-    ]
+    written = [b for b in file_blocks(text) if not _call_shaped(b.body)]
+    calls = [ToolCall("write_file", {"path": b.path, "content": b.body + "\n"}) for b in written]
     if not calls and UNNAMED_BLOCK.search(text):
         message = (
             "could not tell which file your code block is for: write the file's path on "
             "the line right before the ``` line (or call a tool with a ```json block)"
         )
         calls = [ToolCall("write_file", {}, parse_error=message, raw_arguments=text[:300])]
-    return (FILE_BLOCK.sub("", text).strip() if calls else text.strip()), calls
+    return (_without(text, file_blocks(text)).strip() if calls else text.strip()), calls
+
+
+def _without(text: str, blocks: list[Block]) -> str:
+    """`text` less the spans of `blocks`."""
+    kept, pos = [], 0
+    for block in blocks:
+        kept.append(text[pos : block.start])
+        pos = block.end
+    return "".join(kept) + text[pos:]
 
 
 def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     """Split a reply into its visible text and the tool calls it contains."""
     if style == "files":
-        if any(not _call_shaped(m.group("body")) for m in FILE_BLOCK.finditer(text)):
+        if any(not _call_shaped(b.body) for b in file_blocks(text)):
             # a JSON file under its path line (config.json: {"name": "api", ...}) is the
             # file's new content, not a call named "api"
             return parse_file_blocks(text)
@@ -247,9 +251,14 @@ def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
         if mistagged:
             blocks, visible = mistagged[:1], MISTAGGED.sub("", text)
     if not blocks:
-        fenced = [b for b in FENCED.findall(text) if NAME_HINT.search(b)]
+        fenced = [b for b in fenced_blocks(text) if b.info in CALL_INFO and b.closed
+                  and NAME_HINT.search(b.body)]  # fmt: skip
+        loose = [b for b in FENCED.findall(text) if NAME_HINT.search(b)]
         if fenced:
-            blocks = fenced
+            blocks = [b.body for b in fenced]
+            visible = _without(text, fenced)
+        elif loose:
+            blocks = loose
             visible = FENCED.sub("", text)
         elif re.match(r'\s*\{\s*["\']name["\']', text):  # the whole reply is a bare call
             blocks, visible = [text], ""
