@@ -165,6 +165,39 @@ async def test_a_repeated_failure_is_erased_with_its_error_in_the_hint(repo, sto
     assert temperatures == [None, None, None]  # a repeated read: the hint is enough
 
 
+async def test_a_call_that_worked_and_came_back_after_its_hint_is_resampled_hotter(
+    repo, store, tmp_path
+):
+    # seen: `python3 shipping.py 7.4 EU 120` run forty times; greedy, the hint alone did
+    # not change the reply
+    read = call("read_file", path="src/util.py")
+    session = open_scripted(repo, store, tmp_path, [read, read, read, read, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    temperatures = []
+
+    class Temperature(Hook):
+        def before_model(self, turn, request):
+            temperatures.append(request.temperature)
+
+    session.hooks.append(Temperature())
+    await session.run("read it")
+    assert temperatures == [None, None, None, 0.8, 0.8]
+
+
+async def test_a_script_that_printed_nothing_is_answered_with_how_to_print_a_value(
+    repo, store, tmp_path
+):
+    (repo / "shipping.py").write_text("def cost(kg):\n    return 2 * kg\n")
+    run = call("run_command", command="python3 shipping.py 7.4")
+    session = open_scripted(repo, store, tmp_path, [run, run, {"content": "done"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    seen = watched(session)
+    await session.run("What does `cost(7.4)` in `shipping.py` return?")
+    hint = seen.requests[-1][-1][1]
+    assert "it printed nothing" in hint
+    assert 'python3 -c "from shipping import NAME; print(NAME(...))"' in hint
+
+
 async def test_erasing_is_bounded_per_turn(repo, store, tmp_path):
     read = call("read_file", path="src/util.py")
     session = open_scripted(repo, store, tmp_path, [read] * 14 + [{"content": "done"}],
@@ -1186,3 +1219,23 @@ async def test_a_module_a_traceback_cannot_find_is_located_in_the_project(
     ran = [m.content for m in session.history if m.role == "tool"][0]
     assert "[reins ran `python3 -m unittest test_app`: exit code 1]" in ran
     assert "`units` is weather/units.py (imported as `weather.units`)" in ran
+
+
+async def test_the_target_given_back_unchanged_is_asked_for_again_not_taken_as_done(
+    repo, store, tmp_path
+):
+    # seen: a README copied out as it was, and the turn "completed" since its tests passed
+    (repo / "notes.md").write_text("# notes\n\nfirst\n")
+    same = {"content": "notes.md\n```markdown\n# notes\n\nfirst\n```"}
+    added = {"content": "notes.md\n```markdown\n# notes\n\nfirst\nsecond\n```"}
+    session = open_scripted(repo, store, tmp_path, [same, added, {"content": "done"}],
+                            profile="qwen-files")  # fmt: skip
+    seen = watched(session)
+    outcome = await session.run("Add a line `second` to `notes.md`.")
+    assert (repo / "notes.md").read_text() == "# notes\n\nfirst\nsecond\n"
+    assert outcome.steps == 2 and outcome.final_message == "wrote notes.md"
+    hint = seen.requests[1][-1]
+    assert hint[0] == "user" and "notes.md exactly as it was" in hint[1]
+    assert not any(
+        m.role == "assistant" and "first\n```" in (m.raw or "") for m in session.history[:3]
+    )  # fmt: skip  (the copy was erased)

@@ -75,7 +75,7 @@ def test_cut_short_tells_a_stop_inside_a_block_from_the_blocks_own_end():
 def test_continuation_adds_the_lost_stop_string_and_only_for_fence_stops():
     protocol = TextProtocol("files")
     cut = "README.md\n```markdown\n# t\n```sh\nrun"
-    assert protocol.continuation(cut, (STOP,)) == cut + STOP
+    assert protocol.continuation(cut, (STOP,)) == cut + "\n``"  # the model writes the rest
     assert protocol.continuation(cut, ("</tool_call>",)) is None
     assert protocol.continuation("app.py\n```python\nx = 1", (STOP,)) is None
 

@@ -76,6 +76,7 @@ EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")
 MAX_ERASES = 8  # a turn's budget of erasures; past it the doom-loop guard takes over
 MAX_FINISH_PUSHBACKS = 2
 EXIT_CODE = re.compile(r"^exit code: (-?\d+)")
+PYTHON_SCRIPT = re.compile(r"\s*python3?\s+((?:[\w-]+/)*\w+\.py)\b")  # python3 shipping.py …
 # A request that names how to test: the model is expected to have run something.
 TEST_COMMAND = re.compile(
     r"\b(pytest|python3? -m (?:pytest|unittest)|npm (?:run )?test|cargo test|go test|"
@@ -113,6 +114,7 @@ class EraseRepeats(Hook):
     def on_start(self, turn: Turn) -> None:
         self.results: dict[str, int] = {}  # call signature -> hash of its last result
         self.erased = 0
+        self.hints: dict[str, int] = {}  # call signature -> repeats of it erased so far
         self.hot = False
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
@@ -127,6 +129,11 @@ class EraseRepeats(Hook):
             result = hash((item.result.kind, stable_output(item.result.output)))
             if self.results.get(sig) == result and hint is None:
                 hint, failed = self._hint(item, is_question(turn.request)), not item.result.ok
+                self.hints[sig] = self.hints.get(sig, 0) + 1
+                # a call that worked, repeated after its hint: the greedy reply did not
+                # change with the hint, so the next one is sampled hotter too (seen: one
+                # command run forty times)
+                failed = failed or self.hints[sig] > 1
             if _changes_files(item):
                 # files may have changed: what was read or run before is not repeated now
                 self.results.clear()
@@ -157,6 +164,14 @@ class EraseRepeats(Hook):
         if call.name == "run_command" and item.result.ok:
             code = EXIT_CODE.match(item.result.output or "")
             worked = question or code is None or int(code.group(1)) == 0
+            script = PYTHON_SCRIPT.match(str(call.arguments.get("command", "")))
+            if worked and script and item.result.output.endswith("\n(no output)"):
+                module = script.group(1).removesuffix(".py").replace("/", ".")
+                return (
+                    "You already ran this command: it printed nothing, because running a file "
+                    "does not print what its functions return. To see a value, print it: "
+                    f'python3 -c "from {module} import NAME; print(NAME(...))".'
+                )
             then = (
                 "Do not run it again: use that output and take the next step."
                 if worked
@@ -356,7 +371,7 @@ class WriteFirst(Hook):
                 return
             if self.self_check and self.path.endswith(".py"):
                 await self._self_check(turn, plan)
-            else:  # nothing to check the file against
+            elif not self._unchanged(turn, wrote[0], plan):  # nothing to check it against
                 plan.stop = Stop("completed", f"wrote {self.path}")
             return
         if not self.test_after_write:
@@ -368,7 +383,8 @@ class WriteFirst(Hook):
         self.failing = exit_code != 0
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
         if not self.failing:
-            plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
+            if not self._unchanged(turn, wrote[0], plan):
+                plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
         elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
@@ -402,6 +418,25 @@ class WriteFirst(Hook):
         plan.note += (
             f"\n[reins: the failure is in {blamed}, not in {previous}. {blamed} as it is "
             f"now:]\n{shown.strip()}\n[reins: write the whole of {blamed} again, fixed.]"
+        )
+        return True
+
+    def _unchanged(self, turn: Turn, write: ExecutedCall, plan: StepPlan) -> bool:
+        """The target written back as it was before the turn: not done, whatever the tests
+        say (seen: a README given back unchanged, "done" since its tests passed). It is
+        erased and asked for again, hotter; True when it was."""
+        if not (
+            write.result.output.startswith(NO_CHANGE)
+            and self.before is not None
+            and self.resamples < self.RESAMPLES
+            and _read(turn, self.path or "") == self.before
+        ):
+            return False
+        self.resamples += 1
+        self.again = self.hot = True
+        plan.erase = (
+            f"That block is {self.path} exactly as it was: nothing is changed yet. Write "
+            f"{self.path} again with the change the task asks for, complete."
         )
         return True
 

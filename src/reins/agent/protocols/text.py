@@ -46,4 +46,11 @@ class TextProtocol:
         """A fence stop string ("\n```\n": one block per reply) also ends a reply at a fence
         inside its block: a README's own examples, a file's content in a JSON string."""
         stop = next((s for s in stops if "```" in s), None)
-        return text + stop if stop is not None and cut_short(text) else None
+        if stop is None or not cut_short(text):
+            return None
+        # The stop string less its last backtick and newline: the model writes them again
+        # in the token it chose before the cut (Qwen: "``" then "`\n\n"). Given "```\n",
+        # the 1.5B read it as the end of the block and closed the file there (a README cut
+        # after its first example); given "```", it wrote an extra blank line (2026-12-04).
+        fence = stop.rstrip("\n")
+        return text + (fence[:-1] if fence.endswith("```") else fence)
