@@ -28,6 +28,17 @@ def watched(session):
     return seen
 
 
+class Temperatures(Hook):
+    """Keeps each model call's own temperature (None: the profile's)."""
+
+    def __init__(self, session):
+        self.seen = []
+        session.hooks.append(self)
+
+    def before_model(self, turn, request):
+        self.seen.append(request.temperature)
+
+
 # --- attached files ---------------------------------------------------------------------
 
 
@@ -144,25 +155,17 @@ async def test_a_repeated_failure_is_erased_with_its_error_in_the_hint(repo, sto
     bad = call("edit_file", path="src/util.py", old_string="nope", new_string="2")
     session = open_scripted(repo, store, tmp_path, [bad, bad, {"content": "gave up"}],
                             profiles={"default": {"erase_repeats": True}})  # fmt: skip
-    seen = watched(session)
-    temperatures = []
-
-    class Temperature(Hook):
-        def before_model(self, turn, request):
-            temperatures.append(request.temperature)
-
-    session.hooks.append(Temperature())
+    seen, temperatures = watched(session), Temperatures(session)
     await session.run("edit")
     hint = seen.requests[-1][-1]
     assert hint[0] == "user" and hint[1].startswith("Your last edit_file call failed the same way")
-    assert temperatures == [None, None, 0.8]  # the failure's repeat is resampled hotter
+    assert temperatures.seen == [None, None, 0.8]  # the failure's repeat is resampled hotter
     read = call("read_file", path="src/util.py")
     again = open_scripted(repo, store, tmp_path, [read, read, {"content": "done"}],
                           profiles={"default": {"erase_repeats": True}})  # fmt: skip
-    temperatures.clear()
-    again.hooks.append(Temperature())
+    temperatures = Temperatures(again)
     await again.run("read it")
-    assert temperatures == [None, None, None]  # a repeated read: the hint is enough
+    assert temperatures.seen == [None, None, None]  # a repeated read: the hint is enough
 
 
 async def test_a_call_that_worked_and_came_back_after_its_hint_is_resampled_hotter(
@@ -173,15 +176,9 @@ async def test_a_call_that_worked_and_came_back_after_its_hint_is_resampled_hott
     read = call("read_file", path="src/util.py")
     session = open_scripted(repo, store, tmp_path, [read, read, read, read, {"content": "done"}],
                             profiles={"default": {"erase_repeats": True}})  # fmt: skip
-    temperatures = []
-
-    class Temperature(Hook):
-        def before_model(self, turn, request):
-            temperatures.append(request.temperature)
-
-    session.hooks.append(Temperature())
+    temperatures = Temperatures(session)
     await session.run("read it")
-    assert temperatures == [None, None, None, 0.8, 0.8]
+    assert temperatures.seen == [None, None, None, 0.8, 0.8]
 
 
 async def test_a_script_that_printed_nothing_is_answered_with_how_to_print_a_value(
@@ -513,20 +510,14 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
     right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
     session = open_scripted(repo, store, tmp_path, [wrong, wrong, right], profile="qwen-files")
-    temperatures = []
-
-    class Temperature(Hook):
-        def before_model(self, turn, request):
-            temperatures.append(request.temperature)
-
-    session.hooks.append(Temperature())
+    temperatures = Temperatures(session)
     seen = watched(session)
     request = (
         "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
     )
     outcome = await session.run(request)
     assert (outcome.status, outcome.steps) == ("completed", 3)
-    assert temperatures == [None, None, 0.8]
+    assert temperatures.seen == [None, None, 0.8]
     assert seen.requests[2][-1][1].startswith("src/util.py is still the version above")
     logged = logged_messages(store, outcome.session_id)
     assert [e for m, e in logged if m.role == "assistant"] == [False, True, False]
