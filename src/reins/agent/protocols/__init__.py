@@ -39,7 +39,8 @@ class ToolProtocol(Protocol):
 
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
         """How a reply that a stop string cut inside its block goes on: its text and the
-        stop string it lost (a prefill for the next call); None when it is complete."""
+        start of the stop string it lost (a prefill for the next call, which the model
+        continues); None when the reply is complete."""
         ...
 
 
