@@ -123,24 +123,24 @@ class EraseRepeats(Hook):
             request.temperature = self.HOT
 
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        hint, failed = None, False
+        hint, hot = None, False
         for item in executed:
             sig = signature(item)
             result = hash((item.result.kind, stable_output(item.result.output)))
             if self.results.get(sig) == result and hint is None:
-                hint, failed = self._hint(item, is_question(turn.request)), not item.result.ok
+                hint = self._hint(item, is_question(turn.request))
                 self.hints[sig] = self.hints.get(sig, 0) + 1
-                # a call that worked, repeated after its hint: the greedy reply did not
-                # change with the hint, so the next one is sampled hotter too (seen: one
-                # command run forty times)
-                failed = failed or self.hints[sig] > 1
+                # a failure's repeat is resampled hotter; so is a call that worked and came
+                # back after its hint: greedy, the hint alone did not change the reply
+                # (seen: one command run forty times)
+                hot = not item.result.ok or self.hints[sig] > 1
             if _changes_files(item):
                 # files may have changed: what was read or run before is not repeated now
                 self.results.clear()
             self.results[sig] = result
         if hint is not None and self.erased < MAX_ERASES:
             self.erased += 1
-            self.hot = failed
+            self.hot = hot
             turn.notice("the model repeated a call with the same result; asking again")
             plan.erase = hint
 

@@ -363,10 +363,14 @@ class Session:
     ) -> ModelReply:
         """A reply its stop string cut inside a block goes on where it stopped, as the same
         reply (models that continue a prefill; each part is a model call of its own)."""
+        if not self.model.supports_prefill:
+            return reply
         for _ in range(MAX_CONTINUATIONS):
+            if reply.finish_reason == "length":  # the output budget ended it, not a stop
+                break
             text = reply.message.raw or reply.message.content
             more = self.protocol.continuation(text, self.profile.stop)
-            if more is None or reply.finish_reason == "length" or not self.model.supports_prefill:
+            if more is None:
                 break
             request = dataclasses.replace(request, prefill=more, require_tool=False)
             reply = await self._call_model(turn, request, shown=len(text))

@@ -190,10 +190,12 @@ def close_open_call(raw: str) -> str:
     return raw
 
 
-def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
+def parse_file_blocks(text: str, blocks: list[Block] | None = None) -> tuple[str, list[ToolCall]]:
     """The files style: each file block is a write_file call (used when a reply has no
-    JSON call; a JSON call block wins, since its fence could look like a file's)."""
-    written = [b for b in file_blocks(text) if not _call_shaped(b.body)]
+    JSON call; a JSON call block wins, since its fence could look like a file's).
+    `blocks`: the reply's file blocks, when the caller has read them already."""
+    blocks = file_blocks(text) if blocks is None else blocks
+    written = [b for b in blocks if not _call_shaped(b.body)]
     calls = [ToolCall("write_file", {"path": b.path, "content": b.body + "\n"}) for b in written]
     if not calls and UNNAMED_BLOCK.search(text):
         message = (
@@ -201,7 +203,7 @@ def parse_file_blocks(text: str) -> tuple[str, list[ToolCall]]:
             "the line right before the ``` line (or call a tool with a ```json block)"
         )
         calls = [ToolCall("write_file", {}, parse_error=message, raw_arguments=text[:300])]
-    return (_without(text, file_blocks(text)).strip() if calls else text.strip()), calls
+    return (_without(text, blocks).strip() if calls else text.strip()), calls
 
 
 def _without(text: str, blocks: list[Block]) -> str:
@@ -216,12 +218,13 @@ def _without(text: str, blocks: list[Block]) -> str:
 def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     """Split a reply into its visible text and the tool calls it contains."""
     if style == "files":
-        if any(not _call_shaped(b.body) for b in file_blocks(text)):
+        blocks = file_blocks(text)
+        if any(not _call_shaped(b.body) for b in blocks):
             # a JSON file under its path line (config.json: {"name": "api", ...}) is the
             # file's new content, not a call named "api"
-            return parse_file_blocks(text)
+            return parse_file_blocks(text, blocks)
         visible, calls = _parse_calls(text, style)
-        return (visible, calls) if calls else parse_file_blocks(text)
+        return (visible, calls) if calls else parse_file_blocks(text, blocks)
     return _parse_calls(text, style)
 
 
@@ -253,7 +256,7 @@ def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
     if not blocks:
         fenced = [b for b in fenced_blocks(text) if b.info in CALL_INFO and b.closed
                   and NAME_HINT.search(b.body)]  # fmt: skip
-        loose = [b for b in FENCED.findall(text) if NAME_HINT.search(b)]
+        loose = [] if fenced else [b for b in FENCED.findall(text) if NAME_HINT.search(b)]
         if fenced:
             blocks = [b.body for b in fenced]
             visible = _without(text, fenced)
