@@ -185,6 +185,23 @@ async def test_anthropic_tool_use_cache_breakpoints_and_cache_usage(monkeypatch)
     assert sent["tool_choice"] == {"type": "any"}
 
 
+async def test_anthropic_gets_the_profiles_stop_strings_the_api_accepts(monkeypatch):
+    """As a compatible server does: a text protocol's reply ends after one block. The API
+    refuses a whitespace-only sequence, so that one is left out rather than failing the call."""
+    from reins.models.factory import create_client
+    from reins.models.spec import ModelSpec
+
+    with FakeServer([{"sse": ANTHROPIC_STREAM}, {"sse": ANTHROPIC_STREAM}]) as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        for stop in (["\n```\n", "\n\n"], None):
+            client = create_client(ModelSpec.parse("anthropic:claude-x"), max_retries=0, stop=stop)
+            await collect(client.stream([Message("user", "hi")]))
+            await client.close()
+    assert server.requests[0]["stop_sequences"] == ["\n```\n"]
+    assert "stop_sequences" not in server.requests[1]
+
+
 def test_provider_error_keeps_its_old_constructor_and_derives_a_reason():
     plain = ProviderError("boom")
     assert (plain.retryable, plain.status, plain.reason, plain.retry_after_s) == (

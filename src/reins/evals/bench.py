@@ -175,7 +175,7 @@ def _in_processes(todo: list[TrialSpec], workers: int) -> Iterator[TrialResult]:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
         except Terminated:  # SIGTERM to the bench alone: its workers stop their trials too
-            for process in list(getattr(pool, "_processes", {}).values()):
+            for process in multiprocessing.active_children():  # the pool's workers
                 with contextlib.suppress(OSError):
                     process.terminate()
             raise

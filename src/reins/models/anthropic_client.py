@@ -74,6 +74,7 @@ class AnthropicClient(SDKClient):
         max_output_tokens: int | None = None,
         temperature: float | None = None,
         connect_timeout_s: float | None = None,
+        stop: list[str] | None = None,
     ):
         """`timeout_s`: the longest silence allowed between bytes of a reply (default
         READ_TIMEOUT_S); `connect_timeout_s`: default CONNECT_TIMEOUT_S. `max_retries` is
@@ -84,6 +85,9 @@ class AnthropicClient(SDKClient):
             raise ProviderError("no Anthropic API key: set ANTHROPIC_API_KEY", reason="auth")
         self.max_output_tokens = max_output_tokens or 8192
         self.temperature = temperature
+        # The profile's stop strings, as the other clients get them (a text protocol's end
+        # of a block). The API refuses a sequence that is only whitespace.
+        self.stop = [s for s in stop or [] if s.strip()]
         super().__init__(
             model,
             display=f"anthropic:{model}",
@@ -118,6 +122,8 @@ class AnthropicClient(SDKClient):
                 kwargs["tool_choice"] = {"type": "any"}
         if self.temperature is not None:
             kwargs["temperature"] = self.temperature
+        if self.stop:
+            kwargs["stop_sequences"] = list(self.stop)
         return kwargs
 
     async def _open(self, request: dict[str, Any]) -> Any:

@@ -59,6 +59,7 @@ def _create(
             max_retries=max_retries,
             max_output_tokens=max_output_tokens,
             temperature=temperature,
+            stop=stop,
         )
     from reins.models.openai_client import OpenAIClient
 
