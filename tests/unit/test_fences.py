@@ -7,7 +7,8 @@ import pytest
 
 from reins.agent.builder import build_session
 from reins.agent.events import TextDelta as TextEvent
-from reins.agent.protocols.fences import cut_short, file_blocks
+from reins.agent.attachments import block_opener
+from reins.agent.protocols.fences import cut_short, fence_for, file_blocks
 from reins.agent.protocols.text import TextProtocol
 from reins.agent.protocols.text_codec import close_open_call, parse_tool_calls
 from reins.models.client import ModelReply
@@ -144,3 +145,17 @@ async def test_a_reply_is_continued_a_bounded_number_of_times(repo, store):
     await session.step()
     assert len(model.calls) == 1 + 8  # MAX_CONTINUATIONS
     assert "run 7" in (repo / "notes.md").read_text()
+
+
+def test_a_file_is_shown_and_started_inside_a_fence_its_own_fences_cannot_close():
+    """The attachment and the block opener agree, so the model closes the block it was
+    shown with; backticks inside a line (`x = "```"`) close nothing and need no more."""
+    assert fence_for('x = "```"\nprint(x)\n') == "```"
+    assert fence_for(README) == "````"
+    assert fence_for("# doc\n\n````md\n```sh\nrun\n```\n````\n") == "`````"
+    assert block_opener("README.md", README) == "README.md\n````markdown\n"
+    # a block opened with the longer fence is read whole, inner blocks and all
+    reply = "doc.md\n`````md\n# doc\n````md\n```sh\nrun\n```\n````\n`````\n"
+    (block,) = file_blocks(reply)
+    assert block.closed and block.body == "# doc\n````md\n```sh\nrun\n```\n````"
+

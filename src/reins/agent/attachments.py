@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from reins.agent.excerpts import PATH, Focus, describe, node_ids, render, spans
-from reins.agent.protocols.fences import BARE_NAMES, FENCE_LINE
+from reins.agent.protocols.fences import BARE_NAMES, fence_for
 from reins.index.chunker import language_for
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
@@ -210,7 +210,7 @@ def _text(data: bytes) -> str | None:
 
 
 def _section(title: str, content: str, language: str | None = None) -> str:
-    fence = "````" if "```" in content else "```"
+    fence = fence_for(content)
     language = language_of(title) if language is None else language
     return f"## {title}\n{fence}{language}\n{content.rstrip()}\n{fence}"
 
@@ -221,10 +221,9 @@ def code_files(paths: Iterable[str]) -> list[str]:
 
 
 def block_opener(path: str, content: str = "") -> str:
-    """How a file block for `path` starts (the files call style); four backticks when its
+    """How a file block for `path` starts (the files call style); a longer fence when its
     `content` has fence lines of its own (a README's examples), so they stay inside."""
-    fence = "````" if any(FENCE_LINE.match(line) for line in content.splitlines()) else "```"
-    return f"{path}\n{fence}{language_of(path)}\n"
+    return f"{path}\n{fence_for(content)}{language_of(path)}\n"
 
 
 def language_of(path: str) -> str:

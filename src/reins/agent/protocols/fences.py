@@ -54,6 +54,13 @@ class Block:
     path: str | None = None
 
 
+def fence_for(content: str) -> str:
+    """The fence that keeps `content` whole inside one block: three backticks, or one more
+    than its longest fence line (a README's ```sh examples go inside ````)."""
+    runs = [len(m.group(1)) for line in content.splitlines() if (m := FENCE_LINE.match(line))]
+    return "`" * max([3] + [n + 1 for n in runs])
+
+
 def _fence(line: str) -> tuple[int, str] | None:
     """(backticks, info string) for a fence line; None for any other line."""
     match = FENCE_LINE.fullmatch(line)
