@@ -222,7 +222,7 @@ async def test_finish_after_a_failing_command_is_answered_with_the_failure(repo,
     outcome = await session.run("do it")
     assert outcome.status == "completed" and outcome.steps == 4
     tool_texts = [m.content for m in session.history if m.role == "tool"]
-    assert tool_texts[1].startswith("not finished: your last command failed (exit code 3)")
+    assert tool_texts[1].startswith("not finished: the last run of `exit 3` failed (exit code 3)")
     assert [m.role for m in session.history].count("user") == 1  # no nudge on top of it
 
 
@@ -460,6 +460,11 @@ async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(rep
     assert [bool(p) for p in prefills[:3]] == [True, True, False]
     notes = [m.content for m in session.history if m.role == "tool"]
     assert "write the whole file again" in notes[0] and "write the whole file again" not in notes[1]
+    # finish after reins' own failing run is answered with that run, not "never ran the tests"
+    assert notes[2].startswith(
+        "not finished: the last run of `cd src && python3 -m unittest -q` failed (exit code 1)"
+    )
+    assert "AssertionError: 7 != 6" in notes[2]
 
 
 def test_the_test_command_is_read_from_backticks():

@@ -203,12 +203,18 @@ def _changes_files(item: ExecutedCall) -> bool:
 class VerifyFinish(Hook):
     def on_start(self, turn: Turn) -> None:
         self.pushbacks = 0
-        self.last_exit: int | None = None  # of the last run_command, None before any
+        self.last_exit: int | None = None  # of the last command run, None before any
+        self.last_command = ""
         self.last_output = ""
         self.changed_since_run = False
         self.names_tests = bool(TEST_COMMAND.search(turn.request))
+        self.runs_seen = 0  # of turn.test_runs
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        if len(turn.test_runs) > self.runs_seen:  # reins ran the tests after the last write
+            self.runs_seen = len(turn.test_runs)
+            self.last_command, self.last_exit, self.last_output = turn.test_runs[-1]
+            self.changed_since_run = False
         finishes = [c for c in plan.run if c.name == "finish"]
         if not finishes or plan.run[0].name != "finish" or self.pushbacks >= MAX_FINISH_PUSHBACKS:
             return
@@ -222,8 +228,9 @@ class VerifyFinish(Hook):
     def _not_done(self) -> str | None:
         if self.last_exit not in (None, 0) and not self.changed_since_run:
             return (
-                f"not finished: your last command failed (exit code {self.last_exit}):\n"
-                f"{self.last_output[-1500:]}\nFix the cause, run it again, then call finish."
+                f"not finished: the last run of `{self.last_command}` failed (exit code "
+                f"{self.last_exit}):\n{self.last_output[-1500:]}\nFix the cause, run it "
+                "again, then call finish."
             )
         if self.changed_since_run and self.names_tests:
             return (
@@ -241,6 +248,7 @@ class VerifyFinish(Hook):
                 match = EXIT_CODE.match(item.result.output)
                 if match:
                     self.last_exit = int(match.group(1))
+                    self.last_command = str(item.call.arguments.get("command", ""))
                     self.last_output = item.result.output
                     self.changed_since_run = False
 
@@ -377,6 +385,7 @@ class WriteFirst(Hook):
         if not self.test_after_write:
             return
         exit_code, output = await self._run_tests(turn)
+        turn.test_runs.append((self.command or "", exit_code, output))
         plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
         if exit_code != 0 and (hint := module_hint(output, turn.session.executor.ctx)):
             plan.note += "\n" + hint

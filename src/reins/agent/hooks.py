@@ -50,6 +50,8 @@ class Turn:
     cut: set[str] = field(default_factory=set)  # of those, the ones shown only in part
     pending_tests: str | None = None  # a test command to run before the first model call
     located: set[str] = field(default_factory=set)  # files where the request's code names are
+    # the test runs reins made itself (after a write), newest last: (command, exit code, output)
+    test_runs: list[tuple[str, int, str]] = field(default_factory=list)
 
     def notice(self, text: str) -> None:
         """Tell the person (a front end shows it; the log does not keep it)."""
