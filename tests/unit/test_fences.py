@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from reins.agent.attachments import block_opener
 from reins.agent.builder import build_session
 from reins.agent.events import TextDelta as TextEvent
-from reins.agent.attachments import block_opener
 from reins.agent.protocols.fences import cut_short, fence_for, file_blocks
 from reins.agent.protocols.text import TextProtocol
 from reins.agent.protocols.text_codec import close_open_call, parse_tool_calls
@@ -158,4 +158,3 @@ def test_a_file_is_shown_and_started_inside_a_fence_its_own_fences_cannot_close(
     reply = "doc.md\n`````md\n# doc\n````md\n```sh\nrun\n```\n````\n`````\n"
     (block,) = file_blocks(reply)
     assert block.closed and block.body == "# doc\n````md\n```sh\nrun\n```\n````"
-
