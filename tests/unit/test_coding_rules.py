@@ -226,6 +226,27 @@ async def test_finish_after_a_failing_command_is_answered_with_the_failure(repo,
     assert [m.role for m in session.history].count("user") == 1  # no nudge on top of it
 
 
+async def test_a_finish_let_through_after_the_pushbacks_says_it_is_not_verified(
+    repo, store, tmp_path
+):
+    """The model's summary may say "the tests pass"; the person reads what reins saw."""
+    session = open_scripted(
+        repo, store, tmp_path,
+        [call("run_command", command="exit 3"), finish("all tests pass")] + [finish("done")] * 2,
+        profiles={"default": {"verify_finish": True, "finish_tool": True}},
+    )  # fmt: skip
+    outcome = await session.run("do it")
+    assert outcome.status == "completed" and outcome.steps == 4
+    assert outcome.final_message == (
+        "done\n\n[reins: not verified: the last run of `exit 3` failed (exit code 3)]"
+    )
+    passed = open_scripted(
+        repo, store, tmp_path, [call("run_command", command="true"), finish("done")],
+        profiles={"default": {"verify_finish": True, "finish_tool": True}},
+    )  # fmt: skip
+    assert (await passed.run("do it")).final_message == "done"
+
+
 async def test_finish_after_untested_changes_is_pushed_back_when_the_request_names_tests(
     repo, store, tmp_path
 ):

@@ -6,7 +6,8 @@
   instead of stacking copies the model then imitates. The session log keeps the erased exchange.
 - VerifyFinish (`verify_finish`): `finish` right after a failing command, or after changes
   that were never run when the request names a test command, is answered with what is
-  wrong and the turn goes on (at most MAX_FINISH_PUSHBACKS times a turn).
+  wrong and the turn goes on (at most MAX_FINISH_PUSHBACKS times a turn; after that the
+  finish ends the turn, and its final message says it is not verified).
 - WriteFirst (`write_first_kb`, files call style): a request (not a question) that names
   exactly one small file (a stub to fill in, a short module to change) gets its first reply
   started as that file's block, so the model writes the new version at once, as for aider,
@@ -209,37 +210,49 @@ class VerifyFinish(Hook):
         self.changed_since_run = False
         self.names_tests = bool(TEST_COMMAND.search(turn.request))
         self.runs_seen = 0  # of turn.test_runs
+        self.unverified = ""  # why a finish let through after the pushbacks is not done
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
         if len(turn.test_runs) > self.runs_seen:  # reins ran the tests after the last write
             self.runs_seen = len(turn.test_runs)
             self.last_command, self.last_exit, self.last_output = turn.test_runs[-1]
             self.changed_since_run = False
+        self.unverified = ""
         finishes = [c for c in plan.run if c.name == "finish"]
-        if not finishes or plan.run[0].name != "finish" or self.pushbacks >= MAX_FINISH_PUSHBACKS:
+        if not finishes or plan.run[0].name != "finish":
             return
-        reason = self._not_done()
-        if reason is None:
+        not_done = self._not_done()
+        if not_done is None:
+            return
+        reason, unverified = not_done
+        if self.pushbacks >= MAX_FINISH_PUSHBACKS:  # it ends, and the outcome says so
+            self.unverified = unverified
             return
         self.pushbacks += 1
         call, plan.run = plan.run[0], plan.run[1:]
         plan.answered.append(answered(call, ErrorKind.INVALID_ARGUMENTS, reason))
 
-    def _not_done(self) -> str | None:
+    def _not_done(self) -> tuple[str, str] | None:
+        """(the answer to the model's finish, the line for the person) when it is not done."""
         if self.last_exit not in (None, 0) and not self.changed_since_run:
+            failed = f"the last run of `{self.last_command}` failed (exit code {self.last_exit})"
             return (
-                f"not finished: the last run of `{self.last_command}` failed (exit code "
-                f"{self.last_exit}):\n{self.last_output[-1500:]}\nFix the cause, run it "
-                "again, then call finish."
+                f"not finished: {failed}:\n{self.last_output[-1500:]}\nFix the cause, run it "
+                "again, then call finish.",
+                f"not verified: {failed}",
             )
         if self.changed_since_run and self.names_tests:
             return (
                 "not finished: you changed files after your last test run (or never ran the "
-                "tests). Run the tests now; call finish once they pass."
+                "tests). Run the tests now; call finish once they pass.",
+                "not verified: files were changed after the last test run (or the tests never ran)",
             )
         return None
 
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        if self.unverified and plan.stop is not None and plan.stop.status == "completed":
+            # the summary is the model's ("the tests pass"); the outcome says what reins saw
+            plan.stop = Stop("completed", f"{plan.stop.final}\n\n[reins: {self.unverified}]")
         for item in executed:
             name = item.call.name
             if name in EDIT_TOOLS and _changes_files(item):
