@@ -271,10 +271,17 @@ async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps
     assert drafted.finish_reason == plain.finish_reason == "length"
     assert drafted.stats["draft_accepted"] >= 20, drafted.stats  # copied lines, kept
     assert "draft_tokens" not in plain.stats
+    # a greedy reply says, per token, where it could as well have gone another way
+    # (fork_rewrites): one alternative per written token, in order, after the prefill
+    offsets = [at for at, _, _ in drafted.alternatives]
+    assert len(offsets) == 80 and offsets == sorted(set(offsets))
+    assert offsets[0] == len("value_0 =") and offsets[-1] < len(drafted.message.content)
+    assert all(margin >= 0 for _, _, margin in drafted.alternatives)
 
     cut = await reply(3, max_output_tokens=80, extra_stop=["value_3"])
     assert cut.finish_reason == "stop"
     assert cut.message.content == plain.message.content.split("value_3")[0]
+    assert max(at for at, _, _ in cut.alternatives) < len(cut.message.content)
 
     # sampled (a resample at 0.8): drafts kept by chance, the reply repeats with its seed
     hot = [await reply(3, max_output_tokens=80, temperature=0.8, seed=s) for s in (5, 5, 6)]

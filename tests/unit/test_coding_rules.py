@@ -5,6 +5,7 @@ from reins.agent.attachments import attach_files, mentioned_paths, new_files
 from reins.agent.hooks import Hook
 from reins.agent.store_writer import load_history, logged_messages
 from reins.evals.atif import session_to_atif
+from reins.models.messages import ReplyDone
 from tests.unit.test_session import open_scripted
 
 
@@ -548,6 +549,85 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     logged = logged_messages(store, outcome.session_id)
     assert [e for m, e in logged if m.role == "assistant"] == [False, True, False]
     assert [m.content for m, e in logged if e and m.role == "user"] == [seen.requests[2][-1][1]]
+
+
+class PrefillsAndTemperatures(Hook):
+    """Keeps each model call's prefill and temperature, as WriteFirst left them."""
+
+    def __init__(self, session):
+        self.seen = []
+        session.hooks.append(self)
+
+    def before_model(self, turn, request):
+        self.seen.append((request.prefill, request.temperature))
+
+
+class WithAlternatives:
+    """The scripted model, its replies marked the way the embedded model marks a greedy
+    reply: `mark(text)` gives (offset, second-choice token, margin) per token."""
+
+    def __init__(self, model, mark):
+        self.model, self.mark = model, mark
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    async def stream(self, *args, **kwargs):
+        async for event in self.model.stream(*args, **kwargs):
+            if isinstance(event, ReplyDone):
+                event.reply.alternatives = self.mark(event.reply.message.content)
+            yield event
+
+
+async def test_fork_rewrites_go_on_from_an_identical_reply_where_the_model_was_least_sure(
+    repo, store, tmp_path
+):
+    """profile fork_rewrites: a hotter sample of a file the model can see comes back the
+    same, so the identical reply is forked at its least sure code token (greedy after it)."""
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    text = wrong["content"]
+    plus = text.index(" + 2")
+
+    def mark(reply):
+        if reply != text:
+            return []
+        return [
+            (0, "lib", 0.0),  # the path line: not the file's code
+            (text.index("def"), "`", 0.01),  # a fence
+            (text.index("double"), "dou", 0.02),  # the same text, cut another way
+            (text.index("    return"), "  ", 0.03),  # layout only
+            (plus, " *", 0.4),  # the least sure code token left
+            (text.index("2\n"), "3", 0.9),
+        ]
+
+    session = open_scripted(repo, store, tmp_path, [wrong, wrong, right], profile="qwen-files",
+                            profiles={"qwen-files": {"fork_rewrites": True}})  # fmt: skip
+    session.model = WithAlternatives(session.model, mark)
+    prefills = PrefillsAndTemperatures(session)
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 3)
+    opener = "src/util.py\n```python\n"
+    assert prefills.seen == [(opener, None), (opener, None), (text[:plus] + " *", None)]
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
+
+
+async def test_fork_rewrites_resample_hotter_when_the_model_gives_no_forks(repo, store, tmp_path):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [wrong, wrong, right], profile="qwen-files",
+                            profiles={"qwen-files": {"fork_rewrites": True}})  # fmt: skip
+    temperatures = Temperatures(session)
+    outcome = await session.run(
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    assert (outcome.status, outcome.steps) == ("completed", 3)
+    assert temperatures.seen == [None, None, 0.8]
 
 
 async def test_fresh_rewrites_take_every_failing_version_out_of_the_context(repo, store, tmp_path):

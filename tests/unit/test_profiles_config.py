@@ -135,7 +135,7 @@ NATIVE = dict(
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
-    fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
+    fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
     prefill_calls=True, follow_failures=False, refuse_gutting=False,
 )  # fmt: skip
 SMALL = dict(
@@ -144,7 +144,7 @@ SMALL = dict(
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
-    partial_writes=False, fresh_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
+    partial_writes=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
     locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other

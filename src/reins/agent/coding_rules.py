@@ -54,6 +54,7 @@ from reins.agent.output_paths import (
     relative_paths,
     resolved,
 )
+from reins.agent.protocols.fences import file_blocks
 from reins.agent.self_check import (
     CHECK_TOKENS,
     CheckResult,
@@ -275,6 +276,7 @@ class WriteFirst(Hook):
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
+        fork: bool = False,
     ) -> None:  # fmt: skip
         # a failing run that points at another code file makes it the file written next
         self.follow_failures = follow_failures
@@ -286,6 +288,9 @@ class WriteFirst(Hook):
         self.test_after_write = test_after_write
         self.test_rounds = test_rounds  # rewrites after failing tests, then the model's tools
         self.fresh = fresh  # an identical rewrite erases every version (profile fresh_rewrites)
+        # an identical rewrite is asked for again from the same reply, forked where the model
+        # was least sure (profile fork_rewrites); hot as before when the model gives no forks
+        self.fork = fork
         self.self_check = self_check  # no test command: check the file on the task's examples
         self.check_rounds = check_rounds  # rewrites asked for while the check fails
 
@@ -300,6 +305,8 @@ class WriteFirst(Hook):
         self.check_prefill = ""  # how the next reply goes on after the check's block opener
         self.checked: list[tuple[int, str]] = []  # (examples failed, file) per checked version
         self.before: str | None = None  # the target ahead of the first write
+        self.fork_prefill = ""  # the next reply starts here: an identical one, forked
+        self.forked: set[tuple[int, str]] = set()  # (offset, token) forks tried this turn
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -308,6 +315,8 @@ class WriteFirst(Hook):
         if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
             request.prefill = block_opener(self.path or "", self.before or "")
+            if self.fork_prefill:  # or as the identical one up to its fork
+                request.prefill, self.fork_prefill = self.fork_prefill, ""
             if self.check_prefill:  # or as the self-check's block
                 request.prefill = block_opener(self.check or "") + self.check_prefill
                 request.max_tokens = CHECK_TOKENS
@@ -366,8 +375,10 @@ class WriteFirst(Hook):
                 return
             if self.resamples < self.RESAMPLES:
                 self.resamples += 1
-                self.again = self.hot = True
-                if self.fresh:
+                self.again = True
+                self.fork_prefill = self._fork(turn, plan) if self.fork else ""
+                self.hot = not self.fork_prefill
+                if self.fresh and not self.fork_prefill:
                     plan.erase_from, self.first_write = self.first_write, None
                     plan.erase = (
                         f"Your version of {self.path} failed `{self.command}`:\n"
@@ -420,6 +431,34 @@ class WriteFirst(Hook):
                 "the tests pass" if TEST_COMMAND.search(self.command) else f"`{self.command}` works"
             )
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
+
+    def _fork(self, turn: Turn, plan: StepPlan) -> str:
+        """The identical reply up to the code token the model was least sure of, then its
+        second choice there: the next reply (greedy) goes on from it, a near version of the
+        file the model keeps writing. A hotter sample of a file the model can see comes back
+        the same (2026-12-04: 4 of 4 identical rewrites at 0.8 on the held-out with-tests
+        tasks). "" when the reply gave no untried fork inside the file's code."""
+        text = plan.reply.raw or plan.reply.content
+        block = next((b for b in file_blocks(text) if b.path == self.path), None)
+        if block is None:
+            return ""
+        opening = text.find("\n", text.find("\n", block.start) + 1) + 1  # after the fence line
+        candidates = []
+        for at, other, margin in turn.alternatives:
+            line = text[text.rfind("\n", 0, at) + 1 : at]
+            if not (opening <= at < opening + len(block.body)) or (at, other) in self.forked:
+                continue
+            if not other.strip() or "`" in other or "#" in line:  # layout, fences, comments
+                continue
+            if text.startswith(other, at):  # "1" for "1000": the same text, cut another way
+                continue
+            candidates.append((margin, at, other))
+        if not candidates:
+            return ""
+        _, at, other = min(candidates)
+        self.forked.add((at, other))
+        turn.notice(f"the rewrite of {self.path} was identical: forking it at {other!r}")
+        return text[:at] + other
 
     def _follow(self, turn: Turn, plan: StepPlan, output: str) -> bool:
         """When the failure points at another code file (small enough to write whole),

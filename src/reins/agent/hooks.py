@@ -52,6 +52,9 @@ class Turn:
     located: set[str] = field(default_factory=set)  # files where the request's code names are
     # the test runs reins made itself (after a write), newest last: (command, exit code, output)
     test_runs: list[tuple[str, int, str]] = field(default_factory=list)
+    # the last reply's alternatives (ModelReply.alternatives: where the model could as well
+    # have written another token); empty for models that do not give them
+    alternatives: list[tuple[int, str, float]] = field(default_factory=list)
 
     def notice(self, text: str) -> None:
         """Tell the person (a front end shows it; the log does not keep it)."""

@@ -176,6 +176,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 profile.test_rounds,
                 fragments=profile.partial_writes,
                 fresh=profile.fresh_rewrites,
+                fork=profile.fork_rewrites,
                 self_check=profile.self_check,
                 check_rounds=profile.check_rounds,
                 name_checks=profile.name_checks,

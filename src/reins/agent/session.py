@@ -271,6 +271,7 @@ class Session:
             async with asyncio.timeout_at(turn.deadline):
                 reply = await self._call_model(turn, request)
                 reply = await self._continue_cut(turn, request, reply)
+                turn.alternatives = reply.alternatives
                 message = self.protocol.parse(reply.message)
                 self.add_message(message)
                 plan = StepPlan(message, run=list(message.tool_calls))

@@ -153,7 +153,7 @@ class LocalLlamaClient:
                 elif kind == "error":
                     raise ProviderError(f"{self.model}: generation failed: {value}")
                 else:
-                    stats, finish, n_out = value
+                    stats, finish, n_out, forks = value
                     break
         finally:
             stop_flag.set()  # a cancelled turn stops generating at the next token
@@ -161,7 +161,9 @@ class LocalLlamaClient:
         message = Message("assistant", content, raw=content)
         cached = len(tokens) - int(stats["prompt_eval_tokens"])
         usage = Usage(len(tokens), n_out, cached_input_tokens=max(0, cached))
-        yield ReplyDone(ModelReply(message, usage, self.model, finish, stats))
+        reply = ModelReply(message, usage, self.model, finish, stats)
+        reply.alternatives = _alternatives(content[len(prefill) :], forks, len(prefill))
+        yield ReplyDone(reply)
 
     def _seed_for(self, temperature: float | None) -> int:
         """The profile's calls all use the client's seed (a run is repeatable). A call that
@@ -216,7 +218,8 @@ class LocalLlamaClient:
                 if isinstance(decoder, LookupDecoder):
                     stats["draft_tokens"] = float(decoder.drafted)
                     stats["draft_accepted"] = float(decoder.accepted)
-                emit("done", (stats, finish, n_out))
+                forks = decoder.forks if isinstance(decoder, LookupDecoder) else []
+                emit("done", (stats, finish, n_out, forks))
             except Exception as error:  # surfaced to the loop as a ProviderError
                 emit("error", f"{type(error).__name__}: {error}")
 
@@ -293,3 +296,17 @@ class SampledCompletion:
                 continue  # the closing chunk carries only the finish reason
             self.n_out += 1
             yield choice.get("text") or ""
+
+
+def _alternatives(
+    generated: str, forks: list[tuple[int, bytes, float]], offset: int
+) -> list[tuple[int, str, float]]:
+    """The decoder's forks (byte offsets in the generated text) as the reply's
+    alternatives: character offsets in the whole reply (after `offset` characters of
+    prefill), for the tokens that made it into the text (not past a stop string)."""
+    data = generated.encode("utf-8")
+    return [
+        (offset + len(data[:at].decode("utf-8", errors="ignore")),
+         other.decode("utf-8", errors="ignore"), margin)
+        for at, other, margin in forks if at < len(data)
+    ]  # fmt: skip

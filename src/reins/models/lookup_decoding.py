@@ -28,6 +28,15 @@ import numpy as np
 NGRAM = 3  # how many of the last tokens must recur earlier in the context to draft from it
 
 
+def second_choice(row: np.ndarray) -> tuple[int, float]:
+    """(the token the model likes second at this position, how many logits below the first).
+    A small margin is where a greedy reply could as well have gone another way."""
+    first, second = np.argpartition(row, -2)[-2:]
+    if row[second] > row[first]:
+        first, second = second, first
+    return int(second), float(row[first] - row[second])
+
+
 class Greedy:
     """The model's likeliest token; a draft is kept as far as it agrees with those."""
 
@@ -89,8 +98,9 @@ class Sampled:
 class LookupDecoder:
     """One reply of `llm` (a llama_cpp.Llama) to `tokens`, as text deltas, greedy or sampled
     (`choice`); after the iteration `finish` ("stop", "length" or "aborted"), `n_out`,
-    `drafted` and `accepted` say how it went. The caller holds the model's lock and has
-    evaluated what it reuses."""
+    `drafted` and `accepted` say how it went, and for a greedy reply `forks` lists, per
+    token, (its byte offset in the reply, the model's second choice there, the logit margin
+    to it). The caller holds the model's lock and has evaluated what it reuses."""
 
     def __init__(self, llm: Any, draft_tokens: int, choice: Greedy | Sampled | None = None):
         self.llm = llm
@@ -100,6 +110,7 @@ class LookupDecoder:
         self.n_out = 0
         self.drafted = 0
         self.accepted = 0
+        self.forks: list[tuple[int, bytes, float]] = []
 
     def run(
         self, tokens: list[int], stops: list[str], max_tokens: int, stop_flag: threading.Event
@@ -117,6 +128,10 @@ class LookupDecoder:
         llm.eval(tokens[prefix:])
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(n_vocab,))
         following = self.choice.pick(logits)
+        greedy = isinstance(self.choice, Greedy)
+        seconds: dict[int, tuple[int, float]] = {}  # output position → its second choice
+        if greedy:
+            seconds[0] = second_choice(logits)
 
         context = list(tokens)
         seen: dict[tuple[int, ...], int] = {}  # n-gram → where the most recent one ended
@@ -148,6 +163,9 @@ class LookupDecoder:
             llm.input_ids[n_past : n_past + len(batch)] = batch
             rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(batch), n_vocab))
             kept, after = self.choice.check(rows, draft)
+            if greedy:  # row j chose the token at output position n_out + 1 + j
+                for j in range(kept + 1):
+                    seconds[self.n_out + 1 + j] = second_choice(rows[j])
             self.drafted += len(draft)
             self.accepted += kept
             llm.n_tokens = n_past + 1 + kept
@@ -164,6 +182,9 @@ class LookupDecoder:
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
                     self.finish, done = "stop", True
                     break
+                if (alternative := seconds.pop(self.n_out, None)) is not None:
+                    other, margin = alternative
+                    self.forks.append((len(text), llm.detokenize([other]), margin))
                 text += llm.detokenize([token])
                 self.n_out += 1
                 if self.n_out >= max_tokens:

@@ -143,6 +143,9 @@ class ModelReply:
     finish_reason: str | None = None
     # Local models: prompt tokens actually evaluated, and timings for tokens/s.
     stats: dict[str, float] = field(default_factory=dict)
+    # The embedded model's greedy replies: (character offset in the text, the token the
+    # model liked second there, its logit margin below the token written), per token.
+    alternatives: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 @dataclass

@@ -91,6 +91,12 @@ class Profile:
     # Off: on the with-tests tuning split it passed the same 4 of 16 tasks as without it
     # (2026-12-03, docs/ABLATIONS.md): the new versions fail too.
     fresh_rewrites: bool = False
+    # With test_after_write: an identical rewrite of a failing file is asked for again as the
+    # same reply up to the code token the model was least sure of, then its second choice
+    # there (the embedded model's greedy replies say where; others resample hot as before).
+    # Off until measured: built 2026-12-04 after every failing held-out with-tests trial
+    # rewrote its file identically, greedy and at 0.8 (docs/ABLATIONS.md).
+    fork_rewrites: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
