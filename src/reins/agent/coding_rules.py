@@ -21,7 +21,9 @@
   models left to go on wander (git commit, git push, rewrite) until the budget runs out.
   An identical rewrite of a failing file is erased and asked for again, hotter; with
   `fresh_rewrites`, every version of the file leaves the context with it and the model is
-  asked for a new implementation with the last failures as the hint.
+  asked for a new implementation with the last failures as the hint; with `fork_rewrites`,
+  the next reply starts as the identical one up to its least sure code token, then the
+  model's second choice there.
   With `self_check` and no test command, the file is checked against the task's own
   examples instead: the model writes them as `assert` lines in a scratch file, reins runs
   each one (agent/self_check.py) and a failing example asks for the file again (a few
