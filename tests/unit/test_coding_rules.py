@@ -598,6 +598,7 @@ async def test_fork_rewrites_go_on_from_an_identical_reply_where_the_model_was_l
             (text.index("def"), "`", 0.01),  # a fence
             (text.index("double"), "dou", 0.02),  # the same text, cut another way
             (text.index("    return"), "  ", 0.03),  # layout only
+            (text.index("2\n```"), "2\n\n", 0.04),  # the same code, one more blank line
             (plus, " *", 0.4),  # the least sure code token left
             (text.index("2\n"), "3", 0.9),
         ]

@@ -452,8 +452,8 @@ class WriteFirst(Hook):
                 continue
             if not other.strip() or "`" in other or "#" in line:  # layout, fences, comments
                 continue
-            if text.startswith(other, at):  # "1" for "1000": the same text, cut another way
-                continue
+            if text.startswith(other.rstrip(), at):  # "1" for "1000", ")\n\n" for ")\n":
+                continue  # the same code, cut or laid out another way
             candidates.append((margin, at, other))
         if not candidates:
             return ""
