@@ -437,9 +437,9 @@ class WriteFirst(Hook):
     def _fork(self, turn: Turn, plan: StepPlan) -> str:
         """The identical reply up to the code token the model was least sure of, then its
         second choice there: the next reply (greedy) goes on from it, a near version of the
-        file the model keeps writing. A hotter sample of a file the model can see comes back
-        the same (2026-12-04: 4 of 4 identical rewrites at 0.8 on the held-out with-tests
-        tasks). "" when the reply gave no untried fork inside the file's code."""
+        file the model keeps writing. A hotter sample of a file the model can see mostly
+        comes back the same (held-out with-tests run, 2026-12-04, docs/ABLATIONS.md).
+        "" when the reply gave no untried fork inside the file's code."""
         text = plan.reply.raw or plan.reply.content
         block = next((b for b in file_blocks(text) if b.path == self.path), None)
         if block is None:
