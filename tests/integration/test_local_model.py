@@ -253,7 +253,7 @@ async def test_greedy_drafts_from_the_context_give_the_same_reply_in_fewer_steps
     async def reply(draft_tokens, **settings):
         settings = {"temperature": 0.0, **settings}
         client = LocalLlamaClient("smollm2-135m", n_ctx=2048, draft_tokens=draft_tokens,
-                                  **settings)  # fmt: skip
+                                  alternatives=True, **settings)  # fmt: skip
         client.load()
         try:
             deltas: list[str] = []

@@ -60,6 +60,7 @@ def resolve_model(
         stop=list(profile.stop),
         seed=config.seed,
         draft_tokens=profile.draft_tokens,
+        alternatives=profile.fork_rewrites,  # only fork_rewrites reads them
     )
     return spec, profile, client
 

@@ -33,6 +33,7 @@ def _create(
     private_model: bool = False,
     seed: int | None = None,
     draft_tokens: int = 0,
+    alternatives: bool = False,
 ):
     if spec.provider == "scripted":
         from reins.models.scripted import ScriptedClient
@@ -50,6 +51,7 @@ def _create(
             extra_stop=stop,
             private=private_model,
             draft_tokens=draft_tokens,
+            alternatives=alternatives,
         )
     if spec.provider == "anthropic":
         from reins.models.anthropic_client import AnthropicClient

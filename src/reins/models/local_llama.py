@@ -38,6 +38,7 @@ class LocalLlamaClient:
         extra_stop: list[str] | None = None,
         private: bool = False,
         draft_tokens: int = 0,
+        alternatives: bool = False,
     ):
         self.name = name
         self.model = f"local:{name}"
@@ -52,6 +53,9 @@ class LocalLlamaClient:
         self.private = private  # a model of its own (reins serve), not the process's shared one
         # Greedy replies draft this many tokens from the context per step (lookup_decoding)
         self.draft_tokens = draft_tokens
+        # Greedy replies record each token's second choice (ModelReply.alternatives): a
+        # partial sort of the vocabulary per token (~2 ms), so only when a profile reads them
+        self.alternatives = alternatives
         self._own: llama_pool.LoadedModel | None = None
         self._path = None
         self._formatter: Any = None
@@ -190,7 +194,9 @@ class LocalLlamaClient:
                 first_at = None
                 if self.draft_tokens > 0:
                     choice = Greedy() if temperature == 0 else Sampled(temperature, seed)
-                    decoder: Any = LookupDecoder(self._llm, self.draft_tokens, choice)
+                    decoder: Any = LookupDecoder(
+                        self._llm, self.draft_tokens, choice, forks=self.alternatives
+                    )
                     pieces = decoder.run(tokens, stops, max_tokens, stop_flag)
                 else:
                     decoder = SampledCompletion(self._llm, temperature, seed)

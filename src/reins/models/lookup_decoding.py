@@ -98,11 +98,15 @@ class Sampled:
 class LookupDecoder:
     """One reply of `llm` (a llama_cpp.Llama) to `tokens`, as text deltas, greedy or sampled
     (`choice`); after the iteration `finish` ("stop", "length" or "aborted"), `n_out`,
-    `drafted` and `accepted` say how it went, and for a greedy reply `forks` lists, per
-    token, (its byte offset in the reply, the model's second choice there, the logit margin
-    to it). The caller holds the model's lock and has evaluated what it reuses."""
+    `drafted` and `accepted` say how it went; a greedy reply asked to (`forks=True`) lists
+    in `forks`, per token, (its byte offset in the reply, the model's second choice there,
+    the logit margin to it). The caller holds the model's lock and has evaluated what it
+    reuses."""
 
-    def __init__(self, llm: Any, draft_tokens: int, choice: Greedy | Sampled | None = None):
+    def __init__(
+        self, llm: Any, draft_tokens: int, choice: Greedy | Sampled | None = None,
+        forks: bool = False,
+    ) -> None:  # fmt: skip
         self.llm = llm
         self.draft_tokens = draft_tokens
         self.choice = choice or Greedy()
@@ -110,6 +114,7 @@ class LookupDecoder:
         self.n_out = 0
         self.drafted = 0
         self.accepted = 0
+        self.record_forks = forks  # greedy only: a partial sort of the vocabulary per token
         self.forks: list[tuple[int, bytes, float]] = []
 
     def run(
@@ -128,7 +133,7 @@ class LookupDecoder:
         llm.eval(tokens[prefix:])
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(n_vocab,))
         following = self.choice.pick(logits)
-        greedy = isinstance(self.choice, Greedy)
+        greedy = self.record_forks and isinstance(self.choice, Greedy)
         seconds: dict[int, tuple[int, float]] = {}  # output position → its second choice
         if greedy:
             seconds[0] = second_choice(logits)
