@@ -631,6 +631,63 @@ async def test_fork_rewrites_resample_hotter_when_the_model_gives_no_forks(repo,
     assert temperatures.seen == [None, None, 0.8]
 
 
+async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
+    repo, store, tmp_path
+):
+    """profile stop_when_stuck: once the resamples are spent, writing a version that already
+    failed (whitespace aside) ends the turn with the failure instead of using the budget."""
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    spaced = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2   \n\n```"}
+    other = {"content": "src/util.py\n```python\ndef double(x):\n    return x * 3\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    # two identical rewrites use the resamples; a different failing version does not count;
+    # the third copy of the first (trailing blanks added) ends the turn
+    script = [wrong, wrong, wrong, other, spaced, right]
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files",
+                            profiles={"qwen-files": {"stop_when_stuck": True}})  # fmt: skip
+    outcome = await session.run(
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    assert (outcome.status, outcome.steps) == ("error", 5)
+    assert outcome.final_message.startswith(
+        "stopped: the model wrote a version of src/util.py that already failed "
+        "`cd src && python3 -m unittest -q` (3 times after the tests failed); the last run "
+        "failed (exit code 1): AssertionError:"
+    )
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return x + 2   \n\n"
+
+    # off (the default): the same script goes on to the version that passes
+    (repo / "src/util.py").write_text("def double(x):\n    pass\n")
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files")
+    outcome = await session.run(
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    assert (outcome.status, outcome.steps) == ("completed", 6)
+
+
+async def test_stop_when_stuck_forgets_failed_versions_once_another_file_changes(
+    repo, store, tmp_path
+):
+    """The same version of the file may pass after the model changed what it imports."""
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    helper = call("write_file", path="src/helper.py", content="TWO = 2\n")
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    stuck = {"qwen-files": {"stop_when_stuck": True}}
+    session = open_scripted(repo, store, tmp_path, [wrong, wrong, wrong, wrong, right],
+                            profile="qwen-files", profiles=stuck)  # fmt: skip
+    assert (await session.run(request)).status == "error"
+    (repo / "src/util.py").write_text("def double(x):\n    pass\n")
+    session = open_scripted(repo, store, tmp_path, [wrong, wrong, wrong, helper, wrong, right],
+                            profile="qwen-files", profiles=stuck)  # fmt: skip
+    outcome = await session.run(request)
+    assert outcome.status == "completed", outcome.final_message
+
+
 async def test_fresh_rewrites_take_every_failing_version_out_of_the_context(repo, store, tmp_path):
     """profile fresh_rewrites: the model copies the failing version it can see, so an
     identical rewrite erases it all (back to the first write) and asks anew, hot, with the

@@ -23,7 +23,8 @@
   `fresh_rewrites`, every version of the file leaves the context with it and the model is
   asked for a new implementation with the last failures as the hint; with `fork_rewrites`,
   the next reply starts as the identical one up to its least sure code token, then the
-  model's second choice there.
+  model's second choice there. With `stop_when_stuck`, a version that already failed,
+  written again once those resamples are spent, ends the turn with the failure.
   With `self_check` and no test command, the file is checked against the task's own
   examples instead: the model writes them as `assert` lines in a scratch file, reins runs
   each one (agent/self_check.py) and a failing example asks for the file again (a few
@@ -278,7 +279,7 @@ class WriteFirst(Hook):
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
-        fork: bool = False,
+        fork: bool = False, stop_when_stuck: bool = False,
     ) -> None:  # fmt: skip
         # a failing run that points at another code file makes it the file written next
         self.follow_failures = follow_failures
@@ -293,6 +294,9 @@ class WriteFirst(Hook):
         # an identical rewrite is asked for again from the same reply, forked where the model
         # was least sure (profile fork_rewrites); hot as before when the model gives no forks
         self.fork = fork
+        # a version of the file that already failed, written again once the resamples are
+        # spent, ends the turn (profile stop_when_stuck): the model does not get out of it
+        self.stop_when_stuck = stop_when_stuck
         self.self_check = self_check  # no test command: check the file on the task's examples
         self.check_rounds = check_rounds  # rewrites asked for while the check fails
 
@@ -309,6 +313,8 @@ class WriteFirst(Hook):
         self.before: str | None = None  # the target ahead of the first write
         self.fork_prefill = ""  # the next reply starts here: an identical one, forked
         self.forked: set[tuple[int, str]] = set()  # (offset, token) forks tried this turn
+        self.failed: set[str] = set()  # versions of the file that failed the tests (as code)
+        self.repeats = 0  # writes of a version in `failed`
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -364,11 +370,19 @@ class WriteFirst(Hook):
         if self.check is not None and _written(executed, self.check):
             await self._run_self_check(turn, plan)
             return
+        if _other_writes(executed, self.path):  # the same version may now pass
+            self.failed.clear()
         wrote = _written(executed, self.path)
         if self.path is None or not wrote:
             return
         if self.first_write is None:
             self.first_write = plan.reply
+        version = as_code(str(wrote[0].call.arguments.get("content", "")))
+        if version in self.failed:
+            self.repeats += 1
+            if self.stop_when_stuck and self.repeats > self.RESAMPLES:
+                self._stop_stuck(turn, plan)
+                return
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
             if self.check is not None:  # the model keeps its version against its own
                 # examples, which may be the wrong ones: stop rather than spend the budget
@@ -417,6 +431,8 @@ class WriteFirst(Hook):
             plan.note += "\n" + hint
         self.failing = exit_code != 0
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
+        if self.failing:
+            self.failed.add(version)
         if not self.failing:
             if not self._unchanged(turn, wrote[0], plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
@@ -433,6 +449,19 @@ class WriteFirst(Hook):
                 "the tests pass" if TEST_COMMAND.search(self.command) else f"`{self.command}` works"
             )
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
+
+    def _stop_stuck(self, turn: Turn, plan: StepPlan) -> None:
+        """End the turn: the model wrote a version of the file that already failed, after
+        the resamples. On the held-out with-tests run no trial passed after this point, and
+        the rest of the budget went on more copies (docs/ABLATIONS.md)."""
+        _, exit_code, output = turn.test_runs[-1] if turn.test_runs else ("", 1, "")
+        text = (
+            f"stopped: the model wrote a version of {self.path} that already failed "
+            f"`{self.command}` ({self.repeats} times after the tests failed); "
+            f"the last run failed (exit code {exit_code}): {_first_failure(output)}"
+        )
+        turn.notice(text)
+        plan.stop = Stop("error", text)
 
     def _fork(self, turn: Turn, plan: StepPlan) -> str:
         """The identical reply up to the code token the model was least sure of, then its
@@ -582,6 +611,28 @@ def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCal
         i for i in executed
         if i.call.name == "write_file" and i.result.ok and i.call.arguments.get("path") == path
     ]  # fmt: skip
+
+
+def _other_writes(executed: list[ExecutedCall], path: str | None) -> bool:
+    """The batch changed a file other than `path`."""
+    return any(
+        i.call.name in EDIT_TOOLS and i.result.ok and i.call.arguments.get("path") != path
+        and not i.result.output.startswith(NO_CHANGE)
+        for i in executed
+    )  # fmt: skip
+
+
+def as_code(content: str) -> str:
+    """A file's text as the code it is: trailing blanks and blank ends do not count (the
+    model's rewrites differ in a final newline more often than in anything else)."""
+    return "\n".join(line.rstrip() for line in content.strip("\n").splitlines())
+
+
+def _first_failure(output: str) -> str:
+    """The first line that says what failed: an assertion or an error, else the last."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    said = [ln for ln in lines if re.match(r"(\w+Error|\w+Exception|E\s|FAILED)", ln)]
+    return (said or lines or ["no output"])[0][:200]
 
 
 def _read(turn: Turn, path: str) -> str:

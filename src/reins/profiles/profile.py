@@ -97,6 +97,10 @@ class Profile:
     # Off until measured: built 2026-12-04 after every failing held-out with-tests trial
     # rewrote its file identically, greedy and at 0.8 (docs/ABLATIONS.md).
     fork_rewrites: bool = False
+    # With test_after_write: once the resamples are spent, a write of a version of the file
+    # that already failed the tests (the same code, whitespace aside) ends the turn with
+    # status "error" and the failure, like the doom-loop guard. Not measured yet.
+    stop_when_stuck: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version

@@ -1,0 +1,105 @@
+"""When would `stop_when_stuck` have ended each logged trial of a bench run, and what would
+it have cost? A replay of the run's trajectories, not a new run: under a greedy profile a
+trial repeats token for token up to the stop, so the stop's time is where the logged
+trial reached it, and a trial that passed after that point is a pass the switch loses.
+
+Reads `trials.jsonl` and `trajectories/*.json` of a `reins bench --out` directory. The rule
+replayed is the one in agent/coding_rules.py: a write of a version of the file (as code,
+whitespace aside) that already failed the tests, once more than RESAMPLES such writes were
+made, ends the turn. Prints a table and writes benchmarks/results/<name>.json.
+
+    python benchmarks/stuck_replay.py RUN_DIR [--arm reins] [--peer aider] [--name stuck_replay]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
+
+from reins.agent.coding_rules import WriteFirst, as_code  # noqa: E402
+
+EXIT = re.compile(r"\[reins ran `[^`]*`: exit code (-?\d+)\]")
+
+
+def stop_time(trajectory: dict) -> float | None:
+    """Seconds from the session's start to the write that would have stopped it."""
+    steps = trajectory["steps"]
+    start = _seconds(steps[0])
+    failed: set[str] = set()
+    repeats = 0
+    for step in steps:
+        if step.get("source") != "agent":
+            continue
+        results = (step.get("observation") or {}).get("results", [])
+        for call, result in zip(step.get("tool_calls") or [], results, strict=False):
+            if call["function_name"] != "write_file":
+                continue
+            version = as_code(str(call["arguments"].get("content", "")))
+            if version in failed:
+                repeats += 1
+                if repeats > WriteFirst.RESAMPLES:
+                    return _seconds(step) - start
+            ran = EXIT.search(result.get("content", ""))
+            if ran and ran.group(1) != "0":
+                failed.add(version)
+    return None
+
+
+def _seconds(step: dict) -> float:
+    return datetime.fromisoformat(step["timestamp"].replace("Z", "+00:00")).timestamp()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", type=Path, help="a `reins bench --out` directory")
+    parser.add_argument("--arm", default="reins", help="the reins arm (variant) to replay")
+    parser.add_argument("--peer", default="aider", help="the arm whose wall time to compare")
+    parser.add_argument("--name", default="stuck_replay", help="the JSON file's name")
+    args = parser.parse_args()
+    trials = [json.loads(line) for line in (args.run / "trials.jsonl").read_text().splitlines()]
+    mine = {t["task"]: t for t in trials if t["variant"] == args.arm}
+    peer = {t["task"]: t for t in trials if t["variant"] == args.peer}
+    rows = []
+    for task, trial in sorted(mine.items()):
+        path = args.run / "trajectories" / f"{task}-{args.arm}-{trial['epoch']}.json"
+        stop = stop_time(json.loads(path.read_text())) if path.is_file() else None
+        rows.append({
+            "task": task, "passed": trial["passed"], "wall_s": round(trial["wall_s"], 1),
+            "stop_s": None if stop is None else round(stop, 1),
+            "wall_with_stop_s": round(min(trial["wall_s"], stop or trial["wall_s"]), 1),
+            "trajectory": path.is_file(),
+            "peer_wall_s": round(peer[task]["wall_s"], 1) if task in peer else None,
+        })  # fmt: skip
+    lost = [r["task"] for r in rows if r["passed"] and r["stop_s"] is not None]
+    summary = {
+        "trials": len(rows),
+        "with_trajectory": sum(r["trajectory"] for r in rows),
+        "stopped": sum(r["stop_s"] is not None for r in rows),
+        "passes_lost": lost,
+        "median_wall_s": statistics.median(r["wall_s"] for r in rows),
+        "median_wall_with_stop_s": statistics.median(r["wall_with_stop_s"] for r in rows),
+    }
+    walls = [r["peer_wall_s"] for r in rows if r["peer_wall_s"] is not None]
+    if walls:
+        summary["peer_median_wall_s"] = statistics.median(walls)
+        summary["ratio_to_peer"] = round(
+            summary["median_wall_with_stop_s"] / statistics.median(walls), 3
+        )
+        summary["ratio_to_peer_without_stop"] = round(
+            summary["median_wall_s"] / statistics.median(walls), 3
+        )
+    report(args.name, f"stop_when_stuck replayed on {args.run.name} ({args.arm})", rows,
+           {"run": str(args.run), "arm": args.arm, "peer": args.peer, "summary": summary})  # fmt: skip
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
