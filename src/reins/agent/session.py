@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reins.agent.api_from_tests import api_section
 from reins.agent.attachments import attach_files, code_files
 from reins.agent.coding_rules import test_command
 from reins.agent.events import (
@@ -218,6 +219,8 @@ class Session:
                     turn.request, self.executor.ctx.workspace.root, shown
                 )
                 request += section
+            if self.profile.test_api:  # last: nearest to the reply that writes the file
+                request += api_section(turn.attached, self.executor.ctx)
             if self.profile.run_tests_first and not code_files(turn.attached):
                 turn.pending_tests = test_command(request)  # where the code is: unsaid
         self.add_message(Message("user", request))

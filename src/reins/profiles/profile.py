@@ -121,6 +121,11 @@ class Profile:
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
     run_tests_first: bool = False
+    # With attach_files_kb: after the attachments, a few lines on what the attached Python
+    # tests use from each attached code file (example calls, keywords, methods called and
+    # attributes read on what it returns, errors expected with their messages;
+    # agent/api_from_tests.py). Off until measured.
+    test_api: bool = False
     # With test_after_write: when the failing run points at another code file (an import
     # of a name a module lacks, a traceback that never passes through the file written),
     # that file, shown as it is now, is the one the next reply writes (agent/output_paths.py).
