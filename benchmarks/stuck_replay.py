@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
 
-from reins.agent.coding_rules import WriteFirst, as_code  # noqa: E402
+from reins.agent.coding_rules import EDIT_TOOLS, WriteFirst, as_code  # noqa: E402
+from reins.tools.files import NO_CHANGE  # noqa: E402
 
 EXIT = re.compile(r"\[reins ran `[^`]*`: exit code (-?\d+)\]")
 
@@ -33,13 +34,26 @@ def stop_time(trajectory: dict) -> float | None:
     """Seconds from the session's start to the write that would have stopped it."""
     steps = trajectory["steps"]
     start = _seconds(steps[0])
+    target = None  # the file the trial writes: its first whole-file write
     failed: set[str] = set()
     repeats = 0
     for step in steps:
         if step.get("source") != "agent":
             continue
         results = (step.get("observation") or {}).get("results", [])
+        # reins' test run after a write is noted on the batch's last result
+        ran = EXIT.search("\n".join(r.get("content", "") for r in results))
+        kinds = {r["call_id"]: r["kind"] for r in step["extra"]["reins"].get("tool_results", [])}
         for call, result in zip(step.get("tool_calls") or [], results, strict=False):
+            path = call["arguments"].get("path")
+            if call["function_name"] not in EDIT_TOOLS or kinds.get(call["tool_call_id"]) != "ok":
+                continue
+            target = target or (path if call["function_name"] == "write_file" else None)
+            if path != target:
+                if not result.get("content", "").startswith(NO_CHANGE):
+                    failed.clear()  # another file changed: the same version may pass now
+                    repeats = 0
+                continue
             if call["function_name"] != "write_file":
                 continue
             version = as_code(str(call["arguments"].get("content", "")))
@@ -47,8 +61,7 @@ def stop_time(trajectory: dict) -> float | None:
                 repeats += 1
                 if repeats > WriteFirst.RESAMPLES:
                     return _seconds(step) - start
-            ran = EXIT.search(result.get("content", ""))
-            if ran and ran.group(1) != "0":
+            if ran and ran.group(1) not in ("0", "-1"):
                 failed.add(version)
     return None
 
@@ -65,18 +78,18 @@ def main() -> None:
     parser.add_argument("--name", default="stuck_replay", help="the JSON file's name")
     args = parser.parse_args()
     trials = [json.loads(line) for line in (args.run / "trials.jsonl").read_text().splitlines()]
-    mine = {t["task"]: t for t in trials if t["variant"] == args.arm}
-    peer = {t["task"]: t for t in trials if t["variant"] == args.peer}
+    mine = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == args.arm}
+    peer = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == args.peer}
     rows = []
-    for task, trial in sorted(mine.items()):
-        path = args.run / "trajectories" / f"{task}-{args.arm}-{trial['epoch']}.json"
+    for (task, epoch), trial in sorted(mine.items()):
+        path = args.run / "trajectories" / f"{task}-{args.arm}-{epoch}.json"
         stop = stop_time(json.loads(path.read_text())) if path.is_file() else None
         rows.append({
-            "task": task, "passed": trial["passed"], "wall_s": round(trial["wall_s"], 1),
+            "task": task, "epoch": epoch, "passed": trial["passed"], "wall_s": round(trial["wall_s"], 1),
             "stop_s": None if stop is None else round(stop, 1),
-            "wall_with_stop_s": round(min(trial["wall_s"], stop or trial["wall_s"]), 1),
+            "wall_with_stop_s": round(trial["wall_s"] if stop is None else min(trial["wall_s"], stop), 1),
             "trajectory": path.is_file(),
-            "peer_wall_s": round(peer[task]["wall_s"], 1) if task in peer else None,
+            "peer_wall_s": round(peer[task, epoch]["wall_s"], 1) if (task, epoch) in peer else None,
         })  # fmt: skip
     lost = [r["task"] for r in rows if r["passed"] and r["stop_s"] is not None]
     summary = {

@@ -29,7 +29,7 @@ def test_calls_keywords_methods_attributes_and_expected_errors_are_listed():
     assert section.startswith("\n\n# What the tests use from robot.py")
     lines = section.strip().splitlines()[1:]
     assert lines[0] == (
-        "- `Robot`: called as `Robot(NORTH, 0, 0)`; methods called on it: `.move(\"R\")`; "
+        '- `Robot`: called as `Robot(NORTH, 0, 0)`; methods called on it: `.move("R")`; '
         "attributes read (not called): `.coordinates`, `.direction`; raises "
         "ValueError('unknown instruction') for `robot.move(\"X\")`"
     )
@@ -86,3 +86,37 @@ async def test_the_section_ends_the_request_when_the_profile_asks(repo, store, t
 
 def test_no_section_without_attached_tests(ctx):
     assert api_section(["robot.py"], ctx) == ""
+
+
+def test_objects_made_in_setup_and_each_errors_own_message():
+    tests = """
+import unittest
+from .robot import Robot
+
+
+class T(unittest.TestCase):
+    def setUp(self):
+        self.robot = Robot(1)
+        self.robot.speed = 3
+
+    def test_errors(self):
+        self.assertRaises(ValueError, self.robot.move, "X")
+        with self.assertRaises(ValueError) as err:
+            self.robot.move(-1)
+        with self.assertRaises(ValueError) as err:
+            self.robot.move(-2)
+        self.assertEqual(err.exception.args[0], "must be int")
+"""
+    lines = api_from_tests("robot.py", {"test_robot.py": tests}).strip().splitlines()[1:]
+    # the store (`.speed = 3`) is not a read; `.move` passed uncalled is still a method;
+    # the message belongs to the second check only
+    assert lines == [
+        "- `Robot`: called as `Robot(1)`; methods called on it: `.move(-1)`; raises "
+        "ValueError for `self.robot.move(-1)`; ValueError('must be int') for "
+        "`self.robot.move(-2)`"
+    ]
+
+
+def test_a_large_test_file_is_skipped():
+    tests = "from m import f\n" + "def test_x():\n    assert f(1) == 1\n" * 4000
+    assert api_from_tests("m.py", {"test_m.py": tests}) == ""

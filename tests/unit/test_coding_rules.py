@@ -652,8 +652,8 @@ async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
     assert (outcome.status, outcome.steps) == ("error", 5)
     assert outcome.final_message.startswith(
         "stopped: the model wrote a version of src/util.py that already failed "
-        "`cd src && python3 -m unittest -q` (3 times after the tests failed); the last run "
-        "failed (exit code 1): AssertionError:"
+        "`cd src && python3 -m unittest -q` (a failing version written again 3 times); that "
+        "version's run failed (exit code 1): AssertionError: 5 != 6"
     )
     assert (repo / "src/util.py").read_text() == "def double(x):\n    return x + 2   \n\n"
 

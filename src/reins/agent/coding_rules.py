@@ -313,8 +313,9 @@ class WriteFirst(Hook):
         self.before: str | None = None  # the target ahead of the first write
         self.fork_prefill = ""  # the next reply starts here: an identical one, forked
         self.forked: set[tuple[int, str]] = set()  # (offset, token) forks tried this turn
-        self.failed: set[str] = set()  # versions of the file that failed the tests (as code)
-        self.repeats = 0  # writes of a version in `failed`
+        # versions of the file that failed the tests (as code) -> that run's (exit, output)
+        self.failed: dict[str, tuple[int, str]] = {}
+        self.repeats = 0  # writes of a version in `failed`, since it was last cleared
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -371,7 +372,7 @@ class WriteFirst(Hook):
             await self._run_self_check(turn, plan)
             return
         if _other_writes(executed, self.path):  # the same version may now pass
-            self.failed.clear()
+            self._forget_failures()
         wrote = _written(executed, self.path)
         if self.path is None or not wrote:
             return
@@ -381,7 +382,7 @@ class WriteFirst(Hook):
         if version in self.failed:
             self.repeats += 1
             if self.stop_when_stuck and self.repeats > self.RESAMPLES:
-                self._stop_stuck(turn, plan)
+                self._stop_stuck(turn, plan, version)
                 return
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
             if self.check is not None:  # the model keeps its version against its own
@@ -431,8 +432,8 @@ class WriteFirst(Hook):
             plan.note += "\n" + hint
         self.failing = exit_code != 0
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
-        if self.failing:
-            self.failed.add(version)
+        if self.failing and exit_code != -1:  # a time-out may pass another time
+            self.failed[version] = (exit_code, output)
         if not self.failing:
             if not self._unchanged(turn, wrote[0], plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
@@ -450,15 +451,21 @@ class WriteFirst(Hook):
             )
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
 
-    def _stop_stuck(self, turn: Turn, plan: StepPlan) -> None:
-        """End the turn: the model wrote a version of the file that already failed, after
-        the resamples. On the held-out with-tests run no trial passed after this point, and
-        the rest of the budget went on more copies (docs/ABLATIONS.md)."""
-        _, exit_code, output = turn.test_runs[-1] if turn.test_runs else ("", 1, "")
+    def _forget_failures(self) -> None:
+        self.failed.clear()
+        self.repeats = 0
+
+    def _stop_stuck(self, turn: Turn, plan: StepPlan, version: str) -> None:
+        """End the turn: a version of the file that already failed, written for the
+        (RESAMPLES + 1)th time (an identical rewrite's resamples come before it; so does a
+        model going back and forth between failing versions). On the held-out with-tests
+        run no trial passed after this point, and the rest of the budget went on more copies
+        (docs/ABLATIONS.md)."""
+        exit_code, output = self.failed[version]
         text = (
             f"stopped: the model wrote a version of {self.path} that already failed "
-            f"`{self.command}` ({self.repeats} times after the tests failed); "
-            f"the last run failed (exit code {exit_code}): {_first_failure(output)}"
+            f"`{self.command}` (a failing version written again {self.repeats} times); that "
+            f"version's run failed (exit code {exit_code}): {_first_failure(output)}"
         )
         turn.notice(text)
         plan.stop = Stop("error", text)
@@ -507,6 +514,7 @@ class WriteFirst(Hook):
         turn.notice(f"the failure points at {blamed}: asking for it next")
         previous, self.path, self.first_write = self.path, blamed, None
         self.before = _read(turn, blamed) or None
+        self._forget_failures()  # another file now: its versions are new
         plan.note += (
             f"\n[reins: the failure is in {blamed}, not in {previous}. {blamed} as it is "
             f"now:]\n{shown.strip()}\n[reins: write the whole of {blamed} again, fixed.]"
@@ -623,16 +631,20 @@ def _other_writes(executed: list[ExecutedCall], path: str | None) -> bool:
 
 
 def as_code(content: str) -> str:
-    """A file's text as the code it is: trailing blanks and blank ends do not count (the
-    model's rewrites differ in a final newline more often than in anything else)."""
-    return "\n".join(line.rstrip() for line in content.strip("\n").splitlines())
+    """A file's text as the code it is: trailing blanks and blank lines at either end do
+    not count (the model's rewrites differ in a final newline more than in anything else)."""
+    return "\n".join(line.rstrip() for line in content.splitlines()).strip("\n")
+
+
+FAILURE_LINE = re.compile(r"^(?:[\w.]*(?:Error|Exception)\b:?|E\s|FAILED\b)")
 
 
 def _first_failure(output: str) -> str:
-    """The first line that says what failed: an assertion or an error, else the last."""
+    """The first line that says what failed (an error, a pytest `E` line, `FAILED`),
+    else the output's last line."""
     lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
-    said = [ln for ln in lines if re.match(r"(\w+Error|\w+Exception|E\s|FAILED)", ln)]
-    return (said or lines or ["no output"])[0][:200]
+    said = [ln for ln in lines if FAILURE_LINE.match(ln)]
+    return (said[:1] or lines[-1:] or ["no output"])[0][:200]
 
 
 def _read(turn: Turn, path: str) -> str:
