@@ -6,7 +6,10 @@ trial reached it, and a trial that passed after that point is a pass the switch 
 Reads `trials.jsonl` and `trajectories/*.json` of a `reins bench --out` directory. The rule
 replayed is the one in agent/coding_rules.py: a write of a version of the file (as code,
 whitespace aside) that already failed the tests, once more than RESAMPLES such writes were
-made, ends the turn. Prints a table and writes benchmarks/results/<name>.json.
+made, ends the turn, putting back the tested version that passed the most. The fraction
+with the stop is that version's visible score: the grade on a with-tests suite, where the
+agent sees the tests it is graded on. Prints a table and writes
+benchmarks/results/<name>.json.
 
     python benchmarks/stuck_replay.py RUN_DIR [--arm reins] [--peer aider] [--name stuck_replay]
 """
@@ -25,24 +28,29 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
 
 from reins.agent.coding_rules import EDIT_TOOLS, WriteFirst, as_code  # noqa: E402
+from reins.agent.test_score import visible_score  # noqa: E402
 from reins.tools.files import NO_CHANGE  # noqa: E402
 
 EXIT = re.compile(r"\[reins ran `[^`]*`: exit code (-?\d+)\]")
 
 
-def stop_time(trajectory: dict) -> float | None:
-    """Seconds from the session's start to the write that would have stopped it."""
+def stop_time(trajectory: dict) -> tuple[float | None, float | None]:
+    """Seconds from the session's start to the write that would have stopped it, and the
+    visible score of the version the stop puts back (the tested version that passed the
+    most); (None, None) when it would not have stopped."""
     steps = trajectory["steps"]
     start = _seconds(steps[0])
     target = None  # the file the trial writes: its first whole-file write
     failed: set[str] = set()
     repeats = 0
+    best: float | None = None
     for step in steps:
         if step.get("source") != "agent":
             continue
         results = (step.get("observation") or {}).get("results", [])
         # reins' test run after a write is noted on the batch's last result
-        ran = EXIT.search("\n".join(r.get("content", "") for r in results))
+        notes = "\n".join(r.get("content", "") for r in results)
+        ran = EXIT.search(notes)
         kinds = {r["call_id"]: r["kind"] for r in step["extra"]["reins"].get("tool_results", [])}
         for call, result in zip(step.get("tool_calls") or [], results, strict=False):
             path = call["arguments"].get("path")
@@ -52,7 +60,7 @@ def stop_time(trajectory: dict) -> float | None:
             if path != target:
                 if not result.get("content", "").startswith(NO_CHANGE):
                     failed.clear()  # another file changed: the same version may pass now
-                    repeats = 0
+                    repeats, best = 0, None
                 continue
             if call["function_name"] != "write_file":
                 continue
@@ -60,10 +68,12 @@ def stop_time(trajectory: dict) -> float | None:
             if version in failed:
                 repeats += 1
                 if repeats > WriteFirst.RESAMPLES:
-                    return _seconds(step) - start
+                    return _seconds(step) - start, best
             if ran and ran.group(1) not in ("0", "-1"):
                 failed.add(version)
-    return None
+                score = visible_score(int(ran.group(1)), notes)
+                best = score if best is None else max(best, score)
+    return None, None
 
 
 def _seconds(step: dict) -> float:
@@ -83,11 +93,15 @@ def main() -> None:
     rows = []
     for (task, epoch), trial in sorted(mine.items()):
         path = args.run / "trajectories" / f"{task}-{args.arm}-{epoch}.json"
-        stop = stop_time(json.loads(path.read_text())) if path.is_file() else None
+        stop, best = stop_time(json.loads(path.read_text())) if path.is_file() else (None, None)
+        fraction = trial["rewards"].get("fraction", trial["reward"])
         rows.append({
             "task": task, "epoch": epoch, "passed": trial["passed"], "wall_s": round(trial["wall_s"], 1),
             "stop_s": None if stop is None else round(stop, 1),
             "wall_with_stop_s": round(trial["wall_s"] if stop is None else min(trial["wall_s"], stop), 1),
+            "fraction": round(fraction, 3),
+            # with tests the agent sees (a with-tests suite), the visible score is the grade
+            "fraction_with_stop": round(fraction if best is None else best, 3),
             "trajectory": path.is_file(),
             "peer_wall_s": round(peer[task, epoch]["wall_s"], 1) if (task, epoch) in peer else None,
         })  # fmt: skip
@@ -99,6 +113,8 @@ def main() -> None:
         "passes_lost": lost,
         "median_wall_s": statistics.median(r["wall_s"] for r in rows),
         "median_wall_with_stop_s": statistics.median(r["wall_with_stop_s"] for r in rows),
+        "mean_fraction": round(statistics.mean(r["fraction"] for r in rows), 3),
+        "mean_fraction_with_stop": round(statistics.mean(r["fraction_with_stop"] for r in rows), 3),
     }
     walls = [r["peer_wall_s"] for r in rows if r["peer_wall_s"] is not None]
     if walls:

@@ -2,8 +2,9 @@
 
 import pytest
 
+from reins.agent.test_score import visible_score
 from reins.config import Config
-from reins.evals.attempts import best_of, visible_score
+from reins.evals.attempts import best_of
 from reins.evals.bench import plan_arms, plan_trials, run_bench
 from reins.evals.task import load_suite
 from reins.evals.variants import parse_variant

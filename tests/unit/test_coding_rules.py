@@ -666,6 +666,29 @@ async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
     assert (outcome.status, outcome.steps) == ("completed", 6)
 
 
+async def test_stop_when_stuck_ends_on_the_version_that_passed_the_most_tests(
+    repo, store, tmp_path
+):
+    """The turn ends on the best version seen (by the visible tests' summary), not on the
+    repeated one: a user, and a grader, get the most that works."""
+    (repo / "src/test_util.py").write_text(
+        TEST_UTIL + "\n    def test_zero(self):\n        self.assertEqual(double(0), 0)\n"
+    )
+    half = {"content": "src/util.py\n```python\ndef double(x):\n    return x * 3\n```"}
+    none = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    session = open_scripted(repo, store, tmp_path, [none, half, none, none, none],
+                            profile="qwen-files", profiles={"qwen-files": {"stop_when_stuck": True}})  # fmt: skip
+    outcome = await session.run(
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    assert outcome.status == "error"
+    assert outcome.final_message.endswith(
+        "[reins: put back the version of src/util.py that passed the most tests (50% of them, "
+        "against 0%)]"
+    )
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return x * 3\n"
+
+
 async def test_stop_when_stuck_forgets_failed_versions_once_another_file_changes(
     repo, store, tmp_path
 ):

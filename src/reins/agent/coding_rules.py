@@ -66,6 +66,7 @@ from reins.agent.self_check import (
     module_of,
     run_check,
 )
+from reins.agent.test_score import visible_score
 from reins.index.chunker import language_for
 from reins.models.messages import ToolCall
 from reins.tools.context import ToolContext
@@ -315,6 +316,7 @@ class WriteFirst(Hook):
         self.forked: set[tuple[int, str]] = set()  # (offset, token) forks tried this turn
         # versions of the file that failed the tests (as code) -> that run's (exit, output)
         self.failed: dict[str, tuple[int, str]] = {}
+        self.best: tuple[float, str] | None = None  # the tested version that passed the most
         self.repeats = 0  # writes of a version in `failed`, since it was last cleared
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
@@ -382,7 +384,7 @@ class WriteFirst(Hook):
         if version in self.failed:
             self.repeats += 1
             if self.stop_when_stuck and self.repeats > self.RESAMPLES:
-                self._stop_stuck(turn, plan, version)
+                await self._stop_stuck(turn, plan, version)
                 return
         if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
             if self.check is not None:  # the model keeps its version against its own
@@ -434,6 +436,9 @@ class WriteFirst(Hook):
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
         if self.failing and exit_code != -1:  # a time-out may pass another time
             self.failed[version] = (exit_code, output)
+            score = visible_score(exit_code, output)
+            if self.best is None or score > self.best[0]:  # the first of the most passed
+                self.best = (score, _read(turn, self.path))  # the file, not a merged part
         if not self.failing:
             if not self._unchanged(turn, wrote[0], plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
@@ -454,8 +459,9 @@ class WriteFirst(Hook):
     def _forget_failures(self) -> None:
         self.failed.clear()
         self.repeats = 0
+        self.best = None
 
-    def _stop_stuck(self, turn: Turn, plan: StepPlan, version: str) -> None:
+    async def _stop_stuck(self, turn: Turn, plan: StepPlan, version: str) -> None:
         """End the turn: a version of the file that already failed, written for the
         (RESAMPLES + 1)th time (an identical rewrite's resamples come before it; so does a
         model going back and forth between failing versions). On the held-out with-tests
@@ -467,6 +473,15 @@ class WriteFirst(Hook):
             f"`{self.command}` (a failing version written again {self.repeats} times); that "
             f"version's run failed (exit code {exit_code}): {_first_failure(output)}"
         )
+        score = visible_score(exit_code, output)
+        if self.best is not None and self.best[0] > score:  # end on the best version seen
+            call = ToolCall("write_file", {"path": self.path or "", "content": self.best[1]})
+            (done,) = await turn.session.executor.run_batch([call])
+            if done.result.ok:
+                text += (
+                    f"\n[reins: put back the version of {self.path} that passed the most "
+                    f"tests ({self.best[0]:.0%} of them, against {score:.0%})]"
+                )
         turn.notice(text)
         plan.stop = Stop("error", text)
 

@@ -13,16 +13,13 @@ the harness from what the agent could see, and its arm is reported under its own
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-PYTEST_COUNTS = re.compile(r"(\d+) (passed|failed|error|errors)\b")
-UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
-UNITTEST_FAILED = re.compile(r"FAILED \(([^)]*)\)")
+from reins.agent.test_score import visible_score
 
 
 @dataclass
@@ -31,24 +28,6 @@ class Attempt:
     passed: bool
     score: float  # fraction of the visible tests that passed (0 when unknown)
     wall_s: float
-
-
-def visible_score(exit_code: int, output: str) -> float:
-    """Fraction of tests passed, from pytest's or unittest's summary; 1.0 for exit 0."""
-    if exit_code == 0:
-        return 1.0
-    counts = {"passed": 0, "failed": 0, "error": 0}
-    for number, kind in PYTEST_COUNTS.findall(output):
-        counts["error" if kind.startswith("error") else kind] += int(number)
-    total = sum(counts.values())
-    if total:
-        return counts["passed"] / total
-    ran = UNITTEST_RAN.search(output)
-    if ran and int(ran.group(1)):
-        failed = UNITTEST_FAILED.search(output)
-        bad = sum(int(n) for n in re.findall(r"=(\d+)", failed.group(1))) if failed else 0
-        return max(0.0, 1 - bad / int(ran.group(1)))
-    return 0.0
 
 
 class Workspace:
