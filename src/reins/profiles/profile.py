@@ -125,7 +125,8 @@ class Profile:
     # With attach_files_kb: after the attachments, a few lines on what the attached Python
     # tests use from each attached code file (example calls, keywords, methods called and
     # attributes read on what it returns, errors expected with their messages;
-    # agent/api_from_tests.py). Off until measured.
+    # agent/api_from_tests.py). Off: on the with-tests tuning split 3 of 16 passed against 4
+    # (fraction -0.066, p = 0.36; 2026-12-05, docs/ABLATIONS.md).
     test_api: bool = False
     # With test_after_write: when the failing run points at another code file (an import
     # of a name a module lacks, a traceback that never passes through the file written),
