@@ -634,8 +634,9 @@ async def test_fork_rewrites_resample_hotter_when_the_model_gives_no_forks(repo,
 async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
     repo, store, tmp_path
 ):
-    """profile stop_when_stuck: once the resamples are spent, writing a version that already
-    failed (whitespace aside) ends the turn with the failure instead of using the budget."""
+    """profile stop_when_stuck (on in qwen-files): once the resamples are spent, writing a
+    version that already failed (whitespace aside) ends the turn with the failure instead of
+    using the budget."""
     (repo / "src/test_util.py").write_text(TEST_UTIL)
     wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
     spaced = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2   \n\n```"}
@@ -657,9 +658,10 @@ async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
     )
     assert (repo / "src/util.py").read_text() == "def double(x):\n    return x + 2   \n\n"
 
-    # off (the default): the same script goes on to the version that passes
+    # off: the same script goes on to the version that passes
     (repo / "src/util.py").write_text("def double(x):\n    pass\n")
-    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files")
+    session = open_scripted(repo, store, tmp_path, script, profile="qwen-files",
+                            profiles={"qwen-files": {"stop_when_stuck": False}})  # fmt: skip
     outcome = await session.run(
         "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
     )
