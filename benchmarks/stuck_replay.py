@@ -11,12 +11,17 @@ with the stop is that version's visible score: the grade on a with-tests suite, 
 agent sees the tests it is graded on. Prints a table and writes
 benchmarks/results/<name>.json.
 
-    python benchmarks/stuck_replay.py RUN_DIR [--arm reins] [--peer aider] [--name stuck_replay]
+    python benchmarks/stuck_replay.py [RUN_DIR [--arm reins] [--peer aider] [--name NAME]]
+
+With no folder it replays the two runs kept in benchmarks/results/lab/ (their
+trajectories gzipped): the held-out with-tests run (reins against aider) and the tuning
+run's files arm.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -80,20 +85,45 @@ def _seconds(step: dict) -> float:
     return datetime.fromisoformat(step["timestamp"].replace("Z", "+00:00")).timestamp()
 
 
+LAB = Path(__file__).parent / "results" / "lab"
+# The runs replayed when no folder is given: their trajectories are kept, gzipped
+DEFAULTS = [
+    (LAB / "withtests-aider-confirm", "reins", "aider", "stuck_replay_confirm"),
+    (LAB / "fork-tune", "files", "aider", "stuck_replay_tune"),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("run", type=Path, help="a `reins bench --out` directory")
+    parser.add_argument("run", type=Path, nargs="?",
+                        help="a `reins bench --out` folder (default: the kept held-out and "
+                        "tuning runs in benchmarks/results/lab/)")  # fmt: skip
     parser.add_argument("--arm", default="reins", help="the reins arm (variant) to replay")
     parser.add_argument("--peer", default="aider", help="the arm whose wall time to compare")
     parser.add_argument("--name", default="stuck_replay", help="the JSON file's name")
     args = parser.parse_args()
-    trials = [json.loads(line) for line in (args.run / "trials.jsonl").read_text().splitlines()]
-    mine = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == args.arm}
-    peer = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == args.peer}
+    runs = [(args.run, args.arm, args.peer, args.name)] if args.run else DEFAULTS
+    for run, arm, peer, name in runs:
+        try:
+            replay(run, arm, peer, name)
+        except ValueError as error:
+            sys.exit(f"stuck_replay: {error}")
+
+
+def replay(run: Path, arm: str, peer_arm: str, name: str) -> None:
+    results = run / "trials.jsonl"
+    if not results.is_file():
+        raise ValueError(f"{results} not found: give a `reins bench --out` folder")
+    trials = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    mine = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == arm}
+    peer = {(t["task"], t["epoch"]): t for t in trials if t["variant"] == peer_arm}
+    if not mine:
+        arms = sorted({t["variant"] for t in trials})
+        raise ValueError(f"no trials of arm {arm!r} in {results} (arms: {', '.join(arms)})")
     rows = []
     for (task, epoch), trial in sorted(mine.items()):
-        path = args.run / "trajectories" / f"{task}-{args.arm}-{epoch}.json"
-        stop, best = stop_time(json.loads(path.read_text())) if path.is_file() else (None, None)
+        logged = _trajectory(run, f"{task}-{arm}-{epoch}")
+        stop, best = stop_time(logged) if logged else (None, None)
         fraction = trial["rewards"].get("fraction", trial["reward"])
         rows.append({
             "task": task, "epoch": epoch, "passed": trial["passed"], "wall_s": round(trial["wall_s"], 1),
@@ -102,7 +132,7 @@ def main() -> None:
             "fraction": round(fraction, 3),
             # with tests the agent sees (a with-tests suite), the visible score is the grade
             "fraction_with_stop": round(fraction if best is None else best, 3),
-            "trajectory": path.is_file(),
+            "trajectory": logged is not None,
             "peer_wall_s": round(peer[task, epoch]["wall_s"], 1) if (task, epoch) in peer else None,
         })  # fmt: skip
     lost = [r["task"] for r in rows if r["passed"] and r["stop_s"] is not None]
@@ -125,9 +155,19 @@ def main() -> None:
         summary["ratio_to_peer_without_stop"] = round(
             summary["median_wall_s"] / statistics.median(walls), 3
         )
-    report(args.name, f"stop_when_stuck replayed on {args.run.name} ({args.arm})", rows,
-           {"run": str(args.run), "arm": args.arm, "peer": args.peer, "summary": summary})  # fmt: skip
+    report(name, f"stop_when_stuck replayed on {run.name} ({arm})", rows,
+           {"run": str(run), "arm": arm, "peer": peer_arm, "summary": summary})  # fmt: skip
     print(json.dumps(summary, indent=2))
+
+
+def _trajectory(run: Path, trial: str) -> dict | None:
+    """A trial's ATIF trajectory, as the bench wrote it or gzipped (as kept in the repo)."""
+    folder = run / "trajectories"
+    if (folder / f"{trial}.json").is_file():
+        return json.loads((folder / f"{trial}.json").read_text("utf-8"))
+    if (folder / f"{trial}.json.gz").is_file():
+        return json.loads(gzip.decompress((folder / f"{trial}.json.gz").read_bytes()))
+    return None
 
 
 if __name__ == "__main__":

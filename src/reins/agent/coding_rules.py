@@ -434,7 +434,8 @@ class WriteFirst(Hook):
             plan.note += "\n" + hint
         self.failing = exit_code != 0
         self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
-        if self.failing and exit_code != -1:  # a time-out may pass another time
+        # what the stuck stop reads (a timed-out run may pass another time: not counted)
+        if self.stop_when_stuck and self.failing and exit_code != -1:
             self.failed[version] = (exit_code, output)
             score = visible_score(exit_code, output)
             if self.best is None or score > self.best[0]:  # the first of the most passed
@@ -475,9 +476,7 @@ class WriteFirst(Hook):
         )
         score = visible_score(exit_code, output)
         if self.best is not None and self.best[0] > score:  # end on the best version seen
-            call = ToolCall("write_file", {"path": self.path or "", "content": self.best[1]})
-            (done,) = await turn.session.executor.run_batch([call])
-            if done.result.ok:
+            if await self._put_back(turn, self.best[1]):
                 text += (
                     f"\n[reins: put back the version of {self.path} that passed the most "
                     f"tests ({self.best[0]:.0%} of them, against {score:.0%})]"
@@ -613,12 +612,17 @@ class WriteFirst(Hook):
         path = self.path or ""
         if _read(turn, path) == best:
             return
-        call = ToolCall("write_file", {"path": path, "content": best})
-        (done,) = await turn.session.executor.run_batch([call])
-        if done.result.ok:
+        if await self._put_back(turn, best):
             plan.note += (
                 f"\n[reins: put back the version of {path} that failed {fewest} example(s)]"
             )
+
+    async def _put_back(self, turn: Turn, content: str) -> bool:
+        """Write an earlier version of the file back, through the tools (checkpointed and
+        logged like the model's writes); True when it was written."""
+        call = ToolCall("write_file", {"path": self.path or "", "content": content})
+        (done,) = await turn.session.executor.run_batch([call])
+        return done.result.ok
 
     def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:
         if self.check is not None:  # the scratch file is reins', not the user's
