@@ -4,7 +4,7 @@ trial repeats token for token up to the stop, so the stop's time is where the lo
 trial reached it, and a trial that passed after that point is a pass the switch loses.
 
 Reads `trials.jsonl` and `trajectories/*.json` of a `reins bench --out` directory. The rule
-replayed is the one in agent/coding_rules.py: a write of a version of the file (as code,
+replayed is the one in agent/write_first.py: a write of a version of the file (as code,
 whitespace aside) that already failed the tests, once more than RESAMPLES such writes were
 made, ends the turn, putting back the tested version that passed the most. The fraction
 with the stop is that version's visible score: the grade on a with-tests suite, where the
@@ -32,9 +32,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
 
-from reins.agent.coding_rules import EDIT_TOOLS, WriteFirst, as_code  # noqa: E402
 from reins.agent.test_score import visible_score  # noqa: E402
-from reins.tools.files import NO_CHANGE  # noqa: E402
+from reins.agent.write_first import WriteFirst, as_code  # noqa: E402
+from reins.tools.files import (
+    EDIT_TOOLS,  # noqa: E402
+    NO_CHANGE,  # noqa: E402
+)
 
 EXIT = re.compile(r"\[reins ran `[^`]*`: exit code (-?\d+)\]")
 

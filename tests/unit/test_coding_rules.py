@@ -282,8 +282,8 @@ async def test_rewriting_a_file_with_what_it_has_says_no_change_and_is_erased(
 
 
 async def test_write_first_starts_the_first_reply_as_the_named_files_block(repo, store, tmp_path):
-    from reins.agent.coding_rules import WriteFirst
     from reins.agent.hooks import ModelRequest, Turn
+    from reins.agent.write_first import WriteFirst
 
     session = open_scripted(repo, store, tmp_path, [{"content": "ok"}],
                             profiles={"default": {"attach_files_kb": 8}})  # fmt: skip
@@ -341,7 +341,7 @@ async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tm
 
 
 def test_questions_are_told_from_requests():
-    from reins.agent.coding_rules import is_question
+    from reins.agent.request_shape import is_question
 
     for question in ("What is SECRET in config.py? Read it, then finish with the value.",
                      "explain how util.py works", "Why does test_x fail? Fix it.",
@@ -358,7 +358,7 @@ def test_questions_are_told_from_requests():
 
 
 def test_shortfall_names_stub_functions_and_syntax_errors():
-    from reins.agent.coding_rules import shortfall
+    from reins.agent.shortfall import shortfall
 
     assert shortfall("a.py", "def f(x):\n    return x\n") is None
     assert shortfall("a.py", "def f(x):\n    pass\n\ndef g():\n    '''Doc.'''\n    ...\n") == (
@@ -390,7 +390,7 @@ async def test_a_first_write_that_is_still_a_stub_is_asked_for_once_more(repo, s
 
 
 def test_name_checks_find_missing_imports_and_names_the_file_dropped():
-    from reins.agent.coding_rules import shortfall
+    from reins.agent.shortfall import shortfall
 
     stub = "LIMIT = 3\n\n\ndef total(xs):\n    pass\n\n\nclass Box:\n    def size(self):\n        pass\n"
     unsure = (
@@ -490,7 +490,7 @@ async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(rep
 
 
 def test_the_test_command_is_read_from_backticks():
-    from reins.agent.coding_rules import test_command
+    from reins.agent.request_shape import test_command
 
     assert (
         test_command("run them with `python3 -m unittest etl_test`.")
@@ -504,7 +504,7 @@ def test_the_test_command_is_read_from_backticks():
 
 
 def test_a_script_run_the_request_gives_is_its_check_when_no_tests_are_named():
-    from reins.agent.coding_rules import test_command
+    from reins.agent.request_shape import test_command
 
     assert test_command("Running `python3 report.py` crashes; see `report.py`.") == (
         "python3 report.py"
@@ -742,7 +742,7 @@ async def test_fresh_rewrites_take_every_failing_version_out_of_the_context(repo
 
 
 def test_long_test_output_keeps_its_start_and_its_summary():
-    from reins.agent.coding_rules import excerpt
+    from reins.agent.test_runs import excerpt
 
     output = "FAIL: test_one\n" + "x" * 5000 + "\nFAILED (failures=3)"
     shown = excerpt(output)
@@ -957,7 +957,7 @@ async def test_a_large_file_the_traceback_ends_in_is_attached_as_the_failing_fun
 
 
 def test_test_output_is_shown_without_progress_dots_and_warnings():
-    from reins.agent.coding_rules import excerpt
+    from reins.agent.test_runs import excerpt
 
     output = (
         "......more_itertools/more.py:1742: DeprecationWarning: zip_equal is old\n"
@@ -1319,8 +1319,8 @@ async def test_a_request_to_create_one_code_file_starts_as_its_block_and_runs_it
 async def test_a_traceback_in_the_request_makes_its_deepest_code_file_the_one_written(
     repo, store, tmp_path
 ):
-    from reins.agent.coding_rules import WriteFirst
     from reins.agent.hooks import ModelRequest, Turn
+    from reins.agent.write_first import WriteFirst
 
     for path in ("app.py", "weather/__init__.py", "weather/report.py"):
         (repo / path).parent.mkdir(parents=True, exist_ok=True)

@@ -43,8 +43,8 @@ def test_nothing_is_added_when_the_definition_is_already_shown_or_only_a_test(tm
 
 
 async def test_the_located_files_keep_the_files_loop_from_rewriting_one_named_file(store, tmp_path):
-    from reins.agent.coding_rules import WriteFirst
     from reins.agent.hooks import ModelRequest, Turn
+    from reins.agent.write_first import WriteFirst
 
     repo = make_repo(tmp_path / "repo", GEOMETRY)
     done = {"content": '```json\n{"name": "finish", "arguments": {"summary": "ok"}}\n```'}

@@ -14,9 +14,9 @@ from reins.agent.hooks import Hook, StepPlan, Turn
 from reins.agent.outcome import RunOutcome
 from reins.checkpoints import CheckpointError, Checkpoints
 from reins.project_guard import NotAProject, check_project
+from reins.tools.files import EDIT_TOOLS  # their access keys are the files
 
 CHECKPOINT_ADVICE = "Run reins in the project's folder (--repo PATH) to have undo."
-FILE_EDITS = ("write_file", "edit_file", "apply_patch")  # their access keys are the files
 
 
 class Checkpointing(Hook):
@@ -39,7 +39,7 @@ class Checkpointing(Hook):
         accesses = [(call, executor.access_of(call)) for call in plan.run]
         if not any(access.is_exclusive for _, access in accesses):
             return
-        edited = sorted({key for call, access in accesses if call.name in FILE_EDITS
+        edited = sorted({key for call, access in accesses if call.name in EDIT_TOOLS
                          for key in (access.keys or ()) if key not in self.covered})  # fmt: skip
         self.covered.update(edited)
         try:

@@ -19,9 +19,9 @@ import ast
 import posixpath
 
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
-from reins.agent.coding_rules import excerpt, run_test_command
 from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
 from reins.agent.output_paths import cd_dir, is_file, module_hint, relative_paths, resolved
+from reins.agent.test_runs import excerpt, run_test_command
 from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 
-from reins.agent.coding_rules import EraseRepeats, VerifyFinish, WriteFirst
+from reins.agent.coding_rules import EraseRepeats, VerifyFinish
 from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, stable_output
 from reins.agent.fragments import PartialWrites
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
 from reins.agent.outcome import Budget
+from reins.agent.write_first import WriteFirst
 from reins.profiles import Profile
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall

@@ -1,7 +1,7 @@
 """Self-check (profile `self_check`): when a request names no test command, the model
 writes a few `assert` lines from the examples the task gives, reins runs each one apart
 and shows which fail with the actual and expected values, and a failing check asks for
-the file again (coding_rules.WriteFirst drives the rounds). This module runs a check file.
+the file again (write_first.WriteFirst drives the rounds). This module runs a check file.
 
 The runner is plain Python with the standard library only, passed with `-c`, so it works
 in the sandbox with whatever interpreter the workspace has. It executes the check file's

@@ -23,7 +23,6 @@ from typing import Any
 
 from reins.agent.api_from_tests import api_section
 from reins.agent.attachments import attach_files, code_files
-from reins.agent.coding_rules import test_command
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -45,6 +44,7 @@ from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.output_paths import module_hint
 from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
+from reins.agent.request_shape import test_command
 from reins.agent.rules import default_hooks
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, Usage

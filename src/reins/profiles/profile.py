@@ -71,7 +71,7 @@ class Profile:
     # the failures the test command shows. Unmeasured: see docs/ABLATIONS.md.
     attach_tests: bool = True
     # Take a call that repeats an earlier one with the same result out of the context and
-    # ask again with a hint, instead of letting copies pile up (agent/coding_rules.py).
+    # ask again with a hint, instead of letting copies pile up (agent/coding_rules.py, agent/write_first.py).
     erase_repeats: bool = False
     # Answer `finish` after a failing command, or after untested changes when the request
     # names a test command, with what is wrong (bounded).

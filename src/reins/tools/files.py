@@ -368,6 +368,7 @@ def _rewritten(line: str, replacements: list[str]) -> bool:
 
 
 NO_CHANGE = "no change:"
+EDIT_TOOLS = ("write_file", "edit_file", "apply_patch")  # the tools that change files
 
 
 class WriteFileArgs(BaseModel):

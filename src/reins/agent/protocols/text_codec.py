@@ -34,7 +34,7 @@ ARG_KEYS = ("arguments", "parameters", "args", "input")
 
 CALL_STYLES = ("tags", "fenced", "files")
 # What a reply starts with when a call is required; each ends on a token boundary. (In the
-# files style a hook may start a reply as a file block instead: coding_rules.WriteFirst.)
+# files style a hook may start a reply as a file block instead: write_first.WriteFirst.)
 PREFILL = {"tags": "<tool_call>", "fenced": "```json\n", "files": "```json\n"}
 EXAMPLE_CALL = ToolCall("run_command", {"command": "ls"})
 EXAMPLE_FILE = "example.py\n```python\ndef add(a, b):\n    return a + b\n```"

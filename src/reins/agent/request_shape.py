@@ -1,0 +1,65 @@
+"""What a request is: a question (not a change), and the test command or script run it
+names, which the coding hooks check the work against."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+# A request that names how to test: the model is expected to have run something.
+TEST_COMMAND = re.compile(
+    r"\b(pytest|python3? -m (?:pytest|unittest)|npm (?:run )?test|cargo test|go test|"
+    r"make (?:test|check)|tox|nox|jest|mvn test|gradle test)\b"
+)
+
+
+# A question about code, not a request to change it: its first reply is not started as the
+# named file's block ("What is X in config.py?" must not rewrite config.py).
+QUESTION = re.compile(
+    r"^\W*(?:(?:please|hey|ok|okay|so)\b,?\s+)?"  # "Please explain …" asks too
+    r"(what|why|how|where|which|who|when|whose|does|do|is|are|can|could|should|would"
+    r"|explain|describe|summari[sz]e|tell me|tell us|show me|look at|read|compare)\b",
+    re.IGNORECASE,
+)  # not "count" or "list": Exercism tasks begin "Count the rectangles …"
+FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)")  # of one line; "a.py" goes on
+
+
+def is_question(request: str) -> bool:
+    """The request's first sentence (past markdown headings) asks rather than tells."""
+    prose = [ln for ln in request.strip().splitlines() if ln.strip() and not ln.startswith("#")]
+    first = FIRST_SENTENCE.match(prose[0].strip()) if prose else None
+    return bool(first) and (bool(QUESTION.match(first.group())) or first.group().endswith("?"))
+
+
+COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
+SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
+SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [args], ...
+
+
+def test_command(request: str) -> str | None:
+    """The test command the request gives, in backticks (`python -m pytest -q`) or on an
+    indented code line, if any; else a script run it gives in backticks ("running `bash
+    backup.sh` fails"), which says as much about a fix as a test does."""
+    quoted = COMMAND_SPAN.findall(request)
+    indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
+    for span in [*quoted, *indented]:
+        if TEST_COMMAND.search(span):
+            return span.strip()
+    return next((span.strip() for span in quoted if is_script_run(span)), None)
+
+
+def is_script_run(command: str) -> bool:
+    """`bash x.sh`, `python3 app.py --fast`, `./run.sh`: a script of the workspace run with
+    concrete arguments (not `python3 wc.py FILE` or `<path>`: a usage line, not a run)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    if words and words[0] in SCRIPT_RUNNERS:
+        words = words[1:]
+    elif not words or not words[0].startswith("./"):  # `app.py` alone names a file
+        return False
+    if not words or not SCRIPT.fullmatch(words[0]):
+        return False
+    return not any(PLACEHOLDER.search(word) for word in words[1:])
