@@ -221,12 +221,19 @@ def test_ctrl_c_or_sigterm_in_a_bench_removes_the_running_trials_container(engin
     def ours() -> list[str]:
         names = subprocess.run([engine.path, "ps", "-a", "--format", "{{.Names}}"],
                                capture_output=True, text=True).stdout.split()  # fmt: skip
-        return [n for n in names if f"-{bench.pid}-" in n]
+        # not the short-lived "-copy" container the workdir is copied out of: seen first, it
+        # made this test flaky (gone again by the time the trial's container was looked for)
+        return [n for n in names if f"-{bench.pid}-" in n and not n.endswith("-copy")]
 
     deadline = time.monotonic() + 120
     while not ours() and time.monotonic() < deadline and bench.poll() is None:
         time.sleep(0.2)
-    assert ours(), "the trial's container never started"
+    if not ours():  # say why (the bench's error, or what it was doing); leave nothing running
+        running = bench.poll() is None
+        if running:
+            bench.terminate()
+        err = bench.communicate(timeout=60)[1][-1500:]
+        raise AssertionError(f"the trial's container never started ({running=}): {err}")
     time.sleep(2)  # the agent's `sleep 60` is running in it
     bench.send_signal(getattr(signal, sig))
     _, err = bench.communicate(timeout=60)
