@@ -1,7 +1,8 @@
 """WriteFirst (`write_first_kb`, files call style): a request (not a question) that names
 exactly one small file (a stub to fill in, a short module to change) gets its first reply
 started as that file's block, so the model writes the new version at once, as for aider,
-instead of wandering through tools first. A written file that does not parse or still has stub
+instead of wandering through tools first (with `plan_first`, the block starts as a numbered
+plan in comments). A written file that does not parse or still has stub
 functions is asked for once more. With `test_after_write` and a test command in the
 request, reins runs it after each write and shows the result: passing ends the turn,
 failing starts the next reply as the file's block again (a few rounds: aider's
