@@ -432,7 +432,9 @@ class WriteFirst(Hook):
 
 
 LINE_COMMENTS = {"python": "#", "ruby": "#", "bash": "#", "lua": "--"}
-SLASH_COMMENTS = "javascript typescript tsx go rust java c cpp php csharp kotlin swift scala"
+SLASH_COMMENTS = frozenset(
+    "javascript typescript tsx go rust java c cpp php csharp kotlin swift scala".split()
+)
 
 
 def plan_opener(path: str, content: str) -> str:
@@ -440,7 +442,7 @@ def plan_opener(path: str, content: str) -> str:
     asks for the plan's first step ("# Plan:\n# 1. "); "" for a language with no line
     comment known here, or a file that must start as it does (a `#!` line)."""
     language = language_for(path) or ""
-    mark = LINE_COMMENTS.get(language) or ("//" if language in SLASH_COMMENTS.split() else "")
+    mark = LINE_COMMENTS.get(language) or ("//" if language in SLASH_COMMENTS else "")
     if not mark or content.startswith("#!"):
         return ""
     return f"{mark} Plan:\n{mark} 1. "
