@@ -1419,35 +1419,3 @@ async def test_the_target_given_back_unchanged_is_asked_for_again_not_taken_as_d
     assert not any(
         m.role == "assistant" and "first\n```" in (m.raw or "") for m in session.history[:3]
     )  # fmt: skip  (the copy was erased)
-
-
-async def test_plan_first_starts_the_first_write_as_a_plan_in_comments(repo, store, tmp_path):
-    """profile plan_first: the first write of the target starts "# Plan:\\n# 1. " after its
-    block opener, so the model says what it will build before the code; later rewrites start
-    as the plain block, and a file that must begin as it does (`#!`) gets no plan."""
-    (repo / "src/test_util.py").write_text(TEST_UTIL)
-    wrong = {
-        "content": "src/util.py\n```python\n# Plan:\n# 1. add\ndef double(x):\n    return x + 2\n```"
-    }
-    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
-    request = (
-        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
-    )
-    for plan_first, expected in [(True, "# Plan:\n# 1. "), (False, "")]:
-        (repo / "src/util.py").write_text("def double(x):\n    pass\n")
-        session = open_scripted(repo, store, tmp_path, [wrong, right], profile="qwen-files",
-                                profiles={"qwen-files": {"plan_first": plan_first}})  # fmt: skip
-        prefills = Prefills()
-        session.hooks.append(prefills)
-        outcome = await session.run(request)
-        assert (outcome.status, outcome.steps) == ("completed", 2)
-        assert prefills.prefills == [
-            "src/util.py\n```python\n" + expected,
-            "src/util.py\n```python\n",
-        ]
-
-    from reins.agent.write_first import plan_opener
-
-    assert plan_opener("app.ts", "") == "// Plan:\n// 1. "
-    assert plan_opener("tool.py", "#!/usr/bin/env python3\nprint(1)\n") == ""
-    assert plan_opener("notes.txt", "") == ""

@@ -137,7 +137,6 @@ NATIVE = dict(
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
     fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
     prefill_calls=True, follow_failures=False, refuse_gutting=False, stop_when_stuck=False, test_api=False,
-    plan_first=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -147,7 +146,7 @@ SMALL = dict(
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
     locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False,
-    stop_when_stuck=False, test_api=False, plan_first=False,
+    stop_when_stuck=False, test_api=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.

@@ -1,8 +1,7 @@
 """WriteFirst (`write_first_kb`, files call style): a request (not a question) that names
 exactly one small file (a stub to fill in, a short module to change) gets its first reply
 started as that file's block, so the model writes the new version at once, as for aider,
-instead of wandering through tools first (with `plan_first`, the block starts as a numbered
-plan in comments). A written file that does not parse or still has stub
+instead of wandering through tools first. A written file that does not parse or still has stub
 functions is asked for once more. With `test_after_write` and a test command in the
 request, reins runs it after each write and shows the result: passing ends the turn,
 failing starts the next reply as the file's block again (a few rounds: aider's
@@ -75,7 +74,7 @@ class WriteFirst(Hook):
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
-        fork: bool = False, stop_when_stuck: bool = False, plan_first: bool = False,
+        fork: bool = False, stop_when_stuck: bool = False,
     ) -> None:  # fmt: skip
         # a failing run that points at another code file makes it the file written next
         self.follow_failures = follow_failures
@@ -93,8 +92,6 @@ class WriteFirst(Hook):
         # a version of the file that already failed, written again once the resamples are
         # spent, ends the turn (profile stop_when_stuck): the model does not get out of it
         self.stop_when_stuck = stop_when_stuck
-        # the first write starts as a numbered plan in comments (profile plan_first)
-        self.plan_first = plan_first
         self.self_check = self_check  # no test command: check the file on the task's examples
         self.check_rounds = check_rounds  # rewrites asked for while the check fails
 
@@ -134,8 +131,6 @@ class WriteFirst(Hook):
             if self.path is not None:
                 self.before = _read(turn, self.path) or None
                 request.prefill = block_opener(self.path, self.before or "")
-                if self.plan_first:
-                    request.prefill += plan_opener(self.path, self.before or "")
         return None
 
     def _target(self, turn: Turn) -> str | None:
@@ -429,23 +424,6 @@ class WriteFirst(Hook):
                 turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
             except OSError:
                 pass  # a scratch file left behind is harmless; the turn's outcome is not
-
-
-LINE_COMMENTS = {"python": "#", "ruby": "#", "bash": "#", "lua": "--"}
-SLASH_COMMENTS = frozenset(
-    "javascript typescript tsx go rust java c cpp php csharp kotlin swift scala".split()
-)
-
-
-def plan_opener(path: str, content: str) -> str:
-    """How a first write goes on after its block opener with `plan_first`: a comment that
-    asks for the plan's first step ("# Plan:\n# 1. "); "" for a language with no line
-    comment known here, or a file that must start as it does (a `#!` line)."""
-    language = language_for(path) or ""
-    mark = LINE_COMMENTS.get(language) or ("//" if language in SLASH_COMMENTS else "")
-    if not mark or content.startswith("#!"):
-        return ""
-    return f"{mark} Plan:\n{mark} 1. "
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:

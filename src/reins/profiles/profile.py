@@ -104,10 +104,6 @@ class Profile:
     # put back. On in qwen-files: the same passes at 0.42x the median wall on the
     # with-tests tuning split (docs/ABLATIONS.md).
     stop_when_stuck: bool = False
-    # With write_first_kb: the first write of the file starts as a comment "Plan:" and its
-    # first numbered step, so the model spells out what to build before the code (every
-    # pass of the embedded model came from its first write). Not measured yet.
-    plan_first: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
