@@ -1,6 +1,8 @@
 """The small-model coding rules (profile switches) on the scripted model: attached files,
 erased repeats, the finish check and the syntax check."""
 
+import pytest
+
 from reins.agent.attachments import attach_files, mentioned_paths, new_files
 from reins.agent.hooks import Hook
 from reins.agent.store_writer import load_history, logged_messages
@@ -869,6 +871,63 @@ async def test_the_modules_a_test_file_imports_are_found_beside_it_and_at_the_ro
     assert imported_modules("src/test_x.js", ctx) == []
 
 
+async def test_a_src_layout_and_javascript_requires_lead_to_the_code_a_test_runs(repo, ctx):
+    # tests/test_stock.py imports `inventory` from src/ (the src layout); a Node test.js
+    # requires "./src", whose index gathers the modules where the code is
+    from reins.agent.attachments import TEST_FILE
+    from reins.agent.preflight import imported_modules
+
+    (repo / "src/inventory").mkdir()
+    (repo / "src/inventory/__init__.py").write_text("from .stock import Warehouse\n")
+    (repo / "src/inventory/stock.py").write_text("class Warehouse: ...\n")
+    (repo / "tests").mkdir()
+    (repo / "tests/test_stock.py").write_text("from inventory import Warehouse\n")
+    assert imported_modules("tests/test_stock.py", ctx) == ["src/inventory/__init__.py"]
+    (repo / "src/index.js").write_text('module.exports = { ...require("./format") };\n')
+    (repo / "src/format.js").write_text("exports.formatPrice = (c) => `$${c / 100}`;\n")
+    (repo / "test.js").write_text(
+        'const assert = require("node:assert");\nconst { formatPrice } = require("./src");\n'
+        'import "./missing";\n'
+    )
+    assert imported_modules("test.js", ctx) == ["src/index.js"]
+    assert imported_modules("src/index.js", ctx) == ["src/format.js"]
+    # a bare test.js or tests.py is a test file, not the code to fix
+    assert all(TEST_FILE.search(p) for p in ("test.js", "tests.py", "a.spec.ts", "b_spec.rb"))
+    assert not any(TEST_FILE.search(p) for p in ("latest.js", "contest.py", "src/format.js"))
+
+
+@pytest.mark.parametrize("profile", ["qwen-files", "default"])
+async def test_files_the_request_says_to_leave_alone_are_not_written(
+    repo, store, tmp_path, profile
+):
+    # told "Don't touch the tests", the embedded model rewrote the failing assertion
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    (repo / "src/util.py").write_text("def double(x):\n    return x + 2\n")
+    call = {"name": "write_file", "arguments": {"path": "src/test_util.py", "content": "x = 1\n"}}
+    readme = {"name": "write_file", "arguments": {"path": "./README.md", "content": "new\n"}}
+    session = open_scripted(repo, store, tmp_path, [
+        {"content": "", "tool_calls": [call]},
+        {"content": "", "tool_calls": [readme]},
+        {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "gave up"}}]},
+        {"content": "gave up"},
+    ], profile=profile)  # fmt: skip
+    seen = watched(session)
+    await session.run(
+        "`cd src && python3 -m unittest -q` fails. The tests are right; don't touch the tests, "
+        "and leave README.md as it is."
+    )
+    assert (repo / "src/test_util.py").read_text() == TEST_UTIL
+    assert (repo / "README.md").read_text() == "# demo\n"
+    answers = "\n".join(text for _, text in seen.requests[2])
+    assert "refused: src/test_util.py is a test file" in answers
+    assert "refused: the request says not to change README.md" in answers
+    from reins.agent.attachments import keeps_tests
+
+    assert keeps_tests("Don't change any of the tests.") and keeps_tests("without touching tests")
+    assert not keeps_tests("They are restored before grading, so changing them does not help.")
+    assert not keeps_tests("Add tests for the parser; don't change parser.py.")
+
+
 async def test_a_failing_test_that_imports_from_a_package_gets_the_module_defining_it(
     repo, store, tmp_path
 ):
@@ -1278,6 +1337,28 @@ async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_fi
         ("Write tests for `double` in src/util.py. Don't change `src/util.py`.", None),
         ("Fix `double` in src/util.py.", "src/util.py\n```python\n"),
     ):
+        session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
+                                profile="qwen-files")  # fmt: skip
+        prefills = Prefills()
+        session.hooks.append(prefills)
+        await session.run(request)
+        assert prefills.prefills[0] == first, request
+
+
+async def test_a_data_file_the_requests_command_runs_on_is_input_not_the_file_written(
+    repo, store, tmp_path
+):
+    # `python3 worker.py queue.json --verbose`: queue.json is what the script reads; with
+    # both attached there was no first block, and the model toggled print <-> logging.info
+    (repo / "worker.py").write_text("import sys\n\nprint('starting', sys.argv[1])\n")
+    (repo / "queue.json").write_text('[{"id": 1}]\n')
+    for request, first in (
+        ("Use logging in `worker.py` instead of print, with a `--verbose` flag "
+         "(`python3 worker.py queue.json --verbose`).", "worker.py\n```python\n"),
+        # without a command that reads it, a data file named beside the code may be a file
+        # to change too: no single target
+        ("Move the ids in `queue.json` into `worker.py`.", None),
+    ):  # fmt: skip
         session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
                                 profile="qwen-files")  # fmt: skip
         prefills = Prefills()

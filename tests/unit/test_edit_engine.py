@@ -162,6 +162,38 @@ async def test_stale_read_is_unexpected_environment_with_fresh_lines(run, repo):
     assert retry.ok
 
 
+async def test_write_file_over_a_file_never_seen_is_refused_once_with_its_content(run, repo):
+    # what a small model did: asked to add a field, it wrote its guess of a data file it had
+    # never read ("[]" over users.json); the refusal shows the file, and then the write goes
+    (repo / "users.json").write_text('[{"id": 1, "name": "Maria"}]\n')
+    blind = await run("write_file", path="users.json", content="[]")
+    assert blind.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+    assert "not read it" in blind.output and '1| [{"id": 1, "name": "Maria"}]' in blind.output
+    assert (repo / "users.json").read_text() == '[{"id": 1, "name": "Maria"}]\n'
+    informed = '[{"id": 1, "name": "Maria", "phone": null}]\n'
+    assert (await run("write_file", path="users.json", content=informed)).ok
+    assert (repo / "users.json").read_text() == informed
+    # read, created or empty files are written at once
+    assert (await run("read_file", path="src/util.py")).ok
+    assert (await run("write_file", path="src/util.py", content="VALUE = 2\n")).ok
+    assert (await run("write_file", path="new.py", content="x = 1\n")).ok
+    assert (await run("write_file", path="new.py", content="x = 2\n")).ok
+    (repo / "empty.txt").write_text("")
+    assert (await run("write_file", path="empty.txt", content="hi\n")).ok
+
+
+async def test_a_large_unseen_file_must_be_read_before_it_is_overwritten(run, repo):
+    (repo / "big.py").write_text("".join(f"x{i} = {i}\n" for i in range(500)))
+    for _ in range(2):  # shown only in part: refused until read
+        refused = await run("write_file", path="big.py", content="x = 1\n")
+        assert (
+            refused.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+            and "read_file big.py" in refused.output
+        )
+    assert (await run("read_file", path="big.py")).ok
+    assert (await run("write_file", path="big.py", content="x = 1\n")).ok
+
+
 async def test_own_edits_do_not_count_as_stale(run, repo):
     assert (await run("read_file", path="src/app.py")).ok
     assert (await run("edit_file", path="src/app.py", old_string="'hello '", new_string="'hi '")).ok

@@ -31,7 +31,11 @@ MAX_EXCERPTED_BYTES = 4 * 1024 * 1024  # larger files are not parsed for an exce
 # count to count.txt"). Tokens like "e.g", "self.name" or "3.6" have none of these.
 OUTPUT_FORMATS = {".txt", ".csv", ".tsv", ".log", ".cfg", ".ini", ".env", ".xml", ".html",
                   ".css", ".sql"}  # fmt: skip
-TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*$|[^/]*_test\.[^/]+$|[^/]*\.test\.[^/]+$)")
+# tests/, __tests__/, test_x.py, x_test.go, x.test.js, x.spec.ts, x_spec.rb, and a bare
+# test.js or tests.py (seen: a Node project's test.js taken for the code to fix)
+TEST_FILE = re.compile(
+    r"(^|/)(tests?/|__tests__/|test_[^/]*$|[^/]*[_.](test|spec)\.[^/]+$|tests?\.[^/.]+$)"
+)
 
 
 BARE_TOKEN = re.compile(
@@ -63,6 +67,20 @@ KEPT = re.compile(
 def kept_files(text: str) -> set[str]:
     """The files `text` says not to change: never the file to write."""
     return {(m.group("a") or m.group("b")).removeprefix("./") for m in KEPT.finditer(text)}
+
+
+# "Don't touch the tests", "without changing any of the tests", "the tests are right"
+KEPT_TESTS = re.compile(
+    rf"\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t)\s+{_KEEP_VERB}\s+"
+    r"(?:the\s+|any\s+(?:of\s+the\s+)?|its\s+|their\s+|my\s+|our\s+)?(?:unit\s+)?tests?\b"
+    r"|\btests?\s+(?:are|is)\s+(?:right|correct|fine)\b",
+    re.IGNORECASE,
+)
+
+
+def keeps_tests(text: str) -> bool:
+    """`text` says the tests are not to be changed."""
+    return KEPT_TESTS.search(text) is not None
 
 
 # A clause that asks for a test file to be written: a verb, then "tests" or "new file",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
 from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
@@ -75,6 +76,9 @@ async def run_tests_first(
                     if inner not in code:
                         code.append(inner)
                     focus.setdefault(inner, Focus()).names.extend(defined)
+            if posixpath.basename(module).startswith("index."):  # require("./src"): its
+                # index only gathers the modules where the code is
+                code += [inner for inner in imports(module, ctx) if inner not in code]
     paths = [p for p in (*code, *test_files) if p not in attached]
     text, more = attach_paths(
         text, paths, ctx, left, tests=tests, header=HEADER, focus=focus, cut=cut
@@ -98,7 +102,12 @@ def imported_modules(test_file: str, ctx: ToolContext) -> list[str]:
 
 def imports(test_file: str, ctx: ToolContext, source: str | None = None) -> dict[str, list[str]]:
     """imported_modules, each with the names imported from it (`from m import a, b`);
-    `source`: the test file's text when the caller has read it already."""
+    `source`: the test file's text when the caller has read it already. Python modules are
+    looked up beside the test, at the workspace root and in a src/ folder (the src layout);
+    JavaScript and TypeScript ones where their relative `require`/`import` points."""
+    if test_file.endswith(SCRIPT_SUFFIXES):
+        text = _source(ctx, test_file) if source is None else source
+        return dict.fromkeys(script_imports(test_file, text, ctx), [])
     if not test_file.endswith(".py"):
         return {}
     try:
@@ -120,12 +129,35 @@ def imports(test_file: str, ctx: ToolContext, source: str | None = None) -> dict
             continue
         for name, members in names:
             module = name.replace(".", "/")
-            for base in dict.fromkeys((here, "")):
+            for base in dict.fromkeys(
+                (here, "", "src", posixpath.join(posixpath.dirname(here), "src"))
+            ):
                 for candidate in (f"{module}.py", f"{module}/__init__.py"):
                     path = posixpath.join(base, candidate)
                     if path != test_file and (path in found or is_file(ctx, path)):
                         known = found.setdefault(path, [])
                         known += [m for m in members if m not in known]
+    return found
+
+
+SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx")
+# require("./src"), import x from "../lib/cart.js", import "./setup"
+RELATIVE_IMPORT = re.compile(
+    r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(?\s*)["'](\.{1,2}/[^"'\n]*)["']"""
+)
+
+
+def script_imports(path: str, source: str, ctx: ToolContext) -> list[str]:
+    """The workspace files a JavaScript/TypeScript file imports by relative path."""
+    here = posixpath.dirname(path)
+    found: list[str] = []
+    for spec in RELATIVE_IMPORT.findall(source):
+        base = posixpath.normpath(posixpath.join(here, spec))
+        candidates = [base, *(base + s for s in SCRIPT_SUFFIXES)]
+        candidates += [posixpath.join(base, "index" + s) for s in SCRIPT_SUFFIXES]
+        hit = next((c for c in candidates if not c.startswith("..") and is_file(ctx, c)), None)
+        if hit and hit != path and hit not in found:
+            found.append(hit)
     return found
 
 

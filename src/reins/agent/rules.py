@@ -14,6 +14,7 @@ from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, st
 from reins.agent.fragments import PartialWrites
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
+from reins.agent.keep_files import KeepFiles
 from reins.agent.outcome import Budget
 from reins.agent.write_first import WriteFirst
 from reins.profiles import Profile
@@ -163,6 +164,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(NoToolNudge())
     hooks.append(DoomLoop())
     hooks.append(NestedInstructions())
+    hooks.append(KeepFiles())  # every model: files the request says to leave alone stay
     if profile.nudge_repeats:
         hooks.append(RepeatNudge())
     if profile.erase_repeats:

@@ -150,6 +150,10 @@ class WriteFirst(Hook):
             return None  # the names the request gives are in other files too: not one file's change
         kept = kept_files(turn.request)  # "don't change textutil.py": not the file to write
         targets = [p for p in code_files(turn.attached) if p not in kept]
+        if len(targets) > 1 and self.command:  # `python3 worker.py queue.json`: data the
+            # request's command runs on is its input, not the file to change
+            words = set(self.command.split())
+            targets = [p for p in targets if language_for(p) or p not in words]
         if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
             targets = [p for p in targets if not p.endswith("__init__.py")]
         if len(targets) > 1:  # a traceback pasted in the request ends where the fix goes

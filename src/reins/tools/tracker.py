@@ -12,6 +12,10 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+UNSEEN_SHOWN_LINES = 200  # a file over this is shown in part, and must be read first
+UNSEEN_SHOWN_CHARS = 12_000
+
+
 class FileTracker:
     def __init__(self) -> None:
         self.seen: dict[Path, str] = {}
@@ -29,6 +33,30 @@ class FileTracker:
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
         self.written.discard(path)
+
+    def ensure_known(self, path: Path, data: bytes, rel: str) -> None:
+        """Refuse to overwrite a file the model has never seen (not read, attached or written
+        this session): what it holds would be lost unread (seen: a 1.5B model, asked to add a
+        field, wrote its guess of models.py, serialize.py, store.py and "[]" over users.json
+        without reading any). The refusal shows the content, so the next write is informed."""
+        if path in self.seen or not data.strip():
+            return
+        text = data.decode("utf-8", errors="replace")
+        lines = text.splitlines()
+        whole = len(lines) <= UNSEEN_SHOWN_LINES and len(text) <= UNSEEN_SHOWN_CHARS
+        if whole:
+            self.saw(path, data)  # shown whole below: the next write goes through
+            shown = "\n".join(f"{n}| {line}" for n, line in enumerate(lines, 1))
+            hint = "write it again with what should stay, or change part of it with edit_file"
+        else:
+            shown = fresh_excerpt(data, None, radius=UNSEEN_SHOWN_LINES // 2)
+            hint = f"read_file {rel} first (it has {len(lines)} lines), then change it"
+        raise ToolError(
+            ErrorKind.UNEXPECTED_ENVIRONMENT,
+            f"{rel} already exists and you have not read it: writing would replace its "
+            f"{len(lines)} lines unseen. It reads:\n{shown}",
+            hint=hint,
+        )
 
     def ensure_fresh(self, path: Path, data: bytes, rel: str, focus: str | None = None) -> None:
         """Refuse to edit a file that changed on disk since the model last saw it."""

@@ -1,0 +1,42 @@
+"""KeepFiles: a request that says not to change some files ("don't change `textutil.py`",
+"don't touch the tests", "the tests are right") gets a write or edit of them refused, with
+what to change instead. Seen: told "Don't touch the tests", the embedded model rewrote the
+failing assertion in the test file over and over instead of finding the bug it pointed at.
+The refusal is the harness keeping the person's word, for every model."""
+
+from __future__ import annotations
+
+from reins.agent.attachments import TEST_FILE, keeps_tests, kept_files
+from reins.agent.hooks import Hook, StepPlan, Turn, answered
+from reins.tools.errors import ErrorKind
+from reins.tools.files import EDIT_TOOLS
+
+
+class KeepFiles(Hook):
+    def on_start(self, turn: Turn) -> None:
+        self.kept = kept_files(turn.request)
+        self.tests = keeps_tests(turn.request)
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        if not self.kept and not self.tests:
+            return
+        run = []
+        for call in plan.run:
+            path = call.arguments.get("path")
+            why = self._why(path) if call.name in EDIT_TOOLS and isinstance(path, str) else None
+            if why:
+                plan.answered.append(answered(call, ErrorKind.INVALID_ARGUMENTS, why))
+            else:
+                run.append(call)
+        plan.run = run
+
+    def _why(self, path: str) -> str | None:
+        path = path.removeprefix("./")
+        if path in self.kept:
+            return f"refused: the request says not to change {path}. Change the other files."
+        if self.tests and TEST_FILE.search(path):
+            return (
+                f"refused: {path} is a test file, and the request says the tests are not to "
+                "change. Fix the code they test: the failure shows which function is wrong."
+            )
+        return None
