@@ -57,7 +57,8 @@ def shlex_quote(text: str) -> str:
 
 def test_chat_diff_and_undo_in_a_terminal(repo, tmp_path):
     script = write_script(tmp_path / "s.jsonl", [
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": {"path": "src/util.py", "content": "VALUE = 42\n"}}]},
+        {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "src/util.py"}},
+                                       {"name": "write_file", "arguments": {"path": "src/util.py", "content": "VALUE = 42\n"}}]},
         {"content": "Set VALUE to 42."},
         {"content": "Understood."},
     ])  # fmt: skip

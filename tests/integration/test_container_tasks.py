@@ -103,7 +103,8 @@ def test_the_agents_commands_run_inside_and_its_edits_reach_the_verifier(engine,
     script = write_script(tmp_path / "turns.jsonl", [
         {"content": "", "tool_calls": [{"name": "run_command", "arguments": {
             "command": "cat /etc/marker; pwd; ls /tests 2>&1; cat calc.txt"}}]},
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": fix}]},
+        {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "calc.txt"}},
+                                       {"name": "write_file", "arguments": fix}]},
         {"content": "", "tool_calls": [{"name": "run_command", "arguments": {
             "command": "cat /app/calc.txt; (sleep 300; echo 0 > /logs/verifier/reward.txt) &"}}]},
         {"content": "done"},
@@ -122,7 +123,7 @@ def test_the_agents_commands_run_inside_and_its_edits_reach_the_verifier(engine,
     # ran in the image, in the workspace (mounted at its own path as well as at /app)
     assert MARKER in tools[0] and "/fix-calc\n" in tools[0]
     assert "add = a - b" in tools[0] and "No such file" in tools[0]  # no /tests yet
-    assert "add = a + b" in tools[2]  # the host-side write is the container's /app
+    assert "add = a + b" in tools[3]  # the host-side write is the container's /app
 
 
 def test_nothing_a_command_started_outlives_it_in_the_container(engine, tmp_path):

@@ -139,7 +139,8 @@ def test_a_variant_changes_the_profile_and_the_settings(tmp_path):
     suite = make_suite(tmp_path / "suite", n=1)
     script = write_script(tmp_path / "turns.jsonl", [
         {"content": "", "tool_calls": [{"name": "run_command", "arguments": {"command": "ls"}}]},
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": {
+        {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "calc.py"}},
+                                       {"name": "write_file", "arguments": {
             "path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}}]},
         {"content": "done"},
     ])  # fmt: skip
@@ -151,10 +152,10 @@ def test_a_variant_changes_the_profile_and_the_settings(tmp_path):
     specs = plan_trials(tasks, plan_arms(["reins"], variants), 1,
                         Config(model=f"scripted:{script}"), out, "b")  # fmt: skip
     results = {r.variant: r for r in run_bench(specs, out)}
-    assert results["base"].passed and results["base"].tool_kinds == {"ok": 2}
+    assert results["base"].passed and results["base"].tool_kinds == {"ok": 3}
     # run_command is not a tool of the variant: the call is refused, the write still works
     assert results["writer"].passed
-    assert results["writer"].tool_kinds == {"InvalidArguments": 1, "ok": 1}
+    assert results["writer"].tool_kinds == {"InvalidArguments": 1, "ok": 2}
     assert results["short"].status == "max_steps" and not results["short"].passed
     trajectories = sorted((out / "trajectories").glob("*.json"))  # Harbor's ATIF, per trial
     assert len(trajectories) == 3
@@ -344,7 +345,8 @@ def test_a_reins_run_that_ends_in_its_own_error_is_still_graded(tmp_path):
     fix = {"path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}
     loop = {"name": "read_file", "arguments": {"path": "missing.py"}}
     script = write_script(tmp_path / "turns.jsonl", [
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": fix}]},
+        {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "calc.py"}},
+                                       {"name": "write_file", "arguments": fix}]},
         *[{"content": "", "tool_calls": [loop]} for _ in range(12)],
     ])  # fmt: skip
     out = tmp_path / "out"

@@ -181,7 +181,8 @@ async def test_the_repos_config_cannot_make_checkpoints_or_undo_run_a_program(tm
                        ("diff.evil.textconv", f"touch {marker}; cat")]:  # fmt: skip
         subprocess.run(["git", "config", key, value], cwd=repo, env=env, check=True)
     script = write_script(tmp_path / "s.jsonl", [
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": {"path": "a.txt", "content": "b\n"}}]},
+        {"content": "", "tool_calls": [{"name": "read_file", "arguments": {"path": "a.txt"}},
+                                       {"name": "write_file", "arguments": {"path": "a.txt", "content": "b\n"}}]},
         {"content": "done"},
     ])  # fmt: skip
     session = open_session(repo, Config(model=f"scripted:{script}", sandbox="full-access"), store)
@@ -334,9 +335,10 @@ async def test_files_ignore_rules_leave_out_are_undone_too_when_the_agent_edits_
         for name, text in files.items():
             (root / name).write_text(text)
 
-    def write(path, content):
+    def write(path, content):  # read first where it exists: write_file needs it seen
         call = {"name": "write_file", "arguments": {"path": path, "content": content}}
-        return {"content": "", "tool_calls": [call]}
+        read = {"name": "read_file", "arguments": {"path": path}}
+        return {"content": "", "tool_calls": [read, call] if path in files else [call]}
 
     edit_env = {
         "content": "",

@@ -8,7 +8,10 @@ from tests.unit.test_cli import reins
 
 def write_run(repo, tmp_path, *extra):
     script = write_script(tmp_path / "s.jsonl", [
-        {"content": "", "tool_calls": [{"name": "write_file", "arguments": {"path": "src/util.py", "content": "VALUE = 2\nOTHER = 3\n"}}]},
+        {"content": "", "tool_calls": [
+            {"name": "read_file", "arguments": {"path": "src/util.py"}},  # write_file needs it read
+            {"name": "write_file", "arguments": {"path": "src/util.py", "content": "VALUE = 2\nOTHER = 3\n"}},
+        ]},
         {"content": "", "tool_calls": [{"name": "write_file", "arguments": {"path": "docs/new.md", "content": "hi\n"}}]},
         {"content": "done"},
     ])  # fmt: skip

@@ -202,6 +202,7 @@ async def test_own_edits_do_not_count_as_stale(run, repo):
 
 async def test_write_file_refuses_lazy_placeholders(run, repo):
     (repo / "m.py").write_text("def a():\n    return 1\n\n\ndef b():\n    return 2\n")
+    assert (await run("read_file", path="m.py")).ok
     lazy = await run(
         "write_file",
         path="m.py",

@@ -48,7 +48,7 @@ async def test_the_profile_merges_fragments_and_refuses_gutting_a_large_file(rep
     session = open_scripted(repo, store, tmp_path, [fix, gut, small, {"content": "done"}],
                             profile="qwen-files", profiles={"qwen-files": {
                                 "partial_writes": True, "write_first_kb": 0}})  # fmt: skip
-    outcome = await session.run("Fix dft in src/shapes.py.")
+    outcome = await session.run("Fix dft in src/shapes.py (and src/util.py).")
     text = (repo / "src/shapes.py").read_text()
     assert text == MODULE.replace("    n = len(xs)\n    return [x * n for x in xs]\n",
                                   "    return list(xs)\n")  # fmt: skip
