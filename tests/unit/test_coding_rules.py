@@ -1323,6 +1323,15 @@ async def test_a_repeated_command_is_only_blamed_on_the_code_when_it_failed_on_a
         assert ("change the code the output points at" in hint) is blames, (request, hint)
 
 
+async def first_prefill(repo, store, tmp_path, request):
+    """How qwen-files starts the first reply to `request` (None: as the model likes)."""
+    session = open_scripted(repo, store, tmp_path, [{"content": "done"}], profile="qwen-files")
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run(request)
+    return prefills.prefills[0]
+
+
 async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_first(
     repo, store, tmp_path
 ):
@@ -1337,12 +1346,7 @@ async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_fi
         ("Write tests for `double` in src/util.py. Don't change `src/util.py`.", None),
         ("Fix `double` in src/util.py.", "src/util.py\n```python\n"),
     ):
-        session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
-                                profile="qwen-files")  # fmt: skip
-        prefills = Prefills()
-        session.hooks.append(prefills)
-        await session.run(request)
-        assert prefills.prefills[0] == first, request
+        assert await first_prefill(repo, store, tmp_path, request) == first, request
 
 
 async def test_a_data_file_the_requests_command_runs_on_is_input_not_the_file_written(
@@ -1359,12 +1363,7 @@ async def test_a_data_file_the_requests_command_runs_on_is_input_not_the_file_wr
         # to change too: no single target
         ("Move the ids in `queue.json` into `worker.py`.", None),
     ):  # fmt: skip
-        session = open_scripted(repo, store, tmp_path, [{"content": "done"}],
-                                profile="qwen-files")  # fmt: skip
-        prefills = Prefills()
-        session.hooks.append(prefills)
-        await session.run(request)
-        assert prefills.prefills[0] == first, request
+        assert await first_prefill(repo, store, tmp_path, request) == first, request
 
 
 async def test_a_request_to_create_one_code_file_starts_as_its_block_and_runs_its_tests(
