@@ -188,14 +188,17 @@ async def test_a_script_that_printed_nothing_is_answered_with_how_to_print_a_val
     repo, store, tmp_path
 ):
     (repo / "shipping.py").write_text("def cost(kg):\n    return 2 * kg\n")
-    run = call("run_command", command="python3 shipping.py 7.4")
-    session = open_scripted(repo, store, tmp_path, [run, run, {"content": "done"}],
-                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
-    seen = watched(session)
-    await session.run("What does `cost(7.4)` in `shipping.py` return?")
-    hint = seen.requests[-1][-1][1]
-    assert "it printed nothing" in hint
-    assert 'python3 -c "from shipping import NAME; print(NAME(...))"' in hint
+    # the script by its name, or by its full path in the workspace (seen: the same model
+    # ran /tmp/…/shipping.py and got the generic hint)
+    for script in ("shipping.py", f"{repo.resolve()}/shipping.py"):
+        run = call("run_command", command=f"python3 {script} 7.4")
+        session = open_scripted(repo, store, tmp_path, [run, run, {"content": "done"}],
+                                profiles={"default": {"erase_repeats": True}})  # fmt: skip
+        seen = watched(session)
+        await session.run("What does `cost(7.4)` in `shipping.py` return?")
+        hint = seen.requests[-1][-1][1]
+        assert "it printed nothing" in hint, script
+        assert 'python3 -c "from shipping import NAME; print(NAME(...))"' in hint
 
 
 async def test_erasing_is_bounded_per_turn(repo, store, tmp_path):

@@ -54,7 +54,8 @@ class EraseRepeats(Hook):
             sig = signature(item)
             result = hash((item.result.kind, stable_output(item.result.output)))
             if self.results.get(sig) == result and hint is None:
-                hint = self._hint(item, is_question(turn.request))
+                root = str(turn.session.executor.ctx.workspace.root)
+                hint = self._hint(item, is_question(turn.request), root)
                 self.hints[sig] = self.hints.get(sig, 0) + 1
                 # a failure's repeat is resampled hotter; so is a call that worked and came
                 # back after its hint: greedy, the hint alone did not change the reply
@@ -71,7 +72,7 @@ class EraseRepeats(Hook):
             plan.erase = hint
 
     @staticmethod
-    def _hint(item: ExecutedCall, question: bool = False) -> str:
+    def _hint(item: ExecutedCall, question: bool = False, root: str = "") -> str:
         """What to do instead. A request that asks (not tells), or a command that worked,
         is not told to change code: seen, asked what a function returns, the embedded
         model "changed the code the output points at" nineteen times."""
@@ -90,7 +91,10 @@ class EraseRepeats(Hook):
         if call.name == "run_command" and item.result.ok:
             code = EXIT_CODE.match(item.result.output or "")
             worked = question or code is None or int(code.group(1)) == 0
-            script = PYTHON_SCRIPT.match(str(call.arguments.get("command", "")))
+            command = str(call.arguments.get("command", ""))
+            if root:  # `python3 /the/workspace/shipping.py`: the same script, by its full path
+                command = command.replace(root.rstrip("/") + "/", "")
+            script = PYTHON_SCRIPT.match(command)
             if worked and script and item.result.output.endswith("\n(no output)"):
                 module = script.group(1).removesuffix(".py").replace("/", ".")
                 return (
