@@ -66,6 +66,7 @@ def test_new_files_are_the_named_outputs_not_tests_links_or_dotted_words(ctx):
     ]
     assert new_files("Put the tests in test_add.py. See sum_test.py too.", ctx) == ["test_add.py"]
     assert new_files("Write `calc.py`; see the tests in `calc_test.py`.", ctx) == ["calc.py"]
+    assert new_files("Write a quick test.py that calls `add`.", ctx) == ["test.py"]
 
 
 async def test_the_files_a_request_names_are_attached_to_it(repo, store, tmp_path):

@@ -36,6 +36,7 @@ OUTPUT_FORMATS = {".txt", ".csv", ".tsv", ".log", ".cfg", ".ini", ".env", ".xml"
 TEST_FILE = re.compile(
     r"(^|/)(tests?/|__tests__/|test_[^/]*$|[^/]*[_.](test|spec)\.[^/]+$|tests?\.[^/.]+$)"
 )
+BARE_TEST = re.compile(r"(^|/)tests?\.[^/.]+$")
 
 
 BARE_TOKEN = re.compile(
@@ -116,8 +117,10 @@ def new_files(text: str, ctx: ToolContext) -> list[str]:
     for path in mentioned_paths(prose):
         suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
         known = language_for(path) or suffix in DATA_FORMATS or suffix in OUTPUT_FORMATS
-        if not known or (TEST_FILE.search(path) and path not in asked):
-            continue
+        if not known or (
+            TEST_FILE.search(path) and path not in asked and not BARE_TEST.search(path)
+        ):
+            continue  # a test it points at is hidden; "write a quick test.py" asks for one
         try:
             if not ctx.workspace.exists(path):
                 found.append(path)
