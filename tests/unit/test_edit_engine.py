@@ -180,6 +180,13 @@ async def test_write_file_over_a_file_never_seen_is_refused_once_with_its_conten
     assert (await run("write_file", path="new.py", content="x = 2\n")).ok
     (repo / "empty.txt").write_text("")
     assert (await run("write_file", path="empty.txt", content="hi\n")).ok
+    (repo / "logo.bin").write_bytes(b"PNG\x00\x01\x02")  # a binary file is named, not shown
+    binary = await run("write_file", path="logo.bin", content="x")
+    assert (
+        binary.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+        and "binary file of 6 bytes" in binary.output
+    )
+    assert "\x00" not in binary.output and (repo / "logo.bin").read_bytes() == b"PNG\x00\x01\x02"
 
 
 async def test_a_large_unseen_file_must_be_read_before_it_is_overwritten(run, repo):

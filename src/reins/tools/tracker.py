@@ -34,13 +34,21 @@ class FileTracker:
         self.seen.pop(path, None)
         self.written.discard(path)
 
-    def ensure_known(self, path: Path, data: bytes, rel: str) -> None:
+    def ensure_known(self, path: Path, data: bytes, rel: str, binary: bool = False) -> None:
         """Refuse to overwrite a file the model has never seen (not read, attached or written
         this session): what it holds would be lost unread (seen: a 1.5B model, asked to add a
         field, wrote its guess of models.py, serialize.py, store.py and "[]" over users.json
         without reading any). The refusal shows the content, so the next write is informed."""
         if path in self.seen or not data.strip():
             return
+        if binary:  # nothing to show as lines: say what it is, and let the next write go
+            self.saw(path, data)
+            raise ToolError(
+                ErrorKind.UNEXPECTED_ENVIRONMENT,
+                f"{rel} already exists and you have not read it: it is a binary file of "
+                f"{len(data):,} bytes, which writing would replace",
+                hint="write it again only if replacing it is what the task asks",
+            )
         text = data.decode("utf-8", errors="replace")
         lines = text.splitlines()
         whole = len(lines) <= UNSEEN_SHOWN_LINES and len(text) <= UNSEEN_SHOWN_CHARS
