@@ -895,6 +895,9 @@ async def test_a_src_layout_and_javascript_requires_lead_to_the_code_a_test_runs
     )
     assert imported_modules("test.js", ctx) == ["src/index.js"]
     assert imported_modules("src/index.js", ctx) == ["src/format.js"]
+    from reins.agent.preflight import is_script_index
+
+    assert is_script_index("src/index.js") and not is_script_index("docs/index.py")
     # a bare test.js or tests.py is a test file, not the code to fix
     assert all(TEST_FILE.search(p) for p in ("test.js", "tests.py", "a.spec.ts", "b_spec.rb"))
     assert not any(TEST_FILE.search(p) for p in ("latest.js", "contest.py", "src/format.js"))

@@ -76,8 +76,8 @@ async def run_tests_first(
                     if inner not in code:
                         code.append(inner)
                     focus.setdefault(inner, Focus()).names.extend(defined)
-            if posixpath.basename(module).startswith("index."):  # require("./src"): its
-                # index only gathers the modules where the code is
+            if is_script_index(module):  # require("./src"): its index only gathers the
+                # modules where the code is
                 code += [inner for inner in imports(module, ctx) if inner not in code]
     paths = [p for p in (*code, *test_files) if p not in attached]
     text, more = attach_paths(
@@ -145,6 +145,11 @@ SCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx")
 RELATIVE_IMPORT = re.compile(
     r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(?\s*)["'](\.{1,2}/[^"'\n]*)["']"""
 )
+
+
+def is_script_index(path: str) -> bool:
+    """src/index.js and the like: what `require("./src")` loads (not a Python index.py)."""
+    return path.endswith(SCRIPT_SUFFIXES) and posixpath.basename(path).startswith("index.")
 
 
 def script_imports(path: str, source: str, ctx: ToolContext) -> list[str]:
