@@ -158,3 +158,61 @@ def test_a_file_is_shown_and_started_inside_a_fence_its_own_fences_cannot_close(
     reply = "doc.md\n`````md\n# doc\n````md\n```sh\nrun\n```\n````\n`````\n"
     (block,) = file_blocks(reply)
     assert block.closed and block.body == "# doc\n````md\n```sh\nrun\n```\n````"
+
+
+CODE = 'import store\n\n\ndef show(b):\n    print(f"{b[\'title\']} <{b[\'url\']}>")\n'
+
+
+def test_a_json_write_cut_at_its_content_names_the_file_to_ask_for_as_a_block():
+    protocol, stops = TextProtocol("files"), load_profile("qwen-files").stop
+    opening = '```json\n{"name": "write_file", "arguments": {"path": "cli.py", '
+    assert protocol.write_as_block(opening, stops) == "cli.py"
+    # content before path: no path to ask for; the cut key is put back and the call goes on
+    first = '```json\n{"name": "write_file", "arguments": {'
+    assert protocol.write_as_block(first, stops) is None
+    assert protocol.continuation(first, stops) == first + '"content": "'
+    # only where the profile cuts there, and only in the files style
+    assert protocol.write_as_block(opening, ("\n```\n",)) is None
+    assert TextProtocol("fenced").write_as_block(opening, stops) is None
+
+
+def test_a_content_key_inside_a_file_block_is_put_back_and_the_block_goes_on():
+    protocol, stops = TextProtocol("files"), load_profile("qwen-files").stop
+    cut = 'msgs.py\n```python\nM = [{"role": "user", '
+    assert protocol.continuation(cut, stops) == cut + '"content": "'
+    # the block's own end (a fence stop) is not taken for a content key
+    assert protocol.continuation("app.py\n```python\nx = f(1,\n  2)", stops) is None
+
+
+async def test_a_file_begun_as_a_json_call_is_written_from_its_block(repo, store):
+    # seen (shapes suite): with two files attached the reply began as a JSON write_file,
+    # whose f-string quotes broke the JSON four times until the doom-loop guard ended it
+    (repo / "cli.py").write_text("import store\n")
+    (repo / "store.py").write_text("def load():\n    return []\n")
+    profile = load_profile("qwen-files")
+    escaped = CODE.replace("\n", "\\n").replace('"', '\\"')
+    as_json = '```json\n{"name": "write_file", "arguments": {"path": "cli.py", "content": "'
+    as_json += escaped + '"}}\n```'
+    finish = '```json\n{"name": "finish", "arguments": {"summary": "added"}}\n```'
+    model = Typist([as_json, f"cli.py\n```python\n{CODE}```\n", finish], profile.stop)
+    session = build_session(repo, model=model, profile=profile, store=store)
+    shown: list[str] = []
+    session.recorder.subscribe(lambda e: shown.append(e.text) if isinstance(e, TextEvent) else None)
+    await session.run("Add a show function to `cli.py` and `store.py`.")
+    assert (repo / "cli.py").read_text() == CODE
+    assert model.calls[:2] == ["```json\n", "cli.py\n```python\n"]
+    # the history shows the model its file block, not the cut JSON
+    replies = [m.raw for m in session.history if m.role == "assistant"]
+    assert replies[0] == f"cli.py\n```python\n{CODE}```"
+    assert f'"cli.py", cli.py\n```python\n{CODE.rstrip()}' in "".join(shown)  # shown as it came
+
+
+async def test_a_json_file_with_a_content_key_is_written_whole(repo, store):
+    data = '{\n  "messages": [{"role": "user", "content": "hi"}]\n}\n'
+    (repo / "chat.json").write_text('{"messages": []}\n')
+    profile = load_profile("qwen-files")
+    finish = '```json\n{"name": "finish", "arguments": {"summary": "added"}}\n```'
+    model = Typist([f"chat.json\n```json\n{data}```\n", finish], profile.stop)
+    session = build_session(repo, model=model, profile=profile, store=store)
+    await session.run("Add a user message saying hi to `chat.json`.")
+    assert (repo / "chat.json").read_text() == data
