@@ -160,7 +160,7 @@ def test_a_file_is_shown_and_started_inside_a_fence_its_own_fences_cannot_close(
     assert block.closed and block.body == "# doc\n````md\n```sh\nrun\n```\n````"
 
 
-CODE = 'import store\n\n\ndef show(b):\n    print(f"{b[\'title\']} <{b[\'url\']}>")\n'
+CODE = "import store\n\n\ndef show(b):\n    print(f\"{b['title']} <{b['url']}>\")\n"
 
 
 def test_a_json_write_cut_at_its_content_names_the_file_to_ask_for_as_a_block():
