@@ -935,6 +935,27 @@ async def test_files_the_request_says_to_leave_alone_are_not_written(
     assert not keeps_tests("Add tests for the parser; don't change parser.py.")
 
 
+async def test_a_patch_that_touches_a_kept_file_is_refused_whole(repo, store, tmp_path):
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    (repo / "src/util.py").write_text("def double(x):\n    return x + 2\n")
+    patch = (
+        "*** Begin Patch\n*** Update File: src/util.py\n@@\n-    return x + 2\n+    return x * 2\n"
+        "*** Update File: src/test_util.py\n@@\n-import unittest\n+import unittest as u\n"
+        "*** End Patch"
+    )
+    session = open_scripted(repo, store, tmp_path, [
+        {"content": "", "tool_calls": [{"name": "apply_patch", "arguments": {"patch": patch}}]},
+        {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "gave up"}}]},
+        {"content": "gave up"},
+    ], profile="default")  # fmt: skip
+    seen = watched(session)
+    await session.run("`cd src && python3 -m unittest -q` fails. Don't touch the tests.")
+    assert (repo / "src/test_util.py").read_text() == TEST_UTIL
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return x + 2\n"
+    answers = "\n".join(text for _, text in seen.requests[1])
+    assert "refused: src/test_util.py is a test file" in answers
+
+
 async def test_a_failing_test_that_imports_from_a_package_gets_the_module_defining_it(
     repo, store, tmp_path
 ):

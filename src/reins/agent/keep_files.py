@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from reins.agent.attachments import TEST_FILE, keeps_tests, kept_files
 from reins.agent.hooks import Hook, StepPlan, Turn, answered
+from reins.models.messages import ToolCall
+from reins.tools.edits.patch_format import PatchSyntaxError, parse_patch
 from reins.tools.errors import ErrorKind
 from reins.tools.files import EDIT_TOOLS
 
@@ -22,8 +24,7 @@ class KeepFiles(Hook):
             return
         run = []
         for call in plan.run:
-            path = call.arguments.get("path")
-            why = self._why(path) if call.name in EDIT_TOOLS and isinstance(path, str) else None
+            why = next(filter(None, map(self._why, _paths(call))), None)
             if why:
                 plan.answered.append(answered(call, ErrorKind.INVALID_ARGUMENTS, why))
             else:
@@ -40,3 +41,18 @@ class KeepFiles(Hook):
                 "change. Fix the code they test: the failure shows which function is wrong."
             )
         return None
+
+
+def _paths(call: ToolCall) -> list[str]:
+    """The files a call writes: its `path`, or every file a patch names (a patch changes
+    all of its files or none, so one kept file refuses the whole patch)."""
+    if call.name not in EDIT_TOOLS:
+        return []
+    if call.name == "apply_patch":
+        try:
+            ops = parse_patch(str(call.arguments.get("patch", "")))
+        except PatchSyntaxError:
+            return []  # the tool answers with the syntax error
+        return [op.path for op in ops] + [op.move_to for op in ops if op.move_to]
+    path = call.arguments.get("path")
+    return [path] if isinstance(path, str) else []
