@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reins.agent.api_from_tests import api_section
-from reins.agent.attachments import attach_files, block_opener, code_files
+from reins.agent.attachments import attach_files, code_files
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -366,38 +366,21 @@ class Session:
         self, turn: Turn, request: ModelRequest, reply: ModelReply
     ) -> ModelReply:
         """A reply its stop string cut inside a block goes on where it stopped, as the same
-        reply (models that continue a prefill; each part is a model call of its own). A
-        write_file call cut where its content starts is asked for again as the file's block
-        (once per reply)."""
+        reply (models that continue a prefill; each part is a model call of its own)."""
         if not self.model.supports_prefill:
             return reply
-        redirected = False
         for _ in range(MAX_CONTINUATIONS):
             if reply.finish_reason in ("length", "max_tokens"):  # the budget ended it, not a stop
                 break
             text = reply.message.raw or reply.message.content
-            shown = len(text)
-            path = None if redirected else self.protocol.write_as_block(text, self.profile.stop)
-            if path is not None:  # the reply starts again, as the file's block
-                redirected, shown = True, 0
-                self.notice(f"the model began {path} as a JSON string: asking for a file block")
-                more: str | None = block_opener(path, self._text_of(path))
-            else:
-                more = self.protocol.continuation(text, self.profile.stop)
+            more = self.protocol.continuation(text, self.profile.stop)
             if more is None:
                 break
             request = dataclasses.replace(request, prefill=more, require_tool=False)
-            reply = await self._call_model(turn, request, shown=shown)
+            reply = await self._call_model(turn, request, shown=len(text))
             if (reply.message.raw or reply.message.content) == more:
                 break  # nothing came after it: the reply is as complete as it gets
         return reply
-
-    def _text_of(self, path: str) -> str:
-        """A workspace file's text ("" when it cannot be read: a new file)."""
-        try:
-            return self.executor.ctx.workspace.read_bytes(path).decode("utf-8", "replace")
-        except (OSError, ValueError):
-            return ""
 
     async def _call_model(self, turn: Turn, request: ModelRequest, shown: int = 0) -> ModelReply:
         """One model call. `shown`: how much of the prefill front ends have already shown

@@ -37,12 +37,6 @@ class ToolProtocol(Protocol):
         """The reply with its tool calls read out of it (in place; returned for chaining)."""
         ...
 
-    def write_as_block(self, text: str, stops: tuple[str, ...]) -> str | None:
-        """The path of a file the reply began to write as a JSON string, cut there by a
-        stop string: the reply is asked for again as that file's block (text protocol's
-        files style); None otherwise."""
-        ...
-
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
         """How a reply that a stop string cut inside its block goes on: its text and the
         start of the stop string it lost (a prefill for the next call, which the model

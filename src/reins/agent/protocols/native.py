@@ -22,8 +22,5 @@ class NativeProtocol:
     def parse(self, message: Message) -> Message:
         return message
 
-    def write_as_block(self, text: str, stops: tuple[str, ...]) -> str | None:
-        return None  # a native call's arguments are the provider's JSON, not the reply's
-
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
         return None  # calls are the provider's; nothing is cut by a fence stop string

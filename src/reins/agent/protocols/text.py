@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reins.agent.protocols.fences import cut_short, open_block
+from reins.agent.protocols.fences import cut_short
 from reins.agent.protocols.text_codec import (
-    CONTENT_STOPS,
     PREFILL,
     close_open_call,
-    json_write_path,
     parse_tool_calls,
     to_text_messages,
     tools_section,
@@ -44,23 +42,9 @@ class TextProtocol:
             message.content, message.tool_calls = parse_tool_calls(message.raw, self.call_style)
         return message
 
-    def write_as_block(self, text: str, stops: tuple[str, ...]) -> str | None:
-        """The files style: the path of a write_file call the reply began as JSON, which a
-        content stop string (`"content": "`) cut before the file's text. That file is asked
-        for as a file block instead: the 1.5B model breaks a whole file's JSON escaping (an
-        f-string's quotes, a docstring), and each broken call costs the whole file's tokens."""
-        if self.call_style != "files" or not any(s in CONTENT_STOPS for s in stops):
-            return None
-        return json_write_path(text)
-
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:
-        """A content stop string (`"content": "`) that cut a block where it was not a
-        write_file call's opening (a JSON file's key, a dict in code) is put back and the
-        reply goes on. A fence stop string ("\n```\n": one block per reply) also ends a reply at a fence
+        """A fence stop string ("\n```\n": one block per reply) also ends a reply at a fence
         inside its block: a README's own examples, a file's content in a JSON string."""
-        content = next((s for s in stops if s in CONTENT_STOPS), None)
-        if content is not None and open_block(text) and text.rstrip()[-1:] in ("{", ","):
-            return text + content  # a fence stop leaves no "{" or "," before the fence
         stop = next((s for s in stops if "```" in s), None)
         if stop is None or not cut_short(text):
             return None

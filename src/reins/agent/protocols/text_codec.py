@@ -49,15 +49,6 @@ INSTRUCTIONS = {
     + "\nFor any other function call, write a JSON object with the function name and its "
     "arguments in a ```json code block, like this:\n$example",
 }
-# Stop strings that cut a JSON write_file call where its content starts (profile `stop`,
-# files style): the file is then asked for as a block (TextProtocol.write_as_block).
-CONTENT_STOPS = ('"content": "', '"content":"')
-# A reply that is a write_file call up to its content: the path comes first, as the
-# embedded model writes it
-WRITE_OPENING = re.compile(
-    r'```json[ \t]*\n\s*\{\s*"name"\s*:\s*"write_file"\s*,\s*"arguments"\s*:\s*\{\s*'
-    r'"path"\s*:\s*"(?P<path>[^"\\\n]+)"\s*,\s*\Z'
-)
 UNNAMED_BLOCK = re.compile(r"```[\w+.-]*[ \t]*\n.*\S", re.DOTALL)
 
 
@@ -88,12 +79,6 @@ def signature_line(schema: dict[str, Any]) -> str:
             kind = "|".join(str(k) for k in kind)
         args.append(f"{arg}{'' if arg in required else '?'}: {kind}")
     return f"{schema.get('name', '?')}({', '.join(args)}): {schema.get('description', '')}".strip()
-
-
-def json_write_path(text: str) -> str | None:
-    """The path of the write_file call `text` ends in, cut where its content would start."""
-    match = WRITE_OPENING.search(text)
-    return match["path"].strip() if match and match["path"].strip() else None
 
 
 def render_call(call: ToolCall, style: str = "tags") -> str:
