@@ -15,6 +15,7 @@ from reins.agent.fragments import PartialWrites
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
 from reins.agent.keep_files import KeepFiles
+from reins.agent.missing_imports import AddMissingImports
 from reins.agent.outcome import Budget
 from reins.agent.write_first import WriteFirst
 from reins.profiles import Profile
@@ -171,6 +172,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(EraseRepeats())
     if profile.partial_writes or profile.refuse_gutting:  # before WriteFirst: it checks
         hooks.append(PartialWrites(merge=profile.partial_writes))  # what is written
+    if profile.add_missing_imports:  # before WriteFirst: the tests it runs see the import
+        hooks.append(AddMissingImports())
     if profile.write_first_kb > 0 and profile.call_style == "files":
         hooks.append(
             WriteFirst(

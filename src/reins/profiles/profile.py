@@ -120,6 +120,10 @@ class Profile:
     # fraction of tests passed +0.041 (p = 0.13) on the tuning split, -0.008 (p = 0.40) on
     # the confirmation split, where every difference came from tasks it left alone.
     name_checks: bool = False
+    # A Python file just written or edited that reads a standard-library module as
+    # `module.attr` and never imports it gets the import added, and the model is told
+    # (agent/missing_imports.py): a NameError no rewrite by a small model fixed.
+    add_missing_imports: bool = False
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
     # output names (agent/preflight.py).
