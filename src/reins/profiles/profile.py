@@ -122,7 +122,9 @@ class Profile:
     name_checks: bool = False
     # A Python file just written or edited that reads a standard-library module as
     # `module.attr` and never imports it gets the import added, and the model is told
-    # (agent/missing_imports.py): a NameError no rewrite by a small model fixed.
+    # (agent/missing_imports.py): a NameError no rewrite by a small model fixed. Off by
+    # default: a model that edits the usage first and the imports next would find its
+    # import lines moved (on in qwen-files, docs/ABLATIONS.md).
     add_missing_imports: bool = False
     # With attach_files_kb: when the request gives a test command but no code file, run
     # the command before the first model call, show the result and attach the files its
