@@ -954,6 +954,7 @@ async def test_a_patch_that_touches_a_kept_file_is_refused_whole(repo, store, tm
     assert (repo / "src/util.py").read_text() == "def double(x):\n    return x + 2\n"
     answers = "\n".join(text for _, text in seen.requests[1])
     assert "refused: src/test_util.py is a test file" in answers
+    assert "None of the patch was applied" in answers
 
 
 async def test_a_failing_test_that_imports_from_a_package_gets_the_module_defining_it(

@@ -25,6 +25,8 @@ class KeepFiles(Hook):
         run = []
         for call in plan.run:
             why = next(filter(None, map(self._why, _paths(call))), None)
+            if why and call.name == "apply_patch":
+                why += " None of the patch was applied: send it again without that file."
             if why:
                 plan.answered.append(answered(call, ErrorKind.INVALID_ARGUMENTS, why))
             else:

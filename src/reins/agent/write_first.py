@@ -112,6 +112,7 @@ class WriteFirst(Hook):
         self.failed: dict[str, tuple[int, str]] = {}
         self.best: tuple[float, str] | None = None  # the tested version that passed the most
         self.repeats = 0  # writes of a version in `failed`, since it was last cleared
+        self.last_version: str | None = None  # the model's last write of the file, as code
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -179,12 +180,15 @@ class WriteFirst(Hook):
         if self.first_write is None:
             self.first_write = plan.reply
         version = as_code(str(wrote[0].call.arguments.get("content", "")))
+        # the model's last version again: on disk it may differ (an import reins added)
+        identical = wrote[0].result.output.startswith(NO_CHANGE) or version == self.last_version
+        self.last_version = version
         if version in self.failed:
             self.repeats += 1
             if self.stop_when_stuck and self.repeats > self.RESAMPLES:
                 await self._stop_stuck(turn, plan, version)
                 return
-        if wrote[0].result.output.startswith(NO_CHANGE) and self.failing:
+        if identical and self.failing:
             if self.check is not None:  # the model keeps its version against its own
                 # examples, which may be the wrong ones: stop rather than spend the budget
                 await self._keep_best(turn, plan)
@@ -325,6 +329,7 @@ class WriteFirst(Hook):
             return False
         turn.notice(f"the failure points at {blamed}: asking for it next")
         previous, self.path, self.first_write = self.path, blamed, None
+        self.last_version = None
         self.before = _read(turn, blamed) or None
         self._forget_failures()  # another file now: its versions are new
         plan.note += (
