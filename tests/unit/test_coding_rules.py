@@ -202,6 +202,26 @@ async def test_a_script_that_printed_nothing_is_answered_with_how_to_print_a_val
         assert 'python3 -c "from shipping import NAME; print(NAME(...))"' in hint
 
 
+async def test_two_commands_run_in_turn_are_repeats_when_they_change_no_file(repo, store, tmp_path):
+    # seen: `python3 rates.py` and `python3 -c "..."` in turn, forty times, never erased:
+    # each run cleared the memory of what ran before, since a command may change files
+    (repo / "rates.py").write_text("print(3)\n")
+    a, b = call("run_command", command="python3 rates.py"), call("run_command", command="ls")
+    session = open_scripted(repo, store, tmp_path, [a, b, a, {"content": "3"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    outcome = await session.run("What does rates.py print?")
+    erased = [m for m, e in logged_messages(store, outcome.session_id) if e]
+    assert [m.tool_calls[0].arguments["command"] for m in erased if m.role == "assistant"] == [
+        "python3 rates.py"
+    ]
+    # a command that changes a file in between makes the same run no repeat
+    touch = call("run_command", command="echo 4 > out.txt")
+    session = open_scripted(repo, store, tmp_path, [a, touch, a, {"content": "3"}],
+                            profiles={"default": {"erase_repeats": True}})  # fmt: skip
+    outcome = await session.run("What does rates.py print?")
+    assert not any(e for _, e in logged_messages(store, outcome.session_id))
+
+
 async def test_erasing_is_bounded_per_turn(repo, store, tmp_path):
     read = call("read_file", path="src/util.py")
     session = open_scripted(repo, store, tmp_path, [read] * 14 + [{"content": "done"}],

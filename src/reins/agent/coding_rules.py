@@ -18,6 +18,7 @@ import re
 from reins.agent.doom_loop import signature, stable_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.request_shape import TEST_COMMAND, is_question
+from reins.agent.tree_state import fingerprint
 from reins.tools.errors import ErrorKind
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import EDIT_TOOLS, NO_CHANGE
@@ -39,6 +40,7 @@ class EraseRepeats(Hook):
 
     def on_start(self, turn: Turn) -> None:
         self.results: dict[str, int] = {}  # call signature -> hash of its last result
+        self.tree: int | None = None  # the files' fingerprint before this step's commands
         self.erased = 0
         self.hints: dict[str, int] = {}  # call signature -> repeats of it erased so far
         self.hot = False
@@ -48,8 +50,13 @@ class EraseRepeats(Hook):
             self.hot = False
             request.temperature = self.HOT
 
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        ran = any(call.name == "run_command" for call in plan.run)
+        self.tree = fingerprint(turn.session.executor.ctx.workspace.root) if ran else None
+
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
         hint, hot = None, False
+        looked_only: bool | None = None  # whether this step's commands left the files as they were
         for item in executed:
             sig = signature(item)
             result = hash((item.result.kind, stable_output(item.result.output)))
@@ -62,8 +69,13 @@ class EraseRepeats(Hook):
                 # (seen: one command run forty times)
                 hot = not item.result.ok or self.hints[sig] > 1
             if _changes_files(item):
-                # files may have changed: what was read or run before is not repeated now
-                self.results.clear()
+                if item.call.name == "run_command" and looked_only is None:
+                    root = turn.session.executor.ctx.workspace.root
+                    looked_only = self.tree is not None and fingerprint(root) == self.tree
+                if not (item.call.name == "run_command" and looked_only):
+                    # files changed: what was read or run before is not a repeat now (seen
+                    # without the look: two scripts run in turn forty times, never erased)
+                    self.results.clear()
             self.results[sig] = result
         if hint is not None and self.erased < MAX_ERASES:
             self.erased += 1
