@@ -370,7 +370,7 @@ class Session:
         if not self.model.supports_prefill:
             return reply
         for _ in range(MAX_CONTINUATIONS):
-            if reply.finish_reason in ("length", "max_tokens"):  # the budget ended it, not a stop
+            if reply.finish_reason in ("length", "max_tokens", "repetition"):  # not a stop string
                 break
             text = reply.message.raw or reply.message.content
             more = self.protocol.continuation(text, self.profile.stop)

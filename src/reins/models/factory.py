@@ -50,6 +50,7 @@ def _create(
             temperature=temperature,
             extra_stop=stop,
             private=private_model,
+            stop_loops=not private_model,  # reins serve: peers get the model as it is
             draft_tokens=draft_tokens,
             alternatives=alternatives,
         )

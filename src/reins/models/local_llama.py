@@ -21,6 +21,7 @@ from reins.models.client import ProviderError
 from reins.models.local_assets import Progress, cache_dir, resolve_local_model
 from reins.models.lookup_decoding import Greedy, LookupDecoder, Sampled
 from reins.models.messages import Message, ModelReply, ReplyDone, StreamEvent, TextDelta, Usage
+from reins.models.repetition import loop_start, without_loop
 
 
 class LocalLlamaClient:
@@ -39,6 +40,7 @@ class LocalLlamaClient:
         private: bool = False,
         draft_tokens: int = 0,
         alternatives: bool = False,
+        stop_loops: bool = True,
     ):
         self.name = name
         self.model = f"local:{name}"
@@ -56,6 +58,9 @@ class LocalLlamaClient:
         # Greedy replies record each token's second choice (ModelReply.alternatives): a
         # partial sort of the vocabulary per token (~2 ms), so only when a profile reads them
         self.alternatives = alternatives
+        # A reply repeating a line over and over is stopped, one copy kept (repetition.py);
+        # off for a served model: peers measured beside reins get the model as it is
+        self.stop_loops = stop_loops
         self._own: llama_pool.LoadedModel | None = None
         self._path = None
         self._formatter: Any = None
@@ -148,12 +153,20 @@ class LocalLlamaClient:
         text: list[str] = [prefill] if prefill else []
         if prefill:
             yield TextDelta(prefill)  # the reply starts with it, as far as anyone can tell
+        generated, looped = "", False
         try:
             while True:
                 kind, value = await queue.get()
                 if kind == "text":
                     text.append(value)
                     yield TextDelta(value)
+                    generated += value
+                    if (
+                        self.stop_loops and "\n" in value and not looped
+                        and loop_start(generated) is not None
+                    ):  # fmt: skip
+                        looped = True  # stuck repeating itself: the thread stops at the next piece
+                        stop_flag.set()
                 elif kind == "error":
                     raise ProviderError(f"{self.model}: generation failed: {value}")
                 else:
@@ -162,6 +175,8 @@ class LocalLlamaClient:
         finally:
             stop_flag.set()  # a cancelled turn stops generating at the next token
         content = "".join(text)
+        if looped:  # one copy of the repeated lines stays; the rest was the loop
+            content, finish = prefill + without_loop(generated), "repetition"
         message = Message("assistant", content, raw=content)
         cached = len(tokens) - int(stats["prompt_eval_tokens"])
         usage = Usage(len(tokens), n_out, cached_input_tokens=max(0, cached))
