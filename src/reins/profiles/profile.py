@@ -139,8 +139,9 @@ class Profile:
     # With test_after_write: when the failing run points at another code file (an import
     # of a name a module lacks, a traceback that never passes through the file written),
     # that file, shown as it is now, is the one the next reply writes (agent/output_paths.py).
-    # Off: on the shapes suite it won the rename task in three paired runs and lost nothing,
-    # +4.5 points [-7.3, +16.0] (2026-12-04, docs/ABLATIONS.md): one task's evidence.
+    # Off: on the shapes suite it won the rename task in four paired runs and lost nothing
+    # (all 32 tasks, 2026-12-05: fraction +0.031 [-0.006, +0.069], p = 0.09,
+    # docs/ABLATIONS.md): one task's evidence.
     follow_failures: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
