@@ -135,8 +135,8 @@ NATIVE = dict(
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False,
-    fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, locate_names=False,
-    prefill_calls=True, follow_failures=False, refuse_gutting=False, stop_when_stuck=False, test_api=False,
+    fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, add_missing_imports=False,
+    locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False, stop_when_stuck=False, test_api=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -145,7 +145,7 @@ SMALL = dict(
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
-    locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False,
+    add_missing_imports=False, locate_names=False, prefill_calls=True, follow_failures=False, refuse_gutting=False,
     stop_when_stuck=False, test_api=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
@@ -178,6 +178,7 @@ BUILTIN_PROFILES = {
         "temperature": 0.0, "max_output_tokens": 1024, "n_ctx": 16384, "tool_list": "compact",
         "draft_tokens": 3, "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
         "test_after_write": True, "run_tests_first": True, "refuse_gutting": True, "stop_when_stuck": True,
+        "add_missing_imports": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
     },
     "smollm": {
