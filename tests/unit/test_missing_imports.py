@@ -56,14 +56,17 @@ def test_line_ends_are_the_files_own():
     assert with_imports(text)[0] == '"""A\x0cB\nC"""\nimport sys\nimport os\n\nx = os.sep\n'
 
 
+ROOT_TEST = (
+    "import unittest\nfrom util import root\n\n\nclass T(unittest.TestCase):\n"
+    "    def test_root(self):\n        self.assertEqual(root(9), 3)\n"
+)
+
+
 async def test_the_import_is_added_before_the_tests_run_and_the_model_told(repo, store, tmp_path):
     # seen: `os.environ[...]` with no `import os`; and the same NameError'd file written
     # back four times against failing tests (complex-numbers)
     (repo / "src/util.py").write_text("def root(x):\n    pass\n")
-    (repo / "src/test_util.py").write_text(
-        "import unittest\nfrom util import root\n\n\nclass T(unittest.TestCase):\n"
-        "    def test_root(self):\n        self.assertEqual(root(9), 3)\n"
-    )
+    (repo / "src/test_util.py").write_text(ROOT_TEST)
     missing = {"content": "src/util.py\n```python\ndef root(x):\n    return math.isqrt(x)\n```"}
     on = {"qwen-files": {"add_missing_imports": True}}
     session = open_scripted(repo, store, tmp_path, [missing], profile="qwen-files", profiles=on)
@@ -85,10 +88,7 @@ async def test_a_rewrite_as_before_the_import_was_added_is_still_an_identical_on
     from tests.unit.test_coding_rules import Temperatures
 
     (repo / "src/util.py").write_text("def root(x):\n    pass\n")
-    (repo / "src/test_util.py").write_text(
-        "import unittest\nfrom util import root\n\n\nclass T(unittest.TestCase):\n"
-        "    def test_root(self):\n        self.assertEqual(root(9), 3)\n"
-    )
+    (repo / "src/test_util.py").write_text(ROOT_TEST)
     wrong = {"content": "src/util.py\n```python\ndef root(x):\n    return math.sqrt(x) + 1\n```"}
     right = {"content": "src/util.py\n```python\ndef root(x):\n    return math.isqrt(x)\n```"}
     on = {"qwen-files": {"add_missing_imports": True}}
