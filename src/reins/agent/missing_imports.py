@@ -54,7 +54,10 @@ class AddMissingImports(Hook):
             (done,) = await turn.session.executor.run_batch([call])
             if done.result.ok:
                 lines = ", ".join(f"`import {name}`" for name in added)
-                plan.note += f"\n[reins: added {lines} to {path}: it uses {_names(added)} and never imported it]"
+                uses = ", ".join(added)
+                plan.note += (
+                    f"\n[reins: added {lines} to {path}: it uses {uses} and never imported it]"
+                )
 
 
 def missing_modules(tree: ast.Module) -> list[str]:
@@ -181,7 +184,3 @@ def _is_docstring(node: ast.stmt) -> bool:
         isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
     )  # fmt: skip
-
-
-def _names(modules: list[str]) -> str:
-    return ", ".join(modules)
