@@ -932,9 +932,12 @@ async def test_files_the_request_says_to_leave_alone_are_not_written(
     (repo / "src/util.py").write_text("def double(x):\n    return x + 2\n")
     call = {"name": "write_file", "arguments": {"path": "src/test_util.py", "content": "x = 1\n"}}
     readme = {"name": "write_file", "arguments": {"path": "./README.md", "content": "new\n"}}
+    full = f"{repo.resolve()}/src/../README.md"  # the same file by its full path
+    again = {"name": "write_file", "arguments": {"path": full, "content": "new\n"}}
     session = open_scripted(repo, store, tmp_path, [
         {"content": "", "tool_calls": [call]},
         {"content": "", "tool_calls": [readme]},
+        {"content": "", "tool_calls": [again]},
         {"content": "", "tool_calls": [{"name": "finish", "arguments": {"summary": "gave up"}}]},
         {"content": "gave up"},
     ], profile=profile)  # fmt: skip

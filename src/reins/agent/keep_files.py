@@ -6,6 +6,8 @@ The refusal is the harness keeping the person's word, for every model."""
 
 from __future__ import annotations
 
+import posixpath
+
 from reins.agent.attachments import TEST_FILE, keeps_tests, kept_files
 from reins.agent.hooks import Hook, StepPlan, Turn, answered
 from reins.models.messages import ToolCall
@@ -16,7 +18,8 @@ from reins.tools.files import EDIT_TOOLS
 
 class KeepFiles(Hook):
     def on_start(self, turn: Turn) -> None:
-        self.kept = kept_files(turn.request)
+        self.root = str(turn.session.executor.ctx.workspace.root)
+        self.kept = {posixpath.normpath(p) for p in kept_files(turn.request)}
         self.tests = keeps_tests(turn.request)
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
@@ -34,7 +37,9 @@ class KeepFiles(Hook):
         plan.run = run
 
     def _why(self, path: str) -> str | None:
-        path = path.removeprefix("./")
+        path = posixpath.normpath(path)  # ./a.py, src/../a.py
+        if posixpath.isabs(path) and path.startswith(self.root.rstrip("/") + "/"):
+            path = posixpath.relpath(path, self.root)  # the workspace's own full path
         if path in self.kept:
             return f"refused: the request says not to change {path}. Change the other files."
         if self.tests and TEST_FILE.search(path):
