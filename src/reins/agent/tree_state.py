@@ -17,7 +17,7 @@ def fingerprint(root: Path | str, limit: int = LIMIT) -> int | None:
     more than `limit` entries or cannot be walked."""
     state: list[tuple[str, int, int]] = []
     try:
-        for folder, subdirs, files in os.walk(root):
+        for folder, subdirs, files in os.walk(root, onerror=_raise):
             subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED)
             for name in sorted(files) + subdirs:
                 path = os.path.join(folder, name)
@@ -31,3 +31,7 @@ def fingerprint(root: Path | str, limit: int = LIMIT) -> int | None:
     except OSError:
         return None
     return hash(tuple(state))
+
+
+def _raise(error: OSError) -> None:
+    raise error  # os.walk skips what it cannot list: a tree not seen whole is not known
