@@ -415,6 +415,65 @@ async def test_a_first_write_that_is_still_a_stub_is_asked_for_once_more(repo, s
     assert (outcome.status, outcome.steps) == ("completed", 2)
 
 
+def test_script_options_are_the_long_options_a_request_gives_a_workspace_script():
+    from reins.agent.request_shape import script_options
+
+    assert script_options(
+        "Add `--lines`: `python3 wc.py --lines FILE`, and `./tools/run.sh --dry-run=yes -v`."
+    ) == {"wc.py": {"--lines"}, "tools/run.sh": {"--dry-run"}}
+    # other programs' options, and what follows `--`, are not the script's
+    assert script_options("run `pytest --maxfail=1` or `git commit --amend`") == {}
+    assert script_options("`python3 app.py -- --raw`, `python3 -m pkg --x`") == {}
+    assert script_options("Usage:\n\n    python3 cli.py export out.csv --tag python\n") == {
+        "cli.py": {"--tag"}
+    }
+
+
+def test_unhandled_options_are_the_ones_the_script_never_mentions():
+    from reins.agent.shortfall import unhandled_options
+
+    request = "Add a `--verbose` flag: `python3 worker.py queue.json --verbose`."
+    assert unhandled_options(request, "worker.py", "import logging\n") == (
+        "The task runs worker.py with `--verbose`, but worker.py never mentions it: "
+        "handle that option."
+    )
+    handled = "parser.add_argument('-v', '--verbose', action='store_true')\n"
+    assert unhandled_options(request, "worker.py", handled) is None
+    assert unhandled_options(request, "other.py", "x = 1\n") is None  # not the script run
+    # typer makes --verbose of a parameter named verbose
+    assert (
+        unhandled_options(request, "worker.py", "import typer\n\ndef main(verbose: bool):") is None
+    )
+
+
+async def test_a_script_written_without_the_option_the_request_runs_it_with_is_asked_again(
+    repo, store, tmp_path
+):
+    # seen: `--lines` asked for, and wc.py written with no `--lines` (the run "passed")
+    (repo / "wc.py").write_text("import sys\nprint(len(open(sys.argv[1]).read().split()))\n")
+    (repo / "notes.txt").write_text("one two\nthree\n")
+    words = {
+        "content": "wc.py\n```python\nimport sys\nprint(len(open(sys.argv[-1]).read().split()))\n```"
+    }
+    lines = {
+        "content": "wc.py\n```python\nimport sys\ntext = open(sys.argv[-1]).read()\n"
+        "print(len(text.splitlines()) if '--lines' in sys.argv else len(text.split()))\n```"
+    }
+    session = open_scripted(repo, store, tmp_path, [words, lines], profile="qwen-files")
+    seen = watched(session)
+    outcome = await session.run(
+        "Add a `--lines` option to wc.py: `python3 wc.py --lines notes.txt` prints the number "
+        "of lines."
+    )
+    assert outcome.status == "completed" and "--lines" in (repo / "wc.py").read_text()
+    asked = seen.requests[1][-1][1]
+    assert "never mentions it: handle that option. Write the whole file again" in asked
+    assert (
+        "reins ran `python3 wc.py --lines notes.txt`: exit code 0]\n2"
+        in ([m.content for m in session.history if m.role == "tool"][-1])
+    )
+
+
 def test_name_checks_find_missing_imports_and_names_the_file_dropped():
     from reins.agent.shortfall import shortfall
 

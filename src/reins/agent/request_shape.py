@@ -3,6 +3,7 @@ names, which the coding hooks check the work against."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 
@@ -63,3 +64,32 @@ def is_script_run(command: str) -> bool:
     if not words or not SCRIPT.fullmatch(words[0]):
         return False
     return not any(PLACEHOLDER.search(word) for word in words[1:])
+
+
+LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*")  # --lines, --dry-run (of --tag=x: --tag)
+
+
+def script_options(request: str) -> dict[str, set[str]]:
+    """The long options the request's command lines give a workspace script, usage lines
+    too: `python3 wc.py --lines FILE` -> {"wc.py": {"--lines"}}."""
+    lines = COMMAND_SPAN.findall(request)
+    lines += [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
+    found: dict[str, set[str]] = {}
+    for line in lines:
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if words and words[0] in SCRIPT_RUNNERS:
+            words = words[1:]
+        elif not words or not words[0].startswith("./"):
+            continue
+        if not words or not SCRIPT.fullmatch(words[0]):
+            continue
+        script = posixpath.normpath(words[0])
+        for word in words[1:]:
+            if word == "--":  # what follows goes to the script as it is
+                break
+            if option := LONG_OPTION.match(word):
+                found.setdefault(script, set()).add(option.group())
+    return found

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import ast
+import posixpath
+import re
 
 from reins.agent.name_checks import name_problems
+from reins.agent.request_shape import script_options
+
+# Command-line libraries that name an option after a parameter (`dry_run` is --dry-run):
+# the option's own spelling need not be in the file.
+DERIVED_OPTIONS = re.compile(r"^\s*(?:import|from)\s+(?:typer|fire|defopt|clize)\b", re.MULTILINE)
 
 
 def shortfall(
@@ -54,4 +61,21 @@ def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         isinstance(only, ast.Expr)
         and isinstance(only.value, ast.Constant)
         and only.value.value is Ellipsis
+    )
+
+
+def unhandled_options(request: str, path: str, content: str) -> str | None:
+    """Why a script just written does not do what the request's command lines ask of it:
+    a long option they give it that the file never mentions (seen: `python3 wc.py --lines
+    FILE` asked for, and wc.py written with no `--lines`; `worker.py --verbose` the same,
+    its run passing all the same). None when each is there, or when the file uses a library
+    that makes options out of parameter names."""
+    wanted = script_options(request).get(posixpath.normpath(path), set())
+    missing = sorted(option for option in wanted if option not in content)
+    if not missing or DERIVED_OPTIONS.search(content):
+        return None
+    named = ", ".join(f"`{option}`" for option in missing)
+    return (
+        f"The task runs {path} with {named}, but {path} never mentions "
+        f"{'it' if len(missing) == 1 else 'them'}: handle {'that option' if len(missing) == 1 else 'those options'}."
     )

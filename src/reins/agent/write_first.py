@@ -52,7 +52,7 @@ from reins.agent.self_check import (
     module_of,
     run_check,
 )
-from reins.agent.shortfall import shortfall
+from reins.agent.shortfall import shortfall, unhandled_options
 from reins.agent.test_runs import excerpt, first_failure, run_test_command
 from reins.agent.test_score import visible_score
 from reins.index.chunker import language_for
@@ -214,6 +214,8 @@ class WriteFirst(Hook):
             return
         content = str(wrote[0].call.arguments.get("content", ""))
         problem = shortfall(self.path, content, self.before, self.name_checks)
+        if options := unhandled_options(turn.request, self.path, content):
+            problem = f"{problem} {options}" if problem else options
         if problem and self.retries < self.RETRIES:
             self.retries += 1
             self.again = True
