@@ -460,14 +460,20 @@ async def test_a_script_written_without_the_option_the_request_runs_it_with_is_a
         "print(len(text.splitlines()) if '--lines' in sys.argv else len(text.split()))\n```"
     }
     session = open_scripted(repo, store, tmp_path, [words, lines], profile="qwen-files")
-    seen = watched(session)
+    seen, temperatures = watched(session), Temperatures(session)
     outcome = await session.run(
         "Add a `--lines` option to wc.py: `python3 wc.py --lines notes.txt` prints the number "
         "of lines."
     )
     assert outcome.status == "completed" and "--lines" in (repo / "wc.py").read_text()
-    asked = seen.requests[1][-1][1]
-    assert "never mentions it: handle that option. Write the whole file again" in asked
+    # asked again without the version that lacked it (a small model copies it back), hotter
+    assert seen.requests[1][-1] == (
+        "user",
+        "The task runs wc.py with `--lines`, but wc.py never mentions it: handle that option. "
+        "Write the whole of wc.py again, complete.",
+    )
+    assert not any("split()))" in text for role, text in seen.requests[1] if role == "assistant")
+    assert temperatures.seen == [None, 0.8]
     assert (
         "reins ran `python3 wc.py --lines notes.txt`: exit code 0]\n2"
         in ([m.content for m in session.history if m.role == "tool"][-1])

@@ -61,3 +61,45 @@ async def test_the_located_files_keep_the_files_loop_from_rewriting_one_named_fi
         hook.on_start(turn)
         hook.before_model(turn, request)
         assert request.prefill == prefill
+
+
+MEMBERS = {
+    "models.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass User:\n    name: str\n",
+    "serialize.py": (
+        "from models import User\n\n\ndef to_dict(user):\n    return {'name': user.name}\n\n\n"
+        "def from_dict(data):\n    return User(name=data['name'])\n"
+    ),
+    "store.py": "from serialize import to_dict\n",
+    "tests/test_serialize.py": "def to_dict():\n    pass\n",
+    "a.py": "def helper():\n    pass\n",
+    "b.py": "def helper():\n    pass\n",
+    "c.py": "def helper():\n    pass\n",
+}
+
+
+def test_the_files_defining_the_request_s_code_names_are_found(tmp_path):
+    from reins.agent.name_sites import defining_files
+
+    repo = make_repo(tmp_path / "r", MEMBERS)
+    request = "Add a `phone` field to `User`, saved by `to_dict` and read by `from_dict`."
+    # in the order named; not where they are only used, not a test's own definition
+    assert defining_files(request, repo, set()) == ["models.py", "serialize.py"]
+    assert defining_files(request, repo, {"models.py"}) == ["serialize.py"]
+    # a name defined in three files says nothing about where to look
+    assert defining_files("Make `helper` faster", repo, set()) == []
+
+
+async def test_attach_definitions_shows_the_defining_files_with_the_request(store, tmp_path):
+    repo = make_repo(tmp_path / "repo", MEMBERS)
+    done = {"content": '```json\n{"name": "finish", "arguments": {"summary": "ok"}}\n```'}
+    session = open_scripted(repo, store, tmp_path, [done], profile="qwen-files",
+                            profiles={"qwen-files": {"attach_definitions": True}})  # fmt: skip
+    outcome = await session.run("Add an optional `phone` field to `User`, saved by `to_dict`.")
+    request = [m.content for m in load_history(store, outcome.session_id) if m.role == "user"][0]
+    assert "# Files that define the code names above" in request
+    assert "## models.py\n```python\nfrom dataclasses import dataclass" in request
+    assert "## serialize.py\n```python\nfrom models import User" in request
+    assert "## store.py" not in request
+    # and what was shown counts as read: the model may change it without reading it first
+    seen = session.executor.ctx.tracker.seen
+    assert (repo / "models.py").resolve() in seen and (repo / "store.py").resolve() not in seen

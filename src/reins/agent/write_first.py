@@ -214,12 +214,17 @@ class WriteFirst(Hook):
             return
         content = str(wrote[0].call.arguments.get("content", ""))
         problem = shortfall(self.path, content, self.before, self.name_checks)
-        if options := unhandled_options(turn.request, self.path, content):
-            problem = f"{problem} {options}" if problem else options
-        if problem and self.retries < self.RETRIES:
+        options = unhandled_options(turn.request, self.path, content)
+        if (problem or options) and self.retries < self.RETRIES:
             self.retries += 1
             self.again = True
-            plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
+            if problem:
+                problem = f"{problem} {options}" if options else problem
+                plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
+            else:  # told in a note, the model wrote its version back unchanged (seen twice):
+                # this one leaves the context, and the next is sampled hotter
+                self.hot = True
+                plan.erase = f"{options} Write the whole of {self.path} again, complete."
             return
         if self.command is None:
             if TEST_COMMAND.search(turn.request):
