@@ -25,10 +25,6 @@ DEFINITION = (
     r"|(?:^\s*{name}\s*(?::[^=\n]*)?=(?!=))"
 )
 HEADER = "\n\n# Where the code names above are (ripgrep)"
-DEFINITIONS_HEADER = (
-    "\n\n# Files that define the code names above, as they are now (already read for you; "
-    "do not read them again)"
-)
 MAX_NAMES = 4  # names looked up per request
 MAX_FILES = 8  # files listed per name; more are counted
 MAX_MATCHES = 200  # ripgrep lines read per name
@@ -78,29 +74,6 @@ def name_sites(request: str, root: Path, shown: Container[str]) -> tuple[str, se
         lines.append(f"- `{name}`: " + "; ".join(parts))
         named.update(list(defined)[:MAX_FILES], used[:MAX_FILES])
     return (HEADER + "\n" + "\n".join(lines) if lines else ""), named
-
-
-MAX_DEFINING = 2  # a name defined in more files than this says nothing about where to look
-
-
-def defining_files(request: str, root: Path, shown: Container[str]) -> list[str]:
-    """The code files (not tests) that define the request's code names, names in the
-    order the request gives them, leaving out files in `shown` and names defined in more
-    than MAX_DEFINING files: "add a `phone` field to `User`, saved by `to_dict`" names
-    models.py and serialize.py without saying so."""
-    rg = shutil.which("rg")
-    if rg is None:
-        return []
-    found: dict[str, None] = {}
-    for name in code_names(request)[:MAX_NAMES]:
-        pattern = re.compile(DEFINITION.format(name=re.escape(name)))
-        defined = [
-            path for path, hits in _search(rg, root, name).items()
-            if not TEST_FILE.search(path) and any(pattern.search(text) for _, text in hits)
-        ]  # fmt: skip
-        if len(defined) <= MAX_DEFINING:
-            found.update((path, None) for path in defined if path not in shown)
-    return list(found)
 
 
 def _where(path: str, hits: list[tuple[int, str]]) -> str:

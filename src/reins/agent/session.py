@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reins.agent.api_from_tests import api_section
-from reins.agent.attachments import attach_files, attach_paths, code_files
+from reins.agent.attachments import attach_files, code_files
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -39,7 +39,7 @@ from reins.agent.events import (
     TurnStarted,
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
-from reins.agent.name_sites import DEFINITIONS_HEADER, defining_files, name_sites
+from reins.agent.name_sites import name_sites
 from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.output_paths import module_hint
 from reins.agent.preflight import run_tests_first
@@ -213,14 +213,6 @@ class Session:
             )  # fmt: skip
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint
-            if self.profile.attach_definitions:  # where the request's code names are defined
-                used = sum(turn.attached.values())
-                request, defining = attach_paths(
-                    request, defining_files(turn.request, self.executor.ctx.workspace.root,
-                                            turn.attached),
-                    self.executor.ctx, budget - used, tests=False, header=DEFINITIONS_HEADER,
-                )  # fmt: skip
-                turn.attached.update(defining)
             if self.profile.locate_names:
                 shown = set(turn.attached) - turn.cut
                 section, turn.located = name_sites(

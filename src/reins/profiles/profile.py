@@ -149,12 +149,6 @@ class Profile:
     # Off: on the shapes suite (2026-12-04) it acted on the two tasks it is for and changed
     # neither grade (the model still edited only the file it had; docs/ABLATIONS.md).
     locate_names: bool = False
-    # With attach_files_kb: the files that define the code names the request gives in
-    # backticks (two files at most per name; not tests) are attached as the files it names
-    # are (agent/name_sites.py): "add a `phone` field to `User`, saved by `to_dict`" is a
-    # change to models.py and serialize.py, which the embedded model, not shown them,
-    # wrote from its guesses.
-    attach_definitions: bool = False
     # A Python file block that holds only some definitions of a large file replaces those
     # definitions, not the file; a write that would delete most of a large file is refused
     # (agent/fragments.py).
