@@ -1616,3 +1616,28 @@ async def test_the_target_given_back_unchanged_is_asked_for_again_not_taken_as_d
     assert not any(
         m.role == "assistant" and "first\n```" in (m.raw or "") for m in session.history[:3]
     )  # fmt: skip  (the copy was erased)
+
+
+async def test_first_named_target_starts_a_change_across_files_as_the_first_file_named(
+    repo, store, tmp_path
+):
+    from reins.agent.hooks import ModelRequest, Turn
+    from reins.agent.write_first import WriteFirst
+
+    for path in ("cli.py", "store.py"):
+        (repo / path).write_text("x = 1\n")
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    request = "Add an `export` command to cli.py that calls `write_csv` from store.py."
+
+    def prefill(first_named, attached, cut=()):
+        hook, model_request = WriteFirst(max_bytes=100, first_named=first_named), ModelRequest([])
+        turn = Turn(session, request, 1, 0.0, attached=attached, cut=set(cut))
+        hook.on_start(turn)
+        hook.before_model(turn, model_request)
+        return model_request.prefill
+
+    both = {"cli.py": 10, "store.py": 10}
+    assert prefill(True, both) == "cli.py\n```python\n"
+    assert prefill(False, both) is None  # off: several files are no single target
+    assert prefill(True, {"cli.py": 500, "store.py": 10}) is None  # too large to write whole
+    assert prefill(True, both, cut=["cli.py"]) is None  # shown in part: not written whole

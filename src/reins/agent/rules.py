@@ -188,6 +188,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 check_rounds=profile.check_rounds,
                 name_checks=profile.name_checks,
                 follow_failures=profile.follow_failures,
+                first_named=profile.first_named_target,
             )
         )
     return hooks

@@ -74,8 +74,10 @@ class WriteFirst(Hook):
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
-        fork: bool = False, stop_when_stuck: bool = False,
+        fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
     ) -> None:  # fmt: skip
+        # several code files attached whole for a change: the first one named is the target
+        self.first_named = first_named
         # a failing run that points at another code file makes it the file written next
         self.follow_failures = follow_failures
         self.max_bytes = max_bytes
@@ -163,6 +165,11 @@ class WriteFirst(Hook):
         whole = [p for p in targets if p not in turn.cut]
         if len(targets) == 1 and whole and turn.attached[whole[0]] <= self.max_bytes:
             return whole[0]
+        if len(targets) > 1 and self.first_named:  # a change across files: the first one
+            # the request names leads, when it is small and shown whole (the model goes on
+            # to the next with its tools)
+            first = targets[0]
+            return first if first in whole and turn.attached[first] <= self.max_bytes else None
         cut = [p for p in targets if p in turn.cut and p.endswith(".py")]
         if self.fragments and len(cut) == 1:
             return cut[0]

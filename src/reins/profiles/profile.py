@@ -143,6 +143,10 @@ class Profile:
     # (all 32 tasks, 2026-12-05: fraction +0.031 [-0.006, +0.069], p = 0.09,
     # docs/ABLATIONS.md): one task's evidence.
     follow_failures: bool = False
+    # With write_first_kb: a change request that attaches several code files whole starts
+    # its first reply as the block of the first one it names, as for one file, instead of
+    # a JSON call (where the embedded model garbles a whole file's escaping).
+    first_named_target: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
