@@ -1627,7 +1627,11 @@ async def test_first_named_target_starts_a_change_across_files_as_the_first_file
     for path in ("cli.py", "store.py"):
         (repo / path).write_text("x = 1\n")
     session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
-    request = "Add an `export` command to cli.py that calls `write_csv` from store.py."
+    # out.csv is what the run writes, not a file for the model to create
+    request = (
+        "Add an `export` command to cli.py that calls `write_csv` from store.py: "
+        "`python3 cli.py export out.csv`."
+    )
 
     def prefill(first_named, attached, cut=()):
         hook, model_request = WriteFirst(max_bytes=100, first_named=first_named), ModelRequest([])
@@ -1641,3 +1645,5 @@ async def test_first_named_target_starts_a_change_across_files_as_the_first_file
     assert prefill(False, both) is None  # off: several files are no single target
     assert prefill(True, {"cli.py": 500, "store.py": 10}) is None  # too large to write whole
     assert prefill(True, both, cut=["cli.py"]) is None  # shown in part: not written whole
+    request = request.replace("`python3 cli.py export out.csv`", "the rows go to out.csv")
+    assert prefill(True, both) is None  # a file to create, named outside a run: as before

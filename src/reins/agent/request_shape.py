@@ -66,6 +66,18 @@ def is_script_run(command: str) -> bool:
     return not any(PLACEHOLDER.search(word) for word in words[1:])
 
 
+def run_arguments(request: str) -> set[str]:
+    """The words after the script in the script runs the request gives in backticks
+    (`python3 cli.py export out.csv` -> export, out.csv): files named there are the run's
+    input or output, not files for the model to write."""
+    found: set[str] = set()
+    for span in COMMAND_SPAN.findall(request):
+        if is_script_run(span):
+            words = shlex.split(span)
+            found.update(words[2:] if words[0] in SCRIPT_RUNNERS else words[1:])
+    return found
+
+
 LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*")  # --lines, --dry-run (of --tag=x: --tag)
 
 

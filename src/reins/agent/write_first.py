@@ -43,7 +43,7 @@ from reins.agent.output_paths import (
     resolved,
 )
 from reins.agent.protocols.fences import file_blocks
-from reins.agent.request_shape import TEST_COMMAND, is_question, test_command
+from reins.agent.request_shape import TEST_COMMAND, is_question, run_arguments, test_command
 from reins.agent.self_check import (
     CHECK_TOKENS,
     CheckResult,
@@ -143,6 +143,8 @@ class WriteFirst(Hook):
         request names files to create (unless it is one code file: that one), or when its
         code names are in other files too."""
         created = new_files(turn.request, turn.session.executor.ctx)
+        if self.first_named:  # `python3 cli.py export out.csv`: the run writes out.csv
+            created = [p for p in created if p not in run_arguments(turn.request)]
         if len(created) == 1 and language_for(created[0]):
             return created[0]  # "create a module roman.py": its block, then its tests
         if created:
