@@ -145,7 +145,9 @@ class Profile:
     follow_failures: bool = False
     # With write_first_kb: a change request that attaches several code files whole starts
     # its first reply as the block of the first one it names, as for one file, instead of
-    # a JSON call (where the embedded model garbles a whole file's escaping).
+    # a JSON call (where the embedded model garbles a whole file's escaping). Off: on the 4
+    # shapes tasks it acts on (2026-12-05), the same grades at 0.49x the wall: no pass gained
+    # (docs/ABLATIONS.md).
     first_named_target: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
