@@ -444,6 +444,9 @@ def test_unhandled_options_are_the_ones_the_script_never_mentions():
     assert (
         unhandled_options(request, "worker.py", "import typer\n\ndef main(verbose: bool):") is None
     )
+    # Django's manage.py hands the command line on: `python3 manage.py migrate --fake`
+    manage = "from django.core.management import execute_from_command_line\n"
+    assert unhandled_options("`python3 manage.py migrate --fake`", "manage.py", manage) is None
 
 
 async def test_a_script_written_without_the_option_the_request_runs_it_with_is_asked_again(

@@ -9,9 +9,12 @@ import re
 from reins.agent.name_checks import name_problems
 from reins.agent.request_shape import script_options
 
-# Command-line libraries that name an option after a parameter (`dry_run` is --dry-run):
-# the option's own spelling need not be in the file.
-DERIVED_OPTIONS = re.compile(r"^\s*(?:import|from)\s+(?:typer|fire|defopt|clize)\b", re.MULTILINE)
+# Command-line libraries that name an option after a parameter (`dry_run` is --dry-run),
+# and frameworks whose scripts hand the command line on (Django's manage.py): the option's
+# own spelling need not be in the file.
+DERIVED_OPTIONS = re.compile(
+    r"^\s*(?:import|from)\s+(?:typer|fire|defopt|clize|django)\b", re.MULTILINE
+)
 
 
 def shortfall(
