@@ -1,6 +1,8 @@
 """The small-model coding rules (profile switches) on the scripted model: attached files,
 erased repeats, the finish check and the syntax check."""
 
+import shutil
+
 import pytest
 
 from reins.agent.attachments import attach_files, mentioned_paths, new_files
@@ -427,26 +429,43 @@ def test_script_options_are_the_long_options_a_request_gives_a_workspace_script(
     assert script_options("Usage:\n\n    python3 cli.py export out.csv --tag python\n") == {
         "cli.py": {"--tag"}
     }
+    # each command of a pipeline or chain has its own words
+    assert script_options(
+        "`python3 wc.py --lines f | sort --reverse`, `python3 gen.py | python3 wc.py --words`"
+        ", `python3 a.py f && git commit --amend`, `./x.sh --all 2>/dev/null > out.txt`"
+    ) == {"wc.py": {"--lines", "--words"}, "x.sh": {"--all"}}
+    # an option the request takes away, or one every parser has, is not looked for
+    assert script_options(
+        "Remove the `--legacy` flag: `python3 app.py --legacy` should now exit 2. "
+        "`python3 app.py --help` lists `python3 app.py --new`."
+    ) == {"app.py": {"--new"}}
 
 
 def test_unhandled_options_are_the_ones_the_script_never_mentions():
-    from reins.agent.shortfall import unhandled_options
+    from reins.agent.shortfall import options_note, unhandled_options
 
     request = "Add a `--verbose` flag: `python3 worker.py queue.json --verbose`."
-    assert unhandled_options(request, "worker.py", "import logging\n") == (
+    assert unhandled_options(request, "worker.py", "import logging\n") == ["--verbose"]
+    assert options_note("worker.py", ["--verbose"]) == (
         "The task runs worker.py with `--verbose`, but worker.py never mentions it: "
         "handle that option."
     )
-    handled = "parser.add_argument('-v', '--verbose', action='store_true')\n"
-    assert unhandled_options(request, "worker.py", handled) is None
-    assert unhandled_options(request, "other.py", "x = 1\n") is None  # not the script run
+    for handled in (
+        "parser.add_argument('-v', '--verbose', action='store_true')\n",
+        'opts, rest = getopt.getopt(argv, "v", ["verbose"])\n',  # by its name in quotes
+        "parseArgs({options: {'verbose': {type: 'boolean'}}})\n",
+    ):
+        assert unhandled_options(request, "worker.py", handled) == [], handled
+    assert unhandled_options(request, "other.py", "x = 1\n") == []  # not the script run
+    # argparse's BooleanOptionalAction makes --no-color of --color
+    negated = "`python3 show.py --no-color`"
+    assert unhandled_options(negated, "show.py", "p.add_argument('--color', action=B)") == []
+    assert unhandled_options(negated, "show.py", "import sys\n") == ["--no-color"]
     # typer makes --verbose of a parameter named verbose
-    assert (
-        unhandled_options(request, "worker.py", "import typer\n\ndef main(verbose: bool):") is None
-    )
+    assert unhandled_options(request, "worker.py", "import typer\n\ndef main(verbose):") == []
     # Django's manage.py hands the command line on: `python3 manage.py migrate --fake`
     manage = "from django.core.management import execute_from_command_line\n"
-    assert unhandled_options("`python3 manage.py migrate --fake`", "manage.py", manage) is None
+    assert unhandled_options("`python3 manage.py migrate --fake`", "manage.py", manage) == []
 
 
 async def test_a_script_written_without_the_option_the_request_runs_it_with_is_asked_again(
@@ -1650,3 +1669,36 @@ async def test_first_named_target_starts_a_change_across_files_as_the_first_file
     assert prefill(True, both, cut=["cli.py"]) is None  # shown in part: not written whole
     request = request.replace("`python3 cli.py export out.csv`", "the rows go to out.csv")
     assert prefill(True, both) is None  # a file to create, named outside a run: as before
+    request = "Change cli.py and store.py, and write a sample.csv: `python3 cli.py sample.csv`"
+    assert prefill(True, both) is None  # named in the prose too: one to create
+
+
+@pytest.mark.skipif(shutil.which("rg") is None, reason="needs ripgrep")
+async def test_an_option_spelt_in_another_code_file_is_not_asked_for(repo, store, tmp_path):
+    # the script's parser lives in a module it imports
+    (repo / "options.py").write_text("import argparse\nP = argparse.ArgumentParser()\n"
+                                     "P.add_argument('--lines', action='store_true')\n")  # fmt: skip
+    (repo / "wc.py").write_text("import sys\nprint(len(open(sys.argv[-1]).read().split()))\n")
+    (repo / "notes.txt").write_text("one two\nthree\n")
+    write = {
+        "content": "wc.py\n```python\nfrom options import P\nargs, rest = P.parse_known_args()\n"
+        "text = open(rest[-1]).read()\nprint(len(text.splitlines()) if args.lines else "
+        "len(text.split()))\n```"
+    }
+    session = open_scripted(repo, store, tmp_path, [write, write], profile="qwen-files")
+    outcome = await session.run(
+        "Add a `--lines` option to wc.py: `python3 wc.py --lines notes.txt`."
+    )
+    assert (outcome.status, outcome.steps) == ("completed", 1)  # not asked again
+
+
+async def test_a_new_request_lets_a_write_refused_as_unseen_through(repo, store, tmp_path):
+    # turn 1 the write is refused (unseen) and the model asks; turn 2 the person says yes
+    (repo / "notes.md").write_text("# notes\n\n- one\n- two\n")
+    write = call("write_file", path="notes.md", content="# new\n")
+    asks = {"content": "notes.md has other notes: overwrite it?"}
+    session = open_scripted(repo, store, tmp_path, [write, asks, write, {"content": "done"}])
+    await session.run("Start notes.md over with a '# new' heading")
+    assert (repo / "notes.md").read_text().startswith("# notes")
+    await session.run("Yes, overwrite it")
+    assert (repo / "notes.md").read_text() == "# new\n"

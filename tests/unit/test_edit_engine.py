@@ -200,15 +200,27 @@ async def test_an_unseen_write_sent_again_unchanged_is_refused_while_it_guts_the
     guess = "class User:\n    def __init__(self, name):\n        self.name = name\n"
     first = await run("write_file", path="models.py", content=guess)
     assert first.kind is ErrorKind.UNEXPECTED_ENVIRONMENT and "not read it" in first.output
-    for _ in range(2):
-        again = await run("write_file", path="models.py", content=guess)
-        assert again.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
-        assert "before you had seen models.py" in again.output
-        assert "delete 5 of the 6 non-blank lines" in again.output
-        assert (repo / "models.py").read_text() == model
+    again = await run("write_file", path="models.py", content=guess)
+    assert again.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
+    assert "before you had seen models.py" in again.output
+    assert "delete 5 of the 6 non-blank lines models.py has now:\n  from dataclasses" in (
+        again.output
+    )
+    assert "send the same content once more" in again.output  # the way out, said
+    assert (repo / "models.py").read_text() == model
     # insisted on: replacing the file may be the task
     assert (await run("write_file", path="models.py", content=guess)).ok
     assert (repo / "models.py").read_text() == guess
+
+
+async def test_an_unseen_write_refused_in_an_earlier_turn_goes_through_when_sent_again(
+    run, repo, ctx
+):
+    # "overwrite it?" "yes": the person's next request is what the write was waiting for
+    (repo / "notes.md").write_text("# notes\n\n- one\n- two\n")
+    assert not (await run("write_file", path="notes.md", content="# new\n")).ok
+    ctx.tracker.new_turn()
+    assert (await run("write_file", path="notes.md", content="# new\n")).ok
 
 
 async def test_an_unseen_write_is_let_through_once_informed(run, repo):

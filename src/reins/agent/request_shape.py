@@ -68,30 +68,39 @@ def is_script_run(command: str) -> bool:
 
 def run_arguments(request: str) -> set[str]:
     """The words after the script in the script runs the request gives in backticks
-    (`python3 cli.py export out.csv` -> export, out.csv): files named there are the run's
-    input or output, not files for the model to write."""
+    (`python3 cli.py export ./out.csv` -> export, out.csv), less those its prose names
+    outside backticks too ("write a sample people.json"): files named only there are the
+    run's input or output, not files for the model to write."""
     found: set[str] = set()
     for span in COMMAND_SPAN.findall(request):
         if is_script_run(span):
-            words = shlex.split(span)
+            words = _shell_words(span)
             found.update(words[2:] if words[0] in SCRIPT_RUNNERS else words[1:])
-    return found
+    prose = COMMAND_SPAN.sub(" ", request)
+    return {
+        posixpath.normpath(w)
+        for w in found
+        if not re.search(rf"(?<![\w./-]){re.escape(w)}(?![\w/-])", prose)
+    }
 
 
 LONG_OPTION = re.compile(r"--[A-Za-z][\w-]*")  # --lines, --dry-run (of --tag=x: --tag)
+SHELL_OPERATORS = {"|", "||", "&&", ";", "&", ">", ">>", "<", "2>", "|&"}
+# an option the request takes away, or one every parser has: not one to look for
+REMOVAL = re.compile(r"\b(remov|drop|delet|renam|deprecat|retir|no longer|get rid)", re.I)
+BUILT_IN_OPTIONS = {"--help", "--version"}
 
 
 def script_options(request: str) -> dict[str, set[str]]:
     """The long options the request's command lines give a workspace script, usage lines
-    too: `python3 wc.py --lines FILE` -> {"wc.py": {"--lines"}}."""
+    too: `python3 wc.py --lines FILE` -> {"wc.py": {"--lines"}}. Only the script's own
+    words count (a pipe or `&&` ends them), and not an option the request's sentence
+    takes away ("remove the `--legacy` flag"), nor --help or --version."""
     lines = COMMAND_SPAN.findall(request)
     lines += [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
+    sentences = re.split(r"(?<=[.!?])\s+|\n", request)
     found: dict[str, set[str]] = {}
-    for line in lines:
-        try:
-            words = shlex.split(line)
-        except ValueError:
-            continue
+    for words in (cmd for line in lines for cmd in _commands(_shell_words(line))):
         if words and words[0] in SCRIPT_RUNNERS:
             words = words[1:]
         elif not words or not words[0].startswith("./"):
@@ -100,8 +109,33 @@ def script_options(request: str) -> dict[str, set[str]]:
             continue
         script = posixpath.normpath(words[0])
         for word in words[1:]:
-            if word == "--":  # what follows goes to the script as it is
+            if word == "--" or word.startswith((">", "<", "2>")):  # the script's words end
                 break
-            if option := LONG_OPTION.match(word):
+            option = LONG_OPTION.match(word)
+            if option is None or option.group() in BUILT_IN_OPTIONS:
+                continue
+            taken_away = any(option.group() in s and REMOVAL.search(s) for s in sentences)
+            if not taken_away:
                 found.setdefault(script, set()).add(option.group())
     return found
+
+
+def _commands(words: list[str]) -> list[list[str]]:
+    """A command line's commands: `a | b && c` -> a, b, c."""
+    commands: list[list[str]] = [[]]
+    for word in words:
+        if word in SHELL_OPERATORS - {">", ">>", "<", "2>"}:
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    return [command for command in commands if command]
+
+
+def _shell_words(line: str) -> list[str]:
+    """A command line's words, shell operators (`|`, `&&`, `>`) as words of their own."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return list(lexer)
+    except ValueError:
+        return []

@@ -67,18 +67,31 @@ def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
-def unhandled_options(request: str, path: str, content: str) -> str | None:
-    """Why a script just written does not do what the request's command lines ask of it:
-    a long option they give it that the file never mentions (seen: `python3 wc.py --lines
-    FILE` asked for, and wc.py written with no `--lines`; `worker.py --verbose` the same,
-    its run passing all the same). None when each is there, or when the file uses a library
-    that makes options out of parameter names."""
+def unhandled_options(request: str, path: str, content: str) -> list[str]:
+    """The long options the request's command lines give the script just written that the
+    file never mentions (seen: `python3 wc.py --lines FILE` asked for, and wc.py written
+    with no `--lines`; `worker.py --verbose` the same, its run passing all the same). An
+    option counts as mentioned by its spelling, by its name in quotes (getopt's
+    `["lines"]`, `parseArgs`'s options), or `--no-x` by `--x` (argparse's
+    BooleanOptionalAction). None when the file uses a library that makes options out of
+    parameter names."""
     wanted = script_options(request).get(posixpath.normpath(path), set())
-    missing = sorted(option for option in wanted if option not in content)
-    if not missing or DERIVED_OPTIONS.search(content):
-        return None
+    if not wanted or DERIVED_OPTIONS.search(content):
+        return []
+    return sorted(option for option in wanted if not _mentioned(option, content))
+
+
+def _mentioned(option: str, content: str) -> bool:
+    name = option.removeprefix("--")
+    if option in content or re.search(rf"[\"'`]{re.escape(name)}=?[\"'`]", content):
+        return True
+    return name.startswith("no-") and _mentioned("--" + name.removeprefix("no-"), content)
+
+
+def options_note(path: str, missing: list[str]) -> str:
     named = ", ".join(f"`{option}`" for option in missing)
+    one = len(missing) == 1
     return (
         f"The task runs {path} with {named}, but {path} never mentions "
-        f"{'it' if len(missing) == 1 else 'them'}: handle {'that option' if len(missing) == 1 else 'those options'}."
+        f"{'it' if one else 'them'}: handle {'that option' if one else 'those options'}."
     )

@@ -24,9 +24,14 @@ scratch file is removed.
 
 from __future__ import annotations
 
+import posixpath
+import shutil
+import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reins.agent.attachments import (
+    TEST_FILE,
     attach_paths,
     block_opener,
     code_files,
@@ -52,7 +57,7 @@ from reins.agent.self_check import (
     module_of,
     run_check,
 )
-from reins.agent.shortfall import shortfall, unhandled_options
+from reins.agent.shortfall import options_note, shortfall, unhandled_options
 from reins.agent.test_runs import excerpt, first_failure, run_test_command
 from reins.agent.test_score import visible_score
 from reins.index.chunker import language_for
@@ -144,7 +149,8 @@ class WriteFirst(Hook):
         code names are in other files too."""
         created = new_files(turn.request, turn.session.executor.ctx)
         if self.first_named:  # `python3 cli.py export out.csv`: the run writes out.csv
-            created = [p for p in created if p not in run_arguments(turn.request)]
+            ran = run_arguments(turn.request)
+            created = [p for p in created if posixpath.normpath(p) not in ran]
         if len(created) == 1 and language_for(created[0]):
             return created[0]  # "create a module roman.py": its block, then its tests
         if created:
@@ -223,17 +229,23 @@ class WriteFirst(Hook):
             return
         content = str(wrote[0].call.arguments.get("content", ""))
         problem = shortfall(self.path, content, self.before, self.name_checks)
-        options = unhandled_options(turn.request, self.path, content)
+        missing = [
+            option for option in unhandled_options(turn.request, self.path, content)
+            if not _spelt_elsewhere(turn.session.executor.ctx.workspace.root, option, self.path)
+        ]  # fmt: skip
+        options = options_note(self.path, missing) if missing else ""
         if (problem or options) and self.retries < self.RETRIES:
             self.retries += 1
             self.again = True
-            if problem:
-                problem = f"{problem} {options}" if options else problem
+            if problem or len(executed) > 1:
+                problem = f"{problem} {options}".strip()
                 plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
             else:  # told in a note, the model wrote its version back unchanged (seen twice):
                 # this one leaves the context, and the next is sampled hotter
                 self.hot = True
                 plan.erase = f"{options} Write the whole of {self.path} again, complete."
+                if self.first_write is plan.reply:
+                    self.first_write = None  # gone from the context with its step
             return
         if self.command is None:
             if TEST_COMMAND.search(turn.request):
@@ -449,6 +461,23 @@ class WriteFirst(Hook):
                 turn.session.executor.ctx.workspace.unlink(self.check, missing_ok=True)
             except OSError:
                 pass  # a scratch file left behind is harmless; the turn's outcome is not
+
+
+def _spelt_elsewhere(root: Path, option: str, path: str) -> bool:
+    """Another code file of the workspace (not a test) spells the option: the script's
+    parser may live in a module it imports (`from cli import parser`)."""
+    rg = shutil.which("rg")
+    if rg is None:
+        return False
+    argv = [rg, "--files-with-matches", "--fixed-strings", "--glob", "!.git",
+            "--max-filesize", "1M", "--", option, "."]  # fmt: skip
+    try:
+        done = subprocess.run(argv, cwd=root, capture_output=True, timeout=5.0,
+                              stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    found = [line.removeprefix("./") for line in done.stdout.decode("utf-8", "replace").split("\n")]
+    return any(f and f != path and language_for(f) and not TEST_FILE.search(f) for f in found)
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:

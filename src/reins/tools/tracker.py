@@ -14,7 +14,11 @@ def digest(data: bytes) -> str:
 
 UNSEEN_SHOWN_LINES = 200  # a file over this is shown in part, and must be read first
 UNSEEN_SHOWN_CHARS = 12_000
-BLIND_REPEATS = 2  # an unseen write sent again unchanged is refused this many more times
+# An unseen write sent again unchanged is refused this many more times. Kept at one: the
+# refusal says a second resend goes through, and with two, the doom-loop guard's warning
+# and the erasing of repeats would tell the model not to send what unblocks it.
+BLIND_REPEATS = 1
+SHOWN_LOST = 5  # lines of the file the refused write would delete, shown with the refusal
 BLIND_KEEPS = 0.5  # ...when it keeps under this share of the old file's non-blank lines
 
 
@@ -94,16 +98,24 @@ class FileTracker:
         if not old or len(lost) <= len(old) * (1 - BLIND_KEEPS):
             return
         self.blind[path] = (entry[0], entry[1] + 1)
+        shown = "\n".join(f"  {line}" for line in lost[:SHOWN_LOST])
+        more = f"\n  … and {len(lost) - SHOWN_LOST} more" if len(lost) > SHOWN_LOST else ""
         raise ToolError(
             ErrorKind.UNEXPECTED_ENVIRONMENT,
             f"not written: this is the content you wrote before you had seen {rel}, unchanged. "
-            f"It would delete {len(lost)} of the {len(old)} non-blank lines {rel} has now "
-            "(shown in the earlier result). Make your change to the file as it is",
+            f"It would delete {len(lost)} of the {len(old)} non-blank lines {rel} has now:\n"
+            f"{shown}{more}",
             hint=(
-                f"write {rel} again with its current lines kept and your change made, or "
-                "change part of it with edit_file"
+                f"make your change to {rel} as it is: write it again with those lines kept, "
+                "or change part of it with edit_file. If replacing the whole file is what "
+                "the task asks, send the same content once more"
             ),
         )
+
+    def new_turn(self) -> None:
+        """A new request: a write refused as unseen in an earlier turn may be what the
+        person now asks for ("yes, overwrite it")."""
+        self.blind.clear()
 
     def ensure_fresh(self, path: Path, data: bytes, rel: str, focus: str | None = None) -> None:
         """Refuse to edit a file that changed on disk since the model last saw it."""
