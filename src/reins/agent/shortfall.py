@@ -1,4 +1,5 @@
-"""Why a whole file the model just wrote is not done yet (no parse, stubs, names)."""
+"""Why a whole file the model just wrote is not done yet (no parse, stubs, names, an option
+the request runs it with)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def unhandled_options(request: str, path: str, content: str) -> list[str]:
     with no `--lines`; `worker.py --verbose` the same, its run passing all the same). An
     option counts as mentioned by its spelling, by its name in quotes (getopt's
     `["lines"]`, `parseArgs`'s options), or `--no-x` by `--x` (argparse's
-    BooleanOptionalAction). None when the file uses a library that makes options out of
+    BooleanOptionalAction). Nothing when the file uses a library that makes options out of
     parameter names."""
     wanted = script_options(request).get(posixpath.normpath(path), set())
     if not wanted or DERIVED_OPTIONS.search(content):

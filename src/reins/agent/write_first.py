@@ -2,7 +2,9 @@
 exactly one small file (a stub to fill in, a short module to change) gets its first reply
 started as that file's block, so the model writes the new version at once, as for aider,
 instead of wandering through tools first. A written file that does not parse or still has stub
-functions is asked for once more. With `test_after_write` and a test command in the
+functions is asked for once more; so is a script that never mentions a long option the
+request runs it with (`python3 wc.py --lines FILE`), with that version erased and the next
+sampled hotter (agent/shortfall.py). With `test_after_write` and a test command in the
 request, reins runs it after each write and shows the result: passing ends the turn,
 failing starts the next reply as the file's block again (a few rounds: aider's
 whole-file-and-test loop, which small models follow far better than tool choices);

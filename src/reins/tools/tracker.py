@@ -18,8 +18,8 @@ UNSEEN_SHOWN_CHARS = 12_000
 # refusal says a second resend goes through, and with two, the doom-loop guard's warning
 # and the erasing of repeats would tell the model not to send what unblocks it.
 BLIND_REPEATS = 1
-SHOWN_LOST = 5  # lines of the file the refused write would delete, shown with the refusal
 BLIND_KEEPS = 0.5  # ...when it keeps under this share of the old file's non-blank lines
+SHOWN_LOST = 5  # lines of the file the refused write would delete, shown with the refusal
 
 
 class FileTracker:
