@@ -1690,15 +1690,3 @@ async def test_an_option_spelt_in_another_code_file_is_not_asked_for(repo, store
         "Add a `--lines` option to wc.py: `python3 wc.py --lines notes.txt`."
     )
     assert (outcome.status, outcome.steps) == ("completed", 1)  # not asked again
-
-
-async def test_a_new_request_lets_a_write_refused_as_unseen_through(repo, store, tmp_path):
-    # turn 1 the write is refused (unseen) and the model asks; turn 2 the person says yes
-    (repo / "notes.md").write_text("# notes\n\n- one\n- two\n")
-    write = call("write_file", path="notes.md", content="# new\n")
-    asks = {"content": "notes.md has other notes: overwrite it?"}
-    session = open_scripted(repo, store, tmp_path, [write, asks, write, {"content": "done"}])
-    await session.run("Start notes.md over with a '# new' heading")
-    assert (repo / "notes.md").read_text().startswith("# notes")
-    await session.run("Yes, overwrite it")
-    assert (repo / "notes.md").read_text() == "# new\n"

@@ -189,56 +189,6 @@ async def test_write_file_over_a_file_never_seen_is_refused_once_with_its_conten
     assert "\x00" not in binary.output and (repo / "logo.bin").read_bytes() == b"PNG\x00\x01\x02"
 
 
-async def test_an_unseen_write_sent_again_unchanged_is_refused_while_it_guts_the_file(run, repo):
-    # seen: the embedded model's guess of models.py (a dataclass) refused as unseen, then
-    # sent again unchanged, deleting what the refusal had just shown
-    model = (
-        "from dataclasses import dataclass\n\n\n@dataclass\nclass User:\n    id: int\n"
-        "    name: str\n    email: str\n"
-    )
-    (repo / "models.py").write_text(model)
-    guess = "class User:\n    def __init__(self, name):\n        self.name = name\n"
-    first = await run("write_file", path="models.py", content=guess)
-    assert first.kind is ErrorKind.UNEXPECTED_ENVIRONMENT and "not read it" in first.output
-    again = await run("write_file", path="models.py", content=guess)
-    assert again.kind is ErrorKind.UNEXPECTED_ENVIRONMENT
-    assert "before you had seen models.py" in again.output
-    assert "delete 5 of the 6 non-blank lines models.py has now:\n  from dataclasses" in (
-        again.output
-    )
-    assert "send the same content once more" in again.output  # the way out, said
-    assert (repo / "models.py").read_text() == model
-    # insisted on: replacing the file may be the task
-    assert (await run("write_file", path="models.py", content=guess)).ok
-    assert (repo / "models.py").read_text() == guess
-
-
-async def test_an_unseen_write_refused_in_an_earlier_turn_goes_through_when_sent_again(
-    run, repo, ctx
-):
-    # "overwrite it?" "yes": the person's next request is what the write was waiting for
-    (repo / "notes.md").write_text("# notes\n\n- one\n- two\n")
-    assert not (await run("write_file", path="notes.md", content="# new\n")).ok
-    ctx.tracker.new_turn()
-    assert (await run("write_file", path="notes.md", content="# new\n")).ok
-
-
-async def test_an_unseen_write_is_let_through_once_informed(run, repo):
-    model = "import json\n\n\ndef load(p):\n    return json.load(open(p))\n"
-    guess = "import json\n\n\ndef load(p):\n    return {}\n"
-    for name, between in [("keeps.py", None), ("read.py", "read"), ("other.py", "other")]:
-        (repo / name).write_text(model)
-        content = guess if name == "keeps.py" else "x = 1\n"
-        assert not (await run("write_file", path=name, content=content)).ok  # unseen
-        if between == "read":  # read on purpose: what comes next is informed
-            assert (await run("read_file", path=name)).ok
-        if between == "other":  # a different version written first
-            assert (await run("write_file", path=name, content="y = 2\n")).ok
-        # keeps most of the file (2 of its 3 lines), or informed: written
-        assert (await run("write_file", path=name, content=content)).ok, name
-        assert (repo / name).read_text() == content
-
-
 async def test_a_large_unseen_file_must_be_read_before_it_is_overwritten(run, repo):
     (repo / "big.py").write_text("".join(f"x{i} = {i}\n" for i in range(500)))
     for _ in range(2):  # shown only in part: refused until read

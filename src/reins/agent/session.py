@@ -202,7 +202,6 @@ class Session:
         self.turns += 1
         turn = Turn(self, request, self.turns, time.perf_counter(), deadline)
         self.turn = turn
-        self.executor.ctx.tracker.new_turn()
         for hook in self.hooks:
             hook.on_start(turn)
         self.record(TurnStarted(session_id=self.id, turn=turn.number, request=request))

@@ -413,12 +413,9 @@ class WriteFile(Tool):
         ctx.tracker.ensure_fresh(current.path, current.data, args.path)
         old = current.data.decode("utf-8", errors="replace")
         if args.content != old:  # the same content loses nothing: "no change" says so
-            binary = looks_binary(current.data)
             ctx.tracker.ensure_known(
-                current.path, current.data, args.path, binary=binary, content=args.content
+                current.path, current.data, args.path, binary=looks_binary(current.data)
             )
-            if not binary:
-                ctx.tracker.ensure_considered(current.path, current.data, args.path, args.content)
         lazy = placeholder_lines(args.content, old)
         if lazy:
             raise invalid(
