@@ -66,6 +66,7 @@ from reins.index.chunker import language_for
 from reins.models.messages import ToolCall
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import EDIT_TOOLS, NO_CHANGE
+from reins.tools.offload import off_loop
 
 if TYPE_CHECKING:
     from reins.agent.outcome import RunOutcome
@@ -231,9 +232,10 @@ class WriteFirst(Hook):
             return
         content = str(wrote[0].call.arguments.get("content", ""))
         problem = shortfall(self.path, content, self.before, self.name_checks)
+        root = turn.session.executor.ctx.workspace.root
         missing = [
             option for option in unhandled_options(turn.request, self.path, content)
-            if not _spelt_elsewhere(turn.session.executor.ctx.workspace.root, option, self.path)
+            if not await off_loop(_spelt_elsewhere, root, option, self.path)  # ripgrep
         ]  # fmt: skip
         options = options_note(self.path, missing) if missing else ""
         if (problem or options) and self.retries < self.RETRIES:
