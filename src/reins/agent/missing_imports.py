@@ -25,6 +25,7 @@ from reins.models.messages import ToolCall
 from reins.tools.errors import ToolError
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import NO_CHANGE
+from reins.tools.offload import off_loop
 
 WRITES = ("write_file", "edit_file")
 # Modules that do something when imported (a window, the Zen of Python) or only open one:
@@ -47,7 +48,7 @@ class AddMissingImports(Hook):
                 text = ctx.workspace.read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError, ToolError):
                 continue
-            fixed, added = with_imports(text)
+            fixed, added = await off_loop(with_imports, text)  # it may start a python3
             if not added:
                 continue
             call = ToolCall("write_file", {"path": path, "content": fixed})

@@ -55,7 +55,7 @@ def name_sites(request: str, root: Path, shown: Container[str]) -> tuple[str, se
     lines: list[str] = []
     named: set[str] = set()
     for name in code_names(request)[:MAX_NAMES]:
-        sites = _search(rg, root, name)
+        sites = word_sites(rg, root, name)
         pattern = re.compile(DEFINITION.format(name=re.escape(name)))
         defined = {path: [hit for hit in hits if pattern.search(hit[1])]
                    for path, hits in sites.items()}  # fmt: skip
@@ -81,8 +81,9 @@ def _where(path: str, hits: list[tuple[int, str]]) -> str:
     return f"{path} line{'s' if len(hits) > 1 else ''} {', '.join(numbers)}"
 
 
-def _search(rg: str, root: Path, name: str) -> dict[str, list[tuple[int, str]]]:
-    """path -> [(line number, text)] of the word `name` in the workspace's files."""
+def word_sites(rg: str, root: Path, name: str) -> dict[str, list[tuple[int, str]]]:
+    """path -> [(line number, text)] of the word `name` in the workspace's files (ripgrep
+    at `rg`, no .git; {} when it fails)."""
     argv = [rg, "--line-number", "--no-heading", "--color", "never", "--word-regexp",
             "--fixed-strings", "--sort", "path", "--glob", "!.git", "--max-filesize", "1M",
             "--max-columns", "300", "-e", name]  # fmt: skip

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import posixpath
 import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +40,7 @@ from reins.agent.attachments import (
     new_files,
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
+from reins.agent.name_sites import word_sites
 from reins.agent.output_paths import (
     blamed_file,
     cd_dir,
@@ -471,17 +471,8 @@ def _spelt_elsewhere(root: Path, option: str, path: str) -> bool:
     """Another code file of the workspace (not a test) spells the option: the script's
     parser may live in a module it imports (`from cli import parser`)."""
     rg = shutil.which("rg")
-    if rg is None:
-        return False
-    argv = [rg, "--files-with-matches", "--fixed-strings", "--glob", "!.git",
-            "--max-filesize", "1M", "--", option, "."]  # fmt: skip
-    try:
-        done = subprocess.run(argv, cwd=root, capture_output=True, timeout=5.0,
-                              stdin=subprocess.DEVNULL, check=False)  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    found = [line.removeprefix("./") for line in done.stdout.decode("utf-8", "replace").split("\n")]
-    return any(f and f != path and language_for(f) and not TEST_FILE.search(f) for f in found)
+    sites = word_sites(rg, root, option) if rg else {}
+    return any(f != path and language_for(f) and not TEST_FILE.search(f) for f in sites)
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:
