@@ -12,14 +12,17 @@ MAX_PERIOD = 3
 def loop_start(text: str) -> tuple[int, int] | None:
     """(index of the run's first line, period) when the complete lines of `text` end in one
     block of 1-3 lines repeated over at least MIN_LINES lines (not blank lines only)."""
-    lines = text.split("\n")[:-1]  # the last one is not complete yet
-    if len(lines) < MIN_LINES:
+    # Checked at every new line of a streamed reply: look at the last lines first, and
+    # split the whole text only once a loop is found (keeps the check linear overall).
+    pieces = text.rsplit("\n", MIN_LINES + 1)  # the last piece is not complete yet
+    tail = pieces[1:-1] if len(pieces) > MIN_LINES + 1 else pieces[:-1]
+    if len(tail) < MIN_LINES:
         return None
     for period in range(1, MAX_PERIOD + 1):
-        tail = lines[-MIN_LINES:]
         if not any(line.strip() for line in tail[-period:]):
             continue
         if all(tail[i] == tail[i - period] for i in range(period, len(tail))):
+            lines = text.split("\n")[:-1]
             start = len(lines) - MIN_LINES
             while start > 0 and lines[start - 1] == lines[start - 1 + period]:
                 start -= 1
