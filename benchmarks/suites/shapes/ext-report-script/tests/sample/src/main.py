@@ -1,0 +1,3 @@
+from utils.text import shout
+
+print(shout('hello'))
