@@ -49,6 +49,7 @@ class Turn:
     attached: dict[str, int] = field(default_factory=dict)  # files attached to the request
     cut: set[str] = field(default_factory=set)  # of those, the ones shown only in part
     pending_tests: str | None = None  # a test command to run before the first model call
+    prepared: bool = False  # the hooks' before_first_call has run
     located: set[str] = field(default_factory=set)  # files where the request's code names are
     # the test runs reins made itself (after a write), newest last: (command, exit code, output)
     test_runs: list[tuple[str, int, str]] = field(default_factory=list)
@@ -96,6 +97,11 @@ class Hook:
     turn before the call; after_reply and after_tools set `plan.stop` instead."""
 
     def on_start(self, turn: Turn) -> None:
+        return None
+
+    def before_first_call(self, turn: Turn) -> Any:
+        """Once a turn, before its first model call; may be async (a hook may run a command
+        while the workspace is still as the user left it)."""
         return None
 
     def before_model(self, turn: Turn, request: ModelRequest) -> Stop | None:

@@ -189,6 +189,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 name_checks=profile.name_checks,
                 follow_failures=profile.follow_failures,
                 first_named=profile.first_named_target,
+                check_output=profile.check_stated_output,
             )
         )
     return hooks

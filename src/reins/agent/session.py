@@ -258,6 +258,13 @@ class Session:
     async def _step(self, turn: Turn) -> Stop | None:
         if turn.pending_tests is not None and not await self._run_pending_tests(turn):
             return self._out_of_time()
+        if not turn.prepared:
+            turn.prepared = True
+            try:
+                async with asyncio.timeout_at(turn.deadline):
+                    await call_hooks_async(self.hooks, "before_first_call", turn)
+            except TimeoutError:
+                return self._out_of_time()
         request = ModelRequest(list(self.history))
         if self.hint is not None:
             request.messages.append(Message("user", self.hint))

@@ -39,6 +39,7 @@ from reins.agent.attachments import (
     kept_files,
     new_files,
 )
+from reins.agent.expected_output import Expected, keeps_output, output_mismatch, stated_output
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
 from reins.agent.name_sites import word_sites
 from reins.agent.output_paths import (
@@ -83,7 +84,10 @@ class WriteFirst(Hook):
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
+        check_output: bool = False,
     ) -> None:  # fmt: skip
+        # a run that exits 0 without printing what the request says it prints has failed
+        self.check_output = check_output
         # several code files attached whole for a change: the first one named is the target
         self.first_named = first_named
         # a failing run that points at another code file makes it the file written next
@@ -110,6 +114,11 @@ class WriteFirst(Hook):
         self.retries = self.rounds = self.resamples = 0
         self.again = self.hot = self.failing = False
         self.command = test_command(turn.request)
+        # what the request says the command prints ("should print exactly: ..."), if it does
+        self.stated = (
+            stated_output(turn.request, self.command)
+            if self.command and self.check_output else None
+        )  # fmt: skip
         self.first_write: Message | None = None  # the reply that first wrote the file
         self.failures = ""  # the last failing test run's output, for a fresh rewrite's hint
         self.check: str | None = None  # the self-check's scratch file, once asked for
@@ -123,6 +132,17 @@ class WriteFirst(Hook):
         self.best: tuple[float, str] | None = None  # the tested version that passed the most
         self.repeats = 0  # writes of a version in `failed`, since it was last cleared
         self.last_version: str | None = None  # the model's last write of the file, as code
+
+    async def before_first_call(self, turn: Turn) -> None:
+        """A request that says its command must print what it prints now: keep that output
+        (run twice: an output that changes by itself, a time or a count, is no standard)."""
+        if not self.check_output or self.stated or not self.command:
+            return
+        if is_question(turn.request) or not keeps_output(turn.request, self.command):
+            return
+        first, second = await self._run_tests(turn), await self._run_tests(turn)
+        if first[0] == 0 and first == second:
+            self.stated = Expected(first[1], "before")
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if self.hot:
@@ -266,11 +286,14 @@ class WriteFirst(Hook):
         plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
         if exit_code != 0 and (hint := module_hint(output, turn.session.executor.ctx)):
             plan.note += "\n" + hint
-        self.failing = exit_code != 0
-        self.failures = excerpt(output, head=700, tail=200) if self.failing else ""
+        wrong = output_mismatch(self.stated, output) if exit_code == 0 and self.stated else None
+        if wrong:  # it ran, but did not print what the request says it must
+            plan.note += f"\n[reins: `{self.command}` does not print what the task says.]\n{wrong}"
+        self.failing = exit_code != 0 or wrong is not None
+        self.failures = excerpt(wrong or output, head=700, tail=200) if self.failing else ""
         # what the stuck stop reads (a timed-out run may pass another time: not counted)
         if self.stop_when_stuck and self.failing and exit_code != -1:
-            self.failed[version] = (exit_code, output)
+            self.failed[version] = (exit_code or 1, wrong or output)  # a wrong output fails
             score = visible_score(exit_code, output)
             if self.best is None or score > self.best[0]:  # the first of the most passed
                 self.best = (score, _read(turn, self.path))  # the file, not a merged part
@@ -287,8 +310,10 @@ class WriteFirst(Hook):
                 if self.path in turn.cut else "the whole file"
             )  # fmt: skip
             goal = (
-                "the tests pass" if TEST_COMMAND.search(self.command) else f"`{self.command}` works"
-            )
+                "the tests pass" if TEST_COMMAND.search(self.command)
+                else f"`{self.command}` prints what the task says" if wrong
+                else f"`{self.command}` works"
+            )  # fmt: skip
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
 
     def _forget_failures(self) -> None:

@@ -149,6 +149,11 @@ class Profile:
     # shapes tasks it acts on (2026-12-05), the same grades at 0.49x the wall: no pass gained
     # (docs/ABLATIONS.md).
     first_named_target: bool = False
+    # With test_after_write: a run of the request's command that exits 0 without printing
+    # what the request says it prints ("`python3 x.py sample` should print exactly:" and a
+    # block, "so that it prints `Total: 42`") fails, with both outputs shown
+    # (agent/expected_output.py).
+    check_stated_output: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
