@@ -375,13 +375,16 @@ def test_questions_are_told_from_requests():
                      "explain how util.py works", "Why does test_x fail? Fix it.",
                      "  **Where** is VALUE set in util.py", "Please explain util.py.",
                      "Tell me what util.py does", "Look at util.py and say if it is safe",
-                     "Hey, can you read util.py and summarize it", "compare a.py and b.py"):  # fmt: skip
+                     "Hey, can you read util.py and summarize it", "compare a.py and b.py",
+                     "Where is VALUE set, in util.py", "When does the cache expire, and why"):  # fmt: skip
         assert is_question(question), question
     for request in ("# Instructions\n\nWrite your solution in leap.py. Is 1900 a leap year? No.",
                     "set VALUE in src/util.py to 2", "Implement double in util.py.",
                     "fill in src/util.py", "# List Ops\n\n## Instructions\n\nImplement them.",
                     "Count the rectangles in an ASCII diagram.", "Please fix the bug in util.py",
-                    "Show the total in cart.py with two decimals"):  # fmt: skip
+                    "Show the total in cart.py with two decimals",
+                    "When the customer has a VAT ID, add a line under `Bill to:`.",
+                    "Where a key is missing, fall back to 10."):  # fmt: skip
         assert not is_question(request), request
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reins.agent.request_shape import COMMAND_SPAN, is_script_run
+from reins.agent.request_shape import COMMAND_SPAN, ELIDED, is_script_run
 
 # "should print exactly:", "prints", "outputs the following:", then a backticked literal or
 # a fenced block. Not "return"/"give": those are a function's values, not a run's output.
@@ -36,7 +36,6 @@ UNCHANGED = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
-ELIDED = re.compile(r"<[^<>\s]+>|\.\.\.|…")  # `mv <from> <to>`, "…": a shape, not the output
 SHOWN_LINES = 12  # of each side, in the failure shown to the model
 
 

@@ -22,6 +22,13 @@ QUESTION = re.compile(
     r"|explain|describe|summari[sz]e|tell me|tell us|show me|look at|read|compare)\b",
     re.IGNORECASE,
 )  # not "count" or "list": Exercism tasks begin "Count the rectangles …"
+# "When the customer has a VAT ID, add a line …", "Where a key is missing, use 10": a
+# condition and what to do, not a question ("When does it …", "Where is X set")
+CONDITION = re.compile(
+    r"^\W*(?:when|where|whenever|wherever)\s+(?!(?:is|are|was|were|does|do|did|should|can|"
+    r"could|will|would|has|have|must|might)\b)[^,?]+,\s*\w",
+    re.IGNORECASE,
+)
 FIRST_SENTENCE = re.compile(r"^.*?(?:[.?!](?=\s|$)|$)")  # of one line; "a.py" goes on
 
 
@@ -29,12 +36,20 @@ def is_question(request: str) -> bool:
     """The request's first sentence (past markdown headings) asks rather than tells."""
     prose = [ln for ln in request.strip().splitlines() if ln.strip() and not ln.startswith("#")]
     first = FIRST_SENTENCE.match(prose[0].strip()) if prose else None
-    return bool(first) and (bool(QUESTION.match(first.group())) or first.group().endswith("?"))
+    if not first:
+        return False
+    sentence = first.group()
+    if sentence.endswith("?"):
+        return True
+    asks = QUESTION.match(sentence)
+    return bool(asks) and not CONDITION.match(sentence)
 
 
 COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
 SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
 SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
+# `mv <from> <to>`, `VAT ID: <their id>`, "…": a quoted shape, not the text itself
+ELIDED = re.compile(r"<[^<>\n]{1,40}>|\.\.\.|…")
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [args], ...
 
 

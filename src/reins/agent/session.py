@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reins.agent.api_from_tests import api_section
-from reins.agent.attachments import attach_files, code_files
+from reins.agent.attachments import attach_files, attach_paths, code_files
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -44,6 +44,8 @@ from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.output_paths import module_hint
 from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
+from reins.agent.quoted_sites import HEADER as QUOTED_HEADER
+from reins.agent.quoted_sites import quoted_sites
 from reins.agent.request_shape import test_command
 from reins.agent.rules import default_hooks
 from reins.models.client import ModelClient, ProviderError
@@ -211,6 +213,8 @@ class Session:
                 request, self.executor.ctx, budget, tests=self.profile.attach_tests,
                 cut=turn.cut,
             )  # fmt: skip
+            if self.profile.attach_quoted and not code_files(turn.attached):
+                request = self._attach_quoted(turn, request, budget)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint
             if self.profile.locate_names:
@@ -319,6 +323,22 @@ class Session:
         if not plan.reply.tool_calls and plan.nudge is None:
             return Stop("completed", plan.reply.content)
         return None
+
+    def _attach_quoted(self, turn: Turn, request: str, budget: int) -> str:
+        """`request` with the code files where the text it quotes appears (profile
+        attach_quoted), within what is left of `budget`."""
+        ctx = self.executor.ctx
+        paths = [
+            p for p in quoted_sites(turn.request, ctx.workspace.root) if p not in turn.attached
+        ]
+        if not paths:
+            return request
+        request, found = attach_paths(
+            request, paths, ctx, budget - sum(turn.attached.values()),
+            self.profile.attach_tests, header=QUOTED_HEADER, cut=turn.cut,
+        )  # fmt: skip
+        turn.attached.update(found)
+        return request
 
     async def _run_pending_tests(self, turn: Turn) -> bool:
         """Run the request's test command before the first model call and add its result

@@ -154,6 +154,10 @@ class Profile:
     # block, "so that it prints `Total: 42`") fails, with both outputs shown
     # (agent/expected_output.py).
     check_stated_output: bool = False
+    # With attach_files_kb: a change request that attaches no code file gets the code files
+    # where the text it quotes appears ("directly under the `Bill to:` line"), when there
+    # are one or two (agent/quoted_sites.py).
+    attach_quoted: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
