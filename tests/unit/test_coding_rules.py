@@ -1571,6 +1571,25 @@ async def test_a_traceback_in_the_request_makes_its_deepest_code_file_the_one_wr
     assert model_request.prefill is None
 
 
+def test_a_traceback_pasted_from_another_machine_attaches_the_workspace_files_it_names(
+    repo, store, tmp_path
+):
+    # seen: /home/dev/ci-tools/reqparse.py, where the crash was, never attached: only the
+    # script the request runs was, and the model rewrote that one unchanged
+    (repo / "reqparse.py").write_text("def parse(text):\n    return text\n")
+    (repo / "check.py").write_text("from reqparse import parse\n")
+    request = (
+        "`python3 check.py` crashes:\n\n"
+        '  File "/home/dev/ci-tools/check.py", line 1, in <module>\n'
+        '  File "/home/dev/ci-tools/reqparse.py", line 2, in parse\n'
+        '  File "/usr/lib/python3.11/json/__init__.py", line 3, in loads\n'
+        "AttributeError: 'NoneType' object has no attribute 'groups'\n"
+    )
+    session = open_scripted(repo, store, tmp_path, [], profile="qwen-files")
+    _, attached = attach_files(request, session.executor.ctx, 8192)
+    assert list(attached) == ["check.py", "reqparse.py"]  # not the standard library's
+
+
 async def test_a_file_with_code_blocks_is_started_with_a_longer_fence_than_its_own(
     repo, store, tmp_path
 ):

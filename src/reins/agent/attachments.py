@@ -135,10 +135,38 @@ def attach_files(
 ) -> tuple[str, dict[str, int]]:  # fmt: skip
     """`request` with the text files it names appended, at most `budget_bytes` in all, and
     the attached paths with their sizes; `tests=False` leaves test files out (said so)."""
+    paths = mentioned_paths(request)
+    paths += [local_path(m.group(1), ctx) for m in ABSOLUTE_PATH.finditer(request)]
     return attach_paths(
-        request, mentioned_paths(request), ctx, budget_bytes, tests, focus=node_ids(request),
+        request, list(dict.fromkeys(paths)), ctx, budget_bytes, tests, focus=node_ids(request),
         cut=cut,
     )  # fmt: skip
+
+
+# /home/dev/tools/reqparse.py in a traceback pasted from another machine
+ABSOLUTE_PATH = re.compile(r"(?<![\w/.-])(/[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?![\w/-])")
+
+
+THIRD_PARTY = re.compile(
+    r"^/usr/|/site-packages/|/dist-packages/|/lib/python[\d.]*/|/node_modules/"
+)
+
+
+def local_path(path: str, ctx: ToolContext) -> str:
+    """The workspace file an absolute path from another machine names (a traceback pasted
+    from /home/dev/tools/ names /home/dev/tools/reqparse.py for reqparse.py): its longest
+    ending that is a workspace file; else `path` as it is."""
+    if not path.startswith("/") or THIRD_PARTY.search(path):
+        return path
+    parts = path.strip("/").split("/")
+    for start in range(len(parts)):
+        ending = "/".join(parts[start:])
+        try:
+            if ctx.workspace.is_file(ending):
+                return ending
+        except (OSError, ToolError):
+            continue
+    return path
 
 
 def attach_paths(
