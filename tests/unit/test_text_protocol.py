@@ -50,6 +50,36 @@ def test_lenient_json_raw_newlines_single_quotes_trailing_commas():
     assert parse_tool_calls(trailing)[1][0].arguments == {"pattern": "*.py"}
 
 
+def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names():
+    # seen: client.py written as JSON with every quote escaped but one (`{"User-Agent\": …`),
+    # refused as unreadable four times in a row, then the doom-loop guard
+    content = r'def f(s):\n    return {\"method\": \"GET\", \"headers\": {"User-Agent\": s.ua}}\n'
+    text = '```json\n{"name": "write_file", "arguments": {"path": "client.py", "content": "'
+    visible, calls = parse_tool_calls(text + content + '"}}\n```', "files")
+    assert calls[0].parse_error is None and calls[0].arguments == {
+        "path": "client.py",
+        "content": 'def f(s):\n    return {"method": "GET", "headers": {"User-Agent": s.ua}}\n',
+    }
+    edit = (
+        '{"name": "edit_file", "arguments": {"path": "run.sh", "old_string": "rm -f", '
+        '"new_string": "echo "would run: rm -f", "replace_all": false}}'
+    )
+    call = parse_tool_calls(f"```json\n{edit}\n```", "files")[1][0]
+    assert call.arguments == {
+        "path": "run.sh", "old_string": "rm -f", "new_string": 'echo "would run: rm -f',
+        "replace_all": False,
+    }  # fmt: skip
+    # cut short, another tool, an unknown key, a required one missing: still unreadable
+    for broken in (
+        '{"name": "write_file", "arguments": {"path": "a.py", "content": "x = "1"',
+        '{"name": "grep", "arguments": {"pattern": "a"b"}}',
+        '{"name": "write_file", "arguments": {"path": "a.py", "mode": "w"x", "content": "1"}}',
+        '{"name": "edit_file", "arguments": {"path": "a.py", "old_string": "a"b"}}',
+    ):
+        call = parse_tool_calls(f"```json\n{broken}\n```", "files")[1][0]
+        assert call.name == "invalid_tool_call", broken
+
+
 def test_arguments_given_as_a_json_string_and_openai_shape():
     text = '<tool_call>{"function": {"name": "grep", "arguments": "{\\"pattern\\": \\"x\\"}"}}</tool_call>'
     call = parse_tool_calls(text)[1][0]

@@ -135,6 +135,65 @@ def _loads_lenient(text: str) -> Any:
         raise ValueError("not valid JSON") from None
 
 
+# The calls whose string arguments carry code, and their argument names: where a small
+# model leaves a quote unescaped (`{"User-Agent\": ...}` inside a file's content).
+REPAIRABLE = {
+    "write_file": ("path", "content"),
+    "edit_file": ("path", "old_string", "new_string", "replace_all"),
+    "run_command": ("command", "timeout_s", "background"),
+}
+FREE_TEXT = {"content", "old_string", "new_string", "command"}  # the others: valid JSON
+REQUIRED = {"write_file": {"path", "content"}, "edit_file": {"path", "old_string", "new_string"},
+            "run_command": {"command"}}  # fmt: skip
+CALL_HEAD = re.compile(r'\s*\{\s*"name"\s*:\s*"(\w+)"\s*,\s*"arguments"\s*:\s*\{')
+JSON_ESCAPE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
+ESCAPED = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def repair_call(text: str) -> dict[str, Any] | None:
+    """A whole call to a REPAIRABLE tool whose JSON breaks only inside its string values
+    (a quote left unescaped), read by its argument names: each value runs from its key to
+    the next argument's key, or to the call's closing braces. None when the call is cut
+    short, has other keys, or lacks a required one: that one is answered as unreadable."""
+    head = CALL_HEAD.match(text)
+    if head is None or head.group(1) not in REPAIRABLE:
+        return None
+    body = text[head.end() :].rstrip()
+    closing = re.search(r"\}\s*\}$", body)
+    if closing is None:  # cut short: what is missing cannot be told
+        return None
+    body = body[: closing.start()].rstrip()
+    names = REPAIRABLE[head.group(1)]
+    key = re.compile(r'(?:^|,)\s*"(' + "|".join(names) + r')"\s*:\s*')
+    spots, at = [], 0
+    while (found := key.search(body, at)) is not None:
+        if (found.start() != 0 and not spots) or any(found.group(1) == k for k, _ in spots):
+            break  # not a call's first key, or a key seen already: part of a value
+        spots.append((found.group(1), found))
+        at = found.end()
+    if not spots:
+        return None
+    arguments: dict[str, Any] = {}
+    for i, (name, found) in enumerate(spots):
+        end = spots[i + 1][1].start() if i + 1 < len(spots) else len(body)
+        raw = body[found.end() : end].rstrip()
+        if name in FREE_TEXT and raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            arguments[name] = JSON_ESCAPE.sub(_unescape, raw[1:-1])
+        else:
+            try:
+                arguments[name] = json.loads(raw)
+            except ValueError:
+                return None
+    if not REQUIRED[head.group(1)] <= set(arguments):
+        return None
+    return {"name": head.group(1), "arguments": arguments}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code.startswith("u") else ESCAPED[code]
+
+
 def _to_call(payload: Any) -> ToolCall:
     if not isinstance(payload, dict):
         raise ValueError("a tool call must be a JSON object with 'name' and 'arguments'")
@@ -274,7 +333,8 @@ def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
             items = payload if isinstance(payload, list) else [payload]
             calls.extend(_to_call(item) for item in items)
         except ValueError as error:
-            calls.append(_bad_call(str(error), block, style))
+            repaired = repair_call(block)
+            calls.append(_to_call(repaired) if repaired else _bad_call(str(error), block, style))
         except RecursionError:
             calls.append(_bad_call(f"it is nested more than {MAX_DEPTH} levels deep", block, style))
     return visible.strip(), calls
