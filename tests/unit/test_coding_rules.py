@@ -1484,6 +1484,10 @@ async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_fi
     }  # fmt: skip
     assert kept_files("without modifying src/app.py") == {"src/app.py"}
     assert kept_files("Fix `ledger.py` (don't change the tests). Change `a.py`.") == set()
+    # lists; "the rest of" a file says part of it is to change
+    assert kept_files("Don't touch `x.py`, `y.py` and z.py; fix w.py.") == {"x.py", "y.py", "z.py"}
+    assert kept_files("Leave the rest of README.md and `thumbs.py` as they are.") == {"thumbs.py"}
+    assert kept_files("Make it fast without changing what it prints in app.py.") == set()
     for request, first in (
         ("Write tests for `double` in src/util.py. Don't change `src/util.py`.", None),
         ("Fix `double` in src/util.py.", "src/util.py\n```python\n"),

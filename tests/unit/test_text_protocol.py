@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from reins.agent.protocols.text_codec import (
@@ -78,6 +80,18 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
     ):
         call = parse_tool_calls(f"```json\n{broken}\n```", "files")[1][0]
         assert call.name == "invalid_tool_call", broken
+
+
+def test_a_file_written_as_json_inside_a_code_fence_is_written_without_it():
+    # seen: README.md written with "```markdown" as its first line, thumbs.py with "```python"
+    readme = "```markdown\n# t\n\n```sh\nls\n```\n```"
+    call = {"name": "write_file", "arguments": {"path": "README.md", "content": readme}}
+    text = f"```json\n{json.dumps(call)}\n```"
+    assert parse_tool_calls(text, "files")[1][0].arguments["content"] == "# t\n\n```sh\nls\n```\n"
+    for kept in ("x = 1\n", "intro\n```\ncode\n```\n", "```\nopened, never closed\n"):
+        call["arguments"]["content"] = kept
+        text = f"```json\n{json.dumps(call)}\n```"
+        assert parse_tool_calls(text, "files")[1][0].arguments["content"] == kept
 
 
 def test_arguments_given_as_a_json_string_and_openai_shape():

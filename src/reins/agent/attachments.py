@@ -55,19 +55,30 @@ def mentioned_paths(text: str) -> list[str]:
     return list(seen)
 
 
-# "Don't change `textutil.py`", "without modifying src/app.py", "leave README.md as it is"
+# "Don't change `textutil.py`", "without modifying src/app.py or app.cfg", "leave
+# ./README.md as it is", "leave the rest of the README and `thumbs.py` as they are"
 _KEEP_VERB = r"(?:chang|modify|modifi|edit|touch|rewrit|overwrit)(?:e|es|ed|ing|y)?"
+_PATHS = rf"(?:the\s+)?`?{PATH}`?(?:(?:\s*,\s*|\s+)(?:and\s+|or\s+|nor\s+)?(?:the\s+)?`?{PATH}`?)*"
 KEPT = re.compile(
     rf"(?:\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t)\s+{_KEEP_VERB}"
-    rf"\s+(?:the\s+)?`?(?P<a>{PATH})`?)"
-    rf"|(?:\bleave\s+`?(?P<b>{PATH})`?\s+(?:as it is|unchanged|alone|untouched|as is))",
+    rf"\s+(?P<a>{_PATHS}))"
+    rf"|(?:\bleave\s+(?P<b>(?:[^.;:\n]|\.(?=[\w/]))(?:[^.;:\n]|\.(?=[\w/])){{0,99}}?)\s+(?:as (?:it|they) (?:is|are)|unchanged|alone"
+    r"|untouched|as is)\b)",
     re.IGNORECASE,
 )
+PART_OF = re.compile(r"\b(?:rest|remainder|other parts?) of\s+(?:the\s+)?`?$", re.IGNORECASE)
 
 
 def kept_files(text: str) -> set[str]:
-    """The files `text` says not to change: never the file to write."""
-    return {(m.group("a") or m.group("b")).removeprefix("./") for m in KEPT.finditer(text)}
+    """The files `text` says not to change: never the file to write ("the rest of X": a
+    part of X is to change, so X is not kept)."""
+    kept: set[str] = set()
+    for match in KEPT.finditer(text):
+        span = match.group("a") or match.group("b")
+        for found in PATH_TOKEN.finditer(span):
+            if not PART_OF.search(span[: found.start()]):
+                kept.add(found.group(1).rstrip(".").removeprefix("./"))
+    return kept
 
 
 # "Don't touch the tests", "without changing any of the tests", "the tests are right"

@@ -214,9 +214,23 @@ def _to_call(payload: Any) -> ToolCall:
     ):  # {"name": "convert.py", "arguments": {"content": ...}}: no tool has a dot in its
         # name; the model named the file it writes (seen from the embedded model)
         return ToolCall(
-            "write_file", {"path": args.get("path") or name, "content": args["content"]}
+            "write_file", {"path": args.get("path") or name, "content": unwrapped(args["content"])}
         )
+    if name == "write_file" and isinstance(args.get("content"), str):
+        args = {**args, "content": unwrapped(args["content"])}
     return ToolCall(name, args)
+
+
+# A whole file's content given inside a code fence ("```python\n…\n```"): the fence is
+# how the model shows code, not part of the file (seen: README.md written starting with
+# "```markdown", and thumbs.py with "```python" as its first line).
+WRAPPED = re.compile(r"\A\s*(`{3,})[\w+.-]*[ \t]*\n(.*?)\n?[ \t]*\1[ \t]*\n?\s*\Z", re.DOTALL)
+
+
+def unwrapped(content: str) -> str:
+    """`content` without a code fence around all of it."""
+    found = WRAPPED.match(content)
+    return found.group(2) + "\n" if found else content
 
 
 # How a call is written, per style, for the message that answers one that cannot be read.
