@@ -52,15 +52,15 @@ async def test_a_request_naming_no_file_gets_the_file_that_prints_its_quoted_tex
         "content": 'render.py\n```python\ndef render(c):\n    vat = [f"VAT ID: {c.vat}"] if c.vat else []\n'
         '    return "\\n".join([f"Bill to: {c.name}", *vat, *c.address])\n```'
     }
-    on = {"qwen-files": {"attach_quoted": True}}
-    session = open_scripted(repo, store, tmp_path, [fixed], profile="qwen-files", profiles=on)
+    session = open_scripted(repo, store, tmp_path, [fixed], profile="qwen-files")
     seen = watched(session)
     outcome = await session.run(REQUEST)
     assert outcome.status == "completed" and "VAT ID" in (repo / "render.py").read_text()
     first = seen.requests[0][1][1]
     assert "# Files where the text quoted above appears" in first and "## render.py" in first
-    # off, as in every built-in profile: nothing attached
-    off = open_scripted(repo, store, tmp_path, [fixed], profile="qwen-files")
+    # switched off: nothing attached
+    no = {"qwen-files": {"attach_quoted": False}}
+    off = open_scripted(repo, store, tmp_path, [fixed], profile="qwen-files", profiles=no)
     seen = watched(off)
     await off.run(REQUEST)
     assert "## render.py" not in seen.requests[0][1][1]

@@ -152,11 +152,12 @@ class Profile:
     # With test_after_write: a run of the request's command that exits 0 without printing
     # what the request says it prints ("`python3 x.py sample` should print exactly:" and a
     # block, "so that it prints `Total: 42`") fails, with both outputs shown
-    # (agent/expected_output.py).
+    # (agent/expected_output.py). Off: on the shapes suite (2026-12-05) it acted on one
+    # task, whose script it moved closer (one tab of four) without a pass, at 4x the wall.
     check_stated_output: bool = False
-    # With attach_files_kb: a change request that attaches no code file gets the code files
-    # where the text it quotes appears ("directly under the `Bill to:` line"), when there
-    # are one or two (agent/quoted_sites.py).
+    # With attach_files_kb: a request that attaches no code file gets the code files where
+    # the text it quotes appears ("directly under the `Bill to:` line"), when there are one
+    # or two (agent/quoted_sites.py). On in qwen-files.
     attach_quoted: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
