@@ -62,7 +62,7 @@ _PATHS = rf"(?:the\s+)?`?{PATH}`?(?:(?:\s*,\s*|\s+)(?:and\s+|or\s+|nor\s+)?(?:th
 KEPT = re.compile(
     rf"(?:\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t)\s+{_KEEP_VERB}"
     rf"\s+(?P<a>{_PATHS}))"
-    rf"|(?:\bleave\s+(?P<b>(?:[^.;:\n]|\.(?=[\w/]))(?:[^.;:\n]|\.(?=[\w/])){{0,99}}?)\s+(?:as (?:it|they) (?:is|are)|unchanged|alone"
+    rf"|(?:\bleave\s+(?=\S)(?P<b>(?:[^.;:\n]|\.(?=[\w/]))(?:[^.;:\n]|\.(?=[\w/])){{0,99}}?)\s+(?:as (?:it|they) (?:is|are)|unchanged|alone"
     r"|untouched|as is)\b)",
     re.IGNORECASE,
 )

@@ -25,7 +25,7 @@ QUESTION = re.compile(
 # "When the customer has a VAT ID, add a line …", "Where a key is missing, use 10": a
 # condition and what to do, not a question ("When does it …", "Where is X set")
 CONDITION = re.compile(
-    r"^\W*(?:when|where|whenever|wherever)\s+(?!(?:is|are|was|were|does|do|did|should|can|"
+    r"^\W*(?:when|where|whenever|wherever)\s+(?=\S)(?!(?:is|are|was|were|does|do|did|should|can|"
     r"could|will|would|has|have|must|might)\b)[^,?]+,\s*\w",
     re.IGNORECASE,
 )
