@@ -376,7 +376,9 @@ def test_questions_are_told_from_requests():
                      "  **Where** is VALUE set in util.py", "Please explain util.py.",
                      "Tell me what util.py does", "Look at util.py and say if it is safe",
                      "Hey, can you read util.py and summarize it", "compare a.py and b.py",
-                     "Where is VALUE set, in util.py", "When does the cache expire, and why"):  # fmt: skip
+                     "Where is VALUE set, in util.py", "When does the cache expire, and why",
+                     "When you get a chance, explain how config.py loads the settings.",
+                     "When done, show me the diff of app.py"):  # fmt: skip
         assert is_question(question), question
     for request in ("# Instructions\n\nWrite your solution in leap.py. Is 1900 a leap year? No.",
                     "set VALUE in src/util.py to 2", "Implement double in util.py.",
@@ -1488,6 +1490,12 @@ async def test_a_file_the_request_says_not_to_change_is_never_the_one_written_fi
     assert kept_files("Don't touch `x.py`, `y.py` and z.py; fix w.py.") == {"x.py", "y.py", "z.py"}
     assert kept_files("Leave the rest of README.md and `thumbs.py` as they are.") == {"thumbs.py"}
     assert kept_files("Make it fast without changing what it prints in app.py.") == set()
+    for change in ("Fix the crash in app.py and leave everything else in app.py as it is.",
+                   "Only fix parse(); leave the other functions in parser.py unchanged.",
+                   "Fix it, and leave api.py's public functions as they are.",
+                   "Refactor report.py; leave what `python3 report.py` prints unchanged."):  # fmt: skip
+        assert kept_files(change) == set(), change
+    assert kept_files("Don't touch setup.py, main.py is where the bug is.") == {"setup.py"}
     for request, first in (
         ("Write tests for `double` in src/util.py. Don't change `src/util.py`.", None),
         ("Fix `double` in src/util.py.", "src/util.py\n```python\n"),
@@ -1588,6 +1596,7 @@ def test_a_traceback_pasted_from_another_machine_attaches_the_workspace_files_it
         '  File "/home/dev/ci-tools/reqparse.py", line 2, in parse\n'
         '  File "/usr/lib/python3.11/json/__init__.py", line 3, in loads\n'
         "AttributeError: 'NoneType' object has no attribute 'groups'\n"
+        "(the API answers GET /srv/api/check.py with a 500)\n"  # not a frame: not a file
     )
     session = open_scripted(repo, store, tmp_path, [], profile="qwen-files")
     _, attached = attach_files(request, session.executor.ctx, 8192)

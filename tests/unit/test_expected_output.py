@@ -30,6 +30,13 @@ def test_the_output_a_request_states_for_its_command():
     shape = "With `bash rotate.sh --dry-run logs`, it prints `would run: mv <from> <to>`."
     assert stated_output(shape, "bash rotate.sh --dry-run logs") is None
     assert stated_output("`python3 a.py` should print `...`", "python3 a.py") is None
+    # what it prints now, or must not print, or a file it makes: not the output to get
+    for said in ("Running `python3 a.py` prints `None` instead of the total.",
+                 "`python3 a.py` should not print `DEBUG`.", "Make `python3 a.py` stop printing `x y`.",
+                 "`python3 a.py` should produce `dist/index.html`."):  # fmt: skip
+        assert stated_output(said, "python3 a.py") is None, said
+    fixed = "`python3 a.py` prints `0` but should print `42`."
+    assert stated_output(fixed, "python3 a.py") == Expected("42", "inline")
 
 
 def test_a_request_that_keeps_its_commands_output():
@@ -42,6 +49,7 @@ def test_a_request_that_keeps_its_commands_output():
     assert keeps_output(fast, "python3 dedupe.py c.csv")
     assert not keeps_output(move, "python3 other.py")
     assert not keeps_output("`python3 a.py` prints the total. Add a tax line.", "python3 a.py")
+    assert not keeps_output("`python3 a.py` prints the same line twice.", "python3 a.py")
 
 
 def test_a_run_has_the_stated_output_or_is_told_the_first_difference():

@@ -71,8 +71,13 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
         "path": "run.sh", "old_string": "rm -f", "new_string": 'echo "would run: rm -f',
         "replace_all": False,
     }  # fmt: skip
-    # cut short, another tool, an unknown key, a required one missing: still unreadable
+    # cut short, another tool, an unknown key, a required one missing, two calls in one
+    # block: still unreadable
     for broken in (
+        '{"name": "write_file", "arguments": {"path": "a.py", "content": "print("hi")", '
+        '"mode": "w"}}',
+        '{"name": "write_file", "arguments": {"path": "a.py", "content": "print("a")\\n"}}\n'
+        '{"name": "run_command", "arguments": {"command": "python3 a.py"}}',
         '{"name": "write_file", "arguments": {"path": "a.py", "content": "x = "1"',
         '{"name": "grep", "arguments": {"pattern": "a"b"}}',
         '{"name": "write_file", "arguments": {"path": "a.py", "mode": "w"x", "content": "1"}}',
@@ -80,16 +85,30 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
     ):
         call = parse_tool_calls(f"```json\n{broken}\n```", "files")[1][0]
         assert call.name == "invalid_tool_call", broken
+    # a reply cut at the token limit may end anywhere, even right after "}}": not repaired
+    cut = '{"name": "write_file", "arguments": {"path": "c.py", "content": "C = {"db": {"h": "x"}}'
+    assert parse_tool_calls(f"```json\n{cut}\n```", "files", repair=False)[1][0].parse_error
+    # raw newlines: the model did not JSON-escape, so its backslashes are the code's own
+    raw = (
+        '{"name": "write_file", "arguments": {"path": "p.py", "content": "print("a\\nb")\nx = 1"}}'
+    )
+    call = parse_tool_calls(f"```json\n{raw}\n```", "files")[1][0]
+    assert call.arguments["content"] == 'print("a\\nb")\nx = 1'
 
 
 def test_a_file_written_as_json_inside_a_code_fence_is_written_without_it():
     # seen: README.md written with "```markdown" as its first line, thumbs.py with "```python"
-    readme = "```markdown\n# t\n\n```sh\nls\n```\n```"
+    readme = "```markdown\n# t\n\n    python3 t.py\n```"
     call = {"name": "write_file", "arguments": {"path": "README.md", "content": readme}}
     text = f"```json\n{json.dumps(call)}\n```"
-    assert parse_tool_calls(text, "files")[1][0].arguments["content"] == "# t\n\n```sh\nls\n```\n"
-    for kept in ("x = 1\n", "intro\n```\ncode\n```\n", "```\nopened, never closed\n"):
-        call["arguments"]["content"] = kept
+    assert parse_tool_calls(text, "files")[1][0].arguments["content"] == "# t\n\n    python3 t.py\n"
+    code = {"name": "write_file", "arguments": {"path": "t.py", "content": "```python\nx = 1\n```"}}
+    text = f"```json\n{json.dumps(code)}\n```"
+    assert parse_tool_calls(text, "files")[1][0].arguments["content"] == "x = 1\n"
+    examples = "```bash\nnpm install\n```\n\nThen:\n\n```bash\nnpm test\n```\n"
+    for kept in ("x = 1\n", "intro\n```\ncode\n```\n", "```\nopened, never closed\n", examples,
+                 "```python\nx = 1\n```\n"):  # fmt: skip
+        call["arguments"]["content"] = kept  # the last: a Markdown file that is one example
         text = f"```json\n{json.dumps(call)}\n```"
         assert parse_tool_calls(text, "files")[1][0].arguments["content"] == kept
 

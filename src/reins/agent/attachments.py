@@ -55,29 +55,35 @@ def mentioned_paths(text: str) -> list[str]:
     return list(seen)
 
 
-# "Don't change `textutil.py`", "without modifying src/app.py or app.cfg", "leave
-# ./README.md as it is", "leave the rest of the README and `thumbs.py` as they are"
+# "Don't change `textutil.py`", "without modifying src/app.py or app.cfg", "don't touch
+# a.py, b.py and c.py", "leave ./README.md as it is", "leave the rest of the README and
+# `thumbs.py` as they are". A list goes on after a comma only when it ends in and/or/nor
+# ("Don't touch setup.py, main.py is where the bug is" keeps setup.py only).
 _KEEP_VERB = r"(?:chang|modify|modifi|edit|touch|rewrit|overwrit)(?:e|es|ed|ing|y)?"
-_PATHS = rf"(?:the\s+)?`?{PATH}`?(?:(?:\s*,\s*|\s+)(?:and\s+|or\s+|nor\s+)?(?:the\s+)?`?{PATH}`?)*"
+_ITEM = rf"(?:the\s+)?`?{PATH}`?"
+_LIST = rf"{_ITEM}(?:(?:\s*,\s*{_ITEM})*,?\s+(?:and|or|nor)\s+{_ITEM})?"
 KEPT = re.compile(
     rf"(?:\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t)\s+{_KEEP_VERB}"
-    rf"\s+(?P<a>{_PATHS}))"
-    rf"|(?:\bleave\s+(?=\S)(?P<b>(?:[^.;:\n]|\.(?=[\w/]))(?:[^.;:\n]|\.(?=[\w/])){{0,99}}?)\s+(?:as (?:it|they) (?:is|are)|unchanged|alone"
-    r"|untouched|as is)\b)",
+    rf"\s+(?P<a>{_LIST}))"
+    rf"|(?:\bleave\s+(?=\S)(?P<b>(?:[^.;:\n]|\.(?=[\w/]))(?:[^.;:\n]|\.(?=[\w/])){{0,99}}?)"
+    r"\s+(?:as (?:it|they) (?:is|are)|unchanged|alone|untouched|as is)\b)",
     re.IGNORECASE,
 )
-PART_OF = re.compile(r"\b(?:rest|remainder|other parts?) of\s+(?:the\s+)?`?$", re.IGNORECASE)
+LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|nor)\s+", re.IGNORECASE)
+BARE_ITEM = re.compile(rf"(?:the\s+)?`?(?:\./)?({PATH})`?", re.IGNORECASE)
 
 
 def kept_files(text: str) -> set[str]:
-    """The files `text` says not to change: never the file to write ("the rest of X": a
-    part of X is to change, so X is not kept)."""
+    """The files `text` says not to change: never the file to write. After "leave", only
+    items that are a path and nothing more count ("leave the rest of README.md and
+    `thumbs.py` as they are" keeps thumbs.py; "leave the other functions in parser.py
+    unchanged" keeps nothing: part of parser.py is to change)."""
     kept: set[str] = set()
     for match in KEPT.finditer(text):
         span = match.group("a") or match.group("b")
-        for found in PATH_TOKEN.finditer(span):
-            if not PART_OF.search(span[: found.start()]):
-                kept.add(found.group(1).rstrip(".").removeprefix("./"))
+        for item in LIST_SEPARATOR.split(span):
+            if bare := BARE_ITEM.fullmatch(item.strip()):
+                kept.add(bare.group(1).rstrip("."))
     return kept
 
 
@@ -155,12 +161,15 @@ def attach_files(
 
 
 # /home/dev/tools/reqparse.py in a traceback pasted from another machine
-ABSOLUTE_PATH = re.compile(r"(?<![\w/.-])(/[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?![\w/-])")
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w/.-])(/[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(?=\", line \d|:\d)"
+)  # as a traceback frame names it: `File "/x/y.py", line 3`, `/x/y.js:12:5`
 
 
 THIRD_PARTY = re.compile(
-    r"^/usr/|/site-packages/|/dist-packages/|/lib/python[\d.]*/|/node_modules/"
-)
+    r"^/usr/(?:lib|lib64|local/lib|include|share)/|/(?:site|dist)-packages/|/lib/python[\d.]*/"
+    r"|/node_modules/|/\.cargo/|/\.rustup/|/rustc/|/go/pkg/mod/|/\.npm/"
+)  # a frame in a library or toolchain, not in the project
 
 
 def local_path(path: str, ctx: ToolContext) -> str:

@@ -28,11 +28,17 @@ STATED = re.compile(
 # "prints exactly what it prints now", "must print the same invoice as before", "without
 # changing what it prints", "the output must not change"
 UNCHANGED = re.compile(
-    r"\b(?:print|prints|output|outputs)\b[^.\n`]{0,40}?\b(?:the same|unchanged|what it "
-    r"(?:prints|printed|outputs) (?:now|today|before|currently))\b"
+    r"\b(?:print|prints|output|outputs)\b[^.\n`]{0,40}?\b(?:as before|as it does now|as now|"
+    r"unchanged|what it (?:prints|printed|outputs) (?:now|today|before|currently))\b"
     r"|\bwithout changing (?:what it prints|its output|the output)\b"
-    r"|\b(?:the|its) output (?:must|should) (?:not change|stay the same|be the same)\b"
-    r"|\bthe same output\b",
+    r"|\b(?:the|its) output (?:must|should) (?:not change|stay the same)\b",
+    re.IGNORECASE,
+)
+# What the output must be, not what it is now ("prints `None` instead of the total") or
+# must not be ("should not print `DEBUG`"): the verb comes right after a modal or purpose
+MODAL = re.compile(
+    r"\b(?:should|must|needs? to|has to|have to|to|will|so(?: that)?(?: it)?)\s+"
+    r"(?:(?:now|still|also|only|just|then)\s+)?$",
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
@@ -53,8 +59,10 @@ def stated_output(request: str, command: str) -> Expected | None:
     for match in STATED.finditer(request):
         block = match.group("block") is not None
         text = match.group("block") if block else match.group("inline")
-        if not text.strip() or ELIDED.search(text):
+        if not text.strip() or ELIDED.search(text) or not MODAL.search(request[: match.start()]):
             continue
+        if not block and re.fullmatch(r"[\w./-]+\.\w{1,8}", text.strip()):
+            continue  # `dist/index.html`: a file the run makes, not what it prints
         if _said_of(request, match.start()) == _norm(command):
             return Expected(text, "block" if block else "inline")
     return None

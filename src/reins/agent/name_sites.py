@@ -81,14 +81,12 @@ def _where(path: str, hits: list[tuple[int, str]]) -> str:
     return f"{path} line{'s' if len(hits) > 1 else ''} {', '.join(numbers)}"
 
 
-def word_sites(
-    rg: str, root: Path, name: str, ignore_case: bool = False
-) -> dict[str, list[tuple[int, str]]]:
+def word_sites(rg: str, root: Path, name: str) -> dict[str, list[tuple[int, str]]]:
     """path -> [(line number, text)] of the word `name` in the workspace's files (ripgrep
     at `rg`, no .git; {} when it fails)."""
     argv = [rg, "--line-number", "--no-heading", "--color", "never", "--word-regexp",
             "--fixed-strings", "--sort", "path", "--glob", "!.git", "--max-filesize", "1M",
-            "--max-columns", "300", *(["--ignore-case"] if ignore_case else []), "-e", name]  # fmt: skip
+            "--max-columns", "300", "-e", name]  # fmt: skip
     try:
         done = subprocess.run(argv, cwd=root, capture_output=True, timeout=SEARCH_TIMEOUT_S,
                               stdin=subprocess.DEVNULL, check=False)  # fmt: skip

@@ -41,8 +41,9 @@ def is_question(request: str) -> bool:
     sentence = first.group()
     if sentence.endswith("?"):
         return True
-    asks = QUESTION.match(sentence)
-    return bool(asks) and not CONDITION.match(sentence)
+    if CONDITION.match(sentence):  # what follows the condition says: "When done, show me …"
+        return bool(QUESTION.match(sentence.split(",", 1)[1].strip()))
+    return bool(QUESTION.match(sentence))
 
 
 COMMAND_SPAN = re.compile(r"`([^`\n]+)`")

@@ -65,6 +65,10 @@ MAX_CONTINUATIONS = 8  # a cut reply goes on this often (a README with eight exa
 log = logging.getLogger("reins.session")
 
 
+# How a reply ends when the model did not end it: its last call may be cut anywhere
+CUT_SHORT = ("length", "max_tokens", "repetition")
+
+
 class Session:
     def __init__(
         self,
@@ -286,7 +290,8 @@ class Session:
                 reply = await self._call_model(turn, request)
                 reply = await self._continue_cut(turn, request, reply)
                 turn.alternatives = reply.alternatives
-                message = self.protocol.parse(reply.message)
+                complete = reply.finish_reason not in CUT_SHORT
+                message = self.protocol.parse(reply.message, complete=complete)
                 self.add_message(message)
                 plan = StepPlan(message, run=list(message.tool_calls))
                 call_hooks(self.hooks, "after_reply", turn, plan)

@@ -136,12 +136,12 @@ class WriteFirst(Hook):
     async def before_first_call(self, turn: Turn) -> None:
         """A request that says its command must print what it prints now: keep that output
         (run twice: an output that changes by itself, a time or a count, is no standard)."""
-        if not self.check_output or self.stated or not self.command:
+        if not (self.check_output and self.test_after_write) or self.stated or not self.command:
             return
         if is_question(turn.request) or not keeps_output(turn.request, self.command):
             return
-        first, second = await self._run_tests(turn), await self._run_tests(turn)
-        if first[0] == 0 and first == second:
+        first = await self._run_tests(turn)
+        if first[0] == 0 and await self._run_tests(turn) == first:
             self.stated = Expected(first[1], "before")
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
@@ -294,7 +294,7 @@ class WriteFirst(Hook):
         # what the stuck stop reads (a timed-out run may pass another time: not counted)
         if self.stop_when_stuck and self.failing and exit_code != -1:
             self.failed[version] = (exit_code or 1, wrong or output)  # a wrong output fails
-            score = visible_score(exit_code, output)
+            score = visible_score(*self.failed[version])
             if self.best is None or score > self.best[0]:  # the first of the most passed
                 self.best = (score, _read(turn, self.path))  # the file, not a merged part
         if not self.failing:

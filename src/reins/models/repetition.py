@@ -12,10 +12,9 @@ MAX_PERIOD = 3
 def loop_start(text: str) -> tuple[int, int] | None:
     """(index of the run's first line, period) when the complete lines of `text` end in one
     block of 1-3 lines repeated over at least MIN_LINES lines (not blank lines only)."""
-    # Checked at every new line of a streamed reply: look at the last lines first, and
-    # split the whole text only once a loop is found (keeps the check linear overall).
-    pieces = text.rsplit("\n", MIN_LINES + 1)  # the last piece is not complete yet
-    tail = pieces[1:-1] if len(pieces) > MIN_LINES + 1 else pieces[:-1]
+    # Checked at every new line of a streamed reply: only its last lines are read, and the
+    # whole text is split only once a loop is found (linear over the reply).
+    tail = _last_lines(text, MIN_LINES)
     if len(tail) < MIN_LINES:
         return None
     for period in range(1, MAX_PERIOD + 1):
@@ -28,6 +27,20 @@ def loop_start(text: str) -> tuple[int, int] | None:
                 start -= 1
             return start, period
     return None
+
+
+def _last_lines(text: str, count: int) -> list[str]:
+    """The last `count` complete lines of `text` (fewer when it has fewer); the piece
+    after the last newline is not complete yet."""
+    end = text.rfind("\n")
+    if end < 0:
+        return []
+    start = end
+    for _ in range(count):
+        start = text.rfind("\n", 0, start)
+        if start < 0:
+            break
+    return text[start + 1 : end].split("\n")
 
 
 def without_loop(text: str) -> str:

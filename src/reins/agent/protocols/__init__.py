@@ -33,8 +33,10 @@ class ToolProtocol(Protocol):
         """How the reply starts when a call is required (text protocol only)."""
         ...
 
-    def parse(self, message: Message) -> Message:
-        """The reply with its tool calls read out of it (in place; returned for chaining)."""
+    def parse(self, message: Message, complete: bool = True) -> Message:
+        """The reply with its tool calls read out of it (in place; returned for chaining).
+        `complete`: False for a reply cut at the token limit (or stopped mid-loop), whose
+        broken calls are not repaired."""
         ...
 
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:

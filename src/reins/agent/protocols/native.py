@@ -19,7 +19,7 @@ class NativeProtocol:
     def prefill(self, require_tool: bool, supports_prefill: bool) -> str | None:
         return None  # require_tool travels as tool_choice
 
-    def parse(self, message: Message) -> Message:
+    def parse(self, message: Message, complete: bool = True) -> Message:
         return message
 
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:

@@ -36,10 +36,12 @@ class TextProtocol:
             return None
         return PREFILL[self.call_style]
 
-    def parse(self, message: Message) -> Message:
+    def parse(self, message: Message, complete: bool = True) -> Message:
         if not message.tool_calls:  # a client that parsed calls itself is trusted
             message.raw = close_open_call(message.raw or message.content)
-            message.content, message.tool_calls = parse_tool_calls(message.raw, self.call_style)
+            message.content, message.tool_calls = parse_tool_calls(
+                message.raw, self.call_style, repair=complete
+            )
         return message
 
     def continuation(self, text: str, stops: tuple[str, ...]) -> str | None:

@@ -142,6 +142,10 @@ REPAIRABLE = {
     "edit_file": ("path", "old_string", "new_string", "replace_all"),
     "run_command": ("command", "timeout_s", "background"),
 }
+# Inside a repaired value: the end of this call and the start of another, or a last
+# `", "key": value` that no argument of the tool has
+ANOTHER_CALL = re.compile(r'"\s*\}\s*\}\s*(?:</tool_call>\s*<tool_call>\s*|,\s*)?\{\s*"name"\s*:')
+TRAILING_KEY = re.compile(r'"\s*,\s*"\w+"\s*:\s*(?:"[^"]*|true|false|null|-?\d+(?:\.\d+)?)$')
 FREE_TEXT = {"content", "old_string", "new_string", "command"}  # the others: valid JSON
 REQUIRED = {"write_file": {"path", "content"}, "edit_file": {"path", "old_string", "new_string"},
             "run_command": {"command"}}  # fmt: skip
@@ -178,7 +182,10 @@ def repair_call(text: str) -> dict[str, Any] | None:
         end = spots[i + 1][1].start() if i + 1 < len(spots) else len(body)
         raw = body[found.end() : end].rstrip()
         if name in FREE_TEXT and raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            arguments[name] = JSON_ESCAPE.sub(_unescape, raw[1:-1])
+            value = raw[1:-1]
+            if ANOTHER_CALL.search(value) or TRAILING_KEY.search(value):
+                return None  # a second call, or a key no argument has, inside the value
+            arguments[name] = value if "\n" in value else _decoded(value)
         else:
             try:
                 arguments[name] = json.loads(raw)
@@ -187,6 +194,16 @@ def repair_call(text: str) -> dict[str, Any] | None:
     if not REQUIRED[head.group(1)] <= set(arguments):
         return None
     return {"name": head.group(1), "arguments": arguments}
+
+
+def _decoded(value: str) -> str:
+    """JSON escapes read as JSON reads them; a lone quote left as it is. (A value with real
+    newlines in it was not JSON-escaped at all: its backslashes are the code's own.)"""
+    text = JSON_ESCAPE.sub(_unescape, value)
+    try:  # a surrogate pair written as two \u escapes is one character
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeError:
+        return text
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -214,23 +231,36 @@ def _to_call(payload: Any) -> ToolCall:
     ):  # {"name": "convert.py", "arguments": {"content": ...}}: no tool has a dot in its
         # name; the model named the file it writes (seen from the embedded model)
         return ToolCall(
-            "write_file", {"path": args.get("path") or name, "content": unwrapped(args["content"])}
+            "write_file",
+            {
+                "path": args.get("path") or name,
+                "content": unwrapped(args["content"], str(args.get("path") or name)),
+            },
         )
     if name == "write_file" and isinstance(args.get("content"), str):
-        args = {**args, "content": unwrapped(args["content"])}
+        args = {**args, "content": unwrapped(args["content"], str(args.get("path", "")))}
     return ToolCall(name, args)
 
 
 # A whole file's content given inside a code fence ("```python\n…\n```"): the fence is
 # how the model shows code, not part of the file (seen: README.md written starting with
 # "```markdown", and thumbs.py with "```python" as its first line).
-WRAPPED = re.compile(r"\A\s*(`{3,})[\w+.-]*[ \t]*\n(.*?)\n?[ \t]*\1[ \t]*\n?\s*\Z", re.DOTALL)
+WRAPPED = re.compile(r"\A\s*(`{3,})([\w+.-]*)[ \t]*\n(.*?)\n?[ \t]*\1[ \t]*\n?\s*\Z", re.DOTALL)
 
 
-def unwrapped(content: str) -> str:
-    """`content` without a code fence around all of it."""
+def unwrapped(content: str, path: str = "") -> str:
+    """`content` without a code fence around all of it: not when a fence as long is inside
+    (a README that starts and ends with an example), nor for a Markdown file unless the
+    fence says markdown."""
     found = WRAPPED.match(content)
-    return found.group(2) + "\n" if found else content
+    if found is None:
+        return content
+    fence, info, inner = found.groups()
+    if re.search(rf"^[ \t]*{fence}", inner, re.MULTILINE):
+        return content
+    if path.lower().endswith((".md", ".markdown")) and info.lower() not in ("markdown", "md"):
+        return content
+    return inner + "\n"
 
 
 # How a call is written, per style, for the message that answers one that cannot be read.
@@ -288,17 +318,20 @@ def _without(text: str, blocks: list[Block]) -> str:
     return "".join(kept) + text[pos:]
 
 
-def parse_tool_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
-    """Split a reply into its visible text and the tool calls it contains."""
+def parse_tool_calls(
+    text: str, style: str = "tags", repair: bool = True
+) -> tuple[str, list[ToolCall]]:
+    """Split a reply into its visible text and the tool calls it contains; `repair`: read a
+    whole call broken only inside its code by its argument names (repair_call)."""
     if style == "files":
         blocks = file_blocks(text)
         if any(not _call_shaped(b.body) for b in blocks):
             # a JSON file under its path line (config.json: {"name": "api", ...}) is the
             # file's new content, not a call named "api"
             return parse_file_blocks(text, blocks)
-        visible, calls = _parse_calls(text, style)
+        visible, calls = _parse_calls(text, style, repair)
         return (visible, calls) if calls else parse_file_blocks(text, blocks)
-    return _parse_calls(text, style)
+    return _parse_calls(text, style, repair)
 
 
 def _call_shaped(body: str) -> bool:
@@ -316,7 +349,7 @@ def _call_shaped(body: str) -> bool:
     return bool(keys & set(NAME_KEYS)) and keys <= {*NAME_KEYS, *ARG_KEYS}
 
 
-def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
+def _parse_calls(text: str, style: str = "tags", repair: bool = True) -> tuple[str, list[ToolCall]]:
     if "<tool_call>" in text:  # anything after a result tag is the model inventing results
         head, _, _ = text.partition("<tool_response>")
         text = head if "<tool_call>" in head else text
@@ -347,7 +380,7 @@ def _parse_calls(text: str, style: str = "tags") -> tuple[str, list[ToolCall]]:
             items = payload if isinstance(payload, list) else [payload]
             calls.extend(_to_call(item) for item in items)
         except ValueError as error:
-            repaired = repair_call(block)
+            repaired = repair_call(block) if repair else None
             calls.append(_to_call(repaired) if repaired else _bad_call(str(error), block, style))
         except RecursionError:
             calls.append(_bad_call(f"it is nested more than {MAX_DEPTH} levels deep", block, style))
