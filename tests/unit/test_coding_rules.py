@@ -368,6 +368,18 @@ async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tm
     )  # fmt: skip
 
 
+def test_a_command_pasted_after_a_shell_prompt_is_the_requests_check():
+    from reins.agent.request_shape import test_command
+
+    # seen: "$ python3 check_pins.py" above a traceback; with no check the turn ended with
+    # the first write, which still crashed on blank lines
+    pasted = "It crashes:\n\n```\n$ python3 check_pins.py\nTraceback ...\n```\nFix it."
+    assert test_command(pasted) == "python3 check_pins.py"
+    assert test_command("```\n$ npm test\n> node test.js\n```\nRun `bash x.sh` too.") == "npm test"
+    assert test_command("```\n$ ls -la\ntotal 0\n```") is None  # not a test or a script run
+    assert test_command("It costs $ 5 per month.") is None
+
+
 def test_questions_are_told_from_requests():
     from reins.agent.request_shape import is_question
 

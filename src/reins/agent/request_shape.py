@@ -47,6 +47,9 @@ def is_question(request: str) -> bool:
 
 
 COMMAND_SPAN = re.compile(r"`([^`\n]+)`")
+PROMPT_LINE = re.compile(
+    r"^[ \t]*\$[ \t]+(\S[^\n]*?)[ \t]*$", re.MULTILINE
+)  # a pasted shell session
 SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
 SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
 # `mv <from> <to>`, `VAT ID: <their id>`, "…": a quoted shape, not the text itself
@@ -55,15 +58,18 @@ PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [ar
 
 
 def test_command(request: str) -> str | None:
-    """The test command the request gives, in backticks (`python -m pytest -q`) or on an
-    indented code line, if any; else a script run it gives in backticks ("running `bash
-    backup.sh` fails"), which says as much about a fix as a test does."""
+    """The test command the request gives, in backticks (`python -m pytest -q`), on an
+    indented code line or after a shell prompt in a pasted session (`$ npm test`), if any;
+    else a script run it gives in backticks ("running `bash backup.sh` fails") or after a
+    prompt (`$ python3 check_pins.py` above a traceback), which says as much about a fix
+    as a test does."""
     quoted = COMMAND_SPAN.findall(request)
     indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
-    for span in [*quoted, *indented]:
+    prompted = PROMPT_LINE.findall(request)  # "$ python3 check_pins.py" above its output
+    for span in [*quoted, *indented, *prompted]:
         if TEST_COMMAND.search(span):
             return span.strip()
-    return next((span.strip() for span in quoted if is_script_run(span)), None)
+    return next((span.strip() for span in [*quoted, *prompted] if is_script_run(span)), None)
 
 
 def is_script_run(command: str) -> bool:
