@@ -368,6 +368,18 @@ async def test_with_no_test_command_the_turn_ends_with_the_write(repo, store, tm
     )  # fmt: skip
 
 
+def test_paths_in_an_example_of_output_are_not_files_to_create(repo, store, tmp_path):
+    # seen: "(e.g. `would run: mv logs/app.log logs/app.log.1`)" made logs/app.log a file
+    # to create, so rotate.sh, the one file to change, was not the first reply's target
+    session = open_scripted(repo, store, tmp_path, [], profile="qwen-files")
+    ctx = session.executor.ctx
+    example = "Print `would run: mv logs/app.log logs/app.log.1` for each file."
+    assert new_files(example, ctx) == []
+    for made in ("Write the count to `count.txt`.", "Run `python3 c.py > out.csv`.",
+                 "Save it: `cp a.txt backup/a.txt`."):  # fmt: skip
+        assert new_files(made, ctx) != [], made
+
+
 def test_a_command_pasted_after_a_shell_prompt_is_the_requests_check():
     from reins.agent.request_shape import test_command
 

@@ -64,11 +64,11 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
     }
     edit = (
         '{"name": "edit_file", "arguments": {"path": "run.sh", "old_string": "rm -f", '
-        '"new_string": "echo "would run: rm -f", "replace_all": false}}'
+        '"new_string": "echo "dry run"", "replace_all": false}}'
     )
     call = parse_tool_calls(f"```json\n{edit}\n```", "files")[1][0]
     assert call.arguments == {
-        "path": "run.sh", "old_string": "rm -f", "new_string": 'echo "would run: rm -f',
+        "path": "run.sh", "old_string": "rm -f", "new_string": 'echo "dry run"',
         "replace_all": False,
     }  # fmt: skip
     # cut short, another tool, an unknown key, a required one missing, two calls in one
@@ -76,6 +76,9 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
     for broken in (
         '{"name": "write_file", "arguments": {"path": "a.py", "content": "print("hi")", '
         '"mode": "w"}}',
+        # an odd quote: the model's slip, which would break the script it edits
+        '{"name": "edit_file", "arguments": {"path": "r.sh", "old_string": "rm -f", '
+        '"new_string": "echo "would run: mv", "replace_all": false}}',
         '{"name": "write_file", "arguments": {"path": "a.py", "content": "print("a")\\n"}}\n'
         '{"name": "run_command", "arguments": {"command": "python3 a.py"}}',
         '{"name": "write_file", "arguments": {"path": "a.py", "content": "x = "1"',

@@ -121,10 +121,22 @@ def _tests_asked_for(prose: str) -> set[str]:
     return asked
 
 
+# A backticked line of output, not a command or a path: "prints one line `would run: mv
+# <from> <to>` (e.g. `would run: mv logs/app.log logs/app.log.1`)". Its first word is
+# neither a program nor a path, and it has a colon or several words.
+EXAMPLE_LINE = re.compile(
+    r"`(?![\s$./~]|(?:bash|sh|zsh|python3?|node|npm|npx|make|cat|cp|mv|rm|echo|ls|touch|mkdir"
+    r"|git|sed|awk|grep|sort|head|tail|curl|docker|pip|uv|cargo|go|ruby|perl|java|gcc|cc"
+    r"|sqlite3|psql|deno|bun|yarn|pnpm|tsc|jq)\b)[A-Za-z][\w-]*:?\s[^`\n]*\s[^`\n]*`"
+)
+
+
 def new_files(text: str, ctx: ToolContext) -> list[str]:
     """The files `text` names that are not in the workspace yet: what the request asks
     to create (its outputs). Test files only where a sentence asks for them to be
-    written. Words that are links are skipped."""
+    written. Words that are links are skipped, and so are paths named only in an example
+    of what a program prints (`would run: mv logs/app.log logs/app.log.1`)."""
+    text = EXAMPLE_LINE.sub(" ", text)
     words = (
         w for w in text.split() if "://" not in w and "%" not in w and not w.startswith("www.")
     )

@@ -185,7 +185,10 @@ def repair_call(text: str) -> dict[str, Any] | None:
             value = raw[1:-1]
             if ANOTHER_CALL.search(value) or TRAILING_KEY.search(value):
                 return None  # a second call, or a key no argument has, inside the value
-            arguments[name] = value if "\n" in value else _decoded(value)
+            value = value if "\n" in value else _decoded(value)
+            if value.count('"') % 2:  # an odd quote is the model's slip, not an escaping one:
+                return None  # `"new_string": "echo "would run: mv"` breaks the script it edits
+            arguments[name] = value
         else:
             try:
                 arguments[name] = json.loads(raw)
