@@ -417,3 +417,17 @@ async def test_an_edit_that_breaks_parsing_says_so(run, repo):
     assert result.ok and "no longer parses (line 2" in result.output
     fine = await run("edit_file", path="ok.py", old_string="return 1", new_string="    return 2")
     assert fine.ok and "parses" not in fine.output
+
+
+async def test_a_write_that_breaks_a_json_or_toml_file_says_so(run, repo):
+    # seen: Python code written over config.toml, with no word about it
+    (repo / "config.toml").write_text('[http]\nbase_url = "https://x"\n')
+    (repo / "data.json").write_text('{"a": 1}\n')
+    for path in ("config.toml", "data.json"):
+        await run("read_file", path=path)  # a file never read may not be written over
+    broken = await run("write_file", path="config.toml", content="import tomllib\nx = (1\n")
+    assert broken.ok and "no longer parses (Expected '=' after a key" in broken.output
+    fine = await run("write_file", path="config.toml", content="[http]\ntimeout_seconds = 30\n")
+    assert fine.ok and "parses" not in fine.output
+    trailing = await run("write_file", path="data.json", content='{"a": 1,}\n')
+    assert "no longer parses (line 1:" in trailing.output

@@ -8,7 +8,9 @@ model meant: the other would have broken the file.
 from __future__ import annotations
 
 import ast
+import json
 import time
+import tomllib
 from collections.abc import Callable
 
 from reins.index.chunker import language_for, parser_for
@@ -24,6 +26,29 @@ def _python_problem(source: str) -> str | None:
     except ValueError as error:
         return str(error)
     return None
+
+
+def _json_problem(source: str) -> str | None:
+    try:
+        json.loads(source)
+    except json.JSONDecodeError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except RecursionError:
+        return "nested too deeply"
+    return None
+
+
+def _toml_problem(source: str) -> str | None:
+    try:
+        tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        return str(error)
+    return None
+
+
+# Data files a program reads: seen, Python code written over config.toml (the warning for
+# code files said nothing, since TOML is no language the index parses)
+DATA_PROBLEMS = {".json": _json_problem, ".toml": _toml_problem}
 
 
 def _tree_problem(parser) -> Callable[[str], str | None]:
@@ -49,8 +74,11 @@ class SyntaxCheck:
     def __init__(self, path: str, original: list[str]):
         self._problem: Callable[[str], str | None] | None = None
         language = language_for(path)
+        suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
         if language == "python":
             self._problem = _python_problem
+        elif suffix in DATA_PROBLEMS:
+            self._problem = DATA_PROBLEMS[suffix]
         elif language and (parser := parser_for(language)) is not None:
             self._problem = _tree_problem(parser)
         self._original = original
