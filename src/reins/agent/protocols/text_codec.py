@@ -150,8 +150,7 @@ FREE_TEXT = {"content", "old_string", "new_string", "command"}  # the others: va
 REQUIRED = {"write_file": {"path", "content"}, "edit_file": {"path", "old_string", "new_string"},
             "run_command": {"command"}}  # fmt: skip
 CALL_HEAD = re.compile(r'\s*\{\s*"name"\s*:\s*"(\w+)"\s*,\s*"arguments"\s*:\s*\{')
-JSON_ESCAPE = re.compile(r'\\(["\\/bfnrt]|u[0-9a-fA-F]{4})')
-ESCAPED = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+JSON_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
 
 
 def repair_call(text: str) -> dict[str, Any] | None:
@@ -202,16 +201,11 @@ def repair_call(text: str) -> dict[str, Any] | None:
 def _decoded(value: str) -> str:
     """JSON escapes read as JSON reads them; a lone quote left as it is. (A value with real
     newlines in it was not JSON-escaped at all: its backslashes are the code's own.)"""
-    text = JSON_ESCAPE.sub(_unescape, value)
+    text = JSON_ESCAPE.sub(lambda escape: json.loads(f'"{escape.group(0)}"'), value)
     try:  # a surrogate pair written as two \u escapes is one character
         return text.encode("utf-16", "surrogatepass").decode("utf-16")
     except UnicodeError:
         return text
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    return chr(int(code[1:], 16)) if code.startswith("u") else ESCAPED[code]
 
 
 def _to_call(payload: Any) -> ToolCall:

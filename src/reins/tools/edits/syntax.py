@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import posixpath
 import time
 import tomllib
 from collections.abc import Callable
@@ -74,11 +75,11 @@ class SyntaxCheck:
     def __init__(self, path: str, original: list[str]):
         self._problem: Callable[[str], str | None] | None = None
         language = language_for(path)
-        suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        data_problem = DATA_PROBLEMS.get(posixpath.splitext(path)[1].lower())
         if language == "python":
             self._problem = _python_problem
-        elif suffix in DATA_PROBLEMS:
-            self._problem = DATA_PROBLEMS[suffix]
+        elif data_problem is not None:
+            self._problem = data_problem
         elif language and (parser := parser_for(language)) is not None:
             self._problem = _tree_problem(parser)
         self._original = original
