@@ -1072,6 +1072,12 @@ async def test_files_the_request_says_to_leave_alone_are_not_written(
     assert keeps_tests("Don't change any of the tests.") and keeps_tests("without touching tests")
     assert not keeps_tests("They are restored before grading, so changing them does not help.")
     assert not keeps_tests("Add tests for the parser; don't change parser.py.")
+    # a mutate task's wording, and SWE-bench's: seen, the embedded model rewrote the test
+    # file it was told was right until the doom-loop guard ended the run
+    assert keeps_tests("The bug is in the library code, not in the tests: the test files are")
+    assert keeps_tests("the bug is in parser.py, not in the tests")
+    assert keeps_tests("you DON'T have to modify the testing logic or any of the tests")
+    assert not keeps_tests("The fix is in the tests. Not in the tests dir, though.")
 
 
 async def test_a_patch_that_touches_a_kept_file_is_refused_whole(repo, store, tmp_path):
@@ -1116,6 +1122,31 @@ async def test_a_failing_test_that_imports_from_a_package_gets_the_module_defini
     shown = "\n".join(text for _, text in seen.requests[0])
     assert "## stats/summary.py" in shown and "## stats/extra.py" in shown
     assert "stats/unused.py" not in shown
+
+
+async def test_a_failing_test_that_calls_a_package_through_its_alias_gets_the_definition(
+    repo, store, tmp_path
+):
+    # seen on a mutate task: `import more_itertools as mi` ... `mi.sample(...)` attached only
+    # the package's __init__ (`from .more import *`), which the model wrote back three times
+    (repo / "pkg").mkdir()
+    (repo / "pkg/__init__.py").write_text(
+        '"""Tools."""\nfrom .core import *  # noqa\nfrom .extra import *\n__version__ = "1.0"\n'
+    )
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(2000))
+    (repo / "pkg/core.py").write_text(filler + "def scale(xs, k):\n    return [x + k for x in xs]\n")
+    (repo / "pkg/extra.py").write_text("def spread(xs):\n    return max(xs) - min(xs)\n")
+    (repo / "test_pkg.py").write_text(
+        "import unittest\nimport pkg as p\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_scale(self):\n        self.assertEqual(p.scale([1, 2], 3), [3, 6])\n"
+    )
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    seen = watched(session)
+    await session.run("The tests fail: run `python3 -m unittest test_pkg` and fix the bug.")
+    shown = "\n".join(text for _, text in seen.requests[0])
+    assert "## pkg/core.py (lines" in shown and "def scale(xs, k):" in shown
+    assert "def helper_7(" not in shown  # cut to what the failing test calls
+    assert "## pkg/__init__.py" not in shown and "pkg/extra.py" not in shown
 
 
 async def test_a_rerun_whose_output_differs_only_in_timings_and_addresses_is_a_repeat(

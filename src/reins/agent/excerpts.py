@@ -91,14 +91,36 @@ def names_used(source: str, focus: Focus) -> set[str]:
     tree = parse_python(source)
     if tree is None:
         return set()
-    roots = [
+    return {n.id for root in _roots(tree, focus) for n in ast.walk(root) if isinstance(n, ast.Name)}
+
+
+def _roots(tree: ast.Module, focus: Focus) -> list[ast.AST]:
+    """The functions and classes `focus` points at; the whole module when none."""
+    return [
         node for node in ast.walk(tree)
         if isinstance(node, DEFS) and (
             node.name in focus.names
             or any(node.lineno <= ln <= (node.end_lineno or node.lineno) for ln in focus.lines)
         )
     ] or [tree]  # fmt: skip
-    return {n.id for root in roots for n in ast.walk(root) if isinstance(n, ast.Name)}
+
+
+def module_members_used(source: str, focus: Focus) -> set[str]:
+    """The attributes the functions `focus` points at take from modules Python `source`
+    imports whole (`import more_itertools as mi` ... `mi.sample(data)`: sample); from
+    the whole file when it points at none."""
+    tree = parse_python(source)
+    if tree is None:
+        return set()
+    modules = {
+        alias.asname or alias.name.split(".")[0]
+        for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }  # fmt: skip
+    return {
+        node.attr for root in _roots(tree, focus) for node in ast.walk(root)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+    }  # fmt: skip
 
 
 def render(source: str, ranges: list[tuple[int, int]]) -> str:

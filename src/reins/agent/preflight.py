@@ -20,7 +20,7 @@ import posixpath
 import re
 
 from reins.agent.attachments import attach_paths, code_files, mentioned_paths
-from reins.agent.excerpts import Focus, line_refs, names_used, node_ids
+from reins.agent.excerpts import DEFS, Focus, line_refs, module_members_used, names_used, node_ids
 from reins.agent.output_paths import cd_dir, is_file, module_hint, relative_paths, resolved
 from reins.agent.test_runs import excerpt, run_test_command
 from reins.tools.context import ToolContext
@@ -64,18 +64,25 @@ async def run_tests_first(
     for test_file in test_files:
         source = _source(ctx, test_file)
         used = names_used(source, focus.get(test_file, Focus()))
+        # `import pkg as mi` ... `mi.sample(...)`: what the tests take from a module
+        members = module_members_used(source, focus.get(test_file, Focus()))
         for module, names in imports(test_file, ctx, source).items():
             if module not in code:
                 code.append(module)
             # a module too large to attach whole is cut to what the failing tests use
-            wanted = [n for n in names if n in used]
+            wanted = [n for n in names if n in used] or sorted(members)
             if wanted:
                 focus.setdefault(module, Focus()).names.extend(wanted)
             if module.endswith("__init__.py"):  # `from pkg import f`: f is defined elsewhere
-                for inner, defined in reexported(module, ctx, wanted or names).items():
+                inner_modules = reexported(module, ctx, wanted or names)
+                for inner, defined in inner_modules.items():
                     if inner not in code:
                         code.append(inner)
                     focus.setdefault(inner, Focus()).names.extend(defined)
+                if inner_modules and only_reexports(_source(ctx, module)):
+                    # seen: `from .more import *` attached alone, and the model wrote it
+                    # back three times; the code is in the modules it takes from
+                    code.remove(module)
             if is_script_index(module):  # require("./src"): its index only gathers the
                 # modules where the code is
                 code += [inner for inner in imports(module, ctx) if inner not in code]
@@ -178,6 +185,16 @@ def reexported(package: str, ctx: ToolContext, names: list[str]) -> dict[str, li
         if wanted:
             found[module] = wanted
     return found
+
+
+def only_reexports(source: str) -> bool:
+    """A package `__init__.py` that defines no function or class (it imports from its
+    modules, sets `__version__`, aliases a name or two): not where a bug is fixed."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return not any(isinstance(node, DEFS) for node in ast.walk(tree))
 
 
 def top_level_names(source: str) -> set[str]:
