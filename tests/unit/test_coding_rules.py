@@ -1134,7 +1134,9 @@ async def test_a_failing_test_that_calls_a_package_through_its_alias_gets_the_de
         '"""Tools."""\nfrom .core import *  # noqa\nfrom .extra import *\n__version__ = "1.0"\n'
     )
     filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(2000))
-    (repo / "pkg/core.py").write_text(filler + "def scale(xs, k):\n    return [x + k for x in xs]\n")
+    (repo / "pkg/core.py").write_text(
+        filler + "def scale(xs, k):\n    return [x + k for x in xs]\n"
+    )
     (repo / "pkg/extra.py").write_text("def spread(xs):\n    return max(xs) - min(xs)\n")
     (repo / "test_pkg.py").write_text(
         "import unittest\nimport pkg as p\n\n\nclass T(unittest.TestCase):\n"
