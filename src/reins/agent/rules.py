@@ -11,6 +11,7 @@ import time
 
 from reins.agent.coding_rules import EraseRepeats, VerifyFinish
 from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, stable_output
+from reins.agent.edit_first import EditFirst
 from reins.agent.fragments import PartialWrites
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, answered
 from reins.agent.instructions import NestedInstructions
@@ -192,4 +193,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 check_output=profile.check_stated_output,
             )
         )
+    if profile.edit_first and profile.call_style == "files":  # after WriteFirst: a reply
+        # it starts as a file block is not an edit
+        hooks.append(EditFirst(profile.test_after_write, profile.test_rounds))
     return hooks

@@ -169,6 +169,11 @@ class Profile:
     # definitions, not the file; a write that would delete most of a large file is refused
     # (agent/fragments.py).
     partial_writes: bool = False
+    # files call style: a change request whose one code file is attached only in part (the
+    # failing function of a large module) starts its first reply as an edit_file call on
+    # it; with test_after_write, the request's test command runs after each edit of it and
+    # a failing run starts the next reply as an edit again (agent/edit_first.py).
+    edit_first: bool = False
     # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
     # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
     # its tests, overwritten with "..." by the embedded model; the tests then "passed".

@@ -1,0 +1,84 @@
+"""EditFirst (profile edit_first): a change whose code file is attached only in part starts
+as an edit of that file, and the request's tests run after each edit."""
+
+from reins.agent.edit_first import edit_opener
+from reins.agent.hooks import Hook
+from tests.unit.test_coding_rules import call
+from tests.unit.test_session import open_scripted
+
+FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(2000))
+TEST = (
+    "import unittest\nimport pkg as p\n\n\nclass T(unittest.TestCase):\n"
+    "    def test_scale(self):\n        self.assertEqual(p.scale([1, 2], 3), [3, 6])\n"
+)
+REQUEST = (
+    "The tests fail: run `python3 -m unittest -q test_pkg` and fix the bug. "
+    "The bug is in the library code, not in the tests."
+)
+EDIT_ON = {"qwen-files": {"edit_first": True}}
+
+
+class Prefills(Hook):
+    """Each model call's prefill, as the hooks before this one left it."""
+
+    def __init__(self, session):
+        self.seen = []
+        session.hooks.append(self)
+
+    def before_model(self, turn, request):
+        self.seen.append(request.prefill)
+
+
+def make_package(repo):
+    (repo / "pkg").mkdir()
+    (repo / "pkg/__init__.py").write_text("from .core import *  # noqa\n")
+    (repo / "pkg/core.py").write_text(
+        FILLER + "def scale(xs, k):\n    return [x + k for x in xs]\n"
+    )
+    (repo / "test_pkg.py").write_text(TEST)
+
+
+def edit(old, new):
+    return call("edit_file", path="pkg/core.py", old_string=old, new_string=new)
+
+
+async def test_a_failing_function_of_a_large_module_is_edited_first_and_tested(
+    repo, store, tmp_path
+):
+    # seen on mutate: the model wrote the test file the traceback ends in, not the code
+    make_package(repo)
+    session = open_scripted(repo, store, tmp_path, [
+        edit("[x + k for", "[x - k for"),  # still fails: asked to edit again
+        edit("[x - k for", "[x * k for"),  # passes: the turn ends
+        {"content": "never asked for"},
+    ], profile="qwen-files", profiles=EDIT_ON)  # fmt: skip
+    prefills = Prefills(session)
+    outcome = await session.run(REQUEST)
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert "passes" in outcome.final_message
+    opener = edit_opener("pkg/core.py")
+    assert opener.startswith("```json\n") and opener.endswith('"old_string": "')
+    assert prefills.seen == [opener, opener]
+    assert (repo / "pkg/core.py").read_text().endswith("return [x * k for x in xs]\n")
+    assert (repo / "test_pkg.py").read_text() == TEST  # and the test file never changed
+
+
+async def test_edit_first_leaves_whole_files_questions_and_the_profile_default_alone(
+    repo, store, tmp_path
+):
+    make_package(repo)
+    done = [{"content": "ok"}]
+    off = open_scripted(repo, store, tmp_path, done, profile="qwen-files")
+    seen = Prefills(off)
+    await off.run(REQUEST)
+    assert seen.seen[0] is None  # off in qwen-files until the lab says otherwise
+    ask = open_scripted(repo, store, tmp_path, done, profile="qwen-files", profiles=EDIT_ON)
+    seen = Prefills(ask)
+    await ask.run("Why does `python3 -m unittest -q test_pkg` fail?")
+    assert seen.seen[0] is None
+    # a module small enough to attach whole is WriteFirst's: its reply starts as the block
+    (repo / "pkg/core.py").write_text("def scale(xs, k):\n    return [x + k for x in xs]\n")
+    whole = open_scripted(repo, store, tmp_path, done, profile="qwen-files", profiles=EDIT_ON)
+    seen = Prefills(whole)
+    await whole.run(REQUEST)
+    assert seen.seen[0] == "pkg/core.py\n```python\n"
