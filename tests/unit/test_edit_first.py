@@ -82,3 +82,42 @@ async def test_edit_first_leaves_whole_files_questions_and_the_profile_default_a
     seen = Prefills(whole)
     await whole.run(REQUEST)
     assert seen.seen[0] == "pkg/core.py\n```python\n"
+
+
+async def test_an_edit_that_breaks_the_parse_is_undone_and_answered_as_not_applied(
+    repo, store, tmp_path
+):
+    # seen on mutate: `no_pad` -> `None` everywhere (`None = '__no__pad__'`) was applied with
+    # a warning, and every later step worked on a module that no longer imported
+    source = "no_pad = '__no__pad__'\n\n\ndef pad(x=no_pad):\n    return x\n"
+    (repo / "src/pad.py").write_text(source)
+    broken = call(
+        "edit_file", path="src/pad.py", old_string="no_pad", new_string="None", replace_all=True
+    )
+    fine = call("edit_file", path="src/pad.py", old_string="return x", new_string="return [x]")
+    script = [broken, fine, {"content": "done"}]
+    on = {"default": {"refuse_broken_edits": True}}
+    session = open_scripted(repo, store, tmp_path, script, profiles=on)
+    answers = Answers(session)
+    await session.run("make pad return a list")
+    assert answers.seen[0].startswith("refused: this edit would leave src/pad.py unable to parse")
+    assert "NOT applied" in answers.seen[0] and answers.seen[1].startswith("edited src/pad.py")
+    assert (repo / "src/pad.py").read_text() == source.replace("return x", "return [x]")
+    # off (the default), the same edit is applied with the warning
+    (repo / "src/pad.py").write_text(source)
+    session = open_scripted(repo, store, tmp_path, script)
+    answers = Answers(session)
+    await session.run("make pad return a list")
+    assert "warning: the file no longer parses" in answers.seen[0]
+    assert "None = '__no__pad__'" in (repo / "src/pad.py").read_text()
+
+
+class Answers(Hook):
+    """The text of each tool result, as the hooks before this one left it."""
+
+    def __init__(self, session):
+        self.seen = []
+        session.hooks.append(self)
+
+    def after_tools(self, turn, plan, executed):
+        self.seen += [item.result.output for item in executed]

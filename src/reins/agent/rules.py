@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from reins.agent.broken_edits import RefuseBrokenEdits
 from reins.agent.coding_rules import EraseRepeats, VerifyFinish
 from reins.agent.doom_loop import WARNING, DoomLoopGuard, Verdict, signature, stable_output
 from reins.agent.edit_first import EditFirst
@@ -171,6 +172,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(RepeatNudge())
     if profile.erase_repeats:
         hooks.append(EraseRepeats())
+    if profile.refuse_broken_edits:  # before WriteFirst and EditFirst: an edit they would
+        hooks.append(RefuseBrokenEdits())  # test is undone first
     if profile.partial_writes or profile.refuse_gutting:  # before WriteFirst: it checks
         hooks.append(PartialWrites(merge=profile.partial_writes))  # what is written
     if profile.add_missing_imports:  # before WriteFirst: the tests it runs see the import

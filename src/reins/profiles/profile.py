@@ -174,6 +174,9 @@ class Profile:
     # it; with test_after_write, the request's test command runs after each edit of it and
     # a failing run starts the next reply as an edit again (agent/edit_first.py).
     edit_first: bool = False
+    # An edit_file call that makes a file which parsed stop parsing is undone and answered
+    # as not applied, with the parse error (agent/broken_edits.py; SWE-agent's lint gate).
+    refuse_broken_edits: bool = False
     # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
     # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
     # its tests, overwritten with "..." by the embedded model; the tests then "passed".
