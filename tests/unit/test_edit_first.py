@@ -27,6 +27,7 @@ class Prefills(Hook):
 
     def before_model(self, turn, request):
         self.seen.append(request.prefill)
+        self.shown = "\n".join(m.content for m in request.messages)
 
 
 def make_package(repo):
@@ -59,6 +60,8 @@ async def test_a_failing_function_of_a_large_module_is_edited_first_and_tested(
     opener = edit_opener("pkg/core.py")
     assert opener.startswith("```json\n") and opener.endswith('"old_string": "')
     assert prefills.seen == [opener, opener]
+    # the code is what the model read last: seen, old_string copied from the test shown last
+    assert prefills.shown.index("## test_pkg.py") < prefills.shown.index("## pkg/core.py")
     assert (repo / "pkg/core.py").read_text().endswith("return [x * k for x in xs]\n")
     assert (repo / "test_pkg.py").read_text() == TEST  # and the test file never changed
 

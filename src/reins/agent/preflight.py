@@ -35,11 +35,12 @@ MAX_TEST_BYTES = 256 * 1024  # a test file read for its imports
 
 async def run_tests_first(
     command: str, ctx: ToolContext, budget_bytes: int, tests: bool, attached: dict[str, int],
-    cut: set[str] | None = None,
+    cut: set[str] | None = None, code_last: bool = False,
 ) -> str:  # fmt: skip
     """The message that shows `command`'s result, with the files it points at attached
     (within what is left of `budget_bytes`; `attached`, the request's attachments, is
-    updated, and its files are not attached again)."""
+    updated, and its files are not attached again). `code_last`: the tests are attached
+    before the code, so the code is what the model read last (profile edit_first)."""
     exit_code, output = await run_test_command(ctx, command)
     output = relative_paths(output, ctx)
     text = f"[reins ran `{command}` before your first step: exit code {exit_code}]\n"
@@ -86,7 +87,8 @@ async def run_tests_first(
             if is_script_index(module):  # require("./src"): its index only gathers the
                 # modules where the code is
                 code += [inner for inner in imports(module, ctx) if inner not in code]
-    paths = [p for p in (*code, *test_files) if p not in attached]
+    order = (*test_files, *code) if code_last else (*code, *test_files)
+    paths = [p for p in order if p not in attached]
     text, more = attach_paths(
         text, paths, ctx, left, tests=tests, header=HEADER, focus=focus, cut=cut
     )

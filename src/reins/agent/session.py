@@ -355,6 +355,7 @@ class Session:
                 text = await run_tests_first(
                     command, self.executor.ctx, self.profile.attach_files_kb * 1024,
                     self.profile.attach_tests, turn.attached, turn.cut,
+                    code_last=self.profile.edit_first,
                 )  # fmt: skip
         except TimeoutError:
             return False

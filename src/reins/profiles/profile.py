@@ -172,7 +172,9 @@ class Profile:
     # files call style: a change request whose one code file is attached only in part (the
     # failing function of a large module) starts its first reply as an edit_file call on
     # it; with test_after_write, the request's test command runs after each edit of it and
-    # a failing run starts the next reply as an edit again (agent/edit_first.py).
+    # a failing run starts the next reply as an edit again (agent/edit_first.py). With
+    # run_tests_first, the tests the run points at are attached before the code, so the
+    # code is what the model read last (seen: old_string copied from the test shown last).
     edit_first: bool = False
     # An edit_file call that makes a file which parsed stop parsing is undone and answered
     # as not applied, with the parse error (agent/broken_edits.py; SWE-agent's lint gate).
