@@ -48,18 +48,20 @@ async def test_a_failing_function_of_a_large_module_is_edited_first_and_tested(
 ):
     # seen on mutate: the model wrote the test file the traceback ends in, not the code
     make_package(repo)
+    rewrite_test = call("write_file", path="test_pkg.py", content="import unittest\n")
     session = open_scripted(repo, store, tmp_path, [
+        rewrite_test,  # refused (the request keeps the tests): back to an edit of the code
         edit("[x + k for", "[x - k for"),  # still fails: asked to edit again
         edit("[x - k for", "[x * k for"),  # passes: the turn ends
         {"content": "never asked for"},
     ], profile="qwen-files", profiles=EDIT_ON)  # fmt: skip
     prefills = Prefills(session)
     outcome = await session.run(REQUEST)
-    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert (outcome.status, outcome.steps) == ("completed", 3)
     assert "passes" in outcome.final_message
     opener = edit_opener("pkg/core.py")
     assert opener.startswith("```json\n") and opener.endswith('"old_string": "')
-    assert prefills.seen == [opener, opener]
+    assert prefills.seen == [opener, opener, opener]
     # the code is what the model read last: seen, old_string copied from the test shown last
     assert prefills.shown.index("## test_pkg.py") < prefills.shown.index("## pkg/core.py")
     assert (repo / "pkg/core.py").read_text().endswith("return [x * k for x in xs]\n")

@@ -4,7 +4,8 @@ before the first step) gets its first reply started as an `edit_file` call on th
 so the model changes the code at once instead of the test file the traceback ends in.
 With a test command in the request, reins runs it after each edit of the file and shows
 the result: passing ends the turn, failing starts the next reply as an edit of the same
-file again (a few rounds), then the model goes on with its tools.
+file again (a few rounds), then the model goes on with its tools. A refused write of
+another file (the test file the request keeps) also starts the next reply as that edit.
 
 Seen on the `mutate` suites (2026-12-05): with the failing function attached, the
 embedded model wrote or edited the test file first on 4 of the 5 more-itertools tasks,
@@ -25,7 +26,7 @@ from reins.agent.request_shape import is_question, test_command
 from reins.agent.test_runs import excerpt, run_test_command
 from reins.index.chunker import language_for
 from reins.tools.executor import ExecutedCall
-from reins.tools.files import NO_CHANGE
+from reins.tools.files import EDIT_TOOLS, NO_CHANGE
 
 
 class EditFirst(Hook):
@@ -51,9 +52,13 @@ class EditFirst(Hook):
                 request.prefill = edit_opener(self.path)
 
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        if self.path is None or not self.command or not self.test_after_edit:
+        if self.path is None:
             return
-        if not _edited(executed, self.path):
+        if _refused_elsewhere(executed, self.path) and self.rounds < self.rounds_allowed:
+            self.rounds += 1  # a refused write of the test file: back to the code
+            self.again = True
+            return
+        if not self.command or not self.test_after_edit or not _edited(executed, self.path):
             return
         ctx = turn.session.executor.ctx
         exit_code, output = await run_test_command(ctx, self.command)
@@ -87,6 +92,16 @@ def edit_opener(path: str) -> str:
     """How a reply that is an edit of `path` starts (the files call style's JSON call)."""
     head = json.dumps({"name": "edit_file", "arguments": {"path": path, "old_string": ""}})
     return "```json\n" + head[: -len('""}}')] + '"'
+
+
+def _refused_elsewhere(executed: list[ExecutedCall], path: str) -> bool:
+    """The batch tried to change another file than `path` and was refused (a test file
+    the request keeps, a gutting write), changing nothing."""
+    return any(
+        i.call.name in EDIT_TOOLS and i.call.arguments.get("path") != path
+        and i.result.output.startswith("refused:")
+        for i in executed
+    )  # fmt: skip
 
 
 def _edited(executed: list[ExecutedCall], path: str) -> bool:
