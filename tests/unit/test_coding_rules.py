@@ -1149,6 +1149,13 @@ async def test_a_failing_test_that_calls_a_package_through_its_alias_gets_the_de
     assert "## pkg/core.py (lines" in shown and "def scale(xs, k):" in shown
     assert "def helper_7(" not in shown  # cut to what the failing test calls
     assert "## pkg/__init__.py" not in shown and "pkg/extra.py" not in shown
+    # an __init__ the output names (an import error's frame) is where the fix goes: it stays
+    (repo / "pkg/__init__.py").write_text("from .core import scale, scael\n")
+    session = open_scripted(repo, store, tmp_path, [{"content": "ok"}], profile="qwen-files")
+    seen = watched(session)
+    await session.run("The tests fail: run `python3 -m unittest test_pkg` and fix the bug.")
+    shown = "\n".join(text for _, text in seen.requests[0])
+    assert "## pkg/__init__.py" in shown
 
 
 async def test_a_rerun_whose_output_differs_only_in_timings_and_addresses_is_a_repeat(

@@ -80,9 +80,10 @@ async def run_tests_first(
                     if inner not in code:
                         code.append(inner)
                     focus.setdefault(inner, Focus()).names.extend(defined)
-                if inner_modules and only_reexports(_source(ctx, module)):
+                if inner_modules and module not in named and only_reexports(_source(ctx, module)):
                     # seen: `from .more import *` attached alone, and the model wrote it
-                    # back three times; the code is in the modules it takes from
+                    # back three times; the code is in the modules it takes from (one
+                    # the output names, an import error's frame, stays)
                     code.remove(module)
             if is_script_index(module):  # require("./src"): its index only gathers the
                 # modules where the code is

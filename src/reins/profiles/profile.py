@@ -172,12 +172,18 @@ class Profile:
     # files call style: a change request whose one code file is attached only in part (the
     # failing function of a large module) starts its first reply as an edit_file call on
     # it; with test_after_write, the request's test command runs after each edit of it and
-    # a failing run starts the next reply as an edit again (agent/edit_first.py). With
+    # a failing run starts the next reply as an edit again (agent/edit_first.py). Off: on
+    # 8 mutate tasks (2026-12-05) no failing test passed with it either, and one more
+    # suite lost tests (toolz-20158ee080: 0.97 -> 0.88; docs/ABLATIONS.md). With
     # run_tests_first, the tests the run points at are attached before the code, so the
     # code is what the model read last (seen: old_string copied from the test shown last).
     edit_first: bool = False
     # An edit_file call that makes a file which parsed stop parsing is undone and answered
     # as not applied, with the parse error (agent/broken_edits.py; SWE-agent's lint gate).
+    # On in qwen-files: on 8 mutate tasks (2026-12-05) the embedded model broke the module
+    # on 2 (`def dft(xarr, True)`, `None = ...`), leaving the whole suite failing; with it,
+    # both suites stayed whole (docs/ABLATIONS.md). No logged shapes or Exercism edit broke
+    # a parse, so it cannot act there.
     refuse_broken_edits: bool = False
     # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
     # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
