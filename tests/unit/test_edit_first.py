@@ -108,6 +108,12 @@ async def test_an_edit_that_breaks_the_parse_is_undone_and_answered_as_not_appli
     assert answers.seen[0].startswith("refused: this edit would leave src/pad.py unable to parse")
     assert "NOT applied" in answers.seen[0] and answers.seen[1].startswith("edited src/pad.py")
     assert (repo / "src/pad.py").read_text() == source.replace("return x", "return [x]")
+    # the same broken edit again and again is a failing call repeated: the guard stops it
+    (repo / "src/pad.py").write_text(source)
+    session = open_scripted(repo, store, tmp_path, [broken] * 5, profiles=on)
+    outcome = await session.run("make pad return a list")
+    assert outcome.status == "error" and "repeated" in outcome.final_message
+    assert (repo / "src/pad.py").read_text() == source
     # off (the default), the same edit is applied with the warning
     (repo / "src/pad.py").write_text(source)
     session = open_scripted(repo, store, tmp_path, script)

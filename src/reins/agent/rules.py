@@ -165,6 +165,9 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(OneCallPerTurn())
     if profile.require_tool_use and not profile.finish_tool:
         hooks.append(NoToolNudge())
+    if profile.refuse_broken_edits:  # before the doom-loop guard (it counts the refusal the
+        # model reads) and before WriteFirst and EditFirst (an edit they would test is undone)
+        hooks.append(RefuseBrokenEdits())
     hooks.append(DoomLoop())
     hooks.append(NestedInstructions())
     hooks.append(KeepFiles())  # every model: files the request says to leave alone stay
@@ -172,8 +175,6 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         hooks.append(RepeatNudge())
     if profile.erase_repeats:
         hooks.append(EraseRepeats())
-    if profile.refuse_broken_edits:  # before WriteFirst and EditFirst: an edit they would
-        hooks.append(RefuseBrokenEdits())  # test is undone first
     if profile.partial_writes or profile.refuse_gutting:  # before WriteFirst: it checks
         hooks.append(PartialWrites(merge=profile.partial_writes))  # what is written
     if profile.add_missing_imports:  # before WriteFirst: the tests it runs see the import
