@@ -3,7 +3,7 @@ as an edit of that file, and the request's tests run after each edit."""
 
 from reins.agent.edit_first import edit_opener
 from reins.agent.hooks import Hook
-from tests.unit.test_coding_rules import call
+from tests.unit.test_coding_rules import PrefillsAndTemperatures, call, watched
 from tests.unit.test_session import open_scripted
 
 FILLER = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(2000))
@@ -18,16 +18,10 @@ REQUEST = (
 EDIT_ON = {"qwen-files": {"edit_first": True}}
 
 
-class Prefills(Hook):
-    """Each model call's prefill, as the hooks before this one left it."""
-
-    def __init__(self, session):
-        self.seen = []
-        session.hooks.append(self)
-
-    def before_model(self, turn, request):
-        self.seen.append(request.prefill)
-        self.shown = "\n".join(m.content for m in request.messages)
+def prefills_of(session):
+    """The prefill of each model call, as the hooks before it left it."""
+    recorded = PrefillsAndTemperatures(session)
+    return lambda: [prefill for prefill, _ in recorded.seen]
 
 
 def make_package(repo):
@@ -55,15 +49,16 @@ async def test_a_failing_function_of_a_large_module_is_edited_first_and_tested(
         edit("[x - k for", "[x * k for"),  # passes: the turn ends
         {"content": "never asked for"},
     ], profile="qwen-files", profiles=EDIT_ON)  # fmt: skip
-    prefills = Prefills(session)
+    prefills, seen = prefills_of(session), watched(session)
     outcome = await session.run(REQUEST)
     assert (outcome.status, outcome.steps) == ("completed", 3)
     assert "passes" in outcome.final_message
     opener = edit_opener("pkg/core.py")
     assert opener.startswith("```json\n") and opener.endswith('"old_string": "')
-    assert prefills.seen == [opener, opener, opener]
+    assert prefills() == [opener, opener, opener]
     # the code is what the model read last: seen, old_string copied from the test shown last
-    assert prefills.shown.index("## test_pkg.py") < prefills.shown.index("## pkg/core.py")
+    shown = "\n".join(text for _, text in seen.requests[0])
+    assert shown.index("## test_pkg.py") < shown.index("## pkg/core.py")
     assert (repo / "pkg/core.py").read_text().endswith("return [x * k for x in xs]\n")
     assert (repo / "test_pkg.py").read_text() == TEST  # and the test file never changed
 
@@ -74,19 +69,19 @@ async def test_edit_first_leaves_whole_files_questions_and_the_profile_default_a
     make_package(repo)
     done = [{"content": "ok"}]
     off = open_scripted(repo, store, tmp_path, done, profile="qwen-files")
-    seen = Prefills(off)
+    prefills = prefills_of(off)
     await off.run(REQUEST)
-    assert seen.seen[0] is None  # off in qwen-files until the lab says otherwise
+    assert prefills()[0] is None  # off in qwen-files until the lab says otherwise
     ask = open_scripted(repo, store, tmp_path, done, profile="qwen-files", profiles=EDIT_ON)
-    seen = Prefills(ask)
+    prefills = prefills_of(ask)
     await ask.run("Why does `python3 -m unittest -q test_pkg` fail?")
-    assert seen.seen[0] is None
+    assert prefills()[0] is None
     # a module small enough to attach whole is WriteFirst's: its reply starts as the block
     (repo / "pkg/core.py").write_text("def scale(xs, k):\n    return [x + k for x in xs]\n")
     whole = open_scripted(repo, store, tmp_path, done, profile="qwen-files", profiles=EDIT_ON)
-    seen = Prefills(whole)
+    prefills = prefills_of(whole)
     await whole.run(REQUEST)
-    assert seen.seen[0] == "pkg/core.py\n```python\n"
+    assert prefills()[0] == "pkg/core.py\n```python\n"
 
 
 async def test_an_edit_that_breaks_the_parse_is_undone_and_answered_as_not_applied(

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from reins.agent.hooks import Hook, StepPlan, Turn
 from reins.tools.base import ToolResult
+from reins.tools.edits.syntax import BROKEN_WARNING
 from reins.tools.errors import ErrorKind, ToolError
 from reins.tools.executor import ExecutedCall
-
-BROKEN = "\nwarning: the file no longer parses ("  # what edit_file appends (tools/edits/syntax.py)
 
 
 class RefuseBrokenEdits(Hook):
@@ -42,11 +41,11 @@ class RefuseBrokenEdits(Hook):
         ctx = turn.session.executor.ctx
         for item in executed:
             kept = self.before.get(item.call.id)
-            if kept is None or not item.result.ok or BROKEN not in item.result.output:
+            if kept is None or not item.result.ok or BROKEN_WARNING not in item.result.output:
                 continue
             path, data = kept
             ctx.tracker.wrote(ctx.workspace.write_bytes(path, data), data)
-            error = item.result.output.split(BROKEN, 1)[1].rsplit("); fix it", 1)[0]
+            error = item.result.output.split(BROKEN_WARNING, 1)[1].rsplit("); fix it", 1)[0]
             item.result = ToolResult(
                 ErrorKind.INVALID_ARGUMENTS,
                 f"refused: this edit would leave {path} unable to parse ({error}), so it "

@@ -71,6 +71,11 @@ def _tree_problem(parser) -> Callable[[str], str | None]:
 MAX_CHECKED_CHARS = 2_000_000  # files bigger than this are not parsed
 
 
+# How the warning an edit gets for breaking a file's parse starts (agent/broken_edits.py
+# reads it to undo the edit).
+BROKEN_WARNING = "\nwarning: the file no longer parses ("
+
+
 class SyntaxCheck:
     def __init__(self, path: str, original: list[str]):
         self._problem: Callable[[str], str | None] | None = None
@@ -121,4 +126,4 @@ class SyntaxCheck:
         error = self._error(lines)  # first: usually it parses, and one parse is enough
         if error is None or not self._parsed_before():
             return ""
-        return f"\nwarning: the file no longer parses ({error}); fix it"
+        return f"{BROKEN_WARNING}{error}); fix it"
