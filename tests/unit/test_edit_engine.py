@@ -431,3 +431,72 @@ async def test_a_write_that_breaks_a_json_or_toml_file_says_so(run, repo):
     assert fine.ok and "parses" not in fine.output
     trailing = await run("write_file", path="data.json", content='{"a": 1,}\n')
     assert "no longer parses (line 1:" in trailing.output
+
+
+DFT = """\
+def dft(xarr):
+    N = len(xarr)
+    roots_of_unity = [e ** (n * N * tau * 1j) for n in range(N)]
+    for k in range(N):
+        yield sum(x * roots_of_unity[k * n % N] for n, x in enumerate(xarr))
+
+
+def idft(Xarr):
+    N = len(Xarr)
+    roots_of_unity = [e ** (n / N * tau * 1j) for n in range(N)]
+    for k in range(N):
+        yield sum(X * roots_of_unity[k * n % N] for n, X in enumerate(Xarr)) / N
+"""
+
+
+def test_an_edit_sent_again_after_it_was_made_is_called_made():
+    # The model changed `-1j` to `1j` on the first line, then sent the same edit again:
+    # its old line is gone, and the loose match found two lines like it.
+    old = "roots_of_unity = [e ** (n * N * tau * -1j) for n in range(N)]"
+    new = "roots_of_unity = [e ** (n * N * tau * 1j) for n in range(N)]"
+    with pytest.raises(EditFailure) as failure:
+        replace_string(DFT, old, new, False)
+    assert "new_string already is, at line 3" in str(failure.value)
+    assert "changes nothing" in str(failure.value)
+
+
+def test_an_edit_whose_old_lines_are_there_with_other_spacing_is_still_made():
+    # The old lines stand in the file with other spacing; that the new text stands
+    # elsewhere too says nothing: the edit applies where the old lines are.
+    source = "def f(a, b):\n    return a + b\n\n\ndef g(a, b):\n    return a - b\n"
+    text, _, _ = replace_string(source, "return  a + b", "return a - b", False)
+    assert text == source.replace("return a + b", "return a - b")
+
+
+def test_a_short_new_string_standing_elsewhere_is_not_taken_for_a_made_edit():
+    with pytest.raises(EditFailure) as failure:
+        replace_string(DFT, "x = 1", "N = 2", False)
+    assert "already" not in str(failure.value)
+
+
+def test_an_edit_that_would_be_made_twice_over_its_own_result_is_refused():
+    # `packs_needed(...)` -> `packs_needed(...) + 10`, sent five times, gave `+ 10 + 10 ...`.
+    source = (
+        "def order(item, shortfall):\n    return packs_needed(shortfall, item.pack_size) + 10\n"
+    )
+    old, new = (
+        "packs_needed(shortfall, item.pack_size)",
+        "packs_needed(shortfall, item.pack_size) + 10",
+    )
+    with pytest.raises(EditFailure) as failure:
+        replace_string(source, old, new, False)
+    assert "only inside new_string, at line 2" in str(failure.value)
+    # Where old_string also stands on its own, the usual answer: it occurs twice.
+    twice = (
+        source
+        + "\n\ndef spare(item, shortfall):\n    return packs_needed(shortfall, item.pack_size)\n"
+    )
+    with pytest.raises(EditFailure) as failure:
+        replace_string(twice, old, new, False)
+    assert "occurs 2 times" in str(failure.value)
+    # A rename whose new name begins with the old one is made the first time only.
+    js = "function cartTotal(items) {\n  return sum(items);\n}\n"
+    once, _, _ = replace_string(js, "cartTotal", "cartTotalWithTax", False)
+    assert "cartTotalWithTax(" in once
+    with pytest.raises(EditFailure):
+        replace_string(once, "cartTotal", "cartTotalWithTax", False)

@@ -23,6 +23,7 @@ from reins.tools.edits.merge import TAB_WIDTH, MergeRefused, merge
 from reins.tools.edits.syntax import SyntaxCheck
 
 SHOW_WHOLE_FILE_LINES = 120
+MIN_APPLIED_CHARS = 12  # a shorter new_string may stand in the file by chance
 
 
 class EditFailure(Exception):
@@ -78,6 +79,60 @@ def not_found(lines: list[str], old: list[str], what: str) -> EditFailure:
     return EditFailure(
         f"{message} Nothing similar was found; read the file to find the right text."
     )
+
+
+def already_applied(lines: list[str], old: str, new: str) -> int | None:
+    """The line where `new` already stands when `old` is nowhere in the file, even with
+    its spacing changed: the model is sending an edit it made before. None otherwise (a
+    short or blank `new` says too little to tell)."""
+    key = [_spacing(t) for t in split_lines(new.strip("\n"))]
+    if sum(len(t) for t in key) < MIN_APPLIED_CHARS:
+        return None
+    normed = [_spacing(t) for t in lines]
+    if _find_block(normed, [_spacing(t) for t in split_lines(old.strip("\n"))]) is not None:
+        return None
+    at = _find_block(normed, key)
+    return None if at is None else at + 1
+
+
+def made_again(text: str, old: str, new: str) -> int | None:
+    """The line of the first `new` when `new` contains `old` and every `old` in `text`
+    is part of a `new`: replacing `old` would make the edit a second time over its own
+    result (`total` -> `total + 10` -> `total + 10 + 10`). None otherwise."""
+    if old not in new or not (news := _offsets(text, new)):
+        return None
+    inside = {n + k for n in news for k in _offsets(new, old)}
+    if not set(_offsets(text, old)) <= inside:
+        return None
+    return text.count("\n", 0, news[0]) + 1
+
+
+def _offsets(text: str, part: str) -> list[int]:
+    found, at = [], text.find(part)
+    while at != -1:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
+
+
+def _spacing(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _find_block(lines: list[str], block: list[str]) -> int | None:
+    """Where `block` first stands as whole lines of `lines` (the first and last of its
+    lines may be parts of a line, as a string edit's often are)."""
+    n = len(block)
+    for i in range(len(lines) - n + 1):
+        check()
+        if n == 1:
+            if block[0] in lines[i]:
+                return i
+            continue
+        if (lines[i].endswith(block[0]) and lines[i + 1 : i + n - 1] == block[1:-1]
+                and lines[i + n - 1].startswith(block[-1])):  # fmt: skip
+            return i
+    return None
 
 
 def _find_anchor(lines: list[str], anchor: str, start: int) -> int:
@@ -243,15 +298,30 @@ def _replace_string(
         )
     if _spaces_only(file.lines) and _spaces_only(split_lines(old_n)):
         new_n = "\n".join(_detab(line) for line in new_n.split("\n"))
+    if count >= 1 and (line := made_again(normal, old_n, new_n)) is not None:
+        raise EditFailure(
+            f"old_string stands in the file only inside new_string, at line {line}: this "
+            "edit looks made already, and making it again would apply it twice. To change "
+            "something else, give old_string lines the file has now."
+        )
     if count >= 1:
         first = normal.count("\n", 0, normal.find(old_n)) + 1
         result = normal.replace(old_n, new_n)
         return (result.replace("\n", "\r\n") if file.crlf else result), "exact", first
     hunk = hunk_from_strings(old_n, new_n)
     syntax = SyntaxCheck(path, file.lines)
-    lines, _, strategy = _apply_hunk(
-        file.lines, hunk, 0, what="old_string", derived=True, syntax=syntax
-    )
+    try:
+        lines, _, strategy = _apply_hunk(
+            file.lines, hunk, 0, what="old_string", derived=True, syntax=syntax
+        )
+    except EditFailure:
+        if (line := already_applied(file.lines, old_n, new_n)) is None:
+            raise
+        raise EditFailure(
+            f"old_string is not in the file, but new_string already is, at line {line}: "
+            "this edit looks made already, so sending it again changes nothing. If the "
+            "tests still fail, they need a different change."
+        ) from None
     first_changed = (
         next((i for i, (a, b) in enumerate(zip(lines, file.lines, strict=False)) if a != b), 0) + 1
     )
