@@ -1,6 +1,7 @@
 """Every core tool, its success path and its error kinds, on a real temporary git repo."""
 
 import os
+import shutil
 
 import pytest
 
@@ -122,6 +123,29 @@ async def test_edit_file_no_match_in_a_big_file_shows_closest_lines(run, repo):
     )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert "matches 2 places" in result.output and "155| def func_77(a, b):" in result.output
+
+
+@pytest.mark.skipif(shutil.which("rg") is None, reason="needs ripgrep")
+async def test_edit_file_says_which_file_has_the_text_it_did_not_find(run, repo):
+    # The model copied a test's assertion, from the traceback, into an edit of the code.
+    (repo / "tests").mkdir()
+    (repo / "tests/test_app.py").write_text(
+        "from src.app import greet\n\n\ndef test_greet():\n    assert greet('bob') == 'hello bob'\n"
+    )
+    result = await run(
+        "edit_file",
+        path="src/app.py",
+        old_string="    assert greet('bob') == 'hello bob'",
+        new_string="    assert greet('bob') == 'hi bob'",
+    )
+    assert result.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "it is in tests/test_app.py:5" in result.output
+    assert "edit the file that has the text" in result.output
+    # Text that stands nowhere gets the usual answer.
+    nowhere = await run(
+        "edit_file", path="src/app.py", old_string="return 'goodbye friend'", new_string="x"
+    )
+    assert "it is in" not in nowhere.output and "copy old_string exactly" in nowhere.output
 
 
 async def test_edit_file_identical_or_empty_old_string_is_invalid(run):

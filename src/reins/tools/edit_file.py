@@ -15,6 +15,7 @@ from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
 from reins.tools.offload import off_loop
+from reins.tools.text_elsewhere import text_elsewhere
 
 MATCH_NOTES = {
     "trailing-whitespace": " (old_string matched ignoring trailing whitespace)",
@@ -80,21 +81,25 @@ class EditFile(Tool):
             raise invalid(f"{args.path} is a binary file")
         ctx.tracker.ensure_fresh(current.path, raw, args.path, focus=args.old_string)
         text = raw.decode("utf-8", errors="surrogateescape")
-        new_text, strategy, line = self._replace(text, args)
+        new_text, strategy, line = self._replace(text, args, ws.root)
         return _EditPlan(current.path, text, new_text, strategy, line)
 
     @staticmethod
-    def _replace(text: str, args: EditFileArgs) -> tuple[str, str, int]:
+    def _replace(text: str, args: EditFileArgs, root: Path) -> tuple[str, str, int]:
         """The one call into the edit engine."""
         try:
             return replace_string(
                 text, args.old_string, args.new_string, args.replace_all, args.path
             )
         except EditFailure as failure:
-            raise invalid(
-                f"{args.path}: {failure}",
-                hint="copy old_string exactly from the lines above, without the 'N| ' prefix",
-            ) from None
+            hint = "copy old_string exactly from the lines above, without the 'N| ' prefix"
+            message = f"{args.path}: {failure}"
+            if str(failure).startswith("old_string was not found") and (
+                places := text_elsewhere(root, args.old_string, args.path)
+            ):
+                message += f"\nThat text is not in {args.path}: it is in {', '.join(places)}."
+                hint = f"edit the file that has the text, or copy old_string from {args.path}"
+            raise invalid(message, hint=hint) from None
 
     def _write(self, args: EditFileArgs, plan: _EditPlan, ctx: ToolContext) -> str:
         data = plan.new_text.encode("utf-8", errors="surrogateescape")

@@ -1,0 +1,44 @@
+"""Where else in the workspace an edit's old text stands, when it is not in the file edited.
+
+A small model copies `old_string` from what it last read: a traceback's line, a test file's
+assertion, another module it was shown. "Not found" with the closest lines of the wrong
+file leaves it sending the same edit again; saying which file has that text is what it
+needs (in the logged trials, about a quarter of the failed edits whose text the prompt
+held came from a traceback, a test file or another file shown).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+SEARCH_TIMEOUT_S = 2.0
+MAX_PLACES = 3
+MIN_LINE_CHARS = 8  # a shorter line stands in too many files to say anything
+
+
+def text_elsewhere(root: Path, old: str, edited: str) -> list[str]:
+    """`path:line` of the first place in up to MAX_PLACES other files where the longest
+    line of `old` stands (fixed text, .gitignore respected); [] when none does, when the
+    line is too short, or when ripgrep is missing or too slow."""
+    line = max((t.strip() for t in old.splitlines()), key=len, default="")
+    rg = shutil.which("rg")
+    if len(line) < MIN_LINE_CHARS or rg is None or "\x00" in line:
+        return []
+    argv = [rg, "--fixed-strings", "--line-number", "--no-heading", "--color", "never",
+            "--max-count", "1", "--glob", "!.git", "-e", line]  # fmt: skip
+    try:
+        done = subprocess.run(
+            argv, cwd=root, capture_output=True, timeout=SEARCH_TIMEOUT_S,
+            stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    places = []
+    for hit in done.stdout.decode("utf-8", errors="replace").splitlines():
+        path, _, rest = hit.partition(":")
+        number = rest.partition(":")[0]
+        if path.removeprefix("./") != edited.removeprefix("./") and number.isdigit():
+            places.append(f"{path.removeprefix('./')}:{number}")
+    return sorted(places)[:MAX_PLACES]
