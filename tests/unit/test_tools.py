@@ -333,3 +333,18 @@ async def test_a_hunk_that_only_fits_before_the_earlier_hunks_says_so(run, repo)
     assert "hunk 2 applies to the file on its own (changing line 2)" in failed.output
     assert "file order" in failed.output
     assert "e = 50" not in failed.output
+
+
+async def test_edit_file_sent_again_after_it_was_made_says_so(run, repo):
+    # `return False` -> `return True` everywhere, then the same call again: the old text is
+    # gone because this session replaced it, which is what the answer says.
+    (repo / "flags.py").write_text("def a():\n    return False\n\n\ndef b():\n    return False\n")
+    call = dict(path="flags.py", old_string="return False", new_string="return True")
+    first = await run("edit_file", **call, replace_all=True)
+    again = await run("edit_file", **call, replace_all=True)
+    assert first.ok and not again.ok
+    assert "you made this same edit earlier" in again.output
+    assert (repo / "flags.py").read_text().count("return True") == 2
+    # An edit never made, whose text is gone, gets the usual answer.
+    other = await run("edit_file", path="flags.py", old_string="return None", new_string="x")
+    assert "earlier" not in other.output and "was not found" in other.output

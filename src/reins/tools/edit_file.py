@@ -12,7 +12,7 @@ from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.diffs import unified_diff
 from reins.tools.edits.engine import EditFailure, replace_string
 from reins.tools.edits.syntax import SyntaxCheck
-from reins.tools.errors import invalid
+from reins.tools.errors import ToolError, invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
 from reins.tools.offload import off_loop
 from reins.tools.text_elsewhere import text_elsewhere
@@ -26,6 +26,12 @@ MATCH_NOTES = {
     "anchors": " (old_string matched by its first and last lines)",
     "similarity": " (old_string matched approximately; check the result)",
 }
+
+
+MADE_BEFORE = (
+    "you made this same edit earlier, so old_string is no longer in the file and sending "
+    "the edit again changes nothing. If the tests still fail, they need a different change."
+)
 
 
 class EditFileArgs(BaseModel):
@@ -81,30 +87,43 @@ class EditFile(Tool):
             raise invalid(f"{args.path} is a binary file")
         ctx.tracker.ensure_fresh(current.path, raw, args.path, focus=args.old_string)
         text = raw.decode("utf-8", errors="surrogateescape")
-        new_text, strategy, line = self._replace(text, args, ws.root)
-        return _EditPlan(current.path, text, new_text, strategy, line)
-
-    @staticmethod
-    def _replace(text: str, args: EditFileArgs, root: Path) -> tuple[str, str, int]:
-        """The one call into the edit engine."""
         try:
-            return replace_string(
+            new_text, strategy, line = replace_string(
                 text, args.old_string, args.new_string, args.replace_all, args.path
             )
         except EditFailure as failure:
-            hint = "copy old_string exactly from the lines above, without the 'N| ' prefix"
-            message = f"{args.path}: {failure}"
-            if str(failure).startswith("old_string was not found") and (
-                places := text_elsewhere(root, args.old_string, args.path)
-            ):
-                message += f"\nThat text is not in {args.path}: it is in {', '.join(places)}."
-                hint = f"edit the file that has the text, or copy old_string from {args.path}"
-            raise invalid(message, hint=hint) from None
+            made = (current.path, args.old_string, args.new_string) in ctx.tracker.edits
+            raise self._failed(
+                args, failure, ws.root, made and args.old_string not in text
+            ) from None
+        return _EditPlan(current.path, text, new_text, strategy, line)
+
+    @staticmethod
+    def _failed(args: EditFileArgs, failure: EditFailure, root: Path, made: bool) -> ToolError:
+        """The answer to an edit the engine could not make. `made`: this session made this
+        very edit of this file before and its old text is gone, which says why."""
+        if made:
+            return invalid(
+                f"{args.path}: {MADE_BEFORE}",
+                hint="to change something else, copy old_string from the file as it is now",
+            )
+        message = f"{args.path}: {failure}"
+        if str(failure).startswith("old_string was not found") and (
+            places := text_elsewhere(root, args.old_string, args.path)
+        ):
+            return invalid(
+                f"{message}\nThat text is not in {args.path}: it is in {', '.join(places)}.",
+                hint=f"edit the file that has the text, or copy old_string from {args.path}",
+            )
+        return invalid(
+            message, hint="copy old_string exactly from the lines above, without the 'N| ' prefix"
+        )
 
     def _write(self, args: EditFileArgs, plan: _EditPlan, ctx: ToolContext) -> str:
         data = plan.new_text.encode("utf-8", errors="surrogateescape")
         target = atomic_write(ctx.workspace, args.path, data)
         ctx.tracker.wrote(target, data)
+        ctx.tracker.edited(plan.path, args.old_string, args.new_string)
         note = MATCH_NOTES.get(plan.strategy.removesuffix("+syntax"), "")
         if plan.strategy.endswith("+syntax"):
             note += (

@@ -20,6 +20,11 @@ class FileTracker:
     def __init__(self) -> None:
         self.seen: dict[Path, str] = {}
         self.written: set[Path] = set()  # what read_lints checks by default
+        self.edits: set[tuple[Path, str, str]] = set()  # (path, old, new) edit_file made
+
+    def edited(self, path: Path, old: str, new: str) -> None:
+        """edit_file replaced `old` with `new` in this file."""
+        self.edits.add((path, old, new))
 
     def saw(self, path: Path, data: bytes) -> None:
         """The model read this content."""
