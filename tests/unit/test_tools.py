@@ -343,6 +343,7 @@ async def test_edit_file_sent_again_after_it_was_made_says_so(run, repo):
     first = await run("edit_file", **call, replace_all=True)
     again = await run("edit_file", **call, replace_all=True)
     assert first.ok and not again.ok
+    assert "edited flags.py in 2 places (lines 2, 6)" in first.output
     assert "you made this same edit earlier" in again.output
     assert (repo / "flags.py").read_text().count("return True") == 2
     # An edit never made, whose text is gone, gets the usual answer.

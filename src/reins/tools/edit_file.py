@@ -28,6 +28,7 @@ MATCH_NOTES = {
 }
 
 
+MAX_LINES_LISTED = 10
 MADE_BEFORE = (
     "you made this same edit earlier, so old_string is no longer in the file and sending "
     "the edit again changes nothing. If the tests still fail, they need a different change."
@@ -132,4 +133,20 @@ class EditFile(Tool):
         broken = SyntaxCheck(args.path, plan.text.splitlines()).broken_by(
             plan.new_text.splitlines()
         )
-        return f"edited {args.path} at line {plan.line}{note}{broken}"
+        where = f"at line {plan.line}"
+        if args.replace_all and plan.strategy == "exact":
+            lines = _lines_of(plan.text, args.old_string)
+            if len(lines) > 1:  # how far the edit reached, so a too-wide one is seen
+                shown = ", ".join(map(str, lines[:MAX_LINES_LISTED]))
+                more = ", ..." if len(lines) > MAX_LINES_LISTED else ""
+                where = f"in {len(lines)} places (lines {shown}{more})"
+        return f"edited {args.path} {where}{note}{broken}"
+
+
+def _lines_of(text: str, part: str) -> list[int]:
+    """The line each occurrence of `part` in `text` starts on."""
+    lines, at = [], text.find(part)
+    while at != -1:
+        lines.append(text.count("\n", 0, at) + 1)
+        at = text.find(part, at + len(part))
+    return lines
