@@ -349,3 +349,19 @@ async def test_edit_file_sent_again_after_it_was_made_says_so(run, repo):
     # An edit never made, whose text is gone, gets the usual answer.
     other = await run("edit_file", path="flags.py", old_string="return None", new_string="x")
     assert "earlier" not in other.output and "was not found" in other.output
+
+
+@pytest.mark.skipif(shutil.which("rg") is None, reason="needs ripgrep")
+def test_text_elsewhere_names_other_files_only(tmp_path):
+    from reins.tools.text_elsewhere import text_elsewhere
+
+    line = "    total = price * quantity + shipping"
+    (tmp_path / "a.py").write_text(f"def f():\n{line}\n")
+    (tmp_path / "b.py").write_text(f"\n\n{line}\n")
+    assert text_elsewhere(tmp_path, line, "c.py") == ["a.py:2", "b.py:3"]
+    # The file edited has the line (here named with ./): the rest of old_string is off.
+    assert text_elsewhere(tmp_path, line + "\n    return total", "./a.py") == []
+    # In more than two files, or too short: says nothing of where it came from.
+    (tmp_path / "d.py").write_text(f"{line}\n")
+    assert text_elsewhere(tmp_path, line, "c.py") == []
+    assert text_elsewhere(tmp_path, "return x", "c.py") == []

@@ -20,9 +20,10 @@ MIN_LINE_CHARS = 16  # `return False`: in too many files to say anything
 
 def text_elsewhere(root: Path, old: str, edited: str) -> list[str]:
     """`path:line` of the first place in each other file where the longest line of `old`
-    stands, when the file edited does not have it (fixed text, .gitignore respected); [] when no file has it or more than
-    MAX_PLACES do (a line that common says nothing of where the model took it from), when
-    the line is too short, or when ripgrep is missing or too slow."""
+    stands (fixed text, .gitignore respected). [] when the file edited has that line too,
+    when no file has it or more than MAX_PLACES do (a line that common says nothing of
+    where the model took it from), when the line is too short, or when ripgrep is missing
+    or too slow."""
     line = max((t.strip() for t in old.splitlines()), key=len, default="")
     rg = shutil.which("rg")
     if len(line) < MIN_LINE_CHARS or rg is None or "\x00" in line:
@@ -36,11 +37,11 @@ def text_elsewhere(root: Path, old: str, edited: str) -> list[str]:
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
         return []
-    places = []
+    places, target = [], (root / edited).resolve()
     for hit in done.stdout.decode("utf-8", errors="replace").splitlines():
         path, _, rest = hit.partition(":")
         number = rest.partition(":")[0]
-        if path.removeprefix("./") == edited.removeprefix("./"):
+        if (root / path).resolve() == target:
             return []  # the line is in the file edited: the rest of old_string is what is off
         if number.isdigit():
             places.append(f"{path.removeprefix('./')}:{number}")
