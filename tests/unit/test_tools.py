@@ -365,3 +365,15 @@ def test_text_elsewhere_names_other_files_only(tmp_path):
     (tmp_path / "d.py").write_text(f"{line}\n")
     assert text_elsewhere(tmp_path, line, "c.py") == []
     assert text_elsewhere(tmp_path, "return x", "c.py") == []
+
+
+@pytest.mark.skipif(shutil.which("rg") is None, reason="needs ripgrep")
+def test_text_elsewhere_finds_a_line_the_model_requoted(tmp_path):
+    from reins.tools.text_elsewhere import text_elsewhere
+
+    (tmp_path / "test_x.py").write_text('def t(op):\n    assert op in ["SUM",  "MULTIPLY"]\n')
+    found = text_elsewhere(tmp_path, "assert op in ['SUM', 'MULTIPLY']", "x.py")
+    assert found == ["test_x.py:2"]
+    # Regex signs in the line are text, not a pattern.
+    (tmp_path / "y.py").write_text("value = price * (1 + rate) ** years\n")
+    assert text_elsewhere(tmp_path, "value = price * (1 + rate) ** years", "x.py") == ["y.py:1"]

@@ -9,6 +9,7 @@ held came from a traceback, a test file or another file shown).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,9 +19,25 @@ MAX_PLACES = 2
 MIN_LINE_CHARS = 16  # `return False`: in too many files to say anything
 
 
+def loose_pattern(line: str) -> str:
+    """A regex for `line` with either quote for each quote and any run of spaces for each
+    (the model re-quotes what it copies: `['SUM', 'MULTIPLY']` from `["SUM", "MULTIPLY"]`)."""
+    parts = []
+    for token in re.split(r"(\s+|['\"])", line):
+        if not token:
+            continue
+        if token in ("'", '"'):
+            parts.append("['\"]")
+        elif token.isspace():
+            parts.append(r"\s+")
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)
+
+
 def text_elsewhere(root: Path, old: str, edited: str) -> list[str]:
     """`path:line` of the first place in each other file where the longest line of `old`
-    stands (fixed text, .gitignore respected). [] when the file edited has that line too,
+    stands (either quote, any spacing; .gitignore respected). [] when the file edited has that line too,
     when no file has it or more than MAX_PLACES do (a line that common says nothing of
     where the model took it from), when the line is too short, or when ripgrep is missing
     or too slow."""
@@ -28,8 +45,8 @@ def text_elsewhere(root: Path, old: str, edited: str) -> list[str]:
     rg = shutil.which("rg")
     if len(line) < MIN_LINE_CHARS or rg is None or "\x00" in line:
         return []
-    argv = [rg, "--fixed-strings", "--line-number", "--no-heading", "--color", "never",
-            "--max-count", "1", "--glob", "!.git", "-e", line]  # fmt: skip
+    argv = [rg, "--line-number", "--no-heading", "--color", "never", "--max-count", "1",
+            "--glob", "!.git", "-e", loose_pattern(line)]  # fmt: skip
     try:
         done = subprocess.run(
             argv, cwd=root, capture_output=True, timeout=SEARCH_TIMEOUT_S,
