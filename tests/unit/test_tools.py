@@ -140,7 +140,7 @@ async def test_edit_file_says_which_file_has_the_text_it_did_not_find(run, repo)
     )
     assert result.kind is ErrorKind.INVALID_ARGUMENTS
     assert "it is in tests/test_app.py:5" in result.output
-    assert "edit the file that has the text" in result.output
+    assert "old_string must be text of src/app.py" in result.output
     # Text that stands nowhere gets the usual answer.
     nowhere = await run(
         "edit_file", path="src/app.py", old_string="return 'goodbye friend'", new_string="x"

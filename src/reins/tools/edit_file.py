@@ -114,7 +114,7 @@ class EditFile(Tool):
         ):
             return invalid(
                 f"{message}\nThat text is not in {args.path}: it is in {', '.join(places)}.",
-                hint=f"edit the file that has the text, or copy old_string from {args.path}",
+                hint=f"old_string must be text of {args.path}: copy it from that file's lines",
             )
         return invalid(
             message, hint="copy old_string exactly from the lines above, without the 'N| ' prefix"
