@@ -115,6 +115,25 @@ def test_different_malformed_calls_are_not_the_same_repeated_call():
     assert verdict is Verdict.STOP
 
 
+def test_an_edit_sent_again_with_replace_all_toggled_is_the_same_attempt():
+    # The model re-sent an edit it had made, with replace_all true, then false, then true.
+    guard = DoomLoopGuard()
+    made = ToolResult(ErrorKind.INVALID_ARGUMENTS, "you made this same edit earlier")
+    args = {"path": "more.py", "old_string": "return False", "new_string": "return True"}
+    for flag in (True, False, True):
+        call = ToolCall("edit_file", {**args, "replace_all": flag})
+        verdict, _ = guard.observe([ExecutedCall(call, made, 0.0)])
+    assert verdict is Verdict.WARN
+    verdict, _ = guard.observe([ExecutedCall(ToolCall("edit_file", args), made, 0.0)])
+    assert verdict is Verdict.STOP
+    # Another file or other text is another attempt.
+    other = ToolCall("edit_file", {**args, "path": "recipes.py"})
+    fresh = DoomLoopGuard()
+    for call in (ToolCall("edit_file", args), other, ToolCall("edit_file", args), other):
+        verdict, _ = fresh.observe([ExecutedCall(call, made, 0.0)])
+    assert verdict is Verdict.FINE
+
+
 def test_session_fuzz_campaign(tmp_path):
     campaign = run_session_campaign(tmp_path, examples=120)
     assert campaign.sessions >= 100

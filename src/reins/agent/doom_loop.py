@@ -58,6 +58,17 @@ def signature(item: ExecutedCall) -> str:
     return call.name + json.dumps(call.arguments, sort_keys=True, default=str)
 
 
+def attempt(item: ExecutedCall) -> str:
+    """What the guard counts as one attempt: the call's signature, except that edit_file
+    calls that differ only in `replace_all` aim at the same text (seen: an edit already made,
+    re-sent with replace_all true, false, true, never counted as a repeat)."""
+    call = item.call
+    if call.name == "edit_file" and not call.parse_error and isinstance(call.arguments, dict):
+        aimed = {k: v for k, v in call.arguments.items() if k != "replace_all"}
+        return call.name + json.dumps(aimed, sort_keys=True, default=str)
+    return signature(item)
+
+
 class DoomLoopGuard:
     def __init__(self) -> None:
         self.recent: deque[str | None] = deque(maxlen=WINDOW)  # None marks a success
@@ -72,7 +83,7 @@ class DoomLoopGuard:
                 self.failure_streak = 0
                 continue
             self.failure_streak += 1
-            sig = signature(item)
+            sig = attempt(item)
             self.recent.append(sig)
             count = sum(1 for s in self.recent if s == sig)
             worst = max(worst, count)
