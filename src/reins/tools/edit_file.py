@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from reins.tools.access import Access, paths_access
 from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.diffs import unified_diff
-from reins.tools.edits.engine import EditFailure, replace_string
+from reins.tools.edits.engine import EditFailure, occurrence_lines, replace_string
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ToolError, invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
@@ -135,18 +135,9 @@ class EditFile(Tool):
         )
         where = f"at line {plan.line}"
         if args.replace_all and plan.strategy == "exact":
-            lines = _lines_of(plan.text, args.old_string)
+            lines = occurrence_lines(plan.text, args.old_string)
             if len(lines) > 1:  # how far the edit reached, so a too-wide one is seen
                 shown = ", ".join(map(str, lines[:MAX_LINES_LISTED]))
                 more = ", ..." if len(lines) > MAX_LINES_LISTED else ""
                 where = f"in {len(lines)} places (lines {shown}{more})"
         return f"edited {args.path} {where}{note}{broken}"
-
-
-def _lines_of(text: str, part: str) -> list[int]:
-    """The line each occurrence of `part` in `text` starts on."""
-    lines, at = [], text.find(part)
-    while at != -1:
-        lines.append(text.count("\n", 0, at) + 1)
-        at = text.find(part, at + len(part))
-    return lines

@@ -107,6 +107,15 @@ def made_again(text: str, old: str, new: str) -> int | None:
     return text.count("\n", 0, news[0]) + 1
 
 
+def occurrence_lines(text: str, part: str) -> list[int]:
+    """The line each occurrence of `part` in `text` starts on, as str.replace finds them."""
+    lines, at = [], text.find(part)
+    while at != -1:
+        lines.append(text.count("\n", 0, at) + 1)
+        at = text.find(part, at + len(part))
+    return lines
+
+
 def _offsets(text: str, part: str) -> list[int]:
     found, at = [], text.find(part)
     while at != -1:
@@ -288,10 +297,7 @@ def _replace_string(
     old_n, new_n = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
     count = normal.count(old_n)
     if count > 1 and not replace_all:
-        positions, at = [], normal.find(old_n)
-        while at != -1 and len(positions) < 10:
-            positions.append(normal.count("\n", 0, at) + 1)
-            at = normal.find(old_n, at + len(old_n))
+        positions = occurrence_lines(normal, old_n)[:10]
         raise EditFailure(
             f"old_string occurs {count} times (lines {', '.join(map(str, positions))}); "
             "add surrounding lines to make it unique, or set replace_all=true"
