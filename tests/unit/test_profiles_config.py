@@ -134,7 +134,7 @@ NATIVE = dict(
     temperature=None, max_output_tokens=None, n_ctx=None, draft_tokens=0, stop=(), require_tool_use=False,
     one_call_per_turn=False, finish_tool=False, nudge_repeats=False, attach_files_kb=0,
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
-    test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False, edit_first=False, refuse_broken_edits=False,
+    test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False,
     fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, add_missing_imports=False,
     locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False, stop_when_stuck=False, test_api=False,
 )  # fmt: skip
@@ -144,7 +144,7 @@ SMALL = dict(
     require_tool_use=True, one_call_per_turn=True, finish_tool=True, nudge_repeats=False,
     attach_files_kb=0, attach_tests=True, erase_repeats=False, verify_finish=False,
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
-    partial_writes=False, edit_first=False, refuse_broken_edits=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
+    partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
     add_missing_imports=False, locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False,
     stop_when_stuck=False, test_api=False,
 )  # fmt: skip

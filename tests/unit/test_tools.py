@@ -351,6 +351,57 @@ async def test_edit_file_sent_again_after_it_was_made_says_so(run, repo):
     assert "earlier" not in other.output and "was not found" in other.output
 
 
+async def test_edit_file_refuses_the_same_change_made_again_over_its_own_result(run, repo):
+    # seen on mutate: `nth_permutation` -> `nth_permutation_fixed` -> `..._fixed_fixed`, and
+    # `log(r) * w` growing `/ 1000` three times, each a new edit the tool applied
+    (repo / "m.py").write_text(
+        "def perm(it):\n    return log(r) * w\n\n\ndef other():\n    return log(r) * w\n"
+    )
+    first = await run(
+        "edit_file", path="m.py", old_string="def perm(it):", new_string="def perm_fixed(it):"
+    )
+    again = await run(
+        "edit_file",
+        path="m.py",
+        old_string="def perm_fixed(it):",
+        new_string="def perm_fixed_fixed(it):",
+    )
+    assert first.ok and not again.ok
+    assert "same change as an edit you made before (inserting `_fixed`)" in again.output
+    assert "NOT applied" in again.output
+    grow = dict(path="m.py", old_string="    return log(r) * w\n\n\ndef other")
+    scaled = await run(
+        "edit_file", **grow, new_string="    return log(r) / 1000 * w\n\n\ndef other"
+    )
+    twice = await run("edit_file", path="m.py", old_string="return log(r) / 1000 * w\n\n",
+                      new_string="return log(r) / 1000 / 1000 * w\n\n")  # fmt: skip
+    assert scaled.ok and not twice.ok and "inserting `/ 1000`" in twice.output
+    assert (repo / "m.py").read_text() == (
+        "def perm_fixed(it):\n    return log(r) / 1000 * w\n\n\ndef other():\n    return log(r) * w\n"
+    )
+    # The same change on text the earlier edit did not write is a change of its own.
+    elsewhere = await run("edit_file", path="m.py", old_string="def other():\n    return log(r) * w",
+                          new_string="def other():\n    return log(r) / 1000 * w")  # fmt: skip
+    assert elsewhere.ok
+    # Undoing a change is not making it again.
+    back = await run(
+        "edit_file", path="m.py", old_string="def perm_fixed(it):", new_string="def perm(it):"
+    )
+    assert back.ok
+
+
+def test_change_of_an_edit_is_what_differs_between_its_strings():
+    from reins.tools.edits.same_change import change_of, repeated_change
+
+    assert change_of("total", "total + 10") == ("", " + 10")
+    assert change_of("a * b", "a / b") == ("*", "/")
+    assert change_of("same", "same") == ("", "")
+    # " + 10" after "a" and "+ 10 " after "a +" are the same change, cut elsewhere
+    assert repeated_change([("x = a\n", "x = a + 10\n")], "x = a + 10\n", "x = a + 10 + 10\n")
+    # too small to tell from an ordinary edit: one character
+    assert repeated_change([("f(a)", "f(a,)")], "f(a,)", "f(a,,)") is None
+
+
 @pytest.mark.skipif(shutil.which("rg") is None, reason="needs ripgrep")
 def test_text_elsewhere_names_other_files_only(tmp_path):
     from reins.tools.text_elsewhere import text_elsewhere

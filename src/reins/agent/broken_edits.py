@@ -44,7 +44,10 @@ class RefuseBrokenEdits(Hook):
             if kept is None or not item.result.ok or BROKEN_WARNING not in item.result.output:
                 continue
             path, data = kept
-            ctx.tracker.wrote(ctx.workspace.write_bytes(path, data), data)
+            target = ctx.workspace.write_bytes(path, data)
+            ctx.tracker.wrote(target, data)
+            args = item.call.arguments
+            ctx.tracker.took_back(target, args.get("old_string", ""), args.get("new_string", ""))
             error = item.result.output.split(BROKEN_WARNING, 1)[1].rsplit("); fix it", 1)[0]
             item.result = ToolResult(
                 ErrorKind.INVALID_ARGUMENTS,

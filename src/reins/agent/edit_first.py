@@ -39,6 +39,7 @@ class EditFirst(Hook):
         self.again = False
         self.rounds = 0
         self.command = test_command(turn.request)
+        self.runs = 0  # turn.test_runs before this step's tools
 
     def before_model(self, turn: Turn, request: ModelRequest) -> None:
         if request.prefill is not None:  # WriteFirst starts this reply as a file block
@@ -51,6 +52,9 @@ class EditFirst(Hook):
             if self.path is not None:
                 request.prefill = edit_opener(self.path)
 
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        self.runs = len(turn.test_runs)  # a run after the tools is this step's
+
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
         if self.path is None:
             return
@@ -61,9 +65,12 @@ class EditFirst(Hook):
         if not self.command or not self.test_after_edit or not _edited(executed, self.path):
             return
         ctx = turn.session.executor.ctx
-        exit_code, output = await run_test_command(ctx, self.command)
-        turn.test_runs.append((self.command, exit_code, output))
-        plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
+        if len(turn.test_runs) > self.runs:  # UndoRegressions ran and showed them already
+            _, exit_code, output = turn.test_runs[-1]
+        else:
+            exit_code, output = await run_test_command(ctx, self.command)
+            turn.test_runs.append((self.command, exit_code, output))
+            plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
         if exit_code != 0 and (hint := module_hint(output, ctx)):
             plan.note += "\n" + hint
         if exit_code == 0:

@@ -51,6 +51,9 @@ class Turn:
     pending_tests: str | None = None  # a test command to run before the first model call
     prepared: bool = False  # the hooks' before_first_call has run
     located: set[str] = field(default_factory=set)  # files where the request's code names are
+    # the run of the request's test command before the first step (run_tests_first):
+    # (command, exit code, output)
+    tests_before: tuple[str, int, str] | None = None
     # the test runs reins made itself (after a write), newest last: (command, exit code, output)
     test_runs: list[tuple[str, int, str]] = field(default_factory=list)
     # the last reply's alternatives (ModelReply.alternatives: where the model could as well

@@ -36,12 +36,23 @@ MAX_TEST_BYTES = 256 * 1024  # a test file read for its imports
 async def run_tests_first(
     command: str, ctx: ToolContext, budget_bytes: int, tests: bool, attached: dict[str, int],
     cut: set[str] | None = None, code_last: bool = False,
-) -> str:  # fmt: skip
+) -> tuple[str, int, str]:  # fmt: skip
     """The message that shows `command`'s result, with the files it points at attached
     (within what is left of `budget_bytes`; `attached`, the request's attachments, is
-    updated, and its files are not attached again). `code_last`: the tests are attached
-    before the code, so the code is what the model read last (profile edit_first)."""
+    updated, and its files are not attached again), and the run's exit code and output.
+    `code_last`: the tests are attached before the code, so the code is what the model
+    read last (profile edit_first)."""
     exit_code, output = await run_test_command(ctx, command)
+    text = _shown_with_files(
+        command, exit_code, output, ctx, budget_bytes, tests, attached, cut, code_last
+    )
+    return text, exit_code, output
+
+
+def _shown_with_files(
+    command: str, exit_code: int, output: str, ctx: ToolContext, budget_bytes: int,
+    tests: bool, attached: dict[str, int], cut: set[str] | None, code_last: bool,
+) -> str:  # fmt: skip
     output = relative_paths(output, ctx)
     text = f"[reins ran `{command}` before your first step: exit code {exit_code}]\n"
     text += excerpt(output)

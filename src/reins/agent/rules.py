@@ -19,6 +19,7 @@ from reins.agent.instructions import NestedInstructions
 from reins.agent.keep_files import KeepFiles
 from reins.agent.missing_imports import AddMissingImports
 from reins.agent.outcome import Budget
+from reins.agent.regressions import UndoRegressions
 from reins.agent.write_first import WriteFirst
 from reins.profiles import Profile
 from reins.tools.errors import ErrorKind
@@ -168,6 +169,8 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     if profile.refuse_broken_edits:  # before the doom-loop guard (it counts the refusal the
         # model reads) and before WriteFirst and EditFirst (an edit they would test is undone)
         hooks.append(RefuseBrokenEdits())
+    if profile.undo_regressions:  # before the doom-loop guard: it counts an undone edit
+        hooks.append(UndoRegressions())
     hooks.append(DoomLoop())
     hooks.append(NestedInstructions())
     hooks.append(KeepFiles())  # every model: files the request says to leave alone stay

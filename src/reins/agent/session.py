@@ -352,13 +352,14 @@ class Session:
         self.notice(f"running the request's test command first: `{command}`")
         try:
             async with asyncio.timeout_at(turn.deadline):
-                text = await run_tests_first(
+                text, exit_code, output = await run_tests_first(
                     command, self.executor.ctx, self.profile.attach_files_kb * 1024,
                     self.profile.attach_tests, turn.attached, turn.cut,
                     code_last=self.profile.edit_first,
                 )  # fmt: skip
         except TimeoutError:
             return False
+        turn.tests_before = (command, exit_code, output)
         self.add_message(Message("user", text))
         return True
 

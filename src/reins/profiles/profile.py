@@ -185,6 +185,11 @@ class Profile:
     # both suites stayed whole (docs/ABLATIONS.md). No logged shapes or Exercism edit broke
     # a parse, so it cannot act there.
     refuse_broken_edits: bool = False
+    # With a test command in the request: reins runs it after each batch of edit_file calls
+    # that changed code, shows the result, and undoes the batch when fewer tests pass than
+    # before it (agent/regressions.py). Seen on mutate: `replace_all` edits that made 21
+    # and 4 more tests fail, kept to the end of the run.
+    undo_regressions: bool = False
     # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
     # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
     # its tests, overwritten with "..." by the embedded model; the tests then "passed".

@@ -11,6 +11,7 @@ from reins.tools.access import Access, paths_access
 from reins.tools.base import Tool, ToolContext, ToolEnv
 from reins.tools.diffs import unified_diff
 from reins.tools.edits.engine import EditFailure, occurrence_lines, replace_string
+from reins.tools.edits.same_change import describe, repeated_change
 from reins.tools.edits.syntax import SyntaxCheck
 from reins.tools.errors import ToolError, invalid
 from reins.tools.files import atomic_write, looks_binary, missing_file_error
@@ -97,6 +98,16 @@ class EditFile(Tool):
             raise self._failed(
                 args, failure, ws.root, made and args.old_string not in text
             ) from None
+        if change := repeated_change(
+            ctx.tracker.edits_of(current.path), args.old_string, args.new_string
+        ):
+            raise invalid(
+                f"{args.path}: this edit makes the same change as an edit you made before "
+                f"({describe(*change)}) again, over the text that edit wrote: it would apply "
+                f"it twice, so it was NOT applied and {args.path} is unchanged. If the tests "
+                "still fail after the first time, that change is not the fix.",
+                hint="put the earlier change back, or change something else",
+            )
         return _EditPlan(current.path, text, new_text, strategy, line)
 
     @staticmethod

@@ -26,6 +26,14 @@ class FileTracker:
         """edit_file replaced `old` with `new` in this file."""
         self.edits.add((path, old, new))
 
+    def took_back(self, path: Path, old: str, new: str) -> None:
+        """An edit edit_file made was undone (by a rule that refused it after the fact)."""
+        self.edits.discard((path, old, new))
+
+    def edits_of(self, path: Path) -> list[tuple[str, str]]:
+        """The (old, new) edits edit_file made in this file."""
+        return [(old, new) for at, old, new in self.edits if at == path]
+
     def saw(self, path: Path, data: bytes) -> None:
         """The model read this content."""
         self.seen[path] = digest(data)

@@ -1,0 +1,108 @@
+"""UndoRegressions (profile `undo_regressions`): with a test command in the request, reins
+runs it after each batch of `edit_file` calls that changed code, shows the result, and
+undoes the batch's edits when fewer of the tests pass than before them; the model is told
+the edit was taken back and why.
+
+Seen on the `mutate` suites (2026-12-05): a `replace_all` of `return False` with
+`return True` in a 5,000-line module made 21 more tests fail, another 4; the runs went
+on from the broken module and ended with fewer tests passing than the bug alone left.
+The refusal is a failed call, so the doom-loop guard (after this hook) counts an undone
+edit sent again.
+"""
+
+from __future__ import annotations
+
+from reins.agent.attachments import code_files
+from reins.agent.hooks import Hook, StepPlan, Turn
+from reins.agent.request_shape import test_command
+from reins.agent.test_runs import excerpt, run_test_command
+from reins.agent.test_score import visible_score
+from reins.index.chunker import language_for
+from reins.tools.base import ToolResult
+from reins.tools.errors import ErrorKind, ToolError
+from reins.tools.executor import ExecutedCall
+from reins.tools.files import NO_CHANGE
+
+
+class UndoRegressions(Hook):
+    def on_start(self, turn: Turn) -> None:
+        self.command = test_command(turn.request)
+        self.score: float | None = None  # of the last run the code stands on
+        self.before: dict[str, bytes] = {}  # path -> content before this batch
+
+    def after_reply(self, turn: Turn, plan: StepPlan) -> None:
+        """Keep what each code file the batch's edit_file calls change holds now."""
+        self.before = {}
+        if not self.command:
+            return
+        workspace = turn.session.executor.ctx.workspace
+        for call in plan.run:
+            path = call.arguments.get("path") if call.name == "edit_file" else None
+            if not isinstance(path, str) or path in self.before or not _code(path):
+                continue
+            try:
+                self.before[path] = workspace.read_bytes(path)
+            except (OSError, ValueError, ToolError):
+                continue  # a missing file: the tool answers that
+
+    async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
+        edits = [i for i in executed if _changed(i) and i.call.arguments.get("path") in self.before]
+        if not edits or not self.command:
+            return
+        ctx = turn.session.executor.ctx
+        changed = {str(i.call.arguments["path"]) for i in edits}
+        if self.score is None:
+            self.score = await self._score_before(turn, changed)
+        exit_code, output = await run_test_command(ctx, self.command)
+        turn.test_runs.append((self.command, exit_code, output))
+        score = visible_score(exit_code, output)
+        shown = f"\n[reins ran `{self.command}` after your edit: exit code {exit_code}]\n"
+        if score >= self.score:
+            self.score = score
+            plan.note += shown + excerpt(output)
+            return
+        for path in changed:
+            _put_back(turn, path, self.before[path])
+        for item in edits:
+            path = item.call.arguments["path"]
+            ctx.tracker.took_back(ctx.workspace.resolve(path), item.call.arguments["old_string"],
+                                  item.call.arguments["new_string"])  # fmt: skip
+            item.result = ToolResult(
+                ErrorKind.INVALID_ARGUMENTS,
+                f"undone: after this edit fewer of the tests passed ({score:.0%} of "
+                f"`{self.command}`, against {self.score:.0%} before it), so reins put {path} "
+                "back as it was. The failing tests need a different change.",
+            )
+        plan.note += shown + excerpt(output) + "\n[reins: that run was of the edit now undone.]"
+
+    async def _score_before(self, turn: Turn, changed: set[str]) -> float:
+        """The tests' score before this batch: the run before the first step when there
+        was one, else a run of the files as they were, put back for it."""
+        if turn.tests_before is not None:
+            return visible_score(*turn.tests_before[1:])
+        ctx = turn.session.executor.ctx
+        after = {p: ctx.workspace.read_bytes(p) for p in changed}
+        for path in changed:
+            _put_back(turn, path, self.before[path])
+        try:
+            return visible_score(*await run_test_command(ctx, self.command or ""))
+        finally:
+            for path, data in after.items():
+                _put_back(turn, path, data)
+
+
+def _code(path: str) -> bool:
+    """A code file that is not a test."""
+    return bool(language_for(path)) and bool(code_files([path]))
+
+
+def _changed(item: ExecutedCall) -> bool:
+    return (
+        item.call.name == "edit_file" and item.result.ok
+        and not item.result.output.startswith(NO_CHANGE)
+    )  # fmt: skip
+
+
+def _put_back(turn: Turn, path: str, data: bytes) -> None:
+    ctx = turn.session.executor.ctx
+    ctx.tracker.wrote(ctx.workspace.write_bytes(path, data), data)

@@ -1,0 +1,81 @@
+"""UndoRegressions (profile undo_regressions): an edit after which fewer of the request's
+tests pass is undone and answered as taken back; one that loses nothing stays."""
+
+from tests.unit.test_coding_rules import call
+from tests.unit.test_edit_first import Answers
+from tests.unit.test_session import open_scripted
+
+CODE = (
+    "def scale(xs, k):\n    return [x + k for x in xs]\n\n\n"
+    "def double(x):\n    return x * 2\n\n\ndef triple(x):\n    return x * 3\n"
+)
+TESTS = (
+    "import unittest\nfrom calc import scale, double, triple\n\n\nclass T(unittest.TestCase):\n"
+    "    def test_scale(self):\n        self.assertEqual(scale([1, 2], 3), [3, 6])\n\n"
+    "    def test_double(self):\n        self.assertEqual(double(2), 4)\n\n"
+    "    def test_triple(self):\n        self.assertEqual(triple(2), 6)\n"
+)
+REQUEST = "The tests fail: run `python3 -m unittest -q test_calc` and fix the bug in calc.py."
+ON = {"default": {"undo_regressions": True}}
+
+
+def edit(old, new, **more):
+    return call("edit_file", path="calc.py", old_string=old, new_string=new, **more)
+
+
+# `return x * 2` and `* 3` -> `+ 2`, `+ 3` everywhere: two more tests fail
+WIDE = edit(" * ", " + ", replace_all=True)
+NO_WORSE = edit("[x + k for", "[x - k for")  # still fails, nothing more does
+FIX = edit("[x - k for", "[x * k for")
+
+
+def make_calc(repo):
+    (repo / "calc.py").write_text(CODE)
+    (repo / "test_calc.py").write_text(TESTS)
+
+
+async def test_an_edit_that_makes_more_tests_fail_is_undone(repo, store, tmp_path):
+    make_calc(repo)
+    script = [WIDE, NO_WORSE, FIX, {"content": "done"}]
+    session = open_scripted(repo, store, tmp_path, script, profiles=ON)
+    answers = Answers(session)
+    outcome = await session.run(REQUEST)
+    assert outcome.status == "completed"
+    assert answers.seen[0].startswith("undone: after this edit fewer of the tests passed")
+    assert "(33% of `python3 -m unittest -q test_calc`, against 67% before it)" in answers.seen[0]
+    assert answers.seen[1].startswith("edited calc.py") and answers.seen[2].startswith("edited")
+    assert (repo / "calc.py").read_text() == CODE.replace("[x + k for", "[x * k for")
+    # each kept edit's run is shown with it: the model needs no step to run the tests
+    results = "\n".join(m.content for m in session.history if m.role == "tool")
+    assert "[reins ran `python3 -m unittest -q test_calc` after your edit: exit code 0]" in results
+
+
+async def test_an_undone_edit_sent_again_is_a_repeated_failing_call(repo, store, tmp_path):
+    make_calc(repo)
+    session = open_scripted(repo, store, tmp_path, [WIDE] * 5, profiles=ON)
+    outcome = await session.run(REQUEST)
+    assert outcome.status == "error" and "repeated" in outcome.final_message
+    assert (repo / "calc.py").read_text() == CODE
+
+
+async def test_the_run_before_the_first_step_is_what_an_edit_is_measured_against(
+    repo, store, tmp_path
+):
+    make_calc(repo)
+    on = {"default": {"undo_regressions": True, "run_tests_first": True}}
+    session = open_scripted(repo, store, tmp_path, [WIDE, {"content": "stop"}], profiles=on)
+    answers = Answers(session)
+    await session.run("The tests fail: run `python3 -m unittest -q test_calc` and fix the bug.")
+    assert "against 67% before it" in answers.seen[0]
+    assert (repo / "calc.py").read_text() == CODE
+
+
+async def test_off_by_default_and_without_a_test_command(repo, store, tmp_path):
+    make_calc(repo)
+    session = open_scripted(repo, store, tmp_path, [WIDE, {"content": "done"}])
+    await session.run(REQUEST)
+    assert "return x + 2" in (repo / "calc.py").read_text()  # the default keeps the edit
+    make_calc(repo)
+    session = open_scripted(repo, store, tmp_path, [WIDE, {"content": "done"}], profiles=ON)
+    await session.run("make calc.py add instead of multiply")  # no test command to run
+    assert "return x + 2" in (repo / "calc.py").read_text()
