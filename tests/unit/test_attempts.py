@@ -2,7 +2,7 @@
 
 import pytest
 
-from reins.agent.test_score import visible_score
+from reins.agent.test_score import said_score, visible_score
 from reins.config import Config
 from reins.evals.attempts import best_of
 from reins.evals.bench import plan_arms, plan_trials, run_bench
@@ -19,6 +19,10 @@ def test_scores_from_pytest_and_unittest_summaries():
     assert visible_score(1, "1 failed, 2 passed, 1 error in 0.1s") == 0.5
     assert visible_score(1, "Ran 4 tests in 0.001s\n\nFAILED (failures=1, errors=1)") == 0.5
     assert visible_score(2, "ImportError: no module named calc") == 0.0
+    # said in counts: 814 of 817 passing is not "100%"
+    unittest = "Ran 817 tests in 33.4s\n\nFAILED (failures=2, skipped=1)"
+    assert said_score(1, unittest) == "815 of 817 tests passed"
+    assert said_score(2, "ImportError: no module named calc").startswith("no test summary")
 
 
 async def test_a_failed_attempt_starts_over_and_the_best_is_kept(tmp_path):

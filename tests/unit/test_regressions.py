@@ -41,8 +41,11 @@ async def test_an_edit_that_makes_more_tests_fail_is_undone(repo, store, tmp_pat
     answers = Answers(session)
     outcome = await session.run(REQUEST)
     assert outcome.status == "completed"
-    assert answers.seen[0].startswith("undone: after this edit fewer of the tests passed")
-    assert "(33% of `python3 -m unittest -q test_calc`, against 67% before it)" in answers.seen[0]
+    assert answers.seen[0].startswith("undone: after this edit fewer of the tests of")
+    assert (
+        "tests of `python3 -m unittest -q test_calc` passed (1 of 3 tests passed; before it, 2 of 3"
+        in answers.seen[0]
+    )
     assert answers.seen[1].startswith("edited calc.py") and answers.seen[2].startswith("edited")
     assert (repo / "calc.py").read_text() == CODE.replace("[x + k for", "[x * k for")
     # each kept edit's run is shown with it: the model needs no step to run the tests
@@ -66,7 +69,7 @@ async def test_the_run_before_the_first_step_is_what_an_edit_is_measured_against
     session = open_scripted(repo, store, tmp_path, [WIDE, {"content": "stop"}], profiles=on)
     answers = Answers(session)
     await session.run("The tests fail: run `python3 -m unittest -q test_calc` and fix the bug.")
-    assert "against 67% before it" in answers.seen[0]
+    assert "before it, 2 of 3 tests passed" in answers.seen[0]
     assert (repo / "calc.py").read_text() == CODE
 
 

@@ -16,7 +16,7 @@ from reins.agent.attachments import code_files
 from reins.agent.hooks import Hook, StepPlan, Turn
 from reins.agent.request_shape import test_command
 from reins.agent.test_runs import excerpt, run_test_command
-from reins.agent.test_score import visible_score
+from reins.agent.test_score import said_score, visible_score
 from reins.index.chunker import language_for
 from reins.tools.base import ToolResult
 from reins.tools.errors import ErrorKind, ToolError
@@ -28,6 +28,7 @@ class UndoRegressions(Hook):
     def on_start(self, turn: Turn) -> None:
         self.command = test_command(turn.request)
         self.score: float | None = None  # of the last run the code stands on
+        self.said = ""  # that run's score in words
         self.before: dict[str, bytes] = {}  # path -> content before this batch
 
     def after_reply(self, turn: Turn, plan: StepPlan) -> None:
@@ -52,13 +53,13 @@ class UndoRegressions(Hook):
         ctx = turn.session.executor.ctx
         changed = {str(i.call.arguments["path"]) for i in edits}
         if self.score is None:
-            self.score = await self._score_before(turn, changed)
+            self.score, self.said = await self._score_before(turn, changed)
         exit_code, output = await run_test_command(ctx, self.command)
         turn.test_runs.append((self.command, exit_code, output))
-        score = visible_score(exit_code, output)
+        score, said = visible_score(exit_code, output), said_score(exit_code, output)
         shown = f"\n[reins ran `{self.command}` after your edit: exit code {exit_code}]\n"
         if score >= self.score:
-            self.score = score
+            self.score, self.said = score, said
             plan.note += shown + excerpt(output)
             return
         for path in changed:
@@ -69,23 +70,26 @@ class UndoRegressions(Hook):
                                   item.call.arguments["new_string"])  # fmt: skip
             item.result = ToolResult(
                 ErrorKind.INVALID_ARGUMENTS,
-                f"undone: after this edit fewer of the tests passed ({score:.0%} of "
-                f"`{self.command}`, against {self.score:.0%} before it), so reins put {path} "
-                "back as it was. The failing tests need a different change.",
+                f"undone: after this edit fewer of the tests of `{self.command}` passed "
+                f"({said}; before it, {self.said}), so reins put {path} back as it was. "
+                "The failing tests need a different change.",
             )
         plan.note += shown + excerpt(output) + "\n[reins: that run was of the edit now undone.]"
 
-    async def _score_before(self, turn: Turn, changed: set[str]) -> float:
-        """The tests' score before this batch: the run before the first step when there
-        was one, else a run of the files as they were, put back for it."""
+    async def _score_before(self, turn: Turn, changed: set[str]) -> tuple[float, str]:
+        """The tests' score before this batch, as a fraction and in words: the run before
+        the first step when there was one, else a run of the files as they were, put back
+        for it."""
         if turn.tests_before is not None:
-            return visible_score(*turn.tests_before[1:])
+            _, exit_code, output = turn.tests_before
+            return visible_score(exit_code, output), said_score(exit_code, output)
         ctx = turn.session.executor.ctx
         after = {p: ctx.workspace.read_bytes(p) for p in changed}
         for path in changed:
             _put_back(turn, path, self.before[path])
         try:
-            return visible_score(*await run_test_command(ctx, self.command or ""))
+            exit_code, output = await run_test_command(ctx, self.command or "")
+            return visible_score(exit_code, output), said_score(exit_code, output)
         finally:
             for path, data in after.items():
                 _put_back(turn, path, data)
