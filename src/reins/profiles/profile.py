@@ -188,7 +188,8 @@ class Profile:
     # With a test command in the request: reins runs it after each batch of edit_file calls
     # that changed code, shows the result, and undoes the batch when fewer tests pass than
     # before it (agent/regressions.py). Seen on mutate: `replace_all` edits that made 21
-    # and 4 more tests fail, kept to the end of the run.
+    # and 4 more tests fail, kept to the end of the run. On in qwen-files (stop 52: all 24
+    # mutate tasks, those two suites kept whole, nothing lost elsewhere; docs/ABLATIONS.md).
     undo_regressions: bool = False
     # A write_file that would keep less than a fifth of a file of 60+ lines is refused with
     # what to do instead (partial_writes does this too). Seen: a 290-line module, and then
