@@ -38,8 +38,8 @@ def visible_score(exit_code: int, output: str) -> float:
 
 
 def said_score(exit_code: int, output: str) -> str:
-    """How much of a run passed, in words: "814 of 817 tests passed", "none of the tests
-    ran" (a run with no summary: an import error, a crash)."""
+    """How much of a run passed, in words: "815 of 817 tests passed"; a run with no
+    summary (an import error, a crash, a missing command) says so."""
     counts = test_counts(output)
     if counts is not None:
         return f"{counts[0]} of {counts[1]} tests passed"
