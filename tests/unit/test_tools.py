@@ -148,10 +148,22 @@ async def test_edit_file_says_which_file_has_the_text_it_did_not_find(run, repo)
     assert "it is in" not in nowhere.output and "copy old_string exactly" in nowhere.output
 
 
-async def test_edit_file_identical_or_empty_old_string_is_invalid(run):
+async def test_edit_file_identical_or_empty_old_string_is_invalid(run, repo):
     same = await run("edit_file", path="src/app.py", old_string="name", new_string="name")
     empty = await run("edit_file", path="src/app.py", old_string="", new_string="x")
     assert same.kind is empty.kind is ErrorKind.INVALID_ARGUMENTS
+    # An identical edit says whether the text is in the file at all: the model sent a line
+    # of the test output as both strings (mutate), and "identical" alone was sent again.
+    assert "That text is at line 1 of src/app.py" in same.output
+    copied = "AssertionError: expected 'hello bob' from greet"
+    nowhere = await run("edit_file", path="src/app.py", old_string=copied, new_string=copied)
+    assert nowhere.kind is ErrorKind.INVALID_ARGUMENTS
+    assert "identical" in nowhere.output and "not in src/app.py" in nowhere.output
+    if shutil.which("rg"):  # and where it is, when another file has it
+        (repo / "log.txt").write_text("run 1\n" + copied + "\n")
+        found = await run("edit_file", path="src/app.py", old_string=copied, new_string=copied)
+        assert "not in src/app.py: it is in log.txt:2" in found.output
+    assert (repo / "src/app.py").read_text().startswith("def greet(name):")
 
 
 async def test_grep_finds_matches_with_context_and_globs(run):

@@ -75,8 +75,6 @@ class EditFile(Tool):
         ws = ctx.workspace
         if args.old_string == "":
             raise invalid("old_string is empty", hint="use write_file to create or replace a file")
-        if args.old_string == args.new_string:
-            raise invalid("old_string and new_string are identical; nothing would change")
         ws.check_writable(args.path)
         try:
             current = ws.read(args.path)
@@ -89,6 +87,8 @@ class EditFile(Tool):
             raise invalid(f"{args.path} is a binary file")
         ctx.tracker.ensure_fresh(current.path, raw, args.path, focus=args.old_string)
         text = raw.decode("utf-8", errors="surrogateescape")
+        if args.old_string == args.new_string:
+            raise self._identical(args, text, ws.root)
         try:
             new_text, strategy, line = replace_string(
                 text, args.old_string, args.new_string, args.replace_all, args.path
@@ -109,6 +109,26 @@ class EditFile(Tool):
                 hint="put the earlier change back, or change something else",
             )
         return _EditPlan(current.path, text, new_text, strategy, line)
+
+    @staticmethod
+    def _identical(args: EditFileArgs, text: str, root: Path) -> ToolError:
+        """An edit that changes nothing. Seen on `mutate`: a line copied from the test
+        output sent as both strings, answered only "identical" and sent again. Whether the
+        text is in the file at all is what tells the model what it got wrong."""
+        message = f"{args.path}: old_string and new_string are identical; nothing would change"
+        if args.old_string in text:
+            line = text.count("\n", 0, text.index(args.old_string)) + 1
+            return invalid(
+                f"{message}. That text is at line {line} of {args.path}.",
+                hint="to change it, give new_string the text it should become",
+            )
+        places = text_elsewhere(root, args.old_string, args.path)
+        where = f": it is in {', '.join(places)}" if places else ""
+        return invalid(
+            f"{message}, and that text is not in {args.path}{where}.",
+            hint=f"old_string must be text of {args.path}, copied from its lines, and "
+            "new_string what that text should become",
+        )
 
     @staticmethod
     def _failed(args: EditFileArgs, failure: EditFailure, root: Path, made: bool) -> ToolError:
