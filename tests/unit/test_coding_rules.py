@@ -1427,8 +1427,8 @@ def test_the_file_a_failure_points_at_is_the_module_or_frame_not_the_file_writte
     assert ending_in(["a.py"], "/home/me/ba.py") is None and ending_in(["a.py"], "") is None
     files = {"main.py", "geometry.py", "report.py", "tests/test_geo.py", "helpers.py"}
 
-    def blame(output, target):
-        return blamed_file(output, target, lambda m: m if m in files else None)
+    def blame(output, target, written=()):
+        return blamed_file(output, target, lambda m: m if m in files else None, written)
 
     rename = (
         'Traceback (most recent call last):\n  File "main.py", line 1, in <module>\n'
@@ -1443,6 +1443,10 @@ def test_the_file_a_failure_points_at_is_the_module_or_frame_not_the_file_writte
         "from 'geometry' (geometry.py)\n"
     )
     assert blame(importer, "geometry.py") == "report.py"  # the module was just renamed
+    # the module was renamed earlier in the change (another file written since): still the
+    # importer's (seen: models.py asked for again after reports.py was written)
+    assert blame(importer, "helpers.py") == "geometry.py"
+    assert blame(importer, "helpers.py", ["geometry.py"]) == "report.py"
     # a traceback through the file written is its own, even when it ends in a helper
     through = 'File "main.py", line 4, in <module>\n  File "helpers.py", line 9, in f\nKeyError'
     assert blame(through, "main.py") is None
@@ -1496,6 +1500,37 @@ async def test_with_follow_failures_the_loop_writes_the_file_the_failure_points_
     assert "[reins: the failure is in geometry.py, not in main.py." in first
     assert "## geometry.py\n```python\ndef area_rect(w, h):" in first  # shown as it is now
     assert "area_rect" not in "".join((repo / f).read_text() for f in ("main.py", "report.py"))
+
+
+PAGING = "def paginate(items, size=10):\n    return items[:size]\n"
+API = "from paging import paginate\n\n\ndef first_two(xs):\n    return paginate(xs, size=2)\n"
+CLI = "from api import first_two\nfrom paging import paginate\n\nprint(first_two([1, 2, 3]), paginate([1], size=3))\n"  # fmt: skip
+
+
+async def test_with_follow_failures_a_file_written_with_no_target_is_checked_and_followed(
+    repo, store, tmp_path
+):
+    # two code files named, so no first target: the model's own write of paging.py is run
+    # against the request's command, and the file the failure points at is asked for next
+    (repo / "paging.py").write_text(PAGING)
+    (repo / "api.py").write_text(API)
+    (repo / "cli.py").write_text(CLI)
+    replies = [
+        block("paging.py", PAGING.replace("size", "page_size")),
+        block("api.py", API.replace("size=", "page_size=")),
+        block("cli.py", CLI.replace("size=", "page_size=")),
+    ]
+    on = {"qwen-files": {"follow_failures": True}}
+    session = open_scripted(repo, store, tmp_path, replies, profile="qwen-files", profiles=on)
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    outcome = await session.run(
+        "Rename the `size` keyword of `paginate` in paging.py to `page_size` at every call. "
+        "`python3 cli.py` must still work."
+    )
+    assert outcome.final_message == "wrote cli.py; `python3 cli.py` passes"
+    assert [(p or "").split("\n")[0] for p in prefills.prefills] == ["", "api.py", "cli.py"]
+    assert "size=" not in (repo / "cli.py").read_text().replace("page_size=", "")
 
 
 async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(repo, store, tmp_path):

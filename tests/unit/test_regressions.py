@@ -82,3 +82,52 @@ async def test_off_by_default_and_without_a_test_command(repo, store, tmp_path):
     session = open_scripted(repo, store, tmp_path, [WIDE, {"content": "done"}], profiles=ON)
     await session.run("make calc.py add instead of multiply")  # no test command to run
     assert "return x + 2" in (repo / "calc.py").read_text()
+
+
+GEOMETRY = "def area_rect(w, h):\n    return w * h\n"
+MAIN = "from geometry import area_rect\n\nprint('total', area_rect(3, 4))\n"
+RENAME = "Rename `area_rect` to `rectangle_area` everywhere. `python3 main.py` must still work."
+
+
+async def test_a_change_across_files_is_kept_while_the_run_fails_in_the_next_file(
+    repo, store, tmp_path
+):
+    # Renaming the definition breaks main.py until main.py says the new name too: the
+    # first step of the change, not a regression (shapes js-rename-export: undone 3 times).
+    (repo / "geometry.py").write_text(GEOMETRY)
+    (repo / "main.py").write_text(MAIN)
+    script = [
+        call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area("),
+        call("edit_file", path="main.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
+        {"content": "done"},
+    ]  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, script, profiles=ON)
+    answers = Answers(session)
+    await session.run(RENAME)
+    assert answers.seen[0].startswith("edited geometry.py")
+    results = "\n".join(m.content for m in session.history if m.role == "tool")
+    assert (
+        "your edit is kept: the run now fails in main.py, which still uses `area_rect`" in results
+    )
+    assert "def rectangle_area(" in (repo / "geometry.py").read_text()
+    assert "rectangle_area(3, 4)" in (repo / "main.py").read_text()
+
+
+async def test_a_failure_in_a_file_the_request_keeps_or_in_the_edited_file_still_undoes(
+    repo, store, tmp_path
+):
+    (repo / "geometry.py").write_text(GEOMETRY)
+    (repo / "main.py").write_text(MAIN)
+    rename = call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area(")  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, [rename, {"content": "x"}], profiles=ON)
+    answers = Answers(session)
+    await session.run("`python3 main.py` fails. Fix geometry.py; don't change main.py.")
+    assert answers.seen[0].startswith("undone:")  # main.py is the person's to keep
+    assert (repo / "geometry.py").read_text() == GEOMETRY
+    # an edit that breaks its own file: the traceback passes through it, so it is undone
+    broken = call("edit_file", path="geometry.py", old_string="    return w * h\n", new_string="    return w * h\n\n\nscale = 1 / 0\n")  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, [broken, {"content": "x"}], profiles=ON)
+    answers = Answers(session)
+    await session.run("Make `python3 main.py` print the area twice.")
+    assert answers.seen[0].startswith("undone:")
+    assert (repo / "geometry.py").read_text() == GEOMETRY

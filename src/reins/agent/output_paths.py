@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from reins.agent.attachments import code_files
 from reins.agent.excerpts import LINE_REF
@@ -64,19 +64,24 @@ def ending_in(paths: list[str], mention: str) -> str | None:
     return found[-1] if found else None
 
 
-def blamed_file(output: str, target: str, resolve: Callable[[str], str | None]) -> str | None:
+def blamed_file(
+    output: str, target: str, resolve: Callable[[str], str | None],
+    written: Collection[str] = (),
+) -> str | None:  # fmt: skip
     """The code file (not a test) that a failing run's `output` (paths relative) points at
     instead of `target`, the file just written; None when the failure may be target's own.
 
     - An import of a name that a module lacks blames that module, unless it is the target
-      (then the importer is the one out of date: the frame below).
+      or one of the files `written` in this change (then the importer is the one out of
+      date: the frame below. Seen: `UserRecord` renamed in models.py, storage.py's import
+      of it failing, and models.py asked for again).
     - Otherwise a traceback that never passes through the target blames its deepest frame
       in a code file; one that does is the target's, even if it ends in a helper (the
       target may call it wrongly).
     """
     for mention in reversed(IMPORT_NAME.findall(output)):
         path = resolve(mention.strip())
-        if path and path != target and code_files([path]):
+        if path and path != target and path not in written and code_files([path]):
             return path
     frames = [resolve(m.group(1) or m.group(3)) for m in LINE_REF.finditer(output)]
     files = [f for f in frames if f]

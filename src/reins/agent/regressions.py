@@ -8,12 +8,19 @@ Seen on the `mutate` suites (2026-12-05): a `replace_all` of `return False` with
 on from the broken module and ended with fewer tests passing than the bug alone left.
 The refusal is a failed call, so the doom-loop guard (after this hook) counts an undone
 edit sent again.
+
+A change across files is kept, though: renaming `fmtDate` in lib/dates.js breaks
+`node main.js` until main.js uses the new name too, and undoing that first step made the
+rename impossible (shapes js-rename-export, 2026-12-05). When the failing run points at
+another code file the model may change, through a name the edit touched, the edit stays
+and the model is told which file to change next (agent/pending_change.py).
 """
 
 from __future__ import annotations
 
 from reins.agent.attachments import code_files
 from reins.agent.hooks import Hook, StepPlan, Turn
+from reins.agent.pending_change import pending_in
 from reins.agent.request_shape import test_command
 from reins.agent.test_runs import excerpt, run_test_command
 from reins.agent.test_score import said_score, visible_score
@@ -61,6 +68,20 @@ class UndoRegressions(Hook):
         if score >= self.score:
             self.score, self.said = score, said
             plan.note += shown + excerpt(output)
+            return
+        edited = [(str(i.call.arguments["old_string"]), str(i.call.arguments["new_string"]))
+                  for i in edits]  # fmt: skip
+        if pending := pending_in(turn, self.command, output, changed, edited):
+            path, name = pending  # a change across files, part made: kept (the reference
+            # stays the run before it, so finishing it elsewhere is what brings it back)
+            plan.note += (
+                shown
+                + excerpt(output)
+                + (
+                    f"\n[reins: your edit is kept: the run now fails in {path}, which still "
+                    f"uses `{name}` as it was before your change. Change {path} to match.]"
+                )
+            )
             return
         for path in changed:
             _put_back(turn, path, self.before[path])

@@ -78,6 +78,7 @@ class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
+    MAX_FOLLOWS = 6  # files of one change the loop moves through (follow_failures)
 
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
@@ -132,6 +133,8 @@ class WriteFirst(Hook):
         self.best: tuple[float, str] | None = None  # the tested version that passed the most
         self.repeats = 0  # writes of a version in `failed`, since it was last cleared
         self.last_version: str | None = None  # the model's last write of the file, as code
+        self.written: set[str] = set()  # files the loop has checked a write of this turn
+        self.follows = 0  # times the loop moved to the file a failure pointed at
 
     async def before_first_call(self, turn: Turn) -> None:
         """A request that says its command must print what it prints now: keep that output
@@ -213,6 +216,10 @@ class WriteFirst(Hook):
         if _other_writes(executed, self.path):  # the same version may now pass
             self._forget_failures()
         wrote = _written(executed, self.path)
+        if not wrote and self.follow_failures and self.command and self.test_after_write:
+            wrote = self._adopt(turn, executed)  # a change across files: the file the
+            # model wrote instead is the one the loop checks now
+        self.written.update(str(i.call.arguments.get("path")) for i in wrote)
         if self.path is None or not wrote:
             return
         if self.first_write is None:
@@ -303,8 +310,11 @@ class WriteFirst(Hook):
         elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
-            if self.follow_failures and self._follow(turn, plan, output):
-                return
+            if self.follow_failures and self.follows < self.MAX_FOLLOWS:
+                if self._follow(turn, plan, output):
+                    self.follows += 1
+                    self.rounds -= 1  # another file of the change: not a round on this one
+                    return
             what = (
                 "the new version of the function(s) you change"
                 if self.path in turn.cut else "the whole file"
@@ -371,13 +381,38 @@ class WriteFirst(Hook):
         turn.notice(f"the rewrite of {self.path} was identical: forking it at {other!r}")
         return text[:at] + other
 
+    def _adopt(self, turn: Turn, executed: list[ExecutedCall]) -> list[ExecutedCall]:
+        """With `follow_failures`, a whole code file the model wrote that is not the loop's
+        target (there was none: several files attached; or the model chose another than the
+        one the failure pointed at) becomes the target, so its write is checked by the
+        request's command like the target's (seen: paging.py and cli.py written, `size`
+        renamed, never run, api.py left calling the old name)."""
+        if is_question(turn.request):
+            return []
+        kept = kept_files(turn.request)
+        for item in executed:
+            path = item.call.arguments.get("path")
+            if (
+                item.call.name == "write_file" and item.result.ok and isinstance(path, str)
+                and language_for(path) and code_files([path]) and path not in kept
+            ):  # fmt: skip
+                if path != self.path:
+                    self.path, self.first_write, self.last_version = path, None, None
+                    self.before = None  # written already: what it held is gone
+                    self._forget_failures()
+                return [item]
+        return []
+
     def _follow(self, turn: Turn, plan: StepPlan, output: str) -> bool:
         """When the failure points at another code file (small enough to write whole),
         make that file the one the next reply writes, shown as it is now."""
         ctx = turn.session.executor.ctx
         base = cd_dir(self.command or "")
         blamed = blamed_file(
-            relative_paths(output, ctx), self.path or "", lambda m: resolved(ctx, base, m)
+            relative_paths(output, ctx),
+            self.path or "",
+            lambda m: resolved(ctx, base, m),
+            self.written,
         )
         if blamed is None or blamed in turn.cut:  # a file shown in part is not rewritten whole
             return False
