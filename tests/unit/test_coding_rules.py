@@ -1533,6 +1533,24 @@ async def test_with_follow_failures_a_file_written_with_no_target_is_checked_and
     assert "size=" not in (repo / "cli.py").read_text().replace("page_size=", "")
 
 
+async def test_with_follow_failures_the_same_failure_a_third_time_ends_the_turn(
+    repo, store, tmp_path
+):
+    # moving between files clears the stuck stop's record, so a model going round two files
+    # about one error ran to the budget; the third same failure ends it, whichever file
+    rename_repo(repo)
+    new_main = "from geometry import rectangle_area\nfrom report import describe\n\nprint(describe(3, 4), rectangle_area(1, 2))\n"  # fmt: skip
+    # main.py asked for geometry.py next, and main.py written instead, twice
+    replies = [block("main.py", new_main), block("main.py", new_main + "# again\n"),
+               block("main.py", new_main)]  # fmt: skip
+    on = {"qwen-files": {"follow_failures": True}}
+    session = open_scripted(repo, store, tmp_path, replies, profile="qwen-files", profiles=on)
+    outcome = await session.run(RENAME_REQUEST)
+    assert outcome.status == "error" and outcome.steps == 3, outcome.final_message
+    assert "failed the same way 3 times, whichever file was written" in outcome.final_message
+    assert "cannot import name 'rectangle_area'" in outcome.final_message
+
+
 async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(repo, store, tmp_path):
     rename_repo(repo)
     main = block("main.py", "from geometry import rectangle_area\nfrom report import describe\n"

@@ -113,6 +113,31 @@ async def test_a_change_across_files_is_kept_while_the_run_fails_in_the_next_fil
     assert "rectangle_area(3, 4)" in (repo / "main.py").read_text()
 
 
+async def test_each_step_of_a_rename_is_kept_while_the_run_goes_through_the_file_edited(
+    repo, store, tmp_path
+):
+    # main.py fixed, the run (through main.py) now fails in report.py: still the change
+    (repo / "geometry.py").write_text(GEOMETRY)
+    (repo / "report.py").write_text(
+        "from geometry import area_rect\n\n\ndef describe():\n    return area_rect(1, 2)\n"
+    )
+    (repo / "main.py").write_text("from geometry import area_rect\nfrom report import describe\n"
+                                  "\nprint(describe(), area_rect(3, 4))\n")  # fmt: skip
+    script = [
+        call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area("),
+        call("edit_file", path="main.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
+        call("edit_file", path="report.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
+        {"content": "done"},
+    ]  # fmt: skip
+    session = open_scripted(repo, store, tmp_path, script, profiles=ON)
+    answers = Answers(session)
+    await session.run(RENAME)
+    assert [a.split(" ")[0] for a in answers.seen[:3]] == ["edited"] * 3, answers.seen
+    results = "\n".join(m.content for m in session.history if m.role == "tool")
+    assert "the run now fails in report.py, which still uses `area_rect`" in results
+    assert "area_rect" not in "".join((repo / f).read_text() for f in ("main.py", "report.py"))
+
+
 async def test_a_failure_in_a_file_the_request_keeps_or_in_the_edited_file_still_undoes(
     repo, store, tmp_path
 ):

@@ -91,6 +91,15 @@ def blamed_file(
     return code[-1] if code else None
 
 
+def named_files(output: str, resolve: Callable[[str], str | None]) -> list[str]:
+    """The workspace files `output`'s frames and failed imports name, each once, in the
+    order it names them."""
+    mentions = [m.group(1) or m.group(3) for m in LINE_REF.finditer(output)]
+    mentions += [m.strip() for m in IMPORT_NAME.findall(output)]
+    found = [resolve(m) for m in mentions]
+    return list(dict.fromkeys(p for p in found if p))
+
+
 def missing_modules(output: str, ctx: ToolContext) -> list[tuple[str, str]]:
     """(module, workspace file) for each module a ModuleNotFoundError in `output` names
     that exists in the workspace under a package (`units` -> weather/units.py): imported

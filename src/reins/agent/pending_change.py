@@ -13,9 +13,11 @@ import builtins
 import keyword
 import re
 
-from reins.agent.attachments import TEST_FILE, keeps_tests, kept_files
+from reins.agent.attachments import code_files, kept_files
 from reins.agent.hooks import Turn
-from reins.agent.output_paths import blamed_file, cd_dir, relative_paths, resolved
+from reins.agent.output_paths import cd_dir, named_files, relative_paths, resolved
+from reins.index.chunker import language_for
+from reins.tools.context import ToolContext
 from reins.tools.errors import ToolError
 
 NAME = re.compile(r"[A-Za-z_$][\w$]*")
@@ -31,28 +33,30 @@ COMMON = (
 def pending_in(
     turn: Turn, command: str, output: str, changed: set[str], edits: list[tuple[str, str]]
 ) -> tuple[str, str] | None:
-    """(file, name) when the failing run's `output` points at a code file outside
-    `changed` that the request lets the model change, and that file uses a name of the
-    `edits` (old, new strings) that the output names too; None otherwise."""
+    """(file, name) when the failing run's `output` names a code file outside `changed`
+    that the request lets the model change, and that file uses a name of the `edits` (old,
+    new strings) that the output names too; None otherwise."""
     ctx = turn.session.executor.ctx
     text = relative_paths(output, ctx)
     base = cd_dir(command)
-    blamed = {
-        blamed_file(text, target, lambda m: resolved(ctx, base, m), changed) for target in changed
-    }
-    if len(blamed) != 1 or (path := blamed.pop()) is None or path in changed:
-        return None
-    if path in kept_files(turn.request) or (keeps_tests(turn.request) and TEST_FILE.search(path)):
-        return None
+    kept = kept_files(turn.request)
+    touched = {n for old, new in edits for n in NAME.findall(old + "\n" + new)}
+    touched = {n for n in touched if len(n) >= MIN_NAME and n not in COMMON and n in text}
+    # every frame, in the order the output names them: a Node stack starts at the deepest,
+    # a Python traceback at the outermost; either way the first file that still uses a name
+    # of the change is one to change next (the entry point the run goes through, when it
+    # still says the old name, is one too)
+    for path in named_files(text, lambda m: resolved(ctx, base, m)):
+        if path in changed or path in kept or not (language_for(path) and code_files([path])):
+            continue  # tests, data, and what the request keeps are not the change's
+        if names := _uses(ctx, path, touched):
+            return path, max(names, key=text.rfind)  # the one named nearest the error
+    return None
+
+
+def _uses(ctx: ToolContext, path: str, names: set[str]) -> list[str]:
     try:
         used = set(NAME.findall(ctx.workspace.read_bytes(path).decode("utf-8", "replace")))
     except (OSError, ValueError, ToolError):
-        return None
-    touched = {n for old, new in edits for n in NAME.findall(old + "\n" + new)}
-    names = [
-        n for n in touched & used
-        if len(n) >= MIN_NAME and n not in COMMON and n in text
-    ]  # fmt: skip
-    if not names:
-        return None
-    return path, max(names, key=text.rfind)  # the one named nearest the error
+        return []
+    return sorted(names & used)

@@ -135,6 +135,7 @@ class WriteFirst(Hook):
         self.last_version: str | None = None  # the model's last write of the file, as code
         self.written: set[str] = set()  # files the loop has checked a write of this turn
         self.follows = 0  # times the loop moved to the file a failure pointed at
+        self.failures_seen: dict[str, int] = {}  # a failing run's first failure -> times
 
     async def before_first_call(self, turn: Turn) -> None:
         """A request that says its command must print what it prints now: keep that output
@@ -304,6 +305,8 @@ class WriteFirst(Hook):
             score = visible_score(*self.failed[version])
             if self.best is None or score > self.best[0]:  # the first of the most passed
                 self.best = (score, _read(turn, self.path))  # the file, not a merged part
+            if self.follow_failures and self._going_round(turn, plan, output):
+                return
         if not self.failing:
             if not self._unchanged(turn, wrote[0], plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
@@ -402,6 +405,21 @@ class WriteFirst(Hook):
                     self._forget_failures()
                 return [item]
         return []
+
+    def _going_round(self, turn: Turn, plan: StepPlan, output: str) -> bool:
+        """A change across files ends the turn when the same failure comes back a third
+        time, whichever file was written: moving between files clears the stuck stop's
+        record of failed versions, and the model kept rewriting two files around one error
+        until the budget ran out (shapes callers-after-lib-rename: 173 s, 108k tokens).
+        True when it stopped the turn."""
+        failure = first_failure(relative_paths(output, turn.session.executor.ctx))
+        self.failures_seen[failure] = seen = self.failures_seen.get(failure, 0) + 1
+        if seen <= self.RESAMPLES:
+            return False
+        text = f"stopped: `{self.command}` failed the same way {seen} times, whichever file was written: {failure}"
+        turn.notice(text)
+        plan.stop = Stop("error", text)
+        return True
 
     def _follow(self, turn: Turn, plan: StepPlan, output: str) -> bool:
         """When the failure points at another code file (small enough to write whole),
