@@ -138,10 +138,10 @@ class Profile:
     test_api: bool = False
     # With test_after_write: when the failing run points at another code file (an import
     # of a name a module lacks, a traceback that never passes through the file written),
-    # that file, shown as it is now, is the one the next reply writes (agent/output_paths.py).
-    # Off: on the shapes suite it won the rename task in four paired runs and lost nothing
-    # (all 32 tasks, 2026-12-05: fraction +0.031 [-0.006, +0.069], p = 0.09,
-    # docs/ABLATIONS.md): one task's evidence.
+    # that file, shown as it is now, is the one the next reply writes (agent/output_paths.py);
+    # a code file written instead is checked like the target; the same failure a third
+    # time ends the turn. On in qwen-files since stop 53 (all 52 shapes tasks: 3 renames
+    # won, none lost, fraction +0.048 [-0.005, +0.101]; docs/ABLATIONS.md).
     follow_failures: bool = False
     # With write_first_kb: a change request that attaches several code files whole starts
     # its first reply as the block of the first one it names, as for one file, instead of
