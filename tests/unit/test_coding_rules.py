@@ -1555,8 +1555,9 @@ async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(rep
     rename_repo(repo)
     main = block("main.py", "from geometry import rectangle_area\nfrom report import describe\n"
                  "\nprint(describe(3, 4), rectangle_area(1, 2))\n")  # fmt: skip
+    off = {"qwen-files": {"follow_failures": False}}  # on in qwen-files since stop 53
     session = open_scripted(repo, store, tmp_path, [main, {"content": "done"}],
-                            profile="qwen-files")  # fmt: skip
+                            profile="qwen-files", profiles=off)  # fmt: skip
     prefills = Prefills()
     session.hooks.append(prefills)
     await session.run(RENAME_REQUEST)
