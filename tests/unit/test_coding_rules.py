@@ -1551,6 +1551,28 @@ async def test_with_follow_failures_the_same_failure_a_third_time_ends_the_turn(
     assert "cannot import name 'rectangle_area'" in outcome.final_message
 
 
+async def test_with_follow_failures_one_files_loop_is_not_stopped_by_a_repeated_failure(
+    repo, store, tmp_path
+):
+    # three different versions of one file failing the same test: the stuck stop's case
+    # (same version), not a change going round files; measured Exercism runs stay as they were
+    (repo / "double.py").write_text("def double(x):\n    return x\n")
+    (repo / "test_double.py").write_text(
+        "import unittest\nfrom double import double\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_double(self):\n        self.assertEqual(double(2), 4)\n"
+    )
+    versions = [
+        block("double.py", f"def double(x):\n    return {v}\n")
+        for v in ("x * 1", "x + 0", "int(x)")
+    ]
+    on = {"qwen-files": {"follow_failures": True}}
+    session = open_scripted(repo, store, tmp_path, [*versions, {"content": "done"}],
+                            profile="qwen-files", profiles=on)  # fmt: skip
+    outcome = await session.run("Fix double.py so `python3 -m unittest -q test_double` passes.")
+    assert "failed the same way" not in outcome.final_message
+    assert "return int(x)" in (repo / "double.py").read_text()  # all three were tried
+
+
 async def test_without_follow_failures_the_loop_asks_for_the_same_file_again(repo, store, tmp_path):
     rename_repo(repo)
     main = block("main.py", "from geometry import rectangle_area\nfrom report import describe\n"

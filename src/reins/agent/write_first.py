@@ -78,7 +78,7 @@ class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
-    MAX_FOLLOWS = 6  # files of one change the loop moves through (follow_failures)
+    MAX_FOLLOWS = 6  # moves to the file a failure points at, in one change (follow_failures)
 
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
@@ -134,7 +134,7 @@ class WriteFirst(Hook):
         self.repeats = 0  # writes of a version in `failed`, since it was last cleared
         self.last_version: str | None = None  # the model's last write of the file, as code
         self.written: set[str] = set()  # files the loop has checked a write of this turn
-        self.follows = 0  # times the loop moved to the file a failure pointed at
+        self.follows = 0  # times the loop moved to another file of the change
         self.failures_seen: dict[str, int] = {}  # a failing run's first failure -> times
 
     async def before_first_call(self, turn: Turn) -> None:
@@ -400,6 +400,7 @@ class WriteFirst(Hook):
                 and language_for(path) and code_files([path]) and path not in kept
             ):  # fmt: skip
                 if path != self.path:
+                    self.follows += self.path is not None  # moved off the target
                     self.path, self.first_write, self.last_version = path, None, None
                     self.before = None  # written already: what it held is gone
                     self._forget_failures()
@@ -407,16 +408,20 @@ class WriteFirst(Hook):
         return []
 
     def _going_round(self, turn: Turn, plan: StepPlan, output: str) -> bool:
-        """A change across files ends the turn when the same failure comes back a third
-        time, whichever file was written: moving between files clears the stuck stop's
-        record of failed versions, and the model kept rewriting two files around one error
-        until the budget ran out (shapes callers-after-lib-rename: 173 s, 108k tokens).
-        True when it stopped the turn."""
+        """A change across files (the loop has moved to another file) ends the turn when
+        the same failure comes back a third time, whichever file was written: moving
+        between files clears the stuck stop's record of failed versions, and the model
+        kept rewriting two files around one error until the budget ran out (shapes
+        callers-after-lib-rename: 173 s, 108k tokens). One file's loop is left to the
+        stuck stop. True when it stopped the turn."""
         failure = first_failure(relative_paths(output, turn.session.executor.ctx))
         self.failures_seen[failure] = seen = self.failures_seen.get(failure, 0) + 1
-        if seen <= self.RESAMPLES:
+        if seen <= self.RESAMPLES or not self.follows:  # one file's loop: the stuck stop's
             return False
-        text = f"stopped: `{self.command}` failed the same way {seen} times, whichever file was written: {failure}"
+        text = (
+            f"stopped: `{self.command}` failed the same way {seen} times, whichever file "
+            f"was written: {failure}"
+        )
         turn.notice(text)
         plan.stop = Stop("error", text)
         return True
