@@ -74,14 +74,11 @@ class UndoRegressions(Hook):
         if pending := pending_in(turn, self.command, output, changed, edited):
             path, name = pending  # a change across files, part made: kept (the reference
             # stays the run before it, so finishing it elsewhere is what brings it back)
-            plan.note += (
-                shown
-                + excerpt(output)
-                + (
-                    f"\n[reins: your edit is kept: the run now fails in {path}, which still "
-                    f"uses `{name}` as it was before your change. Change {path} to match.]"
-                )
+            kept = (
+                f"\n[reins: your edit is kept: the run now fails in {path}, which still uses "
+                f"`{name}` as it was before your change. Change {path} to match.]"
             )
+            plan.note += shown + excerpt(output) + kept
             return
         for path in changed:
             _put_back(turn, path, self.before[path])
