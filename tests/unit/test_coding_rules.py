@@ -1809,7 +1809,7 @@ async def test_the_target_given_back_unchanged_is_asked_for_again_not_taken_as_d
     assert (repo / "notes.md").read_text() == "# notes\n\nfirst\nsecond\n"
     assert outcome.steps == 2 and outcome.final_message == "wrote notes.md"
     hint = seen.requests[1][-1]
-    assert hint[0] == "user" and "notes.md exactly as it was" in hint[1]
+    assert hint[0] == "user" and "notes.md as it was: nothing is changed" in hint[1]
     assert not any(
         m.role == "assistant" and "first\n```" in (m.raw or "") for m in session.history[:3]
     )  # fmt: skip  (the copy was erased)

@@ -1,0 +1,123 @@
+"""What counts as a change in the files loop (qwen-files): a rewrite that only reflows the
+file is no change, and a command that passed before a change across files does not end the
+turn after its first file."""
+
+from reins.agent.same_code import same_code
+from tests.unit.test_coding_rules import Prefills, block, watched
+from tests.unit.test_session import open_scripted
+
+REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
+
+
+def test_same_code_is_the_same_tree_and_comments_not_the_same_bytes():
+    swapped = REPORT.replace('"', "'").replace("\n\n\n", "\n\n")
+    assert same_code("report.py", swapped, REPORT)  # quotes and blank lines
+    assert same_code("report.py", REPORT + "\n\n", REPORT)
+    assert not same_code("report.py", REPORT.replace("len(load())", "load()"), REPORT)
+    assert not same_code("report.py", REPORT + "# pages too\n", REPORT)  # a comment is text
+    docstring = '"""Books."""\n' + REPORT
+    assert not same_code("report.py", docstring, REPORT)
+    assert not same_code("report.py", "def broken(:\n", "def broken(:\n    pass\n")
+    # other languages: blank lines and trailing blanks only
+    js = "const a = 1;\n\nexport { a };\n"
+    assert same_code("a.js", "const a = 1;  \nexport { a };", js)
+    assert not same_code("a.js", js.replace("1;", "1 ;"), js)
+
+
+async def test_a_reflowed_target_is_put_back_and_asked_for_again(repo, store, tmp_path):
+    # seen (shapes book-pages-field): report.py given back with its quotes swapped; it still
+    # ran, so the turn ended "done" with no page count anywhere
+    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
+    (repo / "report.py").write_text(REPORT)
+    changed = REPORT.replace("len(load())", "len(load()), 'books'")
+    replies = [block("report.py", REPORT.replace('"', "'")), block("report.py", changed)]
+    session = open_scripted(repo, store, tmp_path, replies, profile="qwen-files")
+    seen = watched(session)
+    outcome = await session.run(
+        "Make report.py print the word books after the count: `python3 report.py`."
+    )
+    assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
+    assert (repo / "report.py").read_text().rstrip() == changed.rstrip()
+    hint = seen.requests[1][-1]
+    assert hint[0] == "user" and "report.py as it was: nothing is changed yet" in hint[1]
+
+
+async def test_a_reflowed_target_alone_is_left_as_the_user_wrote_it(repo, store, tmp_path):
+    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
+    (repo / "report.py").write_text(REPORT)
+    reflowed = block("report.py", REPORT.replace('"', "'"))
+    session = open_scripted(
+        repo, store, tmp_path, [reflowed, {"content": "It already does."}], profile="qwen-files"
+    )
+    await session.run("Make report.py print the word books after the count: `python3 report.py`.")
+    assert (repo / "report.py").read_text() == REPORT  # put back byte for byte
+
+
+CLIENT = 'BASE = "https://api"\n\n\ndef url(path):\n    return f"{BASE}/{path}"\n'
+MAIN = "from client import BASE, url\n\nprint(BASE, url('users'))\n"
+MOVE = (
+    "Move the `BASE` constant out of client.py into a new settings.py, and have every "
+    "module that uses it import it from settings. `python3 main.py` must print the same."
+)
+
+
+def move_replies():
+    return [
+        block("settings.py", 'BASE = "https://api"\n'),
+        block(
+            "client.py",
+            'from settings import BASE\n\n\ndef url(path):\n    return f"{BASE}/{path}"\n',
+        ),  # noqa: E501
+        block(
+            "main.py",
+            "from client import url\nfrom settings import BASE\n\nprint(BASE, url('users'))\n",
+        ),  # noqa: E501
+        {"content": "done"},
+    ]
+
+
+async def test_with_baseline_run_a_pass_it_had_before_does_not_end_a_change_across_files(
+    repo, store, tmp_path
+):
+    # seen (shapes constants-to-settings): settings.py created, `python3 main.py` passed as
+    # it did before, and the turn ended with client.py still defining the constants
+    (repo / "client.py").write_text(CLIENT)
+    (repo / "main.py").write_text(MAIN)
+    on = {"qwen-files": {"baseline_run": True}}
+    session = open_scripted(
+        repo, store, tmp_path, move_replies(), profile="qwen-files", profiles=on
+    )
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    outcome = await session.run(MOVE)
+    assert (outcome.status, outcome.steps) == ("completed", 3), outcome.final_message
+    assert outcome.final_message == "wrote main.py; `python3 main.py` passes"
+    results = [m.content for m in session.history if m.role == "tool"]
+    assert "passed before the change too" in results[0]
+    assert "Not written yet: client.py, main.py." in results[0]
+    assert "Not written yet: main.py." in results[1]
+    assert "BASE =" not in (repo / "client.py").read_text()
+    assert "from settings import BASE" in (repo / "main.py").read_text()
+
+
+async def test_without_baseline_run_or_a_baseline_pass_the_first_pass_ends_the_turn(
+    repo, store, tmp_path
+):
+    (repo / "client.py").write_text(CLIENT)
+    (repo / "main.py").write_text(MAIN)
+    off = {"qwen-files": {"baseline_run": False}}
+    session = open_scripted(
+        repo, store, tmp_path, move_replies(), profile="qwen-files", profiles=off
+    )
+    outcome = await session.run(MOVE)
+    assert (outcome.status, outcome.steps) == ("completed", 1), outcome.final_message
+    # on, but the command failed before the change: its pass is news, and ends the turn
+    (repo / "settings.py").unlink()
+    (repo / "main.py").write_text("from settings import BASE\n" + MAIN)  # no settings yet
+    (repo / "client.py").write_text(CLIENT)
+    on = {"qwen-files": {"baseline_run": True}}
+    session = open_scripted(
+        repo, store, tmp_path, move_replies(), profile="qwen-files", profiles=on
+    )
+    outcome = await session.run(MOVE)
+    assert (outcome.status, outcome.steps) == ("completed", 1), outcome.final_message
