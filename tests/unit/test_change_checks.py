@@ -3,7 +3,7 @@ file is no change, and a command that passed before a change across files does n
 turn after its first file."""
 
 from reins.agent.same_code import same_code
-from tests.unit.test_coding_rules import Prefills, block, watched
+from tests.unit.test_coding_rules import Prefills, block, finish, watched
 from tests.unit.test_session import open_scripted
 
 REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
@@ -47,7 +47,7 @@ async def test_a_reflowed_target_alone_is_left_as_the_user_wrote_it(repo, store,
     (repo / "report.py").write_text(REPORT)
     reflowed = block("report.py", REPORT.replace('"', "'"))
     session = open_scripted(
-        repo, store, tmp_path, [reflowed, {"content": "It already does."}], profile="qwen-files"
+        repo, store, tmp_path, [reflowed, finish("It already does.")], profile="qwen-files"
     )
     await session.run("Make report.py print the word books after the count: `python3 report.py`.")
     assert (repo / "report.py").read_text() == REPORT  # put back byte for byte
@@ -121,3 +121,20 @@ async def test_without_baseline_run_or_a_baseline_pass_the_first_pass_ends_the_t
     )
     outcome = await session.run(MOVE)
     assert (outcome.status, outcome.steps) == ("completed", 1), outcome.final_message
+
+
+async def test_a_reflowed_file_of_several_attached_is_no_change_either(repo, store, tmp_path):
+    # several files attached, so no first target: the file the model writes is adopted, and
+    # compared with what it held when attached (seen: book-pages-field's report.py)
+    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
+    (repo / "report.py").write_text(REPORT)
+    reflowed = block("report.py", REPORT.replace('"', "'"))
+    session = open_scripted(
+        repo, store, tmp_path, [reflowed, finish("It already does.")], profile="qwen-files"
+    )
+    outcome = await session.run(
+        "Make report.py print the word books after the count, using books.py: "
+        "`python3 report.py`."
+    )
+    assert outcome.steps == 2, outcome.final_message
+    assert (repo / "report.py").read_text() == REPORT

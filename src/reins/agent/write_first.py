@@ -141,6 +141,7 @@ class WriteFirst(Hook):
         self.follows = 0  # times the loop moved to another file of the change
         self.failures_seen: dict[str, int] = {}  # a failing run's first failure -> times
         self.passed_before = False  # the command passed ahead of any change (baseline)
+        self.originals: dict[str, str] = {}  # attached code files, as they were
         self.touched: set[str] = set()  # every file written or edited this turn
 
     async def before_first_call(self, turn: Turn) -> None:
@@ -148,6 +149,9 @@ class WriteFirst(Hook):
         whether a pass can tell that the change is made. A request that says its command
         must print what it prints now: keep that output (run twice: an output that changes
         by itself, a time or a count, is no standard)."""
+        self.originals = {  # what an adopted file held before the model wrote it
+            p: _read(turn, p) for p in code_files(turn.attached) if p not in turn.cut
+        }
         if not (self.test_after_write and self.command) or is_question(turn.request):
             return
         if self.baseline and len(self._change_files(turn)) > 1:
@@ -418,7 +422,7 @@ class WriteFirst(Hook):
                 if path != self.path:
                     self.follows += self.path is not None  # moved off the target
                     self.path, self.first_write, self.last_version = path, None, None
-                    self.before = None  # written already: what it held is gone
+                    self.before = self.originals.get(path)  # an attached file, as it was
                     self._forget_failures()
                 return [item]
         return []
