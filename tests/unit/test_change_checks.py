@@ -133,8 +133,7 @@ async def test_a_reflowed_file_of_several_attached_is_no_change_either(repo, sto
         repo, store, tmp_path, [reflowed, finish("It already does.")], profile="qwen-files"
     )
     outcome = await session.run(
-        "Make report.py print the word books after the count, using books.py: "
-        "`python3 report.py`."
+        "Make report.py print the word books after the count, using books.py: `python3 report.py`."
     )
     assert outcome.steps == 2, outcome.final_message
     assert (repo / "report.py").read_text() == REPORT
