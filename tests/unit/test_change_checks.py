@@ -137,3 +137,19 @@ async def test_a_reflowed_file_of_several_attached_is_no_change_either(repo, sto
     )
     assert outcome.steps == 2, outcome.final_message
     assert (repo / "report.py").read_text() == REPORT
+
+
+async def test_a_change_taken_back_is_not_asked_for_again(repo, store, tmp_path):
+    # seen (shapes sqlite-query): seed.py, an input, cut by the first write and restored by
+    # the second; told "nothing is changed yet", the model cut it again until time ran out
+    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
+    (repo / "report.py").write_text(REPORT)
+    broken = block("report.py", REPORT.replace("len(load())", "len(load(3))"))
+    back = block("report.py", REPORT.replace('"', "'"))
+    session = open_scripted(repo, store, tmp_path, [broken, back, finish()], profile="qwen-files")
+    seen = watched(session)
+    outcome = await session.run(
+        "Make report.py print the word books after the count: `python3 report.py`."
+    )
+    assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
+    assert not any("nothing is changed yet" in m[1] for r in seen.requests for m in r)

@@ -143,6 +143,7 @@ class WriteFirst(Hook):
         self.passed_before = False  # the command passed ahead of any change (baseline)
         self.originals: dict[str, str] = {}  # attached code files, as they were
         self.touched: set[str] = set()  # every file written or edited this turn
+        self.moved: set[str] = set()  # targets a write of this turn changed as code
 
     async def before_first_call(self, turn: Turn) -> None:
         """A change across files (`baseline`): run the request's command first, to know
@@ -279,6 +280,8 @@ class WriteFirst(Hook):
                     )
             return
         content = str(wrote[0].call.arguments.get("content", ""))
+        if self.before is not None and not same_code(self.path, content, self.before):
+            self.moved.add(self.path)  # changed this turn: written back later, it is a revert
         problem = shortfall(self.path, content, self.before, self.name_checks)
         root = turn.session.executor.ctx.workspace.root
         missing = [
@@ -477,12 +480,15 @@ class WriteFirst(Hook):
         """The target written back as it was before the turn, or only reflowed (quotes,
         blank lines): not done, whatever the tests say (seen: a README given back unchanged,
         "done" since its tests passed; report.py with its quotes swapped, "done" since it
-        still ran). The file is put back as it was, the write erased and asked for again,
-        hotter; True when it was."""
+        still ran). Not once a write of this turn changed the file: giving the old version
+        back then undoes that change (seen: seed.py, an input, wrongly cut and then restored;
+        asked for a change again, the model cut it once more). The file is put back as it
+        was, the write erased and asked for again, hotter; True when it was."""
         content = str(write.call.arguments.get("content", ""))
         if not (
             self.before is not None
             and self.resamples < self.RESAMPLES
+            and self.path not in self.moved  # a change taken back is the model's call
             and same_code(self.path or "", content, self.before)
         ):
             return False
