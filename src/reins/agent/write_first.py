@@ -86,11 +86,8 @@ class WriteFirst(Hook):
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
-        check_output: bool = False, baseline: bool = False,
+        check_output: bool = False,
     ) -> None:  # fmt: skip
-        # the request's command is run before a change across files: if it passes then, a
-        # pass after the first file's write does not end the turn while other files remain
-        self.baseline = baseline
         # a run that exits 0 without printing what the request says it prints has failed
         self.check_output = check_output
         # several code files attached whole for a change: the first one named is the target
@@ -140,26 +137,19 @@ class WriteFirst(Hook):
         self.written: set[str] = set()  # files the loop has checked a write of this turn
         self.follows = 0  # times the loop moved to another file of the change
         self.failures_seen: dict[str, int] = {}  # a failing run's first failure -> times
-        self.passed_before = False  # the command passed ahead of any change (baseline)
         self.originals: dict[str, str] = {}  # attached code files, as they were
-        self.touched: set[str] = set()  # every file written or edited this turn
         self.moved: set[str] = set()  # targets a write of this turn changed as code
 
     async def before_first_call(self, turn: Turn) -> None:
-        """A change across files (`baseline`): run the request's command first, to know
-        whether a pass can tell that the change is made. A request that says its command
-        must print what it prints now: keep that output (run twice: an output that changes
-        by itself, a time or a count, is no standard)."""
+        """Keep what the attached code files hold, for a file the loop adopts later. A
+        request that says its command must print what it prints now: keep that output (run
+        twice: an output that changes by itself, a time or a count, is no standard)."""
         self.originals = {  # what an adopted file held before the model wrote it
             p: _read(turn, p) for p in code_files(turn.attached) if p not in turn.cut
         }
-        if not (self.test_after_write and self.command) or is_question(turn.request):
+        if not (self.check_output and self.test_after_write) or self.stated or not self.command:
             return
-        if self.baseline and len(self._change_files(turn)) > 1:
-            self.passed_before = (await self._run_tests(turn))[0] == 0
-        if not self.check_output or self.stated:
-            return
-        if not keeps_output(turn.request, self.command):
+        if is_question(turn.request) or not keeps_output(turn.request, self.command):
             return
         first = await self._run_tests(turn)
         if first[0] == 0 and await self._run_tests(turn) == first:
@@ -231,10 +221,6 @@ class WriteFirst(Hook):
         if self.check is not None and _written(executed, self.check):
             await self._run_self_check(turn, plan)
             return
-        self.touched.update(
-            str(i.call.arguments.get("path")) for i in executed
-            if i.call.name in EDIT_TOOLS and i.result.ok
-        )  # fmt: skip
         if _other_writes(executed, self.path):  # the same version may now pass
             self._forget_failures()
         wrote = _written(executed, self.path)
@@ -331,7 +317,7 @@ class WriteFirst(Hook):
             if self.follow_failures and self._going_round(turn, plan, output):
                 return
         if not self.failing:
-            if not await self._unchanged(turn, wrote[0], plan) and not self._rest(turn, plan):
+            if not await self._unchanged(turn, wrote[0], plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
         elif self.rounds < self.test_rounds:
             self.rounds += 1
@@ -499,33 +485,6 @@ class WriteFirst(Hook):
         plan.erase = (
             f"That block is {self.path} as it was: nothing is changed yet. Write "
             f"{self.path} again with the change the task asks for, complete."
-        )
-        return True
-
-    def _change_files(self, turn: Turn) -> list[str]:
-        """The code files a change may touch: those attached (not kept, not tests) and the
-        ones the request asks to create."""
-        kept = kept_files(turn.request)
-        created = new_files(turn.request, turn.session.executor.ctx)
-        files = [p for p in code_files([*turn.attached, *created]) if language_for(p)]
-        return [p for p in dict.fromkeys(files) if p not in kept]
-
-    def _rest(self, turn: Turn, plan: StepPlan) -> bool:
-        """A pass after a write, when the command passed before any change too (`baseline`):
-        it shows nothing is broken, not that the change is made (seen: settings.py created,
-        `python3 main.py` passed, the turn ended with client.py still defining the
-        constants). While files of the change are left unwritten, the model is told so and
-        goes on; True when it was."""
-        if not self.passed_before:
-            return False
-        rest = [p for p in self._change_files(turn) if p not in self.touched]
-        if not rest:
-            return False
-        plan.note += (
-            f"\n[reins: `{self.command}` passed before the change too, so passing shows "
-            f"nothing is broken, not that the change is made. Not written yet: "
-            f"{', '.join(rest)}. Write each one the change still needs, whole; when the "
-            "whole change is made, call finish.]"
         )
         return True
 

@@ -143,11 +143,6 @@ class Profile:
     # time ends the turn. On in qwen-files since stop 53 (all 52 shapes tasks: 3 renames
     # won, none lost, fraction +0.048 [-0.005, +0.101]; docs/ABLATIONS.md).
     follow_failures: bool = False
-    # With test_after_write: a change request with several code files (attached, or named
-    # to create) runs its command before the first reply. If it passes then, a pass after
-    # a write does not end the turn while some of those files are unwritten: the model is
-    # told the pass shows nothing broke, not that the change is made (agent/write_first.py).
-    baseline_run: bool = False
     # With write_first_kb: a change request that attaches several code files whole starts
     # its first reply as the block of the first one it names, as for one file, instead of
     # a JSON call (where the embedded model garbles a whole file's escaping). Off: on the 4
