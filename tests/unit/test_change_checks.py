@@ -1,11 +1,19 @@
 """What counts as a change in the files loop (qwen-files): a rewrite that only reflows the
 file is no change; giving back the old version after a change is the model's call."""
 
+import pytest
+
 from reins.agent.same_code import same_code
 from tests.unit.test_coding_rules import block, finish, watched
 from tests.unit.test_session import open_scripted
 
 REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
+ASK = "Make report.py print the word books after the count: `python3 report.py`."
+
+
+def books_repo(repo):
+    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
+    (repo / "report.py").write_text(REPORT)
 
 
 def test_same_code_is_the_same_tree_and_comments_not_the_same_bytes():
@@ -26,59 +34,48 @@ def test_same_code_is_the_same_tree_and_comments_not_the_same_bytes():
 async def test_a_reflowed_target_is_put_back_and_asked_for_again(repo, store, tmp_path):
     # seen (shapes book-pages-field): report.py given back with its quotes swapped; it still
     # ran, so the turn ended "done" with no page count anywhere
-    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
-    (repo / "report.py").write_text(REPORT)
+    books_repo(repo)
     changed = REPORT.replace("len(load())", "len(load()), 'books'")
     replies = [block("report.py", REPORT.replace('"', "'")), block("report.py", changed)]
     session = open_scripted(repo, store, tmp_path, replies, profile="qwen-files")
     seen = watched(session)
-    outcome = await session.run(
-        "Make report.py print the word books after the count: `python3 report.py`."
-    )
+    outcome = await session.run(ASK)
     assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
     assert (repo / "report.py").read_text().rstrip() == changed.rstrip()
     hint = seen.requests[1][-1]
     assert hint[0] == "user" and "report.py as it was: nothing is changed yet" in hint[1]
 
 
-async def test_a_reflowed_target_alone_is_left_as_the_user_wrote_it(repo, store, tmp_path):
-    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
-    (repo / "report.py").write_text(REPORT)
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        ASK,  # report.py alone: the target
+        # several files attached, so no first target: the file the model writes is adopted
+        # and compared with what it held when attached (seen: book-pages-field's report.py)
+        ASK.replace(":", ", using books.py:"),
+    ],
+)
+async def test_a_reflowed_file_is_put_back_as_the_user_wrote_it(
+    repo, store, tmp_path, request_text
+):
+    books_repo(repo)
     reflowed = block("report.py", REPORT.replace('"', "'"))
     session = open_scripted(
         repo, store, tmp_path, [reflowed, finish("It already does.")], profile="qwen-files"
     )
-    await session.run("Make report.py print the word books after the count: `python3 report.py`.")
-    assert (repo / "report.py").read_text() == REPORT  # put back byte for byte
-
-
-async def test_a_reflowed_file_of_several_attached_is_no_change_either(repo, store, tmp_path):
-    # several files attached, so no first target: the file the model writes is adopted, and
-    # compared with what it held when attached (seen: book-pages-field's report.py)
-    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
-    (repo / "report.py").write_text(REPORT)
-    reflowed = block("report.py", REPORT.replace('"', "'"))
-    session = open_scripted(
-        repo, store, tmp_path, [reflowed, finish("It already does.")], profile="qwen-files"
-    )
-    outcome = await session.run(
-        "Make report.py print the word books after the count, using books.py: `python3 report.py`."
-    )
+    outcome = await session.run(request_text)
     assert outcome.steps == 2, outcome.final_message
-    assert (repo / "report.py").read_text() == REPORT
+    assert (repo / "report.py").read_text() == REPORT  # byte for byte
 
 
 async def test_a_change_taken_back_is_not_asked_for_again(repo, store, tmp_path):
     # seen (shapes sqlite-query): seed.py, an input, cut by the first write and restored by
     # the second; told "nothing is changed yet", the model cut it again until time ran out
-    (repo / "books.py").write_text("def load():\n    return [1, 2]\n")
-    (repo / "report.py").write_text(REPORT)
+    books_repo(repo)
     broken = block("report.py", REPORT.replace("len(load())", "len(load(3))"))
     back = block("report.py", REPORT.replace('"', "'"))
     session = open_scripted(repo, store, tmp_path, [broken, back, finish()], profile="qwen-files")
     seen = watched(session)
-    outcome = await session.run(
-        "Make report.py print the word books after the count: `python3 report.py`."
-    )
+    outcome = await session.run(ASK)
     assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
     assert not any("nothing is changed yet" in m[1] for r in seen.requests for m in r)
