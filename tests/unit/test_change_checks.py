@@ -25,6 +25,9 @@ def test_same_code_is_the_same_tree_and_comments_not_the_same_bytes():
     docstring = '"""Books."""\n' + REPORT
     assert not same_code("report.py", docstring, REPORT)
     assert not same_code("report.py", "def broken(:\n", "def broken(:\n    pass\n")
+    deep = "x = " + "-" * 50_000 + "1\n"  # more nesting than the parser holds
+    assert not same_code("report.py", deep, deep.replace("x =", "x  ="))
+    assert not same_code("report.py", "a = 1\x00\n", "a = 1\n")
     # other languages: blank lines and trailing blanks only
     js = "const a = 1;\n\nexport { a };\n"
     assert same_code("a.js", "const a = 1;  \nexport { a };", js)

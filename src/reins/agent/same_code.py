@@ -12,17 +12,22 @@ import ast
 import io
 import tokenize
 
+# Larger versions are not parsed (seconds each): the files the loop writes whole are a few KB
+MAX_PARSED = 256 * 1024
+
 
 def same_code(path: str, new: str, old: str) -> bool:
     """True when `new` is `old` up to layout: for Python the same syntax tree and the same
     comments; for other files the same non-blank lines, trailing blanks aside."""
     if _lines(new) == _lines(old):
         return True
-    if not path.endswith((".py", ".pyi")):
+    if not path.endswith((".py", ".pyi")) or max(len(new), len(old)) > MAX_PARSED:
         return False
     try:
         return _tree(new) == _tree(old) and _comments(new) == _comments(old)
     except (SyntaxError, ValueError, tokenize.TokenError):  # a version that does not parse
+        return False
+    except (RecursionError, MemoryError):  # nested past what the parser can hold
         return False
 
 
