@@ -54,9 +54,7 @@ SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
 SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
 # `mv <from> <to>`, `VAT ID: <their id>`, "…": a quoted shape, not the text itself
 ELIDED = re.compile(r"<[^<>\n]{1,40}>|\.\.\.|…")
-# FILE, OUT_DIR, <path>, [args], ...; not two capitals, a value (`python3 quote.py 2.5 CA`:
-# a country; seen read as a usage line, so the run was never the request's check)
-PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]{2,}$|^ID$|[<>\[\]]|\.\.\.")
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [args], ...
 
 
 def test_command(request: str) -> str | None:
