@@ -89,6 +89,18 @@ MAIN = "from geometry import area_rect\n\nprint('total', area_rect(3, 4))\n"
 RENAME = "Rename `area_rect` to `rectangle_area` everywhere. `python3 main.py` must still work."
 
 
+def rename_steps(*callers):
+    """The model's replies for the rename: the definition in geometry.py, then each caller."""
+    return [
+        call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area("),
+        *(
+            call("edit_file", path=f, old_string="area_rect", new_string="rectangle_area", replace_all=True)
+            for f in callers
+        ),
+        {"content": "done"},
+    ]  # fmt: skip
+
+
 async def test_a_change_across_files_is_kept_while_the_run_fails_in_the_next_file(
     repo, store, tmp_path
 ):
@@ -96,11 +108,7 @@ async def test_a_change_across_files_is_kept_while_the_run_fails_in_the_next_fil
     # first step of the change, not a regression (shapes js-rename-export: undone 3 times).
     (repo / "geometry.py").write_text(GEOMETRY)
     (repo / "main.py").write_text(MAIN)
-    script = [
-        call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area("),
-        call("edit_file", path="main.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
-        {"content": "done"},
-    ]  # fmt: skip
+    script = rename_steps("main.py")
     session = open_scripted(repo, store, tmp_path, script, profiles=ON)
     answers = Answers(session)
     await session.run(RENAME)
@@ -123,12 +131,7 @@ async def test_each_step_of_a_rename_is_kept_while_the_run_goes_through_the_file
     )
     (repo / "main.py").write_text("from geometry import area_rect\nfrom report import describe\n"
                                   "\nprint(describe(), area_rect(3, 4))\n")  # fmt: skip
-    script = [
-        call("edit_file", path="geometry.py", old_string="def area_rect(", new_string="def rectangle_area("),
-        call("edit_file", path="main.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
-        call("edit_file", path="report.py", old_string="area_rect", new_string="rectangle_area", replace_all=True),
-        {"content": "done"},
-    ]  # fmt: skip
+    script = rename_steps("main.py", "report.py")
     session = open_scripted(repo, store, tmp_path, script, profiles=ON)
     answers = Answers(session)
     await session.run(RENAME)

@@ -266,7 +266,7 @@ class WriteFirst(Hook):
                     )
             return
         content = str(wrote[0].call.arguments.get("content", ""))
-        if self.before is not None and not same_code(self.path, content, self.before):
+        if self.before is None or not same_code(self.path, content, self.before):
             self.moved.add(self.path)  # changed this turn: written back later, it is a revert
         problem = shortfall(self.path, content, self.before, self.name_checks)
         root = turn.session.executor.ctx.workspace.root
@@ -293,7 +293,7 @@ class WriteFirst(Hook):
                 return
             if self.self_check and self.path.endswith(".py"):
                 await self._self_check(turn, plan)
-            elif not await self._unchanged(turn, wrote[0], plan):  # nothing to check it against
+            elif not await self._unchanged(turn, plan):  # nothing to check it against
                 plan.stop = Stop("completed", f"wrote {self.path}")
             return
         if not self.test_after_write:
@@ -317,7 +317,7 @@ class WriteFirst(Hook):
             if self.follow_failures and self._going_round(turn, plan, output):
                 return
         if not self.failing:
-            if not await self._unchanged(turn, wrote[0], plan):
+            if not await self._unchanged(turn, plan):
                 plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
         elif self.rounds < self.test_rounds:
             self.rounds += 1
@@ -462,20 +462,19 @@ class WriteFirst(Hook):
         )
         return True
 
-    async def _unchanged(self, turn: Turn, write: ExecutedCall, plan: StepPlan) -> bool:
+    async def _unchanged(self, turn: Turn, plan: StepPlan) -> bool:
         """The target written back as it was before the turn, or only reflowed (quotes,
         blank lines): not done, whatever the tests say (seen: a README given back unchanged,
         "done" since its tests passed; report.py with its quotes swapped, "done" since it
-        still ran). Not once a write of this turn changed the file: giving the old version
-        back then undoes that change (seen: seed.py, an input, wrongly cut and then restored;
-        asked for a change again, the model cut it once more). The file is put back as it
-        was, the write erased and asked for again, hotter; True when it was."""
-        content = str(write.call.arguments.get("content", ""))
+        still ran). Not once a write of this turn changed the file (`moved`, kept as each
+        write is read): giving the old version back then undoes that change (seen: seed.py,
+        an input, wrongly cut and then restored; asked for a change again, the model cut it
+        once more). The file is put back as it was, the write erased and asked for again,
+        hotter; True when it was."""
         if not (
             self.before is not None
             and self.resamples < self.RESAMPLES
-            and self.path not in self.moved  # a change taken back is the model's call
-            and same_code(self.path or "", content, self.before)
+            and self.path not in self.moved  # every write of it so far is the same code
         ):
             return False
         if _read(turn, self.path or "") != self.before:  # reflowed: the user's layout back
