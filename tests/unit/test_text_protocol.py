@@ -99,6 +99,32 @@ def test_a_file_call_with_a_quote_left_unescaped_is_read_by_its_argument_names()
     assert call.arguments["content"] == 'print("a\\nb")\nx = 1'
 
 
+def test_a_file_call_whose_content_lacks_its_closing_quote_is_read():
+    # seen twice a task (move-function, scores-tuples-to-dicts): a file ending in a Python
+    # string, its `'` then `}}` with no `"` between, answered "not valid JSON" until the
+    # doom-loop guard ended the turn
+    text = (
+        '```json\n{"name": "write_file", "arguments": {"path": "shop/money.py", "content": '
+        '"def f(c):\\n    return f\'Money({c})\'}}\n```'
+    )
+    call = parse_tool_calls(text, "files")[1][0]
+    assert call.parse_error is None and call.arguments == {
+        "path": "shop/money.py",
+        "content": "def f(c):\n    return f'Money({c})'",
+    }
+    js = '{"name": "write_file", "arguments": {"path": "a.js", "content": "function f() {\\n}}}'
+    assert parse_tool_calls(f"```json\n{js}\n```", "files")[1][0].arguments["content"] == (
+        "function f() {\n}"
+    )
+    for broken in (  # not the last value; an odd quote once closed; cut short in the middle
+        '{"name": "write_file", "arguments": {"path": "a.py, "content": "x = 1"}}',
+        '{"name": "write_file", "arguments": {"path": "a.py", "content": "print("a)}}',
+        '{"name": "write_file", "arguments": {"path": "a.py", "content": "x = 1',
+    ):
+        call = parse_tool_calls(f"```json\n{broken}\n```", "files")[1][0]
+        assert call.name == "invalid_tool_call", broken
+
+
 def test_a_file_written_as_json_inside_a_code_fence_is_written_without_it():
     # seen: README.md written with "```markdown" as its first line, thumbs.py with "```python"
     readme = "```markdown\n# t\n\n    python3 t.py\n```"

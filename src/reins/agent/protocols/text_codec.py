@@ -155,7 +155,7 @@ JSON_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
 
 def repair_call(text: str) -> dict[str, Any] | None:
     """A whole call to a REPAIRABLE tool whose JSON breaks only inside its string values
-    (a quote left unescaped), read by its argument names: each value runs from its key to
+    (a quote left unescaped, the last one's closing quote left out), read by its argument names: each value runs from its key to
     the next argument's key, or to the call's closing braces. None when the call is cut
     short, has other keys, or lacks a required one: that one is answered as unreadable."""
     head = CALL_HEAD.match(text)
@@ -180,6 +180,10 @@ def repair_call(text: str) -> dict[str, Any] | None:
     for i, (name, found) in enumerate(spots):
         end = spots[i + 1][1].start() if i + 1 < len(spots) else len(body)
         raw = body[found.end() : end].rstrip()
+        if end == len(body) and name in FREE_TEXT and raw[:1] == '"' and raw[-1:] != '"':
+            # the last value's closing quote left out before the call's braces (seen: a
+            # file ending in `…{self.currency})'` then `}}`, refused four times in a row)
+            raw += '"'
         if name in FREE_TEXT and raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
             value = raw[1:-1]
             if ANOTHER_CALL.search(value) or TRAILING_KEY.search(value):
