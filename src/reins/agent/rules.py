@@ -20,7 +20,6 @@ from reins.agent.keep_files import KeepFiles
 from reins.agent.missing_imports import AddMissingImports
 from reins.agent.outcome import Budget
 from reins.agent.regressions import UndoRegressions
-from reins.agent.unreadable_writes import ReaskUnreadableWrites
 from reins.agent.write_first import WriteFirst
 from reins.profiles import Profile
 from reins.tools.errors import ErrorKind
@@ -204,7 +203,4 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
     if profile.edit_first and profile.call_style == "files":  # after WriteFirst: a reply
         # it starts as a file block is not an edit
         hooks.append(EditFirst(profile.test_after_write, profile.test_rounds))
-    if profile.reask_unreadable_writes and profile.call_style == "files":  # last: its
-        # hint and its block opener win over EraseRepeats' for the same unreadable call
-        hooks.append(ReaskUnreadableWrites())
     return hooks

@@ -73,10 +73,6 @@ class Profile:
     # Take a call that repeats an earlier one with the same result out of the context and
     # ask again with a hint, instead of letting copies pile up (agent/coding_rules.py, agent/write_first.py).
     erase_repeats: bool = False
-    # files call style: a write_file call in JSON that cannot be read (its content broke
-    # the escaping) is erased and the next reply started as that file's block
-    # (agent/unreadable_writes.py).
-    reask_unreadable_writes: bool = False
     # Answer `finish` after a failing command, or after untested changes when the request
     # names a test command, with what is wrong (bounded).
     verify_finish: bool = False
