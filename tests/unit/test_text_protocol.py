@@ -105,7 +105,7 @@ def test_a_file_call_whose_content_lacks_its_closing_quote_is_read():
     # doom-loop guard ended the turn
     text = (
         '```json\n{"name": "write_file", "arguments": {"path": "shop/money.py", "content": '
-        '"def f(c):\\n    return f\'Money({c})\'}}\n```'
+        "\"def f(c):\\n    return f'Money({c})'}}\n```"
     )
     call = parse_tool_calls(text, "files")[1][0]
     assert call.parse_error is None and call.arguments == {
