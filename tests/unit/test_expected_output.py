@@ -1,9 +1,15 @@
 """What a request says its command prints, and the rewrite asked for when a run exits 0
-without printing it (profile check_stated_output)."""
+without printing it (profile check_stated_output) or still printing the error it reports."""
 
 from __future__ import annotations
 
-from reins.agent.expected_output import Expected, keeps_output, output_mismatch, stated_output
+from reins.agent.expected_output import (
+    Expected,
+    keeps_output,
+    output_mismatch,
+    stated_output,
+    still_reported,
+)
 from tests.unit.test_coding_rules import watched
 from tests.unit.test_session import open_scripted
 
@@ -124,3 +130,39 @@ async def test_a_change_that_must_keep_the_output_is_checked_against_the_output_
     told = seen.requests[1][-1][1]
     assert "It should print what it printed before your change:\n```\nhost: db1\nport: 5432" in told
     assert "line 2 should be 'port: 5432'; it is missing" in told
+
+
+CP_ERROR = "cp: cannot stat 'Downloads/March': No such file or directory"
+SPACES = (
+    "`bash collect.sh Downloads out` falls over on names with spaces:\n\n```\n"
+    f"{CP_ERROR}\ncopied 3 files\n```\n\nPlease make it work for any file name."
+)
+
+
+def test_the_error_a_request_pastes_is_still_printed():
+    assert still_reported(SPACES, f"{CP_ERROR}\ncopied 2 files\n") == [CP_ERROR]
+    assert still_reported(SPACES, "copied 3 files\n") == []  # `copied 3 files` is no error
+    # a block of code (Exercism's examples), and a block the request wants printed, are no
+    # report of a failure
+    code = '```python\nraise ValueError("slice length cannot be zero")\n```'
+    assert still_reported(code, 'raise ValueError("slice length cannot be zero")') == []
+    wanted = "`python3 check.py` should print exactly:\n\n```\nERROR b.json: bad port\n```"
+    assert still_reported(wanted, "ERROR b.json: bad port\n") == []
+
+
+async def test_a_run_that_exits_0_still_printing_the_reported_error_is_no_fix(
+    repo, store, tmp_path
+):
+    # seen (shapes bash-spaces-in-names): the script printed `cp: cannot stat …` again and
+    # exited 0, and that exit ended the turn with the bug in place
+    (repo / "collect.sh").write_text(f"echo \"{CP_ERROR}\"\necho 'copied 3 files'\n")
+    same = {"content": f"collect.sh\n```bash\necho \"{CP_ERROR}\"\necho 'copied 2 files'\n```"}
+    fixed = {"content": "collect.sh\n```bash\necho 'copied 3 files'\n```"}
+    session = open_scripted(repo, store, tmp_path, [same, fixed], profile="qwen-files")
+    seen = watched(session)
+    outcome = await session.run(SPACES.replace("collect.sh Downloads out", "collect.sh"))
+    assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
+    assert "cannot stat" not in (repo / "collect.sh").read_text()
+    told = seen.requests[1][-1][1]
+    assert f"exits 0, but still prints the error the task reports:]\n{CP_ERROR}" in told
+    assert "fix collect.sh so `bash collect.sh` no longer prints that error" in told

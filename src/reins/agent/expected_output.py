@@ -134,3 +134,36 @@ def _lines(text: str) -> list[str]:
 
 def _norm(command: str) -> str:
     return " ".join(command.split())
+
+
+# A line of pasted output that reports a failure: `cp: cannot stat 'a b': No such file…`
+ERROR_LINE = re.compile(
+    r"\berror\b|cannot|can't|could not|no such|not found|failed|exception|denied|"
+    r"permission|undefined|traceback|fatal",
+    re.IGNORECASE,
+)
+FENCED = re.compile(r"^[ \t]*```[^\n`]*\n(.*?)\n[ \t]*```", re.DOTALL | re.MULTILINE)
+# a block of code the request shows (Exercism's `raise ValueError("…")`), not output
+CODE_LINE = re.compile(r"^\s*(?:raise|def|class|import|from|return|#|//|\$|>>>)\s")
+
+
+def still_reported(request: str, output: str) -> list[str]:
+    """The error lines the request pastes (in a fenced block of output) that `output`
+    prints again: a run that exits 0 and still prints them has not fixed the problem
+    (seen: a bash script that copies files printed `cp: cannot stat …` and exited 0)."""
+    printed = {line.strip() for line in output.splitlines()}
+    wanted = {  # "should print exactly:" and a block: the output to get, errors and all
+        match.group("block").strip()
+        for match in STATED.finditer(request)
+        if match.group("block") is not None and MODAL.search(request[: match.start()])
+    }
+    found: list[str] = []
+    for block in FENCED.finditer(request):
+        lines = block.group(1).splitlines()
+        if block.group(1).strip() in wanted or any(CODE_LINE.match(line) for line in lines):
+            continue
+        for line in lines:
+            text = line.strip()
+            if len(text) >= 8 and ERROR_LINE.search(text) and text in printed:
+                found.append(text)
+    return list(dict.fromkeys(found))

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reins.agent.api_from_tests import api_section
-from reins.agent.attachments import attach_files, attach_paths, code_files
+from reins.agent.attachments import attach_files, attach_paths, code_files, new_files
 from reins.agent.events import (
     HistoryCompacted,
     MessageAdded,
@@ -46,8 +46,10 @@ from reins.agent.preflight import run_tests_first
 from reins.agent.protocols import ToolProtocol, protocol_for
 from reins.agent.quoted_sites import HEADER as QUOTED_HEADER
 from reins.agent.quoted_sites import quoted_sites
-from reins.agent.request_shape import test_command
+from reins.agent.request_shape import is_question, test_command
 from reins.agent.rules import default_hooks
+from reins.agent.sole_file import HEADER as SOLE_HEADER
+from reins.agent.sole_file import sole_code_file
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, Usage
 from reins.models.messages import TextDelta as StreamText
@@ -219,6 +221,8 @@ class Session:
             )  # fmt: skip
             if self.profile.attach_quoted and not code_files(turn.attached):
                 request = self._attach_quoted(turn, request, budget)
+            if self.profile.attach_sole_file and not code_files(turn.attached):
+                request = self._attach_sole_file(turn, request, budget)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint
             if self.profile.locate_names:
@@ -341,6 +345,22 @@ class Session:
         request, found = attach_paths(
             request, paths, ctx, budget - sum(turn.attached.values()),
             self.profile.attach_tests, header=QUOTED_HEADER, cut=turn.cut,
+        )  # fmt: skip
+        turn.attached.update(found)
+        return request
+
+    def _attach_sole_file(self, turn: Turn, request: str, budget: int) -> str:
+        """`request` with the workspace's one code file (profile attach_sole_file), when
+        the request is a change that names no file to make."""
+        ctx = self.executor.ctx
+        if is_question(turn.request) or new_files(turn.request, ctx):
+            return request
+        path = sole_code_file(ctx.workspace.root)
+        if path is None or path in turn.attached:
+            return request
+        request, found = attach_paths(
+            request, [path], ctx, budget - sum(turn.attached.values()),
+            self.profile.attach_tests, header=SOLE_HEADER, cut=turn.cut,
         )  # fmt: skip
         turn.attached.update(found)
         return request

@@ -39,7 +39,13 @@ from reins.agent.attachments import (
     kept_files,
     new_files,
 )
-from reins.agent.expected_output import Expected, keeps_output, output_mismatch, stated_output
+from reins.agent.expected_output import (
+    Expected,
+    keeps_output,
+    output_mismatch,
+    stated_output,
+    still_reported,
+)
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
 from reins.agent.name_sites import word_sites
 from reins.agent.output_paths import (
@@ -309,6 +315,14 @@ class WriteFirst(Hook):
         wrong = output_mismatch(self.stated, output) if exit_code == 0 and self.stated else None
         if wrong:  # it ran, but did not print what the request says it must
             plan.note += f"\n[reins: `{self.command}` does not print what the task says.]\n{wrong}"
+        errors = still_reported(turn.request, output) if exit_code == 0 and not wrong else []
+        if errors:  # it exited 0, but printed the error the request reports again
+            shown = "\n".join(errors[:3])
+            wrong = f"It still prints the error the task reports:\n{shown}"
+            plan.note += (
+                f"\n[reins: `{self.command}` exits 0, but still prints the error the task "
+                f"reports:]\n{shown}"
+            )
         self.failing = exit_code != 0 or wrong is not None
         self.failures = excerpt(wrong or output, head=700, tail=200) if self.failing else ""
         # what the stuck stop reads (a timed-out run may pass another time: not counted)
@@ -336,6 +350,7 @@ class WriteFirst(Hook):
             )  # fmt: skip
             goal = (
                 "the tests pass" if TEST_COMMAND.search(self.command)
+                else f"`{self.command}` no longer prints that error" if errors
                 else f"`{self.command}` prints what the task says" if wrong
                 else f"`{self.command}` works"
             )  # fmt: skip

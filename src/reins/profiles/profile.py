@@ -159,6 +159,10 @@ class Profile:
     # the text it quotes appears ("directly under the `Bill to:` line"), when there are one
     # or two (agent/quoted_sites.py). On in qwen-files.
     attach_quoted: bool = False
+    # With attach_files_kb: a change request that attaches no code file and names none to
+    # make, in a workspace whose one code file outside tests is that file, gets it attached
+    # (agent/sole_file.py).
+    attach_sole_file: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
