@@ -392,6 +392,20 @@ def test_a_command_pasted_after_a_shell_prompt_is_the_requests_check():
     assert test_command("It costs $ 5 per month.") is None
 
 
+def test_of_several_test_commands_the_one_said_to_fail_is_the_check():
+    from reins.agent.request_shape import test_command
+
+    # seen (shapes mutable-default-arg): the first command given, one test that passes, was
+    # run as the check, so the failure the request is about was never shown
+    one_by_one = (
+        "The tests pass one at a time (e.g. `python3 -m unittest test_cart.CartTest.test_one`)"
+        ", but `python3 -m unittest test_cart` fails. Fix the code."
+    )
+    assert test_command(one_by_one) == "python3 -m unittest test_cart"
+    assert test_command("`pytest -q a.py` crashes and `pytest -q` is slow.") == "pytest -q a.py"
+    assert test_command("Run `pytest -q a.py`, then `pytest -q`.") == "pytest -q a.py"  # first
+
+
 def test_questions_are_told_from_requests():
     from reins.agent.request_shape import is_question
 
@@ -1077,6 +1091,9 @@ async def test_files_the_request_says_to_leave_alone_are_not_written(
     assert keeps_tests("The bug is in the library code, not in the tests: the test files are")
     assert keeps_tests("the bug is in parser.py, not in the tests")
     assert keeps_tests("you DON'T have to modify the testing logic or any of the tests")
+    # seen (shapes mutable-default-arg): told this, the model edited an assertion's number
+    # one by one until the 180 s ran out
+    assert keeps_tests("Please find the bug and fix it in the code, not in the tests.")
     assert not keeps_tests("The fix is in the tests. Not in the tests dir, though.")
 
 

@@ -89,7 +89,8 @@ def kept_files(text: str) -> set[str]:
 
 # "Don't touch the tests", "without changing any of the tests", "the tests are right",
 # "you don't have to modify the testing logic or any of the tests" (SWE-bench's wording),
-# "the bug is in the library code, not in the tests" (a `mutate` task's). Not "they are
+# "the bug is in the library code, not in the tests" (a `mutate` task's), "fix it in the
+# code, not in the tests". Not "they are
 # restored before grading, so changing them does not help": that is what happens to
 # changes, not a rule against making them.
 _TESTS = r"(?:the\s+|any\s+(?:of\s+the\s+)?|its\s+|their\s+|my\s+|our\s+)?(?:unit\s+)?tests?\b"
@@ -97,7 +98,8 @@ KEPT_TESTS = re.compile(
     rf"\b(?:don'?t|do not|never|without|must not|should not|shouldn'?t|no need to)\s+"
     rf"(?:(?:have|need)\s+to\s+)?{_KEEP_VERB}\s+(?:the\s+testing\s+logic\s+or\s+)?{_TESTS}"
     r"|\btests?\s+(?:are|is)\s+(?:right|correct|fine)\b"
-    r"|\b(?:bug|fault|problem|mistake|error|fix)\s+(?:(?:is|lies|belongs)\s+)?in\s+"
+    r"|\b(?:bug|fault|problem|mistake|error|fix)\s+(?:(?:it|this|that|them)\s+)?"
+    r"(?:(?:is|lies|belongs)\s+)?in\s+"
     r"(?:[^.;:\n]|\.(?=\w)){1,60}?\bnot\s+in\s+(?:the\s+|its\s+)?tests?\b",
     re.IGNORECASE,
 )

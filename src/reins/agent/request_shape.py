@@ -66,10 +66,26 @@ def test_command(request: str) -> str | None:
     quoted = COMMAND_SPAN.findall(request)
     indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
     prompted = PROMPT_LINE.findall(request)  # "$ python3 check_pins.py" above its output
-    for span in [*quoted, *indented, *prompted]:
-        if TEST_COMMAND.search(span):
-            return span.strip()
+    tests = [span.strip() for span in [*quoted, *indented, *prompted] if TEST_COMMAND.search(span)]
+    if len(set(tests)) > 1:  # "they pass one at a time (e.g. `…test_one`), but `… test_cart`
+        # fails": the one that fails is what the fix is checked against
+        failing = [m.group(1).strip() for m in COMMAND_SPAN.finditer(request)
+                   if m.group(1).strip() in tests and _said_to_fail(request, m)]  # fmt: skip
+        return (failing or tests)[0]
+    if tests:
+        return tests[0]
     return next((span.strip() for span in [*quoted, *prompted] if is_script_run(span)), None)
+
+
+CLAUSE_BREAK = re.compile(r"[.;,:!?()\n]|\bbut\b|\band\b")
+FAILS = re.compile(r"\b(?:fail(?:s|ed|ing)?|errors?|crash(?:es|ed)?|broken|breaks)\b", re.I)
+
+
+def _said_to_fail(request: str, span: re.Match[str]) -> bool:
+    """The clause around a backticked command says it fails."""
+    before = CLAUSE_BREAK.split(request[: span.start()])[-1]
+    after = CLAUSE_BREAK.split(request[span.end() :])[0]
+    return FAILS.search(before + " " + after) is not None
 
 
 def is_script_run(command: str) -> bool:
