@@ -4,7 +4,7 @@ file is no change; giving back the old version after a change is the model's cal
 import pytest
 
 from reins.agent.same_code import same_code
-from tests.unit.test_coding_rules import block, finish, watched
+from tests.unit.test_coding_rules import Prefills, block, finish, watched
 from tests.unit.test_session import open_scripted
 
 REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
@@ -98,3 +98,19 @@ async def test_a_broken_write_then_the_original_is_still_no_change(repo, store, 
     assert (outcome.status, outcome.steps) == ("completed", 3), outcome.final_message
     assert (repo / "report.py").read_text().rstrip() == changed.rstrip()
     assert "report.py as it was: nothing is changed yet" in seen.requests[2][-1][1]
+
+
+@pytest.mark.parametrize("on", [True, False])
+async def test_the_file_named_outside_the_commands_leads_a_change(repo, store, tmp_path, on):
+    # seen (shapes js-numeric-sort): report.js, run in the request, and lib/stats.js, the
+    # file it says to fix, were both attached; with no target the model edited lib/stats.js
+    # with invented text until the doom-loop guard
+    (repo / "lib").mkdir()
+    (repo / "lib/stats.js").write_text("function sorted(v) { return v.slice().sort(); }\n")
+    (repo / "report.js").write_text("const s = require('./lib/stats');\n")
+    session = open_scripted(repo, store, tmp_path, [finish()], profile="qwen-files",
+                            profiles={"qwen-files": {"prose_target": on}})  # fmt: skip
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run("`node report.js` says p95 is 98 ms. Please fix the helpers in lib/stats.js.")
+    assert (prefills.prefills[0] == "lib/stats.js\n```javascript\n") is on

@@ -163,6 +163,10 @@ class Profile:
     # make, in a workspace whose one code file outside tests is that file, gets it attached
     # (agent/sole_file.py).
     attach_sole_file: bool = False
+    # With write_first_kb: of several code files attached for a change, those the request
+    # names outside its commands are the target ("`node report.js` is wrong: fix the
+    # helpers in lib/stats.js" starts the reply as lib/stats.js's block).
+    prose_target: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
