@@ -9,7 +9,10 @@ from tests.unit.test_coding_rules import finish, watched
 from tests.unit.test_session import open_scripted
 
 EXPORT = 'import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--out")\n'
-ASK = "Please rename the `--out` option of the contacts export to `--output`."
+ASK = (
+    "Please rename the `--out` option of the contacts export to `--output`; old cron jobs"
+    " still pass `--out contacts.csv`."  # an output the run makes, not a file to write
+)
 
 
 def test_the_sole_code_file_is_the_one_outside_tests_and_vendored_folders(tmp_path):

@@ -50,6 +50,7 @@ from reins.agent.request_shape import is_question, test_command
 from reins.agent.rules import default_hooks
 from reins.agent.sole_file import HEADER as SOLE_HEADER
 from reins.agent.sole_file import sole_code_file
+from reins.index.chunker import language_for
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, Usage
 from reins.models.messages import TextDelta as StreamText
@@ -351,10 +352,11 @@ class Session:
 
     def _attach_sole_file(self, turn: Turn, request: str, budget: int) -> str:
         """`request` with the workspace's one code file (profile attach_sole_file), when
-        the request is a change that names no file to make."""
+        the request is a change that names no code file to make (`--out contacts.csv`
+        names the run's output, not a file to write)."""
         ctx = self.executor.ctx
-        if is_question(turn.request) or new_files(turn.request, ctx):
-            return request
+        if is_question(turn.request) or any(map(language_for, new_files(turn.request, ctx))):
+            return request  # a question, or a request for a new script: not this file's change
         path = sole_code_file(ctx.workspace.root)
         if path is None or path in turn.attached:
             return request

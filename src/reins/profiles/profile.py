@@ -159,8 +159,8 @@ class Profile:
     # the text it quotes appears ("directly under the `Bill to:` line"), when there are one
     # or two (agent/quoted_sites.py). On in qwen-files.
     attach_quoted: bool = False
-    # With attach_files_kb: a change request that attaches no code file and names none to
-    # make, in a workspace whose one code file outside tests is that file, gets it attached
+    # With attach_files_kb: a change request that attaches no code file and names no code
+    # file to make, in a workspace whose one code file outside tests is that file, gets it attached
     # (agent/sole_file.py).
     attach_sole_file: bool = False
     # With write_first_kb: of several code files attached for a change, those the request
