@@ -222,7 +222,9 @@ class Session:
             )  # fmt: skip
             if self.profile.attach_quoted and not code_files(turn.attached):
                 request = self._attach_quoted(turn, request, budget)
-            if self.profile.attach_sole_file and not code_files(turn.attached):
+            tests_first = self.profile.run_tests_first and test_command(request) is not None
+            if self.profile.attach_sole_file and not code_files(turn.attached) and not tests_first:
+                # (a test command run first attaches the code its failure points at)
                 request = self._attach_sole_file(turn, request, budget)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint

@@ -286,12 +286,9 @@ class WriteFirst(Hook):
                     )
             return
         content = str(wrote[0].call.arguments.get("content", ""))
+        if self.before is None or not same_code(self.path, content, self.before):
+            self.moved.add(self.path)  # changed this turn: written back later, it is a revert
         problem = shortfall(self.path, content, self.before, self.name_checks)
-        if not problem and (self.before is None or not same_code(self.path, content, self.before)):
-            # changed this turn: written back later, it is a revert. Not a write that falls
-            # short (seen: the request's command written as the whole file, which does not
-            # parse; the original given back next then ended the turn "done")
-            self.moved.add(self.path)
         root = turn.session.executor.ctx.workspace.root
         missing = [
             option for option in unhandled_options(turn.request, self.path, content)
