@@ -4,7 +4,7 @@ file is no change; giving back the old version after a change is the model's cal
 import pytest
 
 from reins.agent.same_code import same_code
-from tests.unit.test_coding_rules import Prefills, block, finish, watched
+from tests.unit.test_coding_rules import block, finish, watched
 from tests.unit.test_session import open_scripted
 
 REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
@@ -82,19 +82,3 @@ async def test_a_change_taken_back_is_not_asked_for_again(repo, store, tmp_path)
     outcome = await session.run(ASK)
     assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
     assert not any("nothing is changed yet" in m[1] for r in seen.requests for m in r)
-
-
-@pytest.mark.parametrize("on", [True, False])
-async def test_the_file_named_outside_the_commands_leads_a_change(repo, store, tmp_path, on):
-    # seen (shapes js-numeric-sort): report.js, run in the request, and lib/stats.js, the
-    # file it says to fix, were both attached; with no target the model edited lib/stats.js
-    # with invented text until the doom-loop guard
-    (repo / "lib").mkdir()
-    (repo / "lib/stats.js").write_text("function sorted(v) { return v.slice().sort(); }\n")
-    (repo / "report.js").write_text("const s = require('./lib/stats');\n")
-    session = open_scripted(repo, store, tmp_path, [finish()], profile="qwen-files",
-                            profiles={"qwen-files": {"prose_target": on}})  # fmt: skip
-    prefills = Prefills()
-    session.hooks.append(prefills)
-    await session.run("`node report.js` says p95 is 98 ms. Please fix the helpers in lib/stats.js.")
-    assert (prefills.prefills[0] == "lib/stats.js\n```javascript\n") is on

@@ -136,7 +136,7 @@ NATIVE = dict(
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False,
     fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, add_missing_imports=False,
-    locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False, stop_when_stuck=False, test_api=False, attach_sole_file=False, prose_target=False,
+    locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False, stop_when_stuck=False, test_api=False, attach_sole_file=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -146,7 +146,7 @@ SMALL = dict(
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
     add_missing_imports=False, locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False,
-    stop_when_stuck=False, test_api=False, attach_sole_file=False, prose_target=False,
+    stop_when_stuck=False, test_api=False, attach_sole_file=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.
@@ -178,7 +178,7 @@ BUILTIN_PROFILES = {
         "temperature": 0.0, "max_output_tokens": 1024, "n_ctx": 16384, "tool_list": "compact",
         "draft_tokens": 3, "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
         "test_after_write": True, "run_tests_first": True, "refuse_gutting": True, "stop_when_stuck": True,
-        "add_missing_imports": True, "attach_quoted": True, "refuse_broken_edits": True, "undo_regressions": True, "follow_failures": True,
+        "add_missing_imports": True, "attach_quoted": True, "attach_sole_file": True, "refuse_broken_edits": True, "undo_regressions": True, "follow_failures": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
     },
     "smollm": {

@@ -198,7 +198,6 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 follow_failures=profile.follow_failures,
                 first_named=profile.first_named_target,
                 check_output=profile.check_stated_output,
-                prose_target=profile.prose_target,
             )
         )
     if profile.edit_first and profile.call_style == "files":  # after WriteFirst: a reply

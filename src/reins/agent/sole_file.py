@@ -5,7 +5,8 @@
 workspace held one script beside its data. The embedded model, given nothing, edited
 contacts.json (the data) with invented text until the doom-loop guard ended the run. A
 person would open the only script there is. So a change request that attaches no code
-file, asks for no new file, in a workspace whose code outside tests is one file, gets
+file, names no code file to make and gives no test command (run first, its failure points
+at the code), in a workspace whose code outside tests is one file, gets
 that file attached as if the request had named it.
 """
 

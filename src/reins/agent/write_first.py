@@ -37,7 +37,6 @@ from reins.agent.attachments import (
     block_opener,
     code_files,
     kept_files,
-    mentioned_paths,
     new_files,
 )
 from reins.agent.expected_output import (
@@ -58,13 +57,7 @@ from reins.agent.output_paths import (
     resolved,
 )
 from reins.agent.protocols.fences import file_blocks
-from reins.agent.request_shape import (
-    COMMAND_SPAN,
-    TEST_COMMAND,
-    is_question,
-    run_arguments,
-    test_command,
-)
+from reins.agent.request_shape import TEST_COMMAND, is_question, run_arguments, test_command
 from reins.agent.same_code import same_code
 from reins.agent.self_check import (
     CHECK_TOKENS,
@@ -99,10 +92,8 @@ class WriteFirst(Hook):
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
-        check_output: bool = False, prose_target: bool = False,
+        check_output: bool = False,
     ) -> None:  # fmt: skip
-        # several code files attached: those the request names outside its commands lead
-        self.prose_target = prose_target
         # a run that exits 0 without printing what the request says it prints has failed
         self.check_output = check_output
         # several code files attached whole for a change: the first one named is the target
@@ -216,11 +207,6 @@ class WriteFirst(Hook):
             targets = [p for p in targets if language_for(p) or p not in words]
         if len(targets) > 1:  # a package's __init__ attached beside its modules re-exports
             targets = [p for p in targets if not p.endswith("__init__.py")]
-        if len(targets) > 1 and self.prose_target:  # "`node report.js` is wrong: fix the
-            # helpers in lib/stats.js": a script the request only runs is not the file it
-            # says to change
-            prose = set(mentioned_paths(COMMAND_SPAN.sub(" ", turn.request)))
-            targets = [p for p in targets if p in prose] or targets
         if len(targets) > 1:  # a traceback pasted in the request ends where the fix goes
             deepest = blamed_file(turn.request, "", lambda m: ending_in(targets, m))
             targets = [deepest] if deepest else targets

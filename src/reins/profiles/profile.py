@@ -159,14 +159,10 @@ class Profile:
     # the text it quotes appears ("directly under the `Bill to:` line"), when there are one
     # or two (agent/quoted_sites.py). On in qwen-files.
     attach_quoted: bool = False
-    # With attach_files_kb: a change request that attaches no code file and names no code
-    # file to make, in a workspace whose one code file outside tests is that file, gets it attached
-    # (agent/sole_file.py).
+    # With attach_files_kb: a change request that attaches no code file, names none to
+    # make and gives no test command gets the workspace's one code file outside tests
+    # (agent/sole_file.py). On in qwen-files.
     attach_sole_file: bool = False
-    # With write_first_kb: of several code files attached for a change, those the request
-    # names outside its commands are the target ("`node report.js` is wrong: fix the
-    # helpers in lib/stats.js" starts the reply as lib/stats.js's block).
-    prose_target: bool = False
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
