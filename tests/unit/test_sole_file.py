@@ -41,9 +41,11 @@ async def test_a_request_naming_no_file_gets_the_only_script_attached(tmp_path, 
     sent = seen.requests[0][1][1]
     assert ('parser.add_argument("--out")' in sent) is on
     assert ("only code file" in sent) is on
-    # a question, or a request that asks for a new file, is not a change of that file
+    # a question, or a request that asks for a new script, is not a change of that file; a
+    # test command is run first, and its failure points at the code
     for other in ("What does the `--out` option of the export do?",
-                  "Write a script `count.py` that prints how many contacts there are."):  # fmt: skip
+                  "Write a script `count.py` that prints how many contacts there are.",
+                  "Rename `--out` to `--output`; `python3 -m unittest -q` must pass."):  # fmt: skip
         session = open_scripted(repo, store, tmp_path, [finish()], profile="qwen-files",
                                 profiles=profiles)  # fmt: skip
         seen = watched(session)
