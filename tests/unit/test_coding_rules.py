@@ -404,6 +404,17 @@ def test_of_several_test_commands_the_one_said_to_fail_is_the_check():
     assert test_command(one_by_one) == "python3 -m unittest test_cart"
     assert test_command("`pytest -q a.py` crashes and `pytest -q` is slow.") == "pytest -q a.py"
     assert test_command("Run `pytest -q a.py`, then `pytest -q`.") == "pytest -q a.py"  # first
+    # seen (shapes csv-semicolon-delimiter): the comma file's run, whose output "must not
+    # change", was the check, so the fix for the pasted crash was never run
+    pasted = (
+        "It can't read them:\n\n```\n$ python3 totals.py de.csv\nTraceback (most recent "
+        "call last):\nKeyError: 'region'\n```\n\nThe output for `python3 totals.py sales.csv`"
+        " must not change."
+    )
+    assert test_command(pasted) == "python3 totals.py de.csv"
+    assert test_command(pasted.replace("Traceback (most recent call last):\nKeyError", "ok")) == (
+        "python3 totals.py sales.csv"
+    )
 
 
 def test_questions_are_told_from_requests():

@@ -67,16 +67,41 @@ def test_command(request: str) -> str | None:
     indented = [ln.strip() for ln in request.splitlines() if ln.startswith("    ")]
     prompted = PROMPT_LINE.findall(request)  # "$ python3 check_pins.py" above its output
     tests = [span.strip() for span in [*quoted, *indented, *prompted] if TEST_COMMAND.search(span)]
-    if len(set(tests)) > 1:  # "they pass one at a time (e.g. `…test_one`), but `… test_cart`
-        # fails": the one that fails is what the fix is checked against
-        failing = [m.group(1).strip() for m in COMMAND_SPAN.finditer(request)
-                   if m.group(1).strip() in tests and _said_to_fail(request, m)]  # fmt: skip
-        return (failing or tests)[0]
-    if tests:
-        return tests[0]
-    return next((span.strip() for span in [*quoted, *prompted] if is_script_run(span)), None)
+    runs = [span.strip() for span in [*quoted, *prompted] if is_script_run(span)]
+    return _failing_first(request, tests or runs)
 
 
+def _failing_first(request: str, commands: list[str]) -> str | None:
+    """The first of `commands` the request says fails, else the first: "they pass one at
+    a time (e.g. `…test_one`), but `… test_cart` fails", or a run pasted with its
+    traceback beside one whose output "must not change": the fix is checked against the
+    one that fails."""
+    if len(set(commands)) <= 1:
+        return commands[0] if commands else None
+    failing = _failing_commands(request)
+    return next((c for c in commands if c in failing), commands[0])
+
+
+def _failing_commands(request: str) -> set[str]:
+    """Backticked commands in a clause that says they fail, and commands after a shell
+    prompt whose pasted output (up to the next prompt or the block's end) has an error."""
+    found = {
+        m.group(1).strip() for m in COMMAND_SPAN.finditer(request) if _said_to_fail(request, m)
+    }
+    for prompt in PROMPT_LINE.finditer(request):
+        rest = request[prompt.end() :]
+        end = OUTPUT_END.search(rest)
+        if PASTED_FAILURE.search(rest[: end.start() if end else len(rest)]):
+            found.add(prompt.group(1).strip())
+    return found
+
+
+OUTPUT_END = re.compile(r"^[ \t]*(?:\$|```)", re.MULTILINE)
+PASTED_FAILURE = re.compile(
+    r"Traceback \(most recent call last\)|\w+(?:Error|Exception)\b|\berror\b|cannot|can't|"
+    r"No such file|not found|\bfailed\b",
+    re.IGNORECASE,
+)
 CLAUSE_BREAK = re.compile(r"[.;,:!?()\n]|\bbut\b|\band\b")
 FAILS = re.compile(r"\b(?:fail(?:s|ed|ing)?|errors?|crash(?:es|ed)?|broken|breaks)\b", re.I)
 
