@@ -82,3 +82,22 @@ async def test_a_change_taken_back_is_not_asked_for_again(repo, store, tmp_path)
     outcome = await session.run(ASK)
     assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
     assert not any("nothing is changed yet" in m[1] for r in seen.requests for m in r)
+
+
+async def test_a_script_that_no_longer_parses_is_asked_for_again_though_its_run_passed(
+    repo, store, tmp_path
+):
+    # seen (shapes bash-prune-old-backups): backup.sh written with a syntax error past the
+    # `exit` the run reached; the run exited 0 and the turn ended "done" with it broken
+    (repo / "run.sh").write_text("echo ok\n")
+    broken = {"content": "run.sh\n```bash\necho ok\necho done\nexit 0\nif [ ; then\n```"}
+    fixed = {"content": "run.sh\n```bash\necho ok\necho done\n```"}
+    session = open_scripted(repo, store, tmp_path, [broken, fixed], profile="qwen-files")
+    seen = watched(session)
+    outcome = await session.run("Make `bash run.sh` print done after ok.")
+    assert (outcome.status, outcome.steps) == ("completed", 2), outcome.final_message
+    assert (repo / "run.sh").read_text() == "echo ok\necho done\n"
+    assert (
+        "[reins: run.sh does not parse (line 1: syntax error). Write the whole"
+        in seen.requests[1][-1][1]
+    )

@@ -9,6 +9,7 @@ import re
 
 from reins.agent.name_checks import name_problems
 from reins.agent.request_shape import script_options
+from reins.tools.edits.syntax import BROKEN_WARNING
 
 # Command-line libraries that name an option after a parameter (`dry_run` is --dry-run),
 # and frameworks whose scripts hand the command line on (Django's manage.py): the option's
@@ -46,6 +47,17 @@ def shortfall(
     if names:
         problems.append(name_problems(path, tree, before) or "")
     return " ".join(p for p in problems if p) or None
+
+
+def broken_parse(path: str, output: str) -> str | None:
+    """A file of another language that parsed before this write and no longer does, as the
+    write tool's warning says (seen: backup.sh written with a syntax error past the part the
+    request's run reached, so the run passed and the turn ended "done")."""
+    at = output.find(BROKEN_WARNING)
+    if at < 0 or path.endswith(".py"):  # Python: shortfall parses it itself
+        return None
+    detail = output[at + len(BROKEN_WARNING) :].rsplit("); fix it", 1)[0]
+    return f"{path} does not parse ({detail})."
 
 
 def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -67,7 +67,7 @@ from reins.agent.self_check import (
     module_of,
     run_check,
 )
-from reins.agent.shortfall import options_note, shortfall, unhandled_options
+from reins.agent.shortfall import broken_parse, options_note, shortfall, unhandled_options
 from reins.agent.test_runs import excerpt, first_failure, run_test_command
 from reins.agent.test_score import visible_score
 from reins.index.chunker import language_for
@@ -274,7 +274,9 @@ class WriteFirst(Hook):
         content = str(wrote[0].call.arguments.get("content", ""))
         if self.before is None or not same_code(self.path, content, self.before):
             self.moved.add(self.path)  # changed this turn: written back later, it is a revert
-        problem = shortfall(self.path, content, self.before, self.name_checks)
+        problem = shortfall(self.path, content, self.before, self.name_checks) or broken_parse(
+            self.path, wrote[0].result.output
+        )
         root = turn.session.executor.ctx.workspace.root
         missing = [
             option for option in unhandled_options(turn.request, self.path, content)
