@@ -116,10 +116,9 @@ def _said_to_fail(request: str, span: re.Match[str]) -> bool:
 def is_script_run(command: str) -> bool:
     """`bash x.sh`, `python3 app.py --fast`, `./run.sh`: a script of the workspace run with
     concrete arguments (not `python3 wc.py FILE` or `<path>`: a usage line, not a run)."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return False
+    words = _shell_words(command)
+    cut = next((i for i, w in enumerate(words) if w in SHELL_OPERATORS), len(words))
+    words = words[:cut]  # `> newsletter.txt`, `| sort`: the shell's words, not the script's
     if words and words[0] in SCRIPT_RUNNERS:
         words = words[1:]
     elif not words or not words[0].startswith("./"):  # `app.py` alone names a file
@@ -137,7 +136,7 @@ def run_arguments(request: str) -> set[str]:
     found: set[str] = set()
     for span in COMMAND_SPAN.findall(request):
         if is_script_run(span):
-            words = _shell_words(span)
+            words = [w for w in _shell_words(span) if w not in SHELL_OPERATORS]
             found.update(words[2:] if words[0] in SCRIPT_RUNNERS else words[1:])
     prose = COMMAND_SPAN.sub(" ", request)
     return {

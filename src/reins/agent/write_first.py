@@ -188,9 +188,10 @@ class WriteFirst(Hook):
         request names files to create (unless it is one code file: that one), or when its
         code names are in other files too."""
         created = new_files(turn.request, turn.session.executor.ctx)
-        if self.first_named:  # `python3 cli.py export out.csv`: the run writes out.csv
-            ran = run_arguments(turn.request)
-            created = [p for p in created if posixpath.normpath(p) not in ran]
+        # `python3 cli.py export out.csv`, `… > newsletter.txt`: the run's input or output,
+        # named only in the run, is no file the request asks the model to write
+        ran = run_arguments(turn.request)
+        created = [p for p in created if posixpath.normpath(p) not in ran]
         if len(created) == 1 and language_for(created[0]):
             return created[0]  # "create a module roman.py": its block, then its tests
         if created:
