@@ -4,7 +4,7 @@ file is no change; giving back the old version after a change is the model's cal
 import pytest
 
 from reins.agent.same_code import same_code
-from tests.unit.test_coding_rules import block, finish, watched
+from tests.unit.test_coding_rules import Prefills, block, finish, watched
 from tests.unit.test_session import open_scripted
 
 REPORT = 'from books import load\n\n\nif __name__ == "__main__":\n    print(len(load()))\n'
@@ -101,3 +101,39 @@ async def test_a_script_that_no_longer_parses_is_asked_for_again_though_its_run_
         "[reins: run.sh does not parse (line 1: syntax error). Write the whole"
         in seen.requests[1][-1][1]
     )
+
+
+async def test_a_target_only_ever_given_back_unchanged_is_not_reported_as_written(
+    repo, store, tmp_path
+):
+    # seen (shapes date-range-inclusive): sales.py given back as it was three times; the
+    # turn ended "wrote sales.py; `python3 sales.py …` passes"
+    books_repo(repo)
+    session = open_scripted(repo, store, tmp_path, [block("report.py", REPORT)] * 3,
+                            profile="qwen-files")  # fmt: skip
+    outcome = await session.run(ASK)
+    assert outcome.steps == 3 and outcome.final_message.startswith(
+        "left report.py as it was (the model wrote it back unchanged)"
+    )
+
+
+async def test_a_file_the_requests_run_writes_does_not_keep_the_script_from_being_the_target(
+    repo, store, tmp_path
+):
+    # seen (shapes dedupe-keep-order): `python3 mailing_list.py signups.csv > newsletter.txt`
+    # was no script run (`>` read as a placeholder), and newsletter.txt a file to create,
+    # so mailing_list.py was never the target and the model edited it blind
+    from reins.agent.request_shape import is_script_run, run_arguments
+
+    run = "python3 tally.py data.csv > out.txt"
+    assert is_script_run(run) and is_script_run("python3 tally.py data.csv | sort -r")
+    assert not is_script_run("python3 tally.py FILE > out.txt")
+    request = f"`{run}` lists the rows in a new order each time. Keep the file's order."
+    assert run_arguments(request) == {"data.csv", "out.txt"}
+    (repo / "tally.py").write_text("import sys\nprint(set(open(sys.argv[1])))\n")
+    (repo / "data.csv").write_text("a\nb\n")
+    session = open_scripted(repo, store, tmp_path, [finish()], profile="qwen-files")
+    prefills = Prefills()
+    session.hooks.append(prefills)
+    await session.run(request)
+    assert prefills.prefills[0] == "tally.py\n```python\n"

@@ -303,7 +303,7 @@ class WriteFirst(Hook):
             if self.self_check and self.path.endswith(".py"):
                 await self._self_check(turn, plan)
             elif not await self._unchanged(turn, plan):  # nothing to check it against
-                plan.stop = Stop("completed", f"wrote {self.path}")
+                plan.stop = Stop("completed", self._what_it_did())
             return
         if not self.test_after_write:
             return
@@ -335,7 +335,7 @@ class WriteFirst(Hook):
                 return
         if not self.failing:
             if not await self._unchanged(turn, plan):
-                plan.stop = Stop("completed", f"wrote {self.path}; `{self.command}` passes")
+                plan.stop = Stop("completed", f"{self._what_it_did()}; `{self.command}` passes")
         elif self.rounds < self.test_rounds:
             self.rounds += 1
             self.again = True
@@ -504,6 +504,13 @@ class WriteFirst(Hook):
             f"{self.path} again with the change the task asks for, complete."
         )
         return True
+
+    def _what_it_did(self) -> str:
+        """What the turn did to the target, for its final message: a file the model only
+        ever gave back unchanged (once asking again is spent) is not "wrote"."""
+        if self.path in self.moved:
+            return f"wrote {self.path}"
+        return f"left {self.path} as it was (the model wrote it back unchanged)"
 
     async def _run_tests(self, turn: Turn) -> tuple[int, str]:
         return await run_test_command(turn.session.executor.ctx, self.command or "")
