@@ -159,3 +159,21 @@ async def test_a_failure_in_a_file_the_request_keeps_or_in_the_edited_file_still
     await session.run("Make `python3 main.py` print the area twice.")
     assert answers.seen[0].startswith("undone:")
     assert (repo / "geometry.py").read_text() == GEOMETRY
+
+
+async def test_the_same_failure_after_four_edits_in_a_row_ends_the_turn(repo, store, tmp_path):
+    # seen (shapes js-missing-author): `'?'` edited to 'X', 'Y', 'Z', … for the whole 180 s,
+    # the same TypeError after each edit (only the quoted source line changed)
+    make_calc(repo)
+    swap, back = edit("return x * 2", "return 2 * x"), edit("return 2 * x", "return x * 2")
+    script = [swap, back, swap, back, swap, {"content": "done"}]
+    on = {"default": {"undo_regressions": True, "stop_when_stuck": True}}
+    session = open_scripted(repo, store, tmp_path, script, profiles=on)
+    outcome = await session.run(REQUEST)
+    assert (outcome.status, outcome.steps) == ("error", 4), outcome.final_message
+    assert outcome.final_message.startswith(
+        "stopped: `python3 -m unittest -q test_calc` failed the same way after 4 edits in a row"
+    )
+    # without the stuck stop the edits go on
+    session = open_scripted(repo, store, tmp_path, script, profiles=ON)
+    assert (await session.run(REQUEST)).steps == 6

@@ -18,8 +18,10 @@ and the model is told which file to change next (agent/pending_change.py).
 
 from __future__ import annotations
 
+import re
+
 from reins.agent.attachments import code_files
-from reins.agent.hooks import Hook, StepPlan, Turn
+from reins.agent.hooks import Hook, StepPlan, Stop, Turn
 from reins.agent.pending_change import pending_in
 from reins.agent.request_shape import test_command
 from reins.agent.test_runs import excerpt, run_test_command
@@ -30,10 +32,22 @@ from reins.tools.errors import ErrorKind, ToolError
 from reins.tools.executor import ExecutedCall
 from reins.tools.files import NO_CHANGE
 
+# An error line of a run's output: `TypeError: Cannot read properties of null`, `FAIL: test_x`
+ERROR_LINE = re.compile(r"^\s*(?:[\w.]*(?:Error|Exception)\b.*|(?:FAIL|ERROR): .*)$", re.MULTILINE)
+SAME_FAILURES = 4  # runs in a row after edits that fail the same way: the edits go nowhere
+
 
 class UndoRegressions(Hook):
+    def __init__(self, stop_when_stuck: bool = False) -> None:
+        # the same failure after SAME_FAILURES edit batches in a row ends the turn (seen:
+        # `'?'` edited to 'X', 'Y', 'Z', … for the whole 180 s, the same TypeError each
+        # time; in 537 logged trials no run passed after such a streak)
+        self.stop_when_stuck = stop_when_stuck
+
     def on_start(self, turn: Turn) -> None:
         self.command = test_command(turn.request)
+        self.failure: tuple[int, object] | None = None  # the last run's failure, as compared
+        self.repeats = 0  # runs in a row that failed that way
         self.score: float | None = None  # of the last run the code stands on
         self.said = ""  # that run's score in words
         self.before: dict[str, bytes] = {}  # path -> content before this batch
@@ -65,6 +79,14 @@ class UndoRegressions(Hook):
         turn.test_runs.append((self.command, exit_code, output))
         score, said = visible_score(exit_code, output), said_score(exit_code, output)
         shown = f"\n[reins ran `{self.command}` after your edit: exit code {exit_code}]\n"
+        if self._stuck(exit_code, output):
+            plan.note += shown + excerpt(output)
+            plan.stop = Stop(
+                "error",
+                f"stopped: `{self.command}` failed the same way after {self.repeats} edits in "
+                f"a row\n{excerpt(output, head=700, tail=200)}",
+            )
+            return
         if score >= self.score:
             self.score, self.said = score, said
             plan.note += shown + excerpt(output)
@@ -93,6 +115,18 @@ class UndoRegressions(Hook):
                 "The failing tests need a different change.",
             )
         plan.note += shown + excerpt(output) + "\n[reins: that run was of the edit now undone.]"
+
+    def _stuck(self, exit_code: int, output: str) -> bool:
+        """This run fails as the SAME_FAILURES - 1 before it did (by its error lines, so a
+        changed literal in the shown source line does not count as progress)."""
+        if exit_code in (0, -1):  # passed, or timed out: no record
+            self.failure, self.repeats = None, 0
+            return False
+        errors = tuple(sorted({m.group(0).strip() for m in ERROR_LINE.finditer(output)}))
+        failure = (exit_code, errors or output)
+        self.repeats = self.repeats + 1 if failure == self.failure else 1
+        self.failure = failure
+        return self.stop_when_stuck and self.repeats >= SAME_FAILURES
 
     async def _score_before(self, turn: Turn, changed: set[str]) -> tuple[float, str]:
         """The tests' score before this batch, as a fraction and in words: the run before

@@ -170,7 +170,7 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
         # model reads) and before WriteFirst and EditFirst (an edit they would test is undone)
         hooks.append(RefuseBrokenEdits())
     if profile.undo_regressions:  # before the doom-loop guard: it counts an undone edit
-        hooks.append(UndoRegressions())
+        hooks.append(UndoRegressions(stop_when_stuck=profile.stop_when_stuck))
     hooks.append(DoomLoop())
     hooks.append(NestedInstructions())
     hooks.append(KeepFiles())  # every model: files the request says to leave alone stay

@@ -102,7 +102,8 @@ class Profile:
     # that already failed the tests (the same code, whitespace aside) ends the turn with
     # status "error" and the failure, and the tested version that passed the most tests is
     # put back. On in qwen-files: the same passes at 0.42x the median wall on the
-    # with-tests tuning split (docs/ABLATIONS.md).
+    # with-tests tuning split (docs/ABLATIONS.md). With undo_regressions, the same failure
+    # (its error lines) after 4 edit batches in a row ends the turn too.
     stop_when_stuck: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
