@@ -54,6 +54,7 @@ SCRIPT_RUNNERS = {"bash", "sh", "python", "python3", "node", "ruby", "perl"}
 SCRIPT = re.compile(r"(?:\./)?[\w./-]+\.(?:sh|py|js|rb|pl)")
 # `mv <from> <to>`, `VAT ID: <their id>`, "…": a quoted shape, not the text itself
 ELIDED = re.compile(r"<[^<>\n]{1,40}>|\.\.\.|…")
+ANGLED = re.compile(r"<[A-Za-z][^<>\n]{0,38}>")  # `<path>`, `<their id>`; not `< in.txt >`
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]+$|[<>\[\]]|\.\.\.")  # FILE, <path>, [args], ...
 
 
@@ -116,6 +117,8 @@ def _said_to_fail(request: str, span: re.Match[str]) -> bool:
 def is_script_run(command: str) -> bool:
     """`bash x.sh`, `python3 app.py --fast`, `./run.sh`: a script of the workspace run with
     concrete arguments (not `python3 wc.py FILE` or `<path>`: a usage line, not a run)."""
+    if ANGLED.search(command):  # `<path>`: the shell would read it as redirections
+        return False
     words = _shell_words(command)
     cut = next((i for i, w in enumerate(words) if w in SHELL_OPERATORS), len(words))
     words = words[:cut]  # `> newsletter.txt`, `| sort`: the shell's words, not the script's
