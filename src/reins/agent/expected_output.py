@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reins.agent.request_shape import COMMAND_SPAN, ELIDED, is_script_run
+from reins.agent.request_shape import COMMAND_SPAN, ELIDED, PASTED_FAILURE, is_script_run
 
 # "should print exactly:", "prints", "outputs the following:", then a backticked literal or
 # a fenced block. Not "return"/"give": those are a function's values, not a run's output.
@@ -136,12 +136,6 @@ def _norm(command: str) -> str:
     return " ".join(command.split())
 
 
-# A line of pasted output that reports a failure: `cp: cannot stat 'a b': No such file…`
-ERROR_LINE = re.compile(
-    r"\berror\b|cannot|can't|could not|no such|not found|failed|exception|denied|"
-    r"permission|undefined|traceback|fatal",
-    re.IGNORECASE,
-)
 FENCED = re.compile(r"^[ \t]*```[^\n`]*\n(.*?)\n[ \t]*```", re.DOTALL | re.MULTILINE)
 # a block of code the request shows (Exercism's `raise ValueError("…")`), not output
 CODE_LINE = re.compile(r"^\s*(?:raise|def|class|import|from|return|#|//|\$|>>>)\s")
@@ -164,6 +158,6 @@ def still_reported(request: str, output: str) -> list[str]:
             continue
         for line in lines:
             text = line.strip()
-            if len(text) >= 8 and ERROR_LINE.search(text) and text in printed:
+            if len(text) >= 8 and PASTED_FAILURE.search(text) and text in printed:
                 found.append(text)
     return list(dict.fromkeys(found))

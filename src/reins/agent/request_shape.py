@@ -98,9 +98,11 @@ def _failing_commands(request: str) -> set[str]:
 
 
 OUTPUT_END = re.compile(r"^[ \t]*(?:\$|```)", re.MULTILINE)
+# a line of pasted output that reports a failure: a traceback, `KeyError: 'region'`,
+# `cp: cannot stat 'a b': No such file or directory`
 PASTED_FAILURE = re.compile(
-    r"Traceback \(most recent call last\)|\w+(?:Error|Exception)\b|\berror\b|cannot|can't|"
-    r"No such file|not found|\bfailed\b",
+    r"traceback|\w*(?:error|exception)\b|cannot|can't|could not|no such file|not found|"
+    r"\bfailed\b|denied|undefined|fatal",
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(r"[.;,:!?()\n]|\bbut\b|\band\b")
