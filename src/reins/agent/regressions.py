@@ -77,23 +77,29 @@ class UndoRegressions(Hook):
             self.score, self.said = await self._score_before(turn, changed)
         exit_code, output = await run_test_command(ctx, self.command)
         turn.test_runs.append((self.command, exit_code, output))
-        score, said = visible_score(exit_code, output), said_score(exit_code, output)
-        shown = f"\n[reins ran `{self.command}` after your edit: exit code {exit_code}]\n"
-        if self._stuck(exit_code, output):
-            plan.note += shown + excerpt(output)
+        self._keep_or_undo(turn, plan, edits, exit_code, output)
+        if self._stuck(exit_code, output):  # after the undo: a regressing edit goes all the same
             plan.stop = Stop(
                 "error",
                 f"stopped: `{self.command}` failed the same way after {self.repeats} edits in "
                 f"a row\n{excerpt(output, head=700, tail=200)}",
             )
-            return
-        if score >= self.score:
+
+    def _keep_or_undo(
+        self, turn: Turn, plan: StepPlan, edits: list[ExecutedCall], exit_code: int, output: str
+    ) -> None:
+        """Show the run; undo the batch's edits when fewer tests pass than before them."""
+        ctx = turn.session.executor.ctx
+        changed = {str(i.call.arguments["path"]) for i in edits}
+        score, said = visible_score(exit_code, output), said_score(exit_code, output)
+        shown = f"\n[reins ran `{self.command}` after your edit: exit code {exit_code}]\n"
+        if score >= (self.score or 0.0):
             self.score, self.said = score, said
             plan.note += shown + excerpt(output)
             return
         edited = [(str(i.call.arguments["old_string"]), str(i.call.arguments["new_string"]))
                   for i in edits]  # fmt: skip
-        if pending := pending_in(turn, self.command, output, changed, edited):
+        if pending := pending_in(turn, self.command or "", output, changed, edited):
             path, name = pending  # a change across files, part made: kept (the reference
             # stays the run before it, so finishing it elsewhere is what brings it back)
             kept = (
