@@ -77,6 +77,29 @@ async def test_refuse_gutting_alone_refuses_a_placeholder_write_and_merges_nothi
     assert "use edit_file with the exact lines" in results[0]  # no merge to offer
 
 
+SCRIPT = "#!/usr/bin/env bash\n" + "".join(f"echo step {i}\n" for i in range(25))
+
+
+async def test_a_small_file_is_not_gutted_either_but_a_short_file_may_be_rewritten(
+    repo, store, tmp_path
+):
+    # seen (shapes, 2026-12-06): a 26-line nightly.sh overwritten with `echo "exit code: 0"`
+    (repo / "nightly.sh").write_text(SCRIPT)
+    (repo / "notes.txt").write_text("".join(f"note {i}\n" for i in range(9)))
+    gut = call("write_file", path="nightly.sh", content='echo "exit code: 0"\n')
+    short = call("write_file", path="notes.txt", content="one note\n")
+    fixed = call("write_file", path="nightly.sh", content="set -euo pipefail\n" + SCRIPT)
+    session = open_scripted(repo, store, tmp_path, [gut, short, fixed, {"content": "done"}],
+                            profile="qwen-files", profiles={"qwen-files": {
+                                "refuse_gutting": True, "write_first_kb": 0}})  # fmt: skip
+    outcome = await session.run("Make nightly.sh stop when a step fails; notes.txt: one note.")
+    assert (repo / "nightly.sh").read_text() == "set -euo pipefail\n" + SCRIPT
+    assert (repo / "notes.txt").read_text() == "one note\n"  # 9 lines: under the floor
+    results = [m.content for m, _ in logged_messages(store, outcome.session_id) if m.role == "tool"]
+    assert results[0].startswith("refused: this would replace all 26 lines of nightly.sh with 1")
+    assert "every line that stays" in results[0] and "rm nightly.sh" in results[0]
+
+
 BIG = (
     "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(60))
     + "def double(x):\n    return x * 2 + 1\n\n\n"

@@ -23,6 +23,10 @@ from reins.tools.errors import ErrorKind, ToolError
 MIN_LINES = 60  # smaller files are rewritten whole, as written
 FRAGMENT_SHARE = 0.5  # a block this much shorter than the file may be a fragment
 DESTRUCTIVE_SHARE = 0.2  # a write keeping less than this share of a large file is refused
+# a write keeping under that share of a file this long is refused too: seen in every
+# logged case (a 26-line script overwritten with `echo "exit code: 0"`, a module with
+# the command that runs it, a JSON file with Python), never in a trial that passed
+GUT_MIN_LINES = 10
 
 
 def merged(old: str, block: str) -> tuple[str, list[str]] | None:
@@ -70,7 +74,8 @@ def line_count(text: str) -> int:
 
 class PartialWrites(Hook):
     """Turns a fragment's write into a merge (with `merge`), and refuses a write that guts
-    a large file (seen without merging: a 290-line module overwritten with "...")."""
+    a file of GUT_MIN_LINES or more (seen without merging: a 290-line module overwritten
+    with "...")."""
 
     def __init__(self, merge: bool = True):
         self.merge = merge
@@ -91,10 +96,11 @@ class PartialWrites(Hook):
         if call.name != "write_file" or not isinstance(path, str) or not isinstance(content, str):
             return call
         old = _current(turn, path)
-        if old is None or line_count(old) < MIN_LINES:
+        if old is None or line_count(old) < GUT_MIN_LINES:
             return call
         total, new = line_count(old), line_count(content)
-        if self.merge and path.endswith(".py") and new <= FRAGMENT_SHARE * total:
+        large = total >= MIN_LINES
+        if large and self.merge and path.endswith(".py") and new <= FRAGMENT_SHARE * total:
             done = merged(old, content)
             if done is not None:
                 text, names = done
@@ -106,6 +112,13 @@ class PartialWrites(Hook):
                 )
                 return ToolCall(call.name, {**call.arguments, "content": text}, id=call.id)
         if new < DESTRUCTIVE_SHARE * total:
+            if not large:  # whole-file writes are how a small file is changed
+                return (
+                    f"refused: this would replace all {total} lines of {path} with {new}. "
+                    f"Write the whole of {path}: every line that stays, with your change "
+                    f"(or change part of it with edit_file). If {path} must hold only "
+                    f"this, delete it first (`rm {path}`)."
+                )
             how = (
                 "write a block with only the functions or classes you change (each "
                 "replaces the one of the same name), or use edit_file"
