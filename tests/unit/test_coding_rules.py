@@ -858,6 +858,47 @@ async def test_stop_when_stuck_ends_on_the_version_that_passed_the_most_tests(
     assert (repo / "src/util.py").read_text() == "def double(x):\n    return x * 3\n"
 
 
+async def test_restore_when_stuck_puts_the_file_back_when_no_version_did_better(
+    repo, store, tmp_path
+):
+    """profile restore_when_stuck: a stuck stop whose versions all did worse on the run than
+    the file as it was leaves the file as it was (seen: a CLI that lost its default limit
+    while --limit still failed), and keeps the best version when one did better."""
+    (repo / "src/test_util.py").write_text(
+        TEST_UTIL + "\n    def test_zero(self):\n        self.assertEqual(double(0), 0)\n"
+    )
+    before = "def double(x):\n    return x * 3\n"  # passes test_zero: 50%
+    none = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    request = "Fix double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    restore = {"qwen-files": {"stop_when_stuck": True, "restore_when_stuck": True}}
+    for on in (True, False):
+        (repo / "src/util.py").write_text(before)
+        profiles = {"qwen-files": {**restore["qwen-files"], "restore_when_stuck": on}}
+        session = open_scripted(repo, store, tmp_path, [none] * 4, profile="qwen-files",
+                                profiles=profiles)  # fmt: skip
+        outcome = await session.run(request)
+        assert outcome.status == "error"
+        kept = (repo / "src/util.py").read_text()
+        assert (kept == before) is on, kept
+        assert (
+            outcome.final_message.endswith(
+                "[reins: put back src/util.py as it was: no version the model wrote did better on "
+                "`cd src && python3 -m unittest -q` (50% of it passed before, 0% at best since); "
+                "its versions are in the session log]"
+            )
+            is on
+        )
+
+    # a version that did better than the file as it was stays
+    (repo / "src/util.py").write_text("def double(x):\n    return x + 1\n")  # 0%
+    half = {"content": "src/util.py\n```python\ndef double(x):\n    return x * 3\n```"}
+    session = open_scripted(repo, store, tmp_path, [none, half, none, none, none],
+                            profile="qwen-files", profiles=restore)  # fmt: skip
+    outcome = await session.run(request)
+    assert (repo / "src/util.py").read_text() == "def double(x):\n    return x * 3\n"
+    assert outcome.final_message.endswith("(50% of them, against 0%)]")
+
+
 async def test_stop_when_stuck_forgets_failed_versions_once_another_file_changes(
     repo, store, tmp_path
 ):

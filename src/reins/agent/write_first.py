@@ -92,8 +92,10 @@ class WriteFirst(Hook):
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
-        check_output: bool = False,
+        check_output: bool = False, keep_original: bool = False,
     ) -> None:  # fmt: skip
+        # a stuck stop puts the file back as it was when no version did better on the run
+        self.keep_original = keep_original
         # a run that exits 0 without printing what the request says it prints has failed
         self.check_output = check_output
         # several code files attached whole for a change: the first one named is the target
@@ -145,6 +147,7 @@ class WriteFirst(Hook):
         self.failures_seen: dict[str, int] = {}  # a failing run's first failure -> times
         self.originals: dict[str, str] = {}  # attached code files, as they were
         self.moved: set[str] = set()  # targets a write of this turn changed as code
+        self.others_changed = False  # a file other than the target changed this turn
 
     async def before_first_call(self, turn: Turn) -> None:
         """Keep what the attached code files hold, for a file the loop adopts later. A
@@ -230,6 +233,7 @@ class WriteFirst(Hook):
             return
         if _other_writes(executed, self.path):  # the same version may now pass
             self._forget_failures()
+            self.others_changed = True
         wrote = _written(executed, self.path)
         if not wrote and self.follow_failures and self.command and self.test_after_write:
             wrote = self._adopt(turn, executed)  # a change across files: the file the
@@ -374,14 +378,42 @@ class WriteFirst(Hook):
             f"version's run failed (exit code {exit_code}): {first_failure(output)}"
         )
         score = visible_score(exit_code, output)
-        if self.best is not None and self.best[0] > score:  # end on the best version seen
-            if await self._put_back(turn, self.best[1]):
+        best = self.best if self.best is not None and self.best[0] > score else None
+        if (
+            self.keep_original and self.path in self.moved and not self.others_changed
+            and self.before is not None
+        ):  # fmt: skip
+            last = _read(turn, self.path or "")  # the model's last version, as on disk
+            original = await self._original_score(turn)
+            if original is not None and original >= (best[0] if best else score):
+                text += (
+                    f"\n[reins: put back {self.path} as it was: no version the model wrote did "
+                    f"better on `{self.command}` ({original:.0%} of it passed before, "
+                    f"{(best[0] if best else score):.0%} at best since); its versions are in "
+                    "the session log]"
+                )
+                turn.notice(text)
+                plan.stop = Stop("error", text)
+                return
+            if original is not None:  # it did worse: the model's version goes back
+                best = best or (score, last)
+        if best is not None and await self._put_back(turn, best[1]):  # the best version seen
+            if best[0] > score:
                 text += (
                     f"\n[reins: put back the version of {self.path} that passed the most "
-                    f"tests ({self.best[0]:.0%} of them, against {score:.0%})]"
+                    f"tests ({best[0]:.0%} of them, against {score:.0%})]"
                 )
         turn.notice(text)
         plan.stop = Stop("error", text)
+
+    async def _original_score(self, turn: Turn) -> float | None:
+        """The file put back as it was before the turn, and its run's score; None when it
+        could not be written back. The file stays as it was (the caller writes a better
+        version over it)."""
+        if not await self._put_back(turn, self.before or ""):
+            return None
+        exit_code, output = await self._run_tests(turn)
+        return -1.0 if exit_code == -1 else visible_score(exit_code, output)  # timed out
 
     def _fork(self, turn: Turn, plan: StepPlan) -> str:
         """The identical reply up to the code token the model was least sure of, then its

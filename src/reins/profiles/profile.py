@@ -105,6 +105,9 @@ class Profile:
     # with-tests tuning split (docs/ABLATIONS.md). With undo_regressions, the same failure
     # (its error lines) after 4 edit batches in a row ends the turn too.
     stop_when_stuck: bool = False
+    # With stop_when_stuck, when the turn changed only the loop's file: the stop puts it
+    # back as it was if that did no worse on the request's run than any version since.
+    restore_when_stuck: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
