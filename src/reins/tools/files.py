@@ -381,6 +381,26 @@ class _WritePlan:
     content: str
     old: str | None  # the file's content before, None if it is new
     old_lines: int = 0
+    unnumbered: bool = False  # read_file's line numbers were taken off the content
+
+
+NUMBERED_LINE = re.compile(r"(\d+)\| ?(.*)")
+
+
+def without_line_numbers(content: str) -> str | None:
+    """`content` without read_file's "N| " prefixes, when every line of it has one and
+    they count up from 1 (seen twice in one suite: a small model wrote a file it had read
+    back as it was shown, numbers and all); None when it is not such a copy."""
+    lines = content.splitlines()
+    if len(lines) < 2:
+        return None
+    texts = []
+    for number, line in enumerate(lines, 1):
+        match = NUMBERED_LINE.fullmatch(line)
+        if match is None or int(match.group(1)) != number:
+            return None
+        texts.append(match.group(2))
+    return "\n".join(texts) + ("\n" if content.endswith("\n") else "")
 
 
 class WriteFile(Tool):
@@ -404,19 +424,24 @@ class WriteFile(Tool):
     def _prepare(self, args: WriteFileArgs, ctx: ToolContext) -> _WritePlan:
         ws = ctx.workspace
         ws.check_writable(args.path)
+        content = args.content
+        bare = without_line_numbers(content)
         try:
             current = ws.read(args.path)
         except (FileNotFoundError, NotADirectoryError):
-            return _WritePlan(args.content, None)
+            return _WritePlan(bare, None, unnumbered=True) if bare else _WritePlan(content, None)
         except IsADirectoryError:
             raise invalid(f"{args.path} is a directory") from None
         ctx.tracker.ensure_fresh(current.path, current.data, args.path)
         old = current.data.decode("utf-8", errors="replace")
-        if args.content != old:  # the same content loses nothing: "no change" says so
+        unnumbered = bare is not None and without_line_numbers(old) is None  # not the file's own
+        if unnumbered:
+            content = bare or ""
+        if content != old:  # the same content loses nothing: "no change" says so
             ctx.tracker.ensure_known(
                 current.path, current.data, args.path, binary=looks_binary(current.data)
             )
-        lazy = placeholder_lines(args.content, old)
+        lazy = placeholder_lines(content, old)
         if lazy:
             raise invalid(
                 f"content contains a placeholder instead of code ({lazy[0][:80]!r}); "
@@ -424,12 +449,18 @@ class WriteFile(Tool):
                 hint="write the complete file, or change only part of it with edit_file",
             )
         old_lines = old.count("\n") + (0 if old.endswith("\n") or not old else 1)
-        content = args.content
         if "\r\n" in old and "\r\n" not in content:
             content = content.replace("\n", "\r\n")  # keep the file's line endings
-        return _WritePlan(content, old, old_lines)
+        return _WritePlan(content, old, old_lines, unnumbered)
 
     def _write(self, args: WriteFileArgs, plan: _WritePlan, ctx: ToolContext) -> str:
+        said = (
+            "\n(took read_file's line numbers, 'N| ', off the start of each line: they are "
+            "not part of the file)" if plan.unnumbered else ""
+        )  # fmt: skip
+        return self._written(args, plan, ctx) + said
+
+    def _written(self, args: WriteFileArgs, plan: _WritePlan, ctx: ToolContext) -> str:
         if plan.old is not None and plan.old == plan.content:  # say so: models re-write in loops
             return f"{NO_CHANGE} {args.path} already has exactly this content"
         data = plan.content.encode("utf-8")
