@@ -3,7 +3,7 @@ code file attached."""
 
 import pytest
 
-from reins.agent.sole_file import project_code_files, sole_code_file
+from reins.agent.sole_file import sole_code_file
 from tests.conftest import make_repo
 from tests.unit.test_coding_rules import finish, watched
 from tests.unit.test_session import open_scripted
@@ -51,30 +51,3 @@ async def test_a_request_naming_no_file_gets_the_only_script_attached(tmp_path, 
         seen = watched(session)
         await session.run(other)
         assert "only code file" not in seen.requests[0][1][1]
-
-
-def test_a_small_project_is_listed_whole_up_to_the_most_asked(tmp_path):
-    root = make_repo(tmp_path / "w", {
-        "notifier.py": "", "settings.py": "", "settings.ini": "", "test_notifier.py": "",
-    })  # fmt: skip
-    assert project_code_files(root, 2) == ["notifier.py", "settings.py"]
-    assert project_code_files(root, 1) == []  # two: more than asked for
-    assert sole_code_file(root) is None
-
-
-async def test_a_request_naming_no_file_gets_a_small_projects_code_files(tmp_path, store):
-    # seen (shapes, 2026-12-06): "make the retries configurable" in a workspace of
-    # notifier.py, settings.py and settings.ini; given nothing, the model invented edits of
-    # settings.ini until the doom-loop guard ended the run
-    files = {"notifier.py": "ATTEMPTS = 3\n", "settings.py": "def load(path):\n    pass\n",
-             "settings.ini": "[general]\n"}  # fmt: skip
-    repo = make_repo(tmp_path / "repo", files)
-    for most, attached in ((2, True), (0, False)):
-        profiles = {"qwen-files": {"attach_sole_file": True, "attach_project_files": most}}
-        session = open_scripted(repo, store, tmp_path, [finish()], profile="qwen-files",
-                                profiles=profiles)  # fmt: skip
-        seen = watched(session)
-        await session.run("Please make the number of retries a setting, not hard-coded.")
-        sent = seen.requests[0][1][1]
-        assert ("ATTEMPTS = 3" in sent and "def load(path)" in sent) is attached
-        assert ("project's code files" in sent) is attached

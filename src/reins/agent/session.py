@@ -48,8 +48,8 @@ from reins.agent.quoted_sites import HEADER as QUOTED_HEADER
 from reins.agent.quoted_sites import quoted_sites
 from reins.agent.request_shape import is_question, test_command
 from reins.agent.rules import default_hooks
-from reins.agent.sole_file import FILES_HEADER, project_code_files
 from reins.agent.sole_file import HEADER as SOLE_HEADER
+from reins.agent.sole_file import sole_code_file
 from reins.index.chunker import language_for
 from reins.models.client import ModelClient, ProviderError
 from reins.models.messages import Message, ModelReply, ReplyDone, Usage
@@ -223,10 +223,7 @@ class Session:
             if self.profile.attach_quoted and not code_files(turn.attached):
                 request = self._attach_quoted(turn, request, budget)
             tests_first = self.profile.run_tests_first and test_command(request) is not None
-            if (
-                (self.profile.attach_sole_file or self.profile.attach_project_files)
-                and not code_files(turn.attached) and not tests_first
-            ):  # fmt: skip
+            if self.profile.attach_sole_file and not code_files(turn.attached) and not tests_first:
                 # (a test command run first attaches the code its failure points at)
                 request = self._attach_sole_file(turn, request, budget)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
@@ -362,15 +359,12 @@ class Session:
         ctx = self.executor.ctx
         if is_question(turn.request) or any(map(language_for, new_files(turn.request, ctx))):
             return request  # a question, or a request for a new script: not this file's change
-        most = max(self.profile.attach_project_files, int(self.profile.attach_sole_file))
-        paths = project_code_files(ctx.workspace.root, most)
-        paths = [p for p in paths if p not in turn.attached]
-        if not paths:
+        path = sole_code_file(ctx.workspace.root)
+        if path is None or path in turn.attached:
             return request
         request, found = attach_paths(
-            request, paths, ctx, budget - sum(turn.attached.values()),
-            self.profile.attach_tests, header=SOLE_HEADER if len(paths) == 1 else FILES_HEADER,
-            cut=turn.cut,
+            request, [path], ctx, budget - sum(turn.attached.values()),
+            self.profile.attach_tests, header=SOLE_HEADER, cut=turn.cut,
         )  # fmt: skip
         turn.attached.update(found)
         return request

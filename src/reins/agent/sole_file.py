@@ -23,34 +23,23 @@ MAX_SCANNED = 400  # files looked at; a larger tree is no small script's workspa
 HEADER = (
     "\n\n# The project's only code file, as it is now (already read for you; do not read it again)"
 )
-FILES_HEADER = (
-    "\n\n# The project's code files, as they are now (already read for you; do not read them again)"
-)
 
 
 def sole_code_file(root: Path) -> str | None:
     """The workspace's one code file outside tests and vendored folders, as a relative
     path; None when there are none, several, or too many files to look through."""
-    found = project_code_files(root, 1)
-    return found[0] if found else None
-
-
-def project_code_files(root: Path, most: int) -> list[str]:
-    """The workspace's code files outside tests and vendored folders, as relative paths,
-    when there are at most `most` of them; [] when there are more, or too many files to
-    look through."""
-    found: list[str] = []
+    found: str | None = None
     scanned = 0
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in VENDORED and not d.startswith("."))
         for name in sorted(files):
             scanned += 1
             if scanned > MAX_SCANNED:
-                return []
+                return None
             path = Path(folder, name).relative_to(root).as_posix()
             if not language_for(path) or TEST_FILE.search(path):
                 continue
-            if len(found) == most:
-                return []
-            found.append(path)
+            if found is not None:
+                return None
+            found = path
     return found

@@ -167,8 +167,6 @@ class Profile:
     # make and gives no test command gets the workspace's one code file outside tests
     # (agent/sole_file.py). On in qwen-files.
     attach_sole_file: bool = False
-    # ...and up to this many code files when the workspace holds no more (0: off)
-    attach_project_files: int = 0
     # With attach_files_kb: a code name the request gives in backticks that is defined in a
     # file it did not attach whole gets a line saying where it is defined and used
     # (agent/name_sites.py): "which file defines `f`", "rename `f` everywhere".
