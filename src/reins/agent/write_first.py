@@ -69,7 +69,7 @@ from reins.agent.self_check import (
 )
 from reins.agent.shortfall import broken_parse, options_note, shortfall, unhandled_options
 from reins.agent.test_runs import excerpt, first_failure, run_test_command
-from reins.agent.test_score import visible_score
+from reins.agent.test_score import said_score, test_counts, visible_score
 from reins.index.chunker import language_for
 from reins.models.messages import ToolCall
 from reins.tools.executor import ExecutedCall
@@ -384,13 +384,18 @@ class WriteFirst(Hook):
             and self.before is not None
         ):  # fmt: skip
             last = _read(turn, self.path or "")  # the model's last version, as on disk
-            original = await self._original_score(turn)
+            run = await self._original_run(turn)
+            original = None if run is None else visible_score(*run)
+            if run is not None and run[0] == -1:  # timed out: no measure of it
+                original = -1.0
             if original is not None and original >= (best[0] if best else score):
+                how = (
+                    f"{said_score(*run)} before, {(best[0] if best else score):.0%} at best "
+                    "since" if run and test_counts(run[1]) else "it failed before too"
+                )  # fmt: skip
                 text += (
                     f"\n[reins: put back {self.path} as it was: no version the model wrote did "
-                    f"better on `{self.command}` ({original:.0%} of it passed before, "
-                    f"{(best[0] if best else score):.0%} at best since); its versions are in "
-                    "the session log]"
+                    f"better on `{self.command}` ({how}); its versions are in the session log]"
                 )
                 turn.notice(text)
                 plan.stop = Stop("error", text)
@@ -406,14 +411,13 @@ class WriteFirst(Hook):
         turn.notice(text)
         plan.stop = Stop("error", text)
 
-    async def _original_score(self, turn: Turn) -> float | None:
-        """The file put back as it was before the turn, and its run's score; None when it
-        could not be written back. The file stays as it was (the caller writes a better
-        version over it)."""
+    async def _original_run(self, turn: Turn) -> tuple[int, str] | None:
+        """The file put back as it was before the turn, and the request's run of it; None
+        when it could not be written back. The file stays as it was (the caller writes a
+        better version over it)."""
         if not await self._put_back(turn, self.before or ""):
             return None
-        exit_code, output = await self._run_tests(turn)
-        return -1.0 if exit_code == -1 else visible_score(exit_code, output)  # timed out
+        return await self._run_tests(turn)
 
     def _fork(self, turn: Turn, plan: StepPlan) -> str:
         """The identical reply up to the code token the model was least sure of, then its
