@@ -177,7 +177,7 @@ BUILTIN_PROFILES = {
         "tools": ("read_file", "list_dir", "grep", "edit_file", "write_file", "run_command"),
         "temperature": 0.0, "max_output_tokens": 1024, "n_ctx": 16384, "tool_list": "compact",
         "draft_tokens": 3, "attach_files_kb": 24, "erase_repeats": True, "verify_finish": True, "write_first_kb": 8,
-        "test_after_write": True, "run_tests_first": True, "refuse_gutting": True, "stop_when_stuck": True,
+        "test_after_write": True, "run_tests_first": True, "refuse_gutting": True, "stop_when_stuck": True, "restore_when_stuck": True,
         "add_missing_imports": True, "attach_quoted": True, "attach_sole_file": True, "refuse_broken_edits": True, "undo_regressions": True, "follow_failures": True,
         "notes": "Small local models: whole-file code blocks, attached files, erased repeats.",
     },
