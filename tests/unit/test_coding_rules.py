@@ -899,22 +899,25 @@ async def test_restore_when_stuck_puts_the_file_back_when_no_version_did_better(
     assert outcome.final_message.endswith("(50% of them, against 0%)]")
 
 
-async def test_restore_when_stuck_says_a_failing_script_failed_before_too(repo, store, tmp_path):
+async def test_restore_when_stuck_says_how_a_script_ran_before(repo, store, tmp_path):
     # seen (shapes node-cli-limit-flag): `--limit 3` never handled, and the last version had
     # lost `.slice(0, TOP)`, so the default of 10 broke too; the file as it was keeps that
-    (repo / "top.py").write_text("import sys\nprint(sys.argv[1:])\nsys.exit(2)\n")
     worse = {"content": "top.py\n```python\nimport sys\nsys.exit(2)\n```"}
     profiles = {"qwen-files": {"stop_when_stuck": True, "restore_when_stuck": True}}
-    session = open_scripted(repo, store, tmp_path, [worse] * 6, profile="qwen-files",
-                            profiles=profiles)  # fmt: skip
-    outcome = await session.run("Add a --limit option to top.py: `python3 top.py --limit 3` fails.")
-    assert outcome.status == "error"
-    assert (repo / "top.py").read_text() == "import sys\nprint(sys.argv[1:])\nsys.exit(2)\n"
-    assert outcome.final_message.endswith(
-        "[reins: put back top.py as it was: no version the model wrote did better on "
-        "`python3 top.py --limit 3` (it failed before too); its versions are in the session "
-        "log]"
-    )
+    for exit_code, said in ((2, "it failed before too"), (0, "it exited 0 before")):
+        before = f"import sys\nprint(sys.argv[1:])\nsys.exit({exit_code})\n"
+        (repo / "top.py").write_text(before)
+        session = open_scripted(repo, store, tmp_path, [worse] * 6, profile="qwen-files",
+                                profiles=profiles)  # fmt: skip
+        outcome = await session.run(
+            "Add a --limit option to top.py: `python3 top.py --limit 3` fails."
+        )
+        assert outcome.status == "error"
+        assert (repo / "top.py").read_text() == before
+        assert outcome.final_message.endswith(
+            "[reins: put back top.py as it was: no version the model wrote did better on "
+            f"`python3 top.py --limit 3` ({said}); its versions are in the session log]"
+        )
 
 
 async def test_stop_when_stuck_forgets_failed_versions_once_another_file_changes(

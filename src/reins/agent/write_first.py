@@ -380,9 +380,12 @@ class WriteFirst(Hook):
         score = visible_score(exit_code, output)
         best = self.best if self.best is not None and self.best[0] > score else None
         if (
-            self.keep_original and self.path in self.moved and not self.others_changed
+            self.keep_original
+            and self.path in self.moved
+            and not self.others_changed
+            and not self.follows  # the loop never moved to another file: this one is the change
             and self.before is not None
-        ):  # fmt: skip
+        ):
             last = _read(turn, self.path or "")  # the model's last version, as on disk
             run = await self._original_run(turn)
             original = None if run is None else visible_score(*run)
@@ -391,7 +394,9 @@ class WriteFirst(Hook):
             if original is not None and original >= (best[0] if best else score):
                 how = (
                     f"{said_score(*run)} before, {(best[0] if best else score):.0%} at best "
-                    "since" if run and test_counts(run[1]) else "it failed before too"
+                    "since" if run and test_counts(run[1])
+                    else "it exited 0 before" if run and run[0] == 0
+                    else "it failed before too"
                 )  # fmt: skip
                 text += (
                     f"\n[reins: put back {self.path} as it was: no version the model wrote did "
