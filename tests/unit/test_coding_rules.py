@@ -919,6 +919,14 @@ async def test_restore_when_stuck_says_how_a_script_ran_before(repo, store, tmp_
             f"`python3 top.py --limit 3` ({said}); its versions are in the session log]"
         )
 
+    # too near the deadline to run the file as it was: the stop leaves the model's version
+    (repo / "top.py").write_text(before)
+    session = open_scripted(repo, store, tmp_path, [worse] * 6, profile="qwen-files",
+                            profiles=profiles, max_wall_s=25)  # fmt: skip
+    outcome = await session.run("Add a --limit option to top.py: `python3 top.py --limit 3` fails.")
+    assert outcome.status == "error" and "put back" not in outcome.final_message
+    assert (repo / "top.py").read_text() == "import sys\nsys.exit(2)\n"
+
 
 async def test_stop_when_stuck_forgets_failed_versions_once_another_file_changes(
     repo, store, tmp_path

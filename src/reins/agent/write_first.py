@@ -26,6 +26,7 @@ scratch file is removed.
 
 from __future__ import annotations
 
+import asyncio
 import posixpath
 import shutil
 from pathlib import Path
@@ -86,6 +87,7 @@ class WriteFirst(Hook):
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
     MAX_FOLLOWS = 6  # moves to the file a failure points at, in one change (follow_failures)
+    RESTORE_MARGIN_S = 30.0  # time left for restore_when_stuck's run of the file as it was
 
     def __init__(
         self, max_bytes: int, test_after_write: bool = False, test_rounds: int = 3,
@@ -385,9 +387,14 @@ class WriteFirst(Hook):
             and not self.others_changed
             and not self.follows  # the loop never moved to another file: this one is the change
             and self.before is not None
-        ):
+            and _time_left(turn) > self.RESTORE_MARGIN_S  # a deadline mid-way would leave
+        ):  # the file as it was even when a version did better
             last = _read(turn, self.path or "")  # the model's last version, as on disk
-            run = await self._original_run(turn)
+            try:
+                run = await self._original_run(turn)
+            except asyncio.CancelledError:  # Ctrl-C: the file as the model left it
+                await self._put_back(turn, last)
+                raise
             original = None if run is None else visible_score(*run)
             if run is not None and run[0] == -1:  # timed out: no measure of it
                 original = -1.0
@@ -637,6 +644,13 @@ def _spelt_elsewhere(root: Path, option: str, path: str) -> bool:
     rg = shutil.which("rg")
     sites = word_sites(rg, root, option) if rg else {}
     return any(f != path and language_for(f) and not TEST_FILE.search(f) for f in sites)
+
+
+def _time_left(turn: Turn) -> float:
+    """Seconds before the turn's deadline (infinite without one)."""
+    if turn.deadline is None:
+        return float("inf")
+    return turn.deadline - asyncio.get_running_loop().time()
 
 
 def _written(executed: list[ExecutedCall], path: str | None) -> list[ExecutedCall]:
