@@ -813,7 +813,7 @@ async def test_stop_when_stuck_ends_the_turn_when_a_failing_version_comes_back(
     # the third copy of the first (trailing blanks added) ends the turn
     script = [wrong, wrong, wrong, other, spaced, right]
     session = open_scripted(repo, store, tmp_path, script, profile="qwen-files",
-                            profiles={"qwen-files": {"stop_when_stuck": True}})  # fmt: skip
+                            profiles={"qwen-files": {"stop_when_stuck": True, "restore_when_stuck": False}})  # fmt: skip
     outcome = await session.run(
         "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
     )
