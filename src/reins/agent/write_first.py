@@ -392,7 +392,7 @@ class WriteFirst(Hook):
             last = _read(turn, self.path or "")  # the model's last version, as on disk
             try:
                 run = await self._original_run(turn)
-            except asyncio.CancelledError:  # Ctrl-C: the file as the model left it
+            except asyncio.CancelledError:  # Ctrl-C or the deadline: the model's version back
                 await self._put_back(turn, last)
                 raise
             original = None if run is None else visible_score(*run)
