@@ -12,6 +12,7 @@ SHOWN = "1| 2024-05-02 INFO api: listening\n2| 2024-05-02 ERROR api: timeout"
 def test_only_a_whole_numbered_view_counting_from_one_is_unnumbered():
     assert without_line_numbers(SHOWN) == LOG.rstrip("\n")
     assert without_line_numbers(SHOWN + "\n3| \n") == LOG + "\n"  # an empty line kept
+    assert without_line_numbers("1| a\r\n2| b\r\n") == "a\r\nb\r\n"  # its line endings too
     assert without_line_numbers("2| a\n3| b") is None  # not from the first line
     assert without_line_numbers("1| a\nb") is None  # a line without its number
     assert without_line_numbers("1| only one line") is None  # too little to tell

@@ -391,16 +391,17 @@ def without_line_numbers(content: str) -> str | None:
     """`content` without read_file's "N| " prefixes, when every line of it has one and
     they count up from 1 (seen twice in one suite: a small model wrote a file it had read
     back as it was shown, numbers and all); None when it is not such a copy."""
-    lines = content.splitlines()
+    lines = content.splitlines(keepends=True)
     if len(lines) < 2:
         return None
     texts = []
     for number, line in enumerate(lines, 1):
-        match = NUMBERED_LINE.fullmatch(line)
+        body = line.rstrip("\r\n")
+        match = NUMBERED_LINE.fullmatch(body)
         if match is None or int(match.group(1)) != number:
             return None
-        texts.append(match.group(2))
-    return "\n".join(texts) + ("\n" if content.endswith("\n") else "")
+        texts.append(match.group(2) + line[len(body) :])  # the line's own ending kept
+    return "".join(texts)
 
 
 class WriteFile(Tool):
@@ -435,8 +436,8 @@ class WriteFile(Tool):
         ctx.tracker.ensure_fresh(current.path, current.data, args.path)
         old = current.data.decode("utf-8", errors="replace")
         unnumbered = bare is not None and without_line_numbers(old) is None  # not the file's own
-        if unnumbered:
-            content = bare or ""
+        if bare is not None and unnumbered:
+            content = bare
         if content != old:  # the same content loses nothing: "no change" says so
             ctx.tracker.ensure_known(
                 current.path, current.data, args.path, binary=looks_binary(current.data)
