@@ -381,39 +381,26 @@ class WriteFirst(Hook):
         )
         score = visible_score(exit_code, output)
         best = self.best if self.best is not None and self.best[0] > score else None
-        if (
-            self.keep_original
-            and self.path in self.moved
-            and not self.others_changed
-            and not self.follows  # the loop never moved to another file: this one is the change
-            and self.before is not None
-            and _time_left(turn) > self.RESTORE_MARGIN_S  # a deadline mid-way would leave
-        ):  # the file as it was even when a version did better
+        if self._may_restore(turn):
             last = _read(turn, self.path or "")  # the model's last version, as on disk
             try:
                 run = await self._original_run(turn)
             except asyncio.CancelledError:  # Ctrl-C or the deadline: the model's version back
                 await self._put_back(turn, last)
                 raise
-            original = None if run is None else visible_score(*run)
-            if run is not None and run[0] == -1:  # timed out: no measure of it
-                original = -1.0
-            if original is not None and original >= (best[0] if best else score):
-                how = (
-                    f"{said_score(*run)} before, {(best[0] if best else score):.0%} at best "
-                    "since" if run and test_counts(run[1])
-                    else "it exited 0 before" if run and run[0] == 0
-                    else "it failed before too"
-                )  # fmt: skip
-                text += (
-                    f"\n[reins: put back {self.path} as it was: no version the model wrote did "
-                    f"better on `{self.command}` ({how}); its versions are in the session log]"
-                )
-                turn.notice(text)
-                plan.stop = Stop("error", text)
-                return
-            if original is not None:  # it did worse: the model's version goes back
-                best = best or (score, last)
+            to_beat = best[0] if best else score
+            if run is not None:  # None: it could not be written back, nothing changed
+                original = -1.0 if run[0] == -1 else visible_score(*run)  # -1: timed out
+                if original >= to_beat:
+                    text += (
+                        f"\n[reins: put back {self.path} as it was: no version the model wrote "
+                        f"did better on `{self.command}` ({_ran_before(run, to_beat)}); its "
+                        "versions are in the session log]"
+                    )
+                    turn.notice(text)
+                    plan.stop = Stop("error", text)
+                    return
+                best = best or (score, last)  # it did worse: the model's version goes back
         if best is not None and await self._put_back(turn, best[1]):  # the best version seen
             if best[0] > score:
                 text += (
@@ -422,6 +409,17 @@ class WriteFirst(Hook):
                 )
         turn.notice(text)
         plan.stop = Stop("error", text)
+
+    def _may_restore(self, turn: Turn) -> bool:
+        """restore_when_stuck applies: the loop's one file is the whole change (no other
+        file changed, the loop never moved), and there is time for its run before the
+        deadline, which could otherwise fall between putting it back and the better
+        version going back."""
+        return (
+            self.keep_original and self.path in self.moved and not self.others_changed
+            and not self.follows and self.before is not None
+            and _time_left(turn) > self.RESTORE_MARGIN_S
+        )  # fmt: skip
 
     async def _original_run(self, turn: Turn) -> tuple[int, str] | None:
         """The file put back as it was before the turn, and the request's run of it; None
@@ -644,6 +642,13 @@ def _spelt_elsewhere(root: Path, option: str, path: str) -> bool:
     rg = shutil.which("rg")
     sites = word_sites(rg, root, option) if rg else {}
     return any(f != path and language_for(f) and not TEST_FILE.search(f) for f in sites)
+
+
+def _ran_before(run: tuple[int, str], best: float) -> str:
+    """How the file as it was did on the request's run, against the best version since."""
+    if test_counts(run[1]):
+        return f"{said_score(*run)} before, {best:.0%} at best since"
+    return "it exited 0 before" if run[0] == 0 else "it failed before too"
 
 
 def _time_left(turn: Turn) -> float:
