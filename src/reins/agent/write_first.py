@@ -47,6 +47,7 @@ from reins.agent.expected_output import (
     stated_output,
     still_reported,
 )
+from reins.agent.failing_test import FailingTest, failing_tests, first_failing, render
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
 from reins.agent.name_sites import word_sites
 from reins.agent.output_paths import (
@@ -94,8 +95,10 @@ class WriteFirst(Hook):
         fragments: bool = False, fresh: bool = False, self_check: bool = False,
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
-        check_output: bool = False, keep_original: bool = False,
+        check_output: bool = False, keep_original: bool = False, focus: bool = False,
     ) -> None:  # fmt: skip
+        # a failing test run is shown as its first failing test: source and failure
+        self.focus = focus
         # a stuck stop puts the file back as it was when no version did better on the run
         self.keep_original = keep_original
         # a run that exits 0 without printing what the request says it prints has failed
@@ -315,7 +318,11 @@ class WriteFirst(Hook):
             return
         exit_code, output = await self._run_tests(turn)
         turn.test_runs.append((self.command or "", exit_code, output))
-        plan.note += f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{excerpt(output)}"
+        focused = self._first_failing(turn, output) if exit_code not in (0, -1) else None
+        shown = render(focused, len(failing_tests(output)) - 1, self.command) if focused else None
+        plan.note += (
+            f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{shown or excerpt(output)}"
+        )
         if exit_code != 0 and (hint := module_hint(output, turn.session.executor.ctx)):
             plan.note += "\n" + hint
         wrong = output_mismatch(self.stated, output) if exit_code == 0 and self.stated else None
@@ -360,7 +367,15 @@ class WriteFirst(Hook):
                 else f"`{self.command}` prints what the task says" if wrong
                 else f"`{self.command}` works"
             )  # fmt: skip
+            if focused:
+                goal = f"{focused.name} passes (the others may pass with it)"
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
+
+    def _first_failing(self, turn: Turn, output: str) -> FailingTest | None:
+        if not self.focus:
+            return None
+        root = str(turn.session.executor.ctx.workspace.root).rstrip("/") + "/"
+        return first_failing(output, lambda path: _read(turn, path.removeprefix(root)))
 
     def _forget_failures(self) -> None:
         self.failed.clear()

@@ -108,6 +108,10 @@ class Profile:
     # With stop_when_stuck, when the turn changed only the loop's file: the stop puts it
     # back as it was if that did no worse on the request's run than any version since.
     restore_when_stuck: bool = False
+    # With test_after_write: a failing unittest or pytest run is shown as its first failing
+    # test in the test file's order, with that test's source and its failure, and how many
+    # others fail, instead of the run's head and tail (agent/failing_test.py).
+    focus_failure: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
