@@ -48,15 +48,14 @@ def failing_tests(output: str) -> list[FailingTest]:
 
 
 def first_failing(output: str, read) -> FailingTest | None:  # noqa: ANN001 - read(path) -> str
-    """The failing test that comes first in its file (the run's first when none is
-    placed), with its source read through `read` (which returns "" for a missing file)."""
-    tests = failing_tests(output)
-    if not tests:
+    """The failing test that comes first in its file, with its source read through
+    `read` (which returns "" for a missing file); None when no failing test is placed in a
+    file (a module that failed to import: the whole output says more)."""
+    placed = [t for t in failing_tests(output) if t.path and t.line]
+    if not placed:
         return None
-    placed = [t for t in tests if t.path and t.line]
-    first = min(placed, key=lambda t: (t.path, t.line)) if placed else tests[0]
-    if first.path:
-        first.source = test_source(read(first.path), first.name, first.line)
+    first = min(placed, key=lambda t: (t.path or "", t.line))
+    first.source = test_source(read(first.path), first.name, first.line)
     return first
 
 
@@ -90,7 +89,9 @@ def render(test: FailingTest, others: int, command: str) -> str:
     return "\n".join(parts)
 
 
-def _blocks(output: str, head: re.Pattern[str], end: re.Pattern[str], group: int) -> list[FailingTest]:
+def _blocks(
+    output: str, head: re.Pattern[str], end: re.Pattern[str], group: int
+) -> list[FailingTest]:
     found: list[FailingTest] = []
     heads = list(head.finditer(output))
     for match in heads:

@@ -112,6 +112,9 @@ class Profile:
     # test in the test file's order, with that test's source and its failure, and how many
     # others fail, instead of the run's head and tail (agent/failing_test.py).
     focus_failure: bool = False
+    # With focus_failure: before the rewrite, the model says in a few sentences why that
+    # test fails and what must change (its reply starts "<test> fails because").
+    diagnose_failure: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
