@@ -1,7 +1,9 @@
 """The small-model coding rules (profile switches) on the scripted model: attached files,
 erased repeats, the finish check and the syntax check."""
 
+import asyncio
 import shutil
+import time
 
 import pytest
 
@@ -943,6 +945,44 @@ async def test_restore_when_stuck_puts_the_file_back_when_no_version_did_better(
     outcome = await session.run(request)
     assert (repo / "src/util.py").read_text() == "def double(x):\n    return x * 3\n"
     assert outcome.final_message.endswith("(50% of them, against 0%)]")
+
+
+async def test_at_the_deadline_the_version_that_passed_the_most_tests_goes_back(
+    repo, store, tmp_path
+):
+    """stop_when_stuck, when the budget runs out first: the file is not left at a version
+    that passed fewer tests than an earlier one (seen: connect, 58% then 25% at 180 s)."""
+    (repo / "src/test_util.py").write_text(
+        TEST_UTIL + "\n    def test_zero(self):\n        self.assertEqual(double(0), 0)\n"
+    )
+    half = {"content": "src/util.py\n```python\ndef double(x):\n    return x * 3\n```"}
+    none = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
+    request = "Fix double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+
+    class LateThirdCall(Hook):
+        calls = 0
+
+        def before_model(self, turn, request):
+            self.calls += 1
+            if self.calls == 3:  # the model is slow: the budget runs out before this reply
+                time.sleep(max(0.0, turn.deadline - asyncio.get_running_loop().time()) + 0.05)
+
+    for on in (True, False):
+        session = open_scripted(repo, store, tmp_path, [half, none, none], profile="qwen-files",
+                                profiles={"qwen-files": {"stop_when_stuck": on}},
+                                max_wall_s=3)  # fmt: skip
+        session.hooks.append(LateThirdCall())
+        outcome = await session.run(request)
+        assert outcome.status == "budget"
+        kept = (repo / "src/util.py").read_text()
+        assert (kept == "def double(x):\n    return x * 3\n") is on, kept
+        assert (
+            outcome.final_message.endswith(
+                "[reins: put back the version of src/util.py that passed the most tests "
+                "(50% of them, against 0%)]"
+            )
+            is on
+        )
 
 
 async def test_restore_when_stuck_says_how_a_script_ran_before(repo, store, tmp_path):

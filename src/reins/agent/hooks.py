@@ -51,6 +51,7 @@ class Turn:
     pending_tests: str | None = None  # a test command to run before the first model call
     prepared: bool = False  # the hooks' before_first_call has run
     located: set[str] = field(default_factory=set)  # files where the request's code names are
+    imported: set[str] = field(default_factory=set)  # attached as modules attached code imports
     # the run of the request's test command before the first step (run_tests_first):
     # (command, exit code, output)
     tests_before: tuple[str, int, str] | None = None
@@ -115,6 +116,11 @@ class Hook:
 
     def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> Any:
         """May be async (it runs within the turn's deadline)."""
+        return None
+
+    async def at_deadline(self, turn: Turn) -> str | None:
+        """The turn's deadline passed: a last chance (a few seconds) to leave the files in
+        order; returns what it did, for the final message, or None."""
         return None
 
     def on_stop(self, turn: Turn, outcome: RunOutcome) -> None:

@@ -39,6 +39,7 @@ from reins.agent.events import (
     TurnStarted,
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
+from reins.agent.imported_modules import attach_imported
 from reins.agent.name_sites import name_sites
 from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.output_paths import module_hint
@@ -64,6 +65,9 @@ from reins.tools.executor import ExecutedCall, ToolExecutor
 # to retry here is a reply stream that broke off or garbled.
 STREAM_FAILURES = ("truncated", "malformed", "connection")
 MAX_CONTINUATIONS = 8  # a cut reply goes on this often (a README with eight examples)
+AT_DEADLINE_S = (
+    5.0  # past the deadline, for hooks to leave the files in order (a file written back)
+)
 
 log = logging.getLogger("reins.session")
 
@@ -226,6 +230,13 @@ class Session:
             if self.profile.attach_sole_file and not code_files(turn.attached) and not tests_first:
                 # (a test command run first attaches the code its failure points at)
                 request = self._attach_sole_file(turn, request, budget)
+            if self.profile.attach_imported:  # where the code the named files call lives
+                left = budget - sum(turn.attached.values())
+                request, found = attach_imported(
+                    request, turn.attached, turn.cut, self.executor.ctx, left
+                )
+                turn.attached.update(found)
+                turn.imported.update(found)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint
             if self.profile.locate_names:
@@ -272,14 +283,14 @@ class Session:
 
     async def _step(self, turn: Turn) -> Stop | None:
         if turn.pending_tests is not None and not await self._run_pending_tests(turn):
-            return self._out_of_time()
+            return await self._out_of_time(turn)
         if not turn.prepared:
             turn.prepared = True
             try:
                 async with asyncio.timeout_at(turn.deadline):
                     await call_hooks_async(self.hooks, "before_first_call", turn)
             except TimeoutError:
-                return self._out_of_time()
+                return await self._out_of_time(turn)
         request = ModelRequest(list(self.history))
         if self.hint is not None:
             request.messages.append(Message("user", self.hint))
@@ -288,7 +299,7 @@ class Session:
         if stop is not None:
             return stop
         if turn.deadline is not None and asyncio.get_running_loop().time() >= turn.deadline:
-            return self._out_of_time()
+            return await self._out_of_time(turn)
         turn.steps += 1
         plan: StepPlan | None = None
         tools_done = False  # past run_batch: the calls have results, only hooks were running
@@ -315,7 +326,7 @@ class Session:
                 self._answer(
                     turn, plan, done or self.executor.aborted_results(plan.run, timed_out=True)
                 )
-            return self._out_of_time()
+            return await self._out_of_time(turn)
         except asyncio.CancelledError as cancelled:
             if plan is not None:  # every call gets a result, so the history stays valid
                 done = executed if tools_done else []
@@ -406,11 +417,18 @@ class Session:
             raise RuntimeError("no turn in progress: call begin(request) first")
         return self.turn
 
-    def _out_of_time(self) -> Stop:
+    async def _out_of_time(self, turn: Turn) -> Stop:
         text = "stopped: the wall-time budget ran out" + (
             f" ({self.budget.max_wall_s:g} s)" if self.budget.max_wall_s else ""
         )
         self.notice(text)
+        try:  # a few seconds past the deadline, for a hook to leave the files in order
+            async with asyncio.timeout(AT_DEADLINE_S):
+                for hook in self.hooks:
+                    if said := await hook.at_deadline(turn):
+                        text += f"\n{said}"
+        except TimeoutError:
+            self.notice("a hook's work at the deadline was cut short")
         return Stop("budget", text)
 
     def _failed_start(self, request: str, error: StoreError) -> RunOutcome:

@@ -219,7 +219,7 @@ class WriteFirst(Hook):
         if turn.located - set(turn.attached):
             return None  # the names the request gives are in other files too: not one file's change
         kept = kept_files(turn.request)  # "don't change textutil.py": not the file to write
-        targets = [p for p in code_files(turn.attached) if p not in kept]
+        targets = [p for p in code_files(turn.attached) if p not in kept and p not in turn.imported]
         if len(targets) > 1 and self.command:  # `python3 worker.py queue.json`: data the
             # request's command runs on is its input, not the file to change
             words = set(self.command.split())
@@ -395,6 +395,20 @@ class WriteFirst(Hook):
                 return
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
 
+    async def at_deadline(self, turn: Turn) -> str | None:
+        """Out of time with the file at a version that passed fewer tests than an earlier
+        one: the earlier one goes back (the stuck stop's rule, at the deadline)."""
+        if not self.stop_when_stuck or self.best is None or self.last_version is None:
+            return None
+        last = self.failed.get(self.last_version)
+        if last is None or visible_score(*last) >= self.best[0]:
+            return None  # untested, passing, or the best already
+        if _read(turn, self.path or "") == self.best[1]:
+            return None
+        if not await self._put_back(turn, self.best[1]):
+            return None
+        return self._best_put_back(self.best[0], visible_score(*last))
+
     def _first_failing(self, turn: Turn, output: str) -> FailingTest | None:
         if not self.focus:
             return None
@@ -442,12 +456,15 @@ class WriteFirst(Hook):
                 best = best or (score, last)  # it did worse: the model's version goes back
         if best is not None and await self._put_back(turn, best[1]):  # the best version seen
             if best[0] > score:
-                text += (
-                    f"\n[reins: put back the version of {self.path} that passed the most "
-                    f"tests ({best[0]:.0%} of them, against {score:.0%})]"
-                )
+                text += "\n" + self._best_put_back(best[0], score)
         turn.notice(text)
         plan.stop = Stop("error", text)
+
+    def _best_put_back(self, best: float, last: float) -> str:
+        return (
+            f"[reins: put back the version of {self.path} that passed the most tests "
+            f"({best:.0%} of them, against {last:.0%})]"
+        )
 
     def _may_restore(self, turn: Turn) -> bool:
         """restore_when_stuck applies: the loop's one file is the whole change (no other

@@ -112,6 +112,10 @@ class Profile:
     # test in the test file's order, with that test's source and its failure, and how many
     # others fail, instead of the run's head and tail (agent/failing_test.py).
     focus_failure: bool = False
+    # With attach_files_kb: the project's modules that an attached Python file imports
+    # (`from textutils import slugify`) are attached too, whole, as far as the budget goes
+    # (agent/imported_modules.py); the named file stays the one WriteFirst writes.
+    attach_imported: bool = False
     # With focus_failure: before the rewrite, the model says in a few sentences why that
     # test fails and what must change (its reply starts "<test> fails because").
     diagnose_failure: bool = False
