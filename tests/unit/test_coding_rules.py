@@ -652,29 +652,6 @@ async def test_focus_failure_shows_the_first_failing_test_in_file_order(repo, st
     assert "5 != 6" in notes[False] and "first failing test" not in notes[False]
 
 
-async def test_diagnose_failure_asks_why_the_test_fails_before_the_rewrite(repo, store, tmp_path):
-    """profile diagnose_failure: after the focused failure the model explains it in a short
-    prose reply (started for it), then writes the file again with that in its context."""
-    (repo / "src/test_util.py").write_text(TEST_UTIL)
-    wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}
-    why = {"content": "test_double fails because x + 2 adds two; it must multiply by 2."}
-    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
-    request = "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest`."
-    profiles = {"qwen-files": {"focus_failure": True, "diagnose_failure": True}}
-    session = open_scripted(repo, store, tmp_path, [wrong, why, right], profile="qwen-files",
-                            profiles=profiles)  # fmt: skip
-    seen = PrefillsAndTemperatures(session)
-    outcome = await session.run(request)
-    assert (outcome.status, outcome.steps) == ("completed", 3)
-    assert (repo / "src/util.py").read_text() == "def double(x):\n    return 2 * x\n"
-    assert seen.seen[1][0] == "test_double fails because"
-    assert seen.seen[2][0].startswith("src/util.py\n```")  # the file's block again
-    first = [m.content for m in session.history if m.role == "tool"][0]
-    assert "say in two or three sentences why test_double fails" in first
-    asked = [m.content for m in session.history if m.role == "user"][-1]
-    assert asked == "[reins: now write the whole of src/util.py again, with that change.]"
-
-
 async def test_rewrites_after_failing_tests_stop_at_the_profiles_test_rounds(repo, store, tmp_path):
     (repo / "src/test_util.py").write_text(TEST_UTIL)
     wrong = {"content": "src/util.py\n```python\ndef double(x):\n    return x + 2\n```"}

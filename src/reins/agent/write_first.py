@@ -88,7 +88,6 @@ class WriteFirst(Hook):
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
     HOT = 0.8  # ...at this temperature: the same prompt at a low one gives the same file
     MAX_FOLLOWS = 6  # moves to the file a failure points at, in one change (follow_failures)
-    WHY_TOKENS = 120  # a diagnosis's reply, at most (diagnose)
     RESTORE_MARGIN_S = 30.0  # time left for restore_when_stuck's run of the file as it was
 
     def __init__(
@@ -97,12 +96,9 @@ class WriteFirst(Hook):
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
         check_output: bool = False, keep_original: bool = False, focus: bool = False,
-        diagnose: bool = False,
     ) -> None:  # fmt: skip
         # a failing test run is shown as its first failing test: source and failure
         self.focus = focus
-        # with focus: the model says why that test fails, in prose, before the rewrite
-        self.diagnose = diagnose
         # a stuck stop puts the file back as it was when no version did better on the run
         self.keep_original = keep_original
         # a run that exits 0 without printing what the request says it prints has failed
@@ -157,8 +153,6 @@ class WriteFirst(Hook):
         self.originals: dict[str, str] = {}  # attached code files, as they were
         self.moved: set[str] = set()  # targets a write of this turn changed as code
         self.others_changed = False  # a file other than the target changed this turn
-        self.asked_why: str | None = None  # the failing test the next reply explains
-        self.explained = False  # the last reply was that explanation
 
     async def before_first_call(self, turn: Turn) -> None:
         """Keep what the attached code files hold, for a file the loop adopts later. A
@@ -179,11 +173,7 @@ class WriteFirst(Hook):
         if self.hot:
             self.hot = False
             request.temperature = self.HOT
-        if self.asked_why:  # the reply explains the failure first, in a few sentences
-            request.prefill, self.asked_why = f"{self.asked_why} fails because", None
-            request.max_tokens = self.WHY_TOKENS
-            self.explained = True
-        elif self.again:  # the last write fell short: start the reply as the file's block again
+        if self.again:  # the last write fell short: start the reply as the file's block again
             self.again = False
             request.prefill = block_opener(self.path or "", self.before or "")
             if self.fork_prefill:  # or as the identical one up to its fork
@@ -243,12 +233,6 @@ class WriteFirst(Hook):
         return None
 
     async def after_tools(self, turn: Turn, plan: StepPlan, executed: list[ExecutedCall]) -> None:
-        if self.explained:
-            self.explained = False
-            if not executed:  # the explanation, as asked: now the file, with it
-                plan.nudge = f"[reins: now write the whole of {self.path} again, with that change.]"
-                self.again = True
-                return
         if self.check is not None and _written(executed, self.check):
             await self._run_self_check(turn, plan)
             return
@@ -385,14 +369,6 @@ class WriteFirst(Hook):
             )  # fmt: skip
             if focused:
                 goal = f"{focused.name} passes (the others may pass with it)"
-            if focused and self.diagnose:
-                self.again, self.asked_why = False, focused.name
-                plan.note += (
-                    f"\n[reins: before you write {self.path} again, say in two or three "
-                    f"sentences why {focused.name} fails: which line of {self.path} is "
-                    "wrong, and what it must do instead. No code yet.]"
-                )
-                return
             plan.note += f"\n[reins: fix {self.path} so {goal}: write {what} again.]"
 
     async def at_deadline(self, turn: Turn) -> str | None:

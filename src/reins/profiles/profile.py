@@ -116,9 +116,6 @@ class Profile:
     # (`from textutils import slugify`) are attached too, whole, as far as the budget goes
     # (agent/imported_modules.py); the named file stays the one WriteFirst writes.
     attach_imported: bool = False
-    # With focus_failure: before the rewrite, the model says in a few sentences why that
-    # test fails and what must change (its reply starts "<test> fails because").
-    diagnose_failure: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
