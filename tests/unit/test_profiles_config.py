@@ -136,7 +136,7 @@ NATIVE = dict(
     attach_tests=True, erase_repeats=False, verify_finish=False, write_first_kb=0,
     test_after_write=False, test_rounds=3, run_tests_first=False, partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False,
     fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False, add_missing_imports=False,
-    locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False, stop_when_stuck=False, test_api=False, attach_sole_file=False, restore_when_stuck=False, focus_failure=False, attach_imported=False, imported_targets=False,
+    locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False, stop_when_stuck=False, test_api=False, attach_sole_file=False, restore_when_stuck=False, focus_failure=False,
 )  # fmt: skip
 SMALL = dict(
     tool_protocol="text", call_style="fenced", tool_list="json", prompt="small.md", stop=("\n```",),
@@ -146,7 +146,7 @@ SMALL = dict(
     write_first_kb=0, test_after_write=False, test_rounds=3, run_tests_first=False,
     partial_writes=False, edit_first=False, refuse_broken_edits=False, undo_regressions=False, fresh_rewrites=False, fork_rewrites=False, self_check=False, check_rounds=2, name_checks=False,
     add_missing_imports=False, locate_names=False, prefill_calls=True, follow_failures=False, first_named_target=False, check_stated_output=False, attach_quoted=False, refuse_gutting=False,
-    stop_when_stuck=False, test_api=False, attach_sole_file=False, restore_when_stuck=False, focus_failure=False, attach_imported=False, imported_targets=False,
+    stop_when_stuck=False, test_api=False, attach_sole_file=False, restore_when_stuck=False, focus_failure=False,
 )  # fmt: skip
 # Every built-in profile, field for field, as it was before profiles could extend each other
 # (generated from the flat TOML files): sharing fields through `extends` must not change one.

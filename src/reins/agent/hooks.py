@@ -51,7 +51,6 @@ class Turn:
     pending_tests: str | None = None  # a test command to run before the first model call
     prepared: bool = False  # the hooks' before_first_call has run
     located: set[str] = field(default_factory=set)  # files where the request's code names are
-    imported: set[str] = field(default_factory=set)  # attached as modules attached code imports
     # the run of the request's test command before the first step (run_tests_first):
     # (command, exit code, output)
     tests_before: tuple[str, int, str] | None = None

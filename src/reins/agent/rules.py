@@ -194,7 +194,6 @@ def default_hooks(profile: Profile, budget: Budget, offers_finish: bool) -> list
                 stop_when_stuck=profile.stop_when_stuck,
                 keep_original=profile.restore_when_stuck,
                 focus=profile.focus_failure,
-                imported_targets=profile.imported_targets,
                 self_check=profile.self_check,
                 check_rounds=profile.check_rounds,
                 name_checks=profile.name_checks,

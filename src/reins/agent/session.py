@@ -39,7 +39,6 @@ from reins.agent.events import (
     TurnStarted,
 )
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn, call_hooks, call_hooks_async
-from reins.agent.imported_modules import attach_imported
 from reins.agent.name_sites import name_sites
 from reins.agent.outcome import Budget, RunOutcome
 from reins.agent.output_paths import module_hint
@@ -65,9 +64,8 @@ from reins.tools.executor import ExecutedCall, ToolExecutor
 # to retry here is a reply stream that broke off or garbled.
 STREAM_FAILURES = ("truncated", "malformed", "connection")
 MAX_CONTINUATIONS = 8  # a cut reply goes on this often (a README with eight examples)
-AT_DEADLINE_S = (
-    5.0  # past the deadline, for hooks to leave the files in order (a file written back)
-)
+# Past the deadline, for hooks to leave the files in order (a better version written back).
+AT_DEADLINE_S = 5.0
 
 log = logging.getLogger("reins.session")
 
@@ -230,13 +228,6 @@ class Session:
             if self.profile.attach_sole_file and not code_files(turn.attached) and not tests_first:
                 # (a test command run first attaches the code its failure points at)
                 request = self._attach_sole_file(turn, request, budget)
-            if self.profile.attach_imported:  # where the code the named files call lives
-                left = budget - sum(turn.attached.values())
-                request, found = attach_imported(
-                    request, turn.attached, turn.cut, self.executor.ctx, left
-                )
-                turn.attached.update(found)
-                turn.imported.update(found)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
                 request += "\n\n" + hint
             if self.profile.locate_names:

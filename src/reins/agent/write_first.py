@@ -96,10 +96,7 @@ class WriteFirst(Hook):
         check_rounds: int = 2, name_checks: bool = False, follow_failures: bool = False,
         fork: bool = False, stop_when_stuck: bool = False, first_named: bool = False,
         check_output: bool = False, keep_original: bool = False, focus: bool = False,
-        imported_targets: bool = False,
     ) -> None:  # fmt: skip
-        # a module attached as one an attached file imports may be the file written
-        self.imported_targets = imported_targets
         # a failing test run is shown as its first failing test: source and failure
         self.focus = focus
         # a stuck stop puts the file back as it was when no version did better on the run
@@ -212,8 +209,7 @@ class WriteFirst(Hook):
         if turn.located - set(turn.attached):
             return None  # the names the request gives are in other files too: not one file's change
         kept = kept_files(turn.request)  # "don't change textutil.py": not the file to write
-        imported = set() if self.imported_targets else turn.imported
-        targets = [p for p in code_files(turn.attached) if p not in kept and p not in imported]
+        targets = [p for p in code_files(turn.attached) if p not in kept]
         if len(targets) > 1 and self.command:  # `python3 worker.py queue.json`: data the
             # request's command runs on is its input, not the file to change
             words = set(self.command.split())

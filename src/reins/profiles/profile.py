@@ -115,13 +115,6 @@ class Profile:
     # [-0.059, +0.051], p = 0.89, 2026-12-06): the model still wrote back the version
     # that failed, even shown `rotate("OMG", 5)` and its ValueError (docs/ABLATIONS.md).
     focus_failure: bool = False
-    # With attach_files_kb: the project's modules that an attached Python file imports
-    # (`from textutils import slugify`) are attached too, whole, as far as the budget goes
-    # (agent/imported_modules.py); the named file stays the one WriteFirst writes.
-    attach_imported: bool = False
-    # With attach_imported: the modules attached that way may be the file WriteFirst
-    # writes (with the named file beside them, no single one is: the model chooses).
-    imported_targets: bool = False
     # With write_first_kb, when the request names no test command: after the file is written
     # the model writes the task's examples as `assert` lines in a scratch file, reins runs
     # them and failing examples ask for the file again (check_rounds times); the version
