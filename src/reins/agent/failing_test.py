@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reins.agent.excerpts import DEFS, first_line, parse_python
@@ -47,7 +48,7 @@ def failing_tests(output: str) -> list[FailingTest]:
     return found
 
 
-def first_failing(output: str, read) -> FailingTest | None:  # noqa: ANN001 - read(path) -> str
+def first_failing(output: str, read: Callable[[str], str]) -> FailingTest | None:
     """The failing test that comes first in its file, with its source read through
     `read` (which returns "" for a missing file); None when no failing test is placed in a
     file (a module that failed to import: the whole output says more)."""
@@ -55,11 +56,11 @@ def first_failing(output: str, read) -> FailingTest | None:  # noqa: ANN001 - re
     if not placed:
         return None
     first = min(placed, key=lambda t: (t.path or "", t.line))
-    first.source = test_source(read(first.path), first.name, first.line)
+    first.source = function_source(read(first.path or ""), first.name, first.line)
     return first
 
 
-def test_source(source: str, name: str, line: int) -> str:
+def function_source(source: str, name: str, line: int) -> str:
     """The source of the function `name` (the one around `line` when several are)."""
     tree = parse_python(source)
     if tree is None:
