@@ -101,7 +101,8 @@ class Profile:
     # With test_after_write: once the resamples are spent, a write of a version of the file
     # that already failed the tests (the same code, whitespace aside) ends the turn with
     # status "error" and the failure, and the tested version that passed the most tests is
-    # put back. On in qwen-files: the same passes at 0.42x the median wall on the
+    # put back (and when the budget runs out first, if the last tested version passed
+    # fewer tests than it). On in qwen-files: the same passes at 0.42x the median wall on the
     # with-tests tuning split (docs/ABLATIONS.md). With undo_regressions, the same failure
     # (its error lines) after 4 edit batches in a row ends the turn too.
     stop_when_stuck: bool = False
