@@ -8,7 +8,7 @@ import sys
 from reins.agent.failing_test import failing_tests, first_failing, render
 
 CODE = "def double(x):\n    return x + 2\n"
-# in file order the simplest case fails first; unittest reports failures alphabetically
+# in file order the simplest case fails first; unittest reports errors, then failures by name
 TESTS = """import unittest
 from util import double
 
