@@ -51,7 +51,8 @@ def test_unittest_failures_are_read_with_their_place_and_the_first_in_file_order
     assert first.source == "    def test_zero(self):\n        self.assertEqual(double(0), 0)"
     assert first.failure.rstrip().endswith("AssertionError: 2 != 0")
     assert "test_big" not in first.failure  # its own block only
-    shown = render(first, len(tests) - 1, "python3 -m unittest test_util")
+    assert first.others == 2
+    shown = render(first, "python3 -m unittest test_util")
     assert shown.startswith(
         "The first failing test of `python3 -m unittest test_util` is test_zero "
         "(in test_util.py); 2 other test(s) fail too."
@@ -64,7 +65,7 @@ def test_pytest_failures_are_read_and_the_source_is_not_shown_twice(tmp_path):
     first = first_failing(output, reader(tmp_path))
     assert first is not None and first.name == "test_zero"
     assert (first.path, first.line) == ("test_util.py", 7)
-    shown = render(first, 2, "pytest -q")
+    shown = render(first, "pytest -q")
     assert "Its source" not in shown  # pytest's block already holds it
     assert "AssertionError: 2 != 0" in shown
 
@@ -83,6 +84,7 @@ def test_a_long_failure_keeps_its_end(tmp_path):
     output = run(tmp_path, "unittest", "test_util")
     first = first_failing(output, reader(tmp_path))
     first.failure = "x" * 5000 + "\nAssertionError: the end"
-    shown = render(first, 0, "t")
+    first.others = 0
+    shown = render(first, "t")
     assert "AssertionError: the end" in shown and len(shown) < 1600
     assert "other test(s)" not in shown

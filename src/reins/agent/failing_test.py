@@ -36,6 +36,7 @@ class FailingTest:
     path: str | None = None  # the test file, as the run names it
     line: int = 0  # a line of the test in it (0: not found)
     source: str = ""  # the test function's source, when the file could be read
+    others: int = 0  # the run's other failing tests
 
 
 def failing_tests(output: str) -> list[FailingTest]:
@@ -52,10 +53,12 @@ def first_failing(output: str, read: Callable[[str], str]) -> FailingTest | None
     """The failing test that comes first in its file, with its source read through
     `read` (which returns "" for a missing file); None when no failing test is placed in a
     file (a module that failed to import: the whole output says more)."""
-    placed = [t for t in failing_tests(output) if t.path and t.line]
+    tests = failing_tests(output)
+    placed = [t for t in tests if t.path and t.line]
     if not placed:
         return None
     first = min(placed, key=lambda t: (t.path or "", t.line))
+    first.others = len(tests) - 1
     first.source = function_source(read(first.path or ""), first.name, first.line)
     return first
 
@@ -76,13 +79,13 @@ def function_source(source: str, name: str, line: int) -> str:
     return "\n".join(lines)
 
 
-def render(test: FailingTest, others: int, command: str) -> str:
+def render(test: FailingTest, command: str) -> str:
     """The note shown for one failing test, with how many others fail."""
     failure = test.failure.strip()
     if len(failure) > MAX_FAILURE:  # the end says what went wrong: keep it
         failure = f"[…]\n{failure[-MAX_FAILURE:]}"
     where = f" (in {test.path.rsplit('/', 1)[-1]})" if test.path else ""
-    also = f"; {others} other test(s) fail too" if others else ""
+    also = f"; {test.others} other test(s) fail too" if test.others else ""
     parts = [f"The first failing test of `{command}` is {test.name}{where}{also}."]
     if test.source and test.source.splitlines()[0].strip() not in failure:  # pytest shows it
         parts.append(f"Its source:\n```python\n{test.source}\n```")

@@ -47,7 +47,7 @@ from reins.agent.expected_output import (
     stated_output,
     still_reported,
 )
-from reins.agent.failing_test import FailingTest, failing_tests, first_failing, render
+from reins.agent.failing_test import FailingTest, first_failing, render
 from reins.agent.hooks import Hook, ModelRequest, StepPlan, Stop, Turn
 from reins.agent.name_sites import word_sites
 from reins.agent.output_paths import (
@@ -319,7 +319,7 @@ class WriteFirst(Hook):
         exit_code, output = await self._run_tests(turn)
         turn.test_runs.append((self.command or "", exit_code, output))
         focused = self._first_failing(turn, output) if exit_code not in (0, -1) else None
-        shown = render(focused, len(failing_tests(output)) - 1, self.command) if focused else None
+        shown = render(focused, self.command or "") if focused else None
         plan.note += (
             f"\n[reins ran `{self.command}`: exit code {exit_code}]\n{shown or excerpt(output)}"
         )

@@ -385,12 +385,15 @@ class _WritePlan:
 
 
 NUMBERED_LINE = re.compile(r"(\d+)\| ?(.*)")
+FIRST_NUMBERED = re.compile(r"0*1\|")  # how a numbered copy's first line starts
 
 
 def without_line_numbers(content: str) -> str | None:
     """`content` without read_file's "N| " prefixes, when every line of it has one and
     they count up from 1 (seen twice in one suite: a small model wrote a file it had read
     back as it was shown, numbers and all); None when it is not such a copy."""
+    if not FIRST_NUMBERED.match(content):  # the usual case, without splitting a large file
+        return None
     lines = content.splitlines(keepends=True)
     if len(lines) < 2:
         return None
