@@ -743,6 +743,66 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     assert [m.content for m, e in logged if e and m.role == "user"] == [seen.requests[2][-1][1]]
 
 
+class CutAt:
+    """The scripted model, a reply holding `marker` ended as the token limit ends it."""
+
+    def __init__(self, model, marker):
+        self.model, self.marker = model, marker
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    async def stream(self, *args, **kwargs):
+        async for event in self.model.stream(*args, **kwargs):
+            if isinstance(event, ReplyDone) and self.marker in event.reply.message.content:
+                event.reply.finish_reason = "length"
+            yield event
+
+
+async def test_a_file_cut_at_the_token_limit_leaves_the_context_and_is_resampled_hotter(
+    repo, store, tmp_path
+):
+    # say.py: one branch per number until the limit cut a line; kept in the context, the
+    # greedy retry wrote the same cut file again and the budget went on the two
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    cut = {"content": "src/util.py\n```python\ndef double(x):\n    if x == 1:\n        return 2\n"
+                      "    if x == 2:\n        return 4\n    if x =="}  # fmt: skip
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [cut, right], profile="qwen-files")
+    session.model = CutAt(session.model, "if x ==")
+    temperatures, seen = Temperatures(session), watched(session)
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert temperatures.seen == [None, 0.8]
+    shown = [content for _, content in seen.requests[1]]
+    assert not any("if x ==" in content for content in shown)  # the cut file is gone
+    assert shown[-1].startswith("Your last reply was cut off at the length limit before src/util.py")
+    logged = logged_messages(store, outcome.session_id)
+    assert [e for m, e in logged if m.role == "assistant"] == [True, False]  # the log keeps it
+
+
+async def test_a_complete_reply_that_does_not_parse_is_told_so_in_the_context(
+    repo, store, tmp_path
+):
+    # not cut: the model's own syntax error stays in view with the parser's line
+    (repo / "src/test_util.py").write_text(TEST_UTIL)
+    broken = {"content": "src/util.py\n```python\ndef double(x:\n    return 2 * x\n```"}
+    right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
+    session = open_scripted(repo, store, tmp_path, [broken, right], profile="qwen-files")
+    temperatures, seen = Temperatures(session), watched(session)
+    request = (
+        "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
+    )
+    outcome = await session.run(request)
+    assert (outcome.status, outcome.steps) == ("completed", 2)
+    assert temperatures.seen == [None, None]
+    note = seen.requests[1][-1][1]
+    assert "src/util.py does not parse (line 1" in note and "Write the whole file again" in note
+
+
 class PrefillsAndTemperatures(Hook):
     """Keeps each model call's prefill and temperature, as WriteFirst left them."""
 

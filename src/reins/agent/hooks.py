@@ -93,6 +93,8 @@ class StepPlan:
     erase: str | None = None
     # With erase: take out everything from this earlier reply of the turn on, not only this step.
     erase_from: Message | None = None
+    # The reply was cut at the token limit or stopped mid-loop: its last call is incomplete.
+    cut: bool = False
 
 
 class Hook:

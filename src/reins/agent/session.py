@@ -302,7 +302,7 @@ class Session:
                 complete = reply.finish_reason not in CUT_SHORT
                 message = self.protocol.parse(reply.message, complete=complete)
                 self.add_message(message)
-                plan = StepPlan(message, run=list(message.tool_calls))
+                plan = StepPlan(message, run=list(message.tool_calls), cut=not complete)
                 call_hooks(self.hooks, "after_reply", turn, plan)
                 for call in plan.run:
                     self.record(ToolCallStarted(session_id=self.id, step=turn.steps, call=call))

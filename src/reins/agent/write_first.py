@@ -83,6 +83,14 @@ if TYPE_CHECKING:
     from reins.models.messages import Message
 
 
+# A file written until the reply's token limit, asked for again without it in the context
+CUT_FILE = (
+    "Your last reply was cut off at the length limit before {path} was complete. Write the "
+    "whole of {path} again, shorter: a general rule (a loop, a table), not one branch per "
+    "case, complete."
+)
+
+
 class WriteFirst(Hook):
     RETRIES = 1  # a written file that is still a stub, or does not parse, is asked for again
     RESAMPLES = 2  # an identical rewrite of a failing file is erased and asked for again...
@@ -296,7 +304,14 @@ class WriteFirst(Hook):
         if (problem or options) and self.retries < self.RETRIES:
             self.retries += 1
             self.again = True
-            if problem or len(executed) > 1:
+            if problem and plan.cut:  # written until the token limit: left in the context,
+                # the greedy retry wrote the same cut file again (5 of 6 logged cuts, 60-85 s
+                # each; one branch per case: scale-generator, say, sgf-parsing)
+                self.hot = True
+                plan.erase = CUT_FILE.format(path=self.path)
+                if self.first_write is plan.reply:
+                    self.first_write = None
+            elif problem or len(executed) > 1:
                 problem = f"{problem} {options}".strip()
                 plan.note += f"\n[reins: {problem} Write the whole file again, complete.]"
             else:  # told in a note, the model wrote its version back unchanged (seen twice):
