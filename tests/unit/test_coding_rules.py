@@ -779,7 +779,9 @@ async def test_a_file_cut_at_the_token_limit_leaves_the_context_and_is_resampled
     assert temperatures.seen == [None, 0.8]
     shown = [content for _, content in seen.requests[1]]
     assert not any("if x ==" in content for content in shown)  # the cut file is gone
-    assert shown[-1].startswith("Your last reply was cut off at the length limit before src/util.py")
+    assert shown[-1].startswith(
+        "Your last reply was cut off at the length limit before src/util.py"
+    )
     logged = logged_messages(store, outcome.session_id)
     assert [e for m, e in logged if m.role == "assistant"] == [True, False]  # the log keeps it
 

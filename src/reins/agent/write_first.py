@@ -305,7 +305,7 @@ class WriteFirst(Hook):
             self.retries += 1
             self.again = True
             if problem and plan.cut:  # written until the token limit: left in the context,
-                # the greedy retry wrote the same cut file again (5 of 6 logged cuts, 60-85 s
+                # the greedy retry wrote the same cut file again (5 of 7 logged cuts, 60-85 s
                 # each; one branch per case: scale-generator, say, sgf-parsing)
                 self.hot = True
                 plan.erase = CUT_FILE.format(path=self.path)
