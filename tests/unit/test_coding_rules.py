@@ -743,20 +743,41 @@ async def test_an_identical_rewrite_of_a_failing_file_is_erased_and_resampled_ho
     assert [m.content for m, e in logged if e and m.role == "user"] == [seen.requests[2][-1][1]]
 
 
-class CutAt:
-    """The scripted model, a reply holding `marker` ended as the token limit ends it."""
+class ChangedReplies:
+    """The scripted model, each finished reply passed through `change` (which edits it in
+    place) before the session sees it."""
 
-    def __init__(self, model, marker):
-        self.model, self.marker = model, marker
+    def __init__(self, model, change):
+        self.model, self.change = model, change
 
     def __getattr__(self, name):
         return getattr(self.model, name)
 
     async def stream(self, *args, **kwargs):
         async for event in self.model.stream(*args, **kwargs):
-            if isinstance(event, ReplyDone) and self.marker in event.reply.message.content:
-                event.reply.finish_reason = "length"
+            if isinstance(event, ReplyDone):
+                self.change(event.reply)
             yield event
+
+
+def cut_at(marker):
+    """A reply holding `marker` ends as the token limit ends it."""
+
+    def change(reply):
+        if marker in reply.message.content:
+            reply.finish_reason = "length"
+
+    return change
+
+
+def with_alternatives(mark):
+    """Replies marked the way the embedded model marks a greedy reply: `mark(text)` gives
+    (offset, second-choice token, margin) per token."""
+
+    def change(reply):
+        reply.alternatives = mark(reply.message.content)
+
+    return change
 
 
 async def test_a_file_cut_at_the_token_limit_leaves_the_context_and_is_resampled_hotter(
@@ -769,7 +790,7 @@ async def test_a_file_cut_at_the_token_limit_leaves_the_context_and_is_resampled
                       "    if x == 2:\n        return 4\n    if x =="}  # fmt: skip
     right = {"content": "src/util.py\n```python\ndef double(x):\n    return 2 * x\n```"}
     session = open_scripted(repo, store, tmp_path, [cut, right], profile="qwen-files")
-    session.model = CutAt(session.model, "if x ==")
+    session.model = ChangedReplies(session.model, cut_at("if x =="))
     temperatures, seen = Temperatures(session), watched(session)
     request = (
         "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
@@ -816,23 +837,6 @@ class PrefillsAndTemperatures(Hook):
         self.seen.append((request.prefill, request.temperature))
 
 
-class WithAlternatives:
-    """The scripted model, its replies marked the way the embedded model marks a greedy
-    reply: `mark(text)` gives (offset, second-choice token, margin) per token."""
-
-    def __init__(self, model, mark):
-        self.model, self.mark = model, mark
-
-    def __getattr__(self, name):
-        return getattr(self.model, name)
-
-    async def stream(self, *args, **kwargs):
-        async for event in self.model.stream(*args, **kwargs):
-            if isinstance(event, ReplyDone):
-                event.reply.alternatives = self.mark(event.reply.message.content)
-            yield event
-
-
 async def test_fork_rewrites_go_on_from_an_identical_reply_where_the_model_was_least_sure(
     repo, store, tmp_path
 ):
@@ -859,7 +863,7 @@ async def test_fork_rewrites_go_on_from_an_identical_reply_where_the_model_was_l
 
     session = open_scripted(repo, store, tmp_path, [wrong, wrong, right], profile="qwen-files",
                             profiles={"qwen-files": {"fork_rewrites": True}})  # fmt: skip
-    session.model = WithAlternatives(session.model, mark)
+    session.model = ChangedReplies(session.model, with_alternatives(mark))
     prefills = PrefillsAndTemperatures(session)
     request = (
         "Implement double in src/util.py; run the tests with `cd src && python3 -m unittest -q`."
