@@ -224,8 +224,9 @@ class Session:
             )  # fmt: skip
             if self.profile.attach_quoted and not code_files(turn.attached):
                 request = self._attach_quoted(turn, request, budget)
-            tests_first = self.profile.run_tests_first and test_command(request) is not None
-            if self.profile.attach_sole_file and not code_files(turn.attached) and not tests_first:
+            # the request's own command (the sections added below are reins' words, not its)
+            command = test_command(request) if self.profile.run_tests_first else None
+            if self.profile.attach_sole_file and not code_files(turn.attached) and not command:
                 # (a test command run first attaches the code its failure points at)
                 request = self._attach_sole_file(turn, request, budget)
             if hint := module_hint(turn.request, self.executor.ctx):  # a pasted traceback
@@ -238,8 +239,8 @@ class Session:
                 request += section
             if self.profile.test_api:  # last: nearest to the reply that writes the file
                 request += api_section(turn.attached, self.executor.ctx)
-            if self.profile.run_tests_first and not code_files(turn.attached):
-                turn.pending_tests = test_command(request)  # where the code is: unsaid
+            if command and not code_files(turn.attached):
+                turn.pending_tests = command  # where the code is: unsaid
         self.add_message(Message("user", request))
         return turn
 
