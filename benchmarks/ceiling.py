@@ -41,7 +41,8 @@ def read_runs(folders: list[Path], model: str) -> tuple[dict, dict]:
         if model not in str(plan.get("model", "")).lower():
             continue
         suite = Path(str(plan["suite"]).rstrip("/")).name
-        for line in (folder / "trials.jsonl").read_text().splitlines():
+        trials = folder / "trials.jsonl"  # absent until a bench finishes its first trial
+        for line in trials.read_text().splitlines() if trials.is_file() else []:
             try:
                 trial = json.loads(line)
             except ValueError:
@@ -89,6 +90,8 @@ def main() -> None:
     parser.add_argument("--name", default="ceiling")
     args = parser.parse_args()
     folders = args.runs or sorted(p for p in LAB.iterdir() if p.is_dir())
+    if missing := [str(folder) for folder in folders if not folder.is_dir()]:
+        sys.exit(f"not a folder: {', '.join(missing)}")
     tried, passed = read_runs(folders, args.model.lower())
     if not tried:
         sys.exit(f"no trials of {args.model} under {', '.join(map(str, folders))}")
